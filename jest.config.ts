@@ -1,0 +1,37 @@
+/*
+ * One Jest run for the whole monorepo. Tests import the packages' TypeScript sources
+ * directly (no build step); SWC compiles them with legacy decorators and metadata.
+ */
+import type { Config } from 'jest';
+
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      target: 'es2022',
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+
+/** Dialect packages left out of this run on purpose (STRATA_DIALECTS=sqlite,...). */
+const DIALECT_DIRS: Record<string, string> = { postgresql: 'postgres', mysql: 'mysql', sqlite: 'sqlite' };
+const selected = (process.env.STRATA_DIALECTS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const narrowedAway = selected.length === 0 ? [] : Object.keys(DIALECT_DIRS).filter((d) => !selected.includes(d));
+
+const config: Config = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/packages', '<rootDir>/examples'],
+  testMatch: ['**/test/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', ...narrowedAway.map((d) => `<rootDir>/packages/${DIALECT_DIRS[d]}/`)],
+  transform: { '^.+\\.ts$': swc as never },
+  moduleNameMapper: { '^@strata/([a-z-]+)$': '<rootDir>/packages/$1/src' },
+  globalSetup: '<rootDir>/packages/testkit/src/global-setup.ts',
+  testTimeout: 60_000,
+  modulePathIgnorePatterns: ['<rootDir>/packages/.*/dist', '<rootDir>/examples/.*/dist'],
+};
+
+export default config;

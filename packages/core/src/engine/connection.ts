@@ -1,0 +1,314 @@
+/*
+ * Connection: one checked-out pool slot, as users and the Session see it. Statements run
+ * in autocommit until begin(); every transaction start re-checks the slot (recycle age,
+ * invalidation, pre-ping), and a disconnect is recovered from only where replaying the
+ * statement cannot repeat a write.
+ */
+import { ArgumentError, DisconnectionError, InvalidStateError, StrataError } from '../errors/errors';
+import type { PooledConnection } from '../pool/pooled-connection';
+import type { Pool } from '../pool/pool';
+import type { CompiledSql } from '../sql/sql-compiler';
+import type { SqlFragment } from '../sql/sql-fragment';
+import type { BeginOptions, Dialect } from './dialect';
+import type { Row } from './result';
+import { Result } from './result';
+import { translateError } from './translate-error';
+
+/** What a Connection needs from its engine. Internal. */
+export interface ConnectionContext {
+  readonly dialect: Dialect;
+  readonly pool: Pool;
+  readonly hideParameters: boolean;
+  /** Reports a statement to echo and listeners; `undefined` when nobody listens. */
+  readonly record: ((sql: string, params: readonly unknown[], startedAt: number, rowCount: number | undefined, error?: Error) => void) | undefined;
+  describeTarget(): string;
+}
+
+/** Options for `Connection.stream`. */
+export interface StreamOptions {
+  /** Rows fetched per round trip where the server has cursors. Default 1000. */
+  batchSize?: number;
+}
+
+/** Statements that cannot have changed anything, so replaying them on a new connection is safe. */
+const READ_ONLY = /^\s*(?:\(\s*)*(?:select|show|explain|values|describe|desc|pragma)\b/i;
+
+/** A savepoint inside a Connection's transaction. */
+export class Savepoint {
+  readonly name: string;
+  readonly #release: () => Promise<void>;
+  readonly #rollback: () => Promise<void>;
+
+  constructor(name: string, release: () => Promise<void>, rollback: () => Promise<void>) {
+    this.name = name;
+    this.#release = release;
+    this.#rollback = rollback;
+  }
+
+  /** Keeps the work done since the savepoint (RELEASE SAVEPOINT). */
+  release(): Promise<void> {
+    return this.#release();
+  }
+
+  /** Undoes the work done since the savepoint (ROLLBACK TO SAVEPOINT); the transaction goes on. */
+  rollback(): Promise<void> {
+    return this.#rollback();
+  }
+}
+
+/**
+ * A database connection checked out of the engine's pool.
+ *
+ * Each statement commits on its own until `begin()`. `close()` returns it to the pool
+ * (rolling back an open transaction). The pool's recycle and pre-ping rules apply at the
+ * start of every transaction, so a Connection kept open for hours stays usable.
+ * @example
+ * const conn = await engine.connect();
+ * try {
+ *   await conn.begin();
+ *   await conn.execute(sql`update accounts set balance = balance - ${10} where id = ${1}`);
+ *   await conn.commit();
+ * } finally {
+ *   await conn.close();
+ * }
+ */
+export class Connection {
+  readonly #ctx: ConnectionContext;
+  #slot: PooledConnection | undefined;
+  #inTransaction = false;
+  #lost: DisconnectionError | undefined;
+  #savepointSeq = 0;
+
+  constructor(ctx: ConnectionContext, slot: PooledConnection) {
+    this.#ctx = ctx;
+    this.#slot = slot;
+  }
+
+  /** True while a transaction begun with `begin()` is open. */
+  get inTransaction(): boolean {
+    return this.#inTransaction;
+  }
+
+  /** True after `close()`. */
+  get closed(): boolean {
+    return this.#slot === undefined;
+  }
+
+  /** The pool slot's id, stable while the Connection is open (the driver connection under it may change). */
+  get connectionId(): number {
+    return this.#open().id;
+  }
+
+  /** The dialect this connection speaks. */
+  get dialect(): Dialect {
+    return this.#ctx.dialect;
+  }
+
+  /**
+   * Runs one statement. A `sql` template binds every value; a plain string runs with
+   * `params` in the driver's placeholder style (`$1` on PostgreSQL, `?` elsewhere).
+   */
+  async execute<R = Row>(statement: SqlFragment | string, params?: readonly unknown[]): Promise<Result<R>> {
+    const compiled = this.#ctx.dialect.compiler.compile(statement, params);
+    return (await this.executeCompiled(compiled)) as Result<R>;
+  }
+
+  /** Runs an already compiled statement. */
+  async executeCompiled(compiled: CompiledSql): Promise<Result> {
+    const slot = this.#usable();
+    if (this.#inTransaction) return this.#send(slot, compiled);
+    // Outside a transaction every statement is a transaction of its own: re-check the slot first.
+    await this.#ctx.pool.ensureUsable(slot);
+    try {
+      return await this.#send(slot, compiled);
+    } catch (error) {
+      if (!(error instanceof DisconnectionError)) throw error;
+      // Replay only what provably never reached the server, or cannot have changed anything.
+      if (!error.neverSent && !READ_ONLY.test(compiled.sql)) throw error;
+      await this.#ctx.pool.reconnect(slot);
+      return this.#send(slot, compiled);
+    }
+  }
+
+  /**
+   * Streams a query's rows without holding them all in memory: a server-side cursor on
+   * PostgreSQL, row streaming on MySQL, `iterate()` on SQLite.
+   */
+  async *stream<R = Row>(statement: SqlFragment | string, options: StreamOptions & { params?: readonly unknown[] } = {}): AsyncGenerator<R> {
+    const compiled = this.#ctx.dialect.compiler.compile(statement, options.params);
+    const slot = this.#usable();
+    if (!this.#inTransaction) await this.#ctx.pool.ensureUsable(slot);
+    const startedAt = performance.now();
+    let count = 0;
+    try {
+      for await (const row of slot.raw.stream(compiled.sql, compiled.params, options.batchSize ?? 1000)) {
+        count++;
+        yield row as R;
+      }
+    } catch (error) {
+      throw this.#fail(slot, compiled, startedAt, error);
+    }
+    slot.lastUsedAt = Date.now();
+    this.#ctx.record?.(compiled.sql, compiled.params, startedAt, count);
+  }
+
+  /** Starts a transaction. Recycle and pre-ping rules run first; a disconnect while starting is retried once. */
+  async begin(options: BeginOptions = {}): Promise<void> {
+    const slot = this.#usable();
+    if (this.#inTransaction) {
+      throw new InvalidStateError('begin() called on a Connection that is already in a transaction; use savepoint() to nest.');
+    }
+    const { isolationLevels } = this.#ctx.dialect.capabilities;
+    if (options.isolationLevel !== undefined && !isolationLevels.includes(options.isolationLevel)) {
+      throw new ArgumentError(
+        `Isolation level '${options.isolationLevel}' is not available on ${this.#ctx.describeTarget()}; use one of: ${isolationLevels.join(', ')}.`,
+      );
+    }
+    await this.#ctx.pool.ensureUsable(slot);
+    const statements = this.#ctx.dialect.beginStatements(options);
+    try {
+      for (const text of statements) await this.#send(slot, { sql: text, params: [] });
+    } catch (error) {
+      // Starting a transaction changes no data, so it is always safe to start over once.
+      if (!(error instanceof DisconnectionError)) throw error;
+      await this.#ctx.pool.reconnect(slot);
+      for (const text of statements) await this.#send(slot, { sql: text, params: [] });
+    }
+    this.#inTransaction = true;
+    this.#lost = undefined;
+    this.#savepointSeq = 0;
+  }
+
+  /** Commits the open transaction. A disconnect during COMMIT leaves its outcome unknown and is raised, never retried. */
+  async commit(): Promise<void> {
+    const slot = this.#open();
+    if (!this.#inTransaction) throw new InvalidStateError('commit() called on a Connection with no open transaction; call begin() first.');
+    if (this.#lost) {
+      const error = this.#lostError('commit()');
+      this.#endTransaction();
+      throw error;
+    }
+    try {
+      await this.#send(slot, { sql: 'COMMIT', params: [] });
+    } finally {
+      this.#endTransaction();
+    }
+  }
+
+  /** Rolls back the open transaction; does nothing when none is open. Never fails on a lost connection. */
+  async rollback(): Promise<void> {
+    const slot = this.#open();
+    if (!this.#inTransaction) return;
+    const lost = this.#lost !== undefined;
+    this.#endTransaction();
+    if (lost || slot.invalid) return;
+    try {
+      await this.#send(slot, { sql: 'ROLLBACK', params: [] });
+    } catch (error) {
+      // The transaction is gone with the connection either way.
+      if (!(error instanceof DisconnectionError)) throw error;
+    }
+  }
+
+  /**
+   * Runs `fn` in a transaction: commits when it resolves, rolls back and rethrows when it throws.
+   * @example
+   * await conn.transaction(async (c) => { await c.execute(sql`...`); }, { isolationLevel: 'serializable' });
+   */
+  async transaction<T>(fn: (connection: Connection) => Promise<T>, options: BeginOptions = {}): Promise<T> {
+    await this.begin(options);
+    let result: T;
+    try {
+      result = await fn(this);
+    } catch (error) {
+      await this.rollback().catch(() => undefined);
+      throw error;
+    }
+    await this.commit();
+    return result;
+  }
+
+  /** Sets a savepoint in the open transaction. */
+  async savepoint(name?: string): Promise<Savepoint> {
+    const slot = this.#usable();
+    if (!this.#inTransaction) throw new InvalidStateError('savepoint() needs an open transaction; call begin() first.');
+    const spName = name ?? `strata_sp_${++this.#savepointSeq}`;
+    const quoted = this.#ctx.dialect.compiler.quoteIdentifier(spName);
+    await this.#send(slot, { sql: `SAVEPOINT ${quoted}`, params: [] });
+    return new Savepoint(
+      spName,
+      async () => {
+        await this.#send(this.#usable(), { sql: `RELEASE SAVEPOINT ${quoted}`, params: [] });
+      },
+      async () => {
+        await this.#send(this.#usable(), { sql: `ROLLBACK TO SAVEPOINT ${quoted}`, params: [] });
+      },
+    );
+  }
+
+  /** Returns the connection to the pool, rolling back an open transaction. Safe to call twice. */
+  async close(): Promise<void> {
+    const slot = this.#slot;
+    if (!slot) return;
+    try {
+      if (this.#inTransaction) await this.rollback();
+    } catch {
+      // A connection whose rollback failed must not be reused.
+      this.#ctx.pool.invalidate(slot, 'rollback failed on close');
+    } finally {
+      this.#slot = undefined;
+      this.#ctx.pool.checkin(slot);
+    }
+  }
+
+  #open(): PooledConnection {
+    if (!this.#slot) throw new InvalidStateError('This Connection is closed; get a new one with engine.connect().');
+    return this.#slot;
+  }
+
+  #usable(): PooledConnection {
+    const slot = this.#open();
+    if (this.#lost) throw this.#lostError('this statement');
+    return slot;
+  }
+
+  #lostError(what: string): DisconnectionError {
+    const cause = this.#lost!;
+    return new DisconnectionError(
+      `The transaction on this connection was lost when the connection to ${this.#ctx.describeTarget()} dropped, so ${what} cannot run. ` +
+        'Call rollback(), then run the whole transaction again.',
+      { cause, driverCode: cause.driverCode },
+    );
+  }
+
+  #endTransaction(): void {
+    this.#inTransaction = false;
+    this.#lost = undefined;
+  }
+
+  async #send(slot: PooledConnection, compiled: CompiledSql): Promise<Result> {
+    const startedAt = this.#ctx.record ? performance.now() : 0;
+    try {
+      const raw = await slot.raw.execute(compiled.sql, compiled.params);
+      slot.lastUsedAt = Date.now();
+      this.#ctx.record?.(compiled.sql, compiled.params, startedAt, raw.rowCount);
+      return new Result(raw);
+    } catch (error) {
+      throw this.#fail(slot, compiled, startedAt, error);
+    }
+  }
+
+  /** Translates a failure; on a disconnect, condemns the slot (and older pooled connections) and marks the transaction lost. */
+  #fail(slot: PooledConnection, compiled: CompiledSql, startedAt: number, error: unknown): StrataError {
+    const { dialect, hideParameters } = this.#ctx;
+    const classification = dialect.classifyError(error);
+    const translated = translateError(error, classification, compiled, hideParameters, this.#ctx.describeTarget());
+    if (translated instanceof DisconnectionError) {
+      translated.neverSent = classification.neverSent === true;
+      this.#ctx.pool.invalidate(slot, 'disconnect', error, true);
+      if (this.#inTransaction) this.#lost = translated;
+    }
+    this.#ctx.record?.(compiled.sql, compiled.params, startedAt, undefined, translated);
+    return translated;
+  }
+}

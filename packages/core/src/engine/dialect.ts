@@ -1,0 +1,142 @@
+/*
+ * The contract between the engine and a database dialect package. A dialect opens plain
+ * driver connections (pooling is the engine's), compiles SQL through its compiler hooks,
+ * translates driver errors into kinds, and reports what the server can do.
+ */
+import type { SqlCompiler } from '../sql/sql-compiler';
+import type { EngineUrl } from './engine-url';
+
+/** Transaction isolation levels, spelled as in SQL. */
+export type IsolationLevel = 'read uncommitted' | 'read committed' | 'repeatable read' | 'serializable';
+
+/** Options for starting a transaction. */
+export interface BeginOptions {
+  /** The isolation level; the server's default when omitted. */
+  isolationLevel?: IsolationLevel;
+  /** Start a read-only transaction where the server supports it. */
+  readOnly?: boolean;
+}
+
+/**
+ * What the connected server can do. Code outside a dialect package asks these flags,
+ * never the dialect's name.
+ */
+export interface Capabilities {
+  /** INSERT / UPDATE / DELETE ... RETURNING. */
+  readonly returning: boolean;
+  /** DDL inside a transaction rolls back with it. */
+  readonly transactionalDdl: boolean;
+  /** SAVEPOINT / ROLLBACK TO SAVEPOINT. */
+  readonly savepoints: boolean;
+  /** SELECT ... FOR UPDATE. */
+  readonly forUpdate: boolean;
+  /** FOR UPDATE SKIP LOCKED. */
+  readonly skipLocked: boolean;
+  /** FOR UPDATE NOWAIT. */
+  readonly nowait: boolean;
+  /** ORDER BY ... NULLS FIRST / LAST. */
+  readonly nullsOrdering: boolean;
+  /** A cursor that fetches rows from the server in batches. */
+  readonly serverCursors: boolean;
+  /** Several rows in one INSERT ... VALUES. */
+  readonly multiRowInsert: boolean;
+  /** The isolation levels `begin()` accepts. */
+  readonly isolationLevels: readonly IsolationLevel[];
+}
+
+/** The kinds a dialect sorts driver errors into. */
+export type ErrorKind =
+  | 'disconnect'
+  | 'connect'
+  | 'integrity'
+  | 'data'
+  | 'serialization'
+  | 'operational'
+  | 'programming';
+
+/** A dialect's reading of one driver error. */
+export interface ErrorClassification {
+  readonly kind: ErrorKind;
+  /** The native code: SQLSTATE, MySQL error name or number, SQLITE_* code. */
+  readonly code?: string;
+  /** The violated constraint's name, for integrity errors. */
+  readonly constraint?: string;
+  /** True when the statement provably never reached the server (the socket was already closed). */
+  readonly neverSent?: boolean;
+}
+
+/** One raw result as the driver returned it, normalised. */
+export interface DriverResult {
+  readonly rows: Record<string, unknown>[];
+  /** Rows returned by a query, or rows matched by INSERT / UPDATE / DELETE. */
+  readonly rowCount: number;
+  /** The generated id of the (first) inserted row, where the driver reports one. */
+  readonly insertId?: number | bigint;
+}
+
+/** One open driver connection, wrapped. Not pooled, not shared: the engine owns it. */
+export interface DialectConnection {
+  /** True once the connection is known to be closed, by us or by the server. */
+  readonly closed: boolean;
+  /** Runs one statement with bound parameters. */
+  execute(sql: string, params: readonly unknown[]): Promise<DriverResult>;
+  /** Streams a query's rows, fetching `batchSize` at a time where the server allows. */
+  stream(sql: string, params: readonly unknown[], batchSize: number): AsyncIterable<Record<string, unknown>>;
+  /** A cheap round trip that fails if the connection is dead. */
+  ping(): Promise<void>;
+  /** Closes the connection; never throws. */
+  close(): Promise<void>;
+}
+
+/** Facts a dialect learns from its first connection. */
+export interface ServerInfo {
+  /** The product, e.g. `PostgreSQL`, `MariaDB`, `MySQL`, `SQLite`. */
+  readonly product: string;
+  /** The version string as the server reports it. */
+  readonly version: string;
+}
+
+/** Pool settings a dialect imposes or suggests (e.g. one connection for an in-memory SQLite database). */
+export interface PoolDefaults {
+  readonly poolSize?: number;
+  readonly maxOverflow?: number;
+  /** When true the values above override the user's: other settings would break the database. */
+  readonly required?: boolean;
+  /** Why, for the error or warning shown when the user's settings are overridden. */
+  readonly reason?: string;
+}
+
+/** A database dialect: one per engine. */
+export interface Dialect {
+  /** The dialect family: `postgresql`, `mysql` or `sqlite`. */
+  readonly name: string;
+  /** The compiler that produces this dialect's SQL. */
+  readonly compiler: SqlCompiler;
+  /** Capabilities; conservative until `initialize` has seen a server. */
+  readonly capabilities: Capabilities;
+  /** What the server is; undefined until `initialize`. */
+  readonly serverInfo: ServerInfo | undefined;
+  /** Opens a new driver connection. Failures reject with a translated ConnectionFailedError. */
+  connect(): Promise<DialectConnection>;
+  /** Reads the server version from a first connection and sets capabilities. */
+  initialize(connection: DialectConnection): Promise<void>;
+  /** Sorts a driver error into a kind. */
+  classifyError(error: unknown): ErrorClassification;
+  /** The statements that start a transaction with these options. */
+  beginStatements(options: BeginOptions): readonly string[];
+  /** Pool settings this database needs, if any. */
+  poolDefaults(): PoolDefaults;
+  /** A short human description of the target, password-free, for error messages. */
+  describeTarget(): string;
+}
+
+/** Options passed by the engine to a dialect factory. */
+export interface DialectOptions {
+  /** Milliseconds to wait for a new connection. */
+  readonly connectTimeout: number;
+  /** Options passed through to the driver unchanged. */
+  readonly driverOptions: Readonly<Record<string, unknown>>;
+}
+
+/** Makes a dialect for a parsed URL. Registered per URL scheme. */
+export type DialectFactory = (url: EngineUrl, options: DialectOptions) => Dialect;

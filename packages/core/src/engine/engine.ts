@@ -1,0 +1,246 @@
+/*
+ * The Engine: a dialect chosen by URL scheme, one connection pool, and the statement
+ * log (echo and the `statement` event). Everything that talks to the database - raw
+ * Connections, Sessions, migrations - gets its connections here.
+ */
+import { ArgumentError } from '../errors/errors';
+import { Pool, type PoolStatus } from '../pool/pool';
+import type { SqlFragment } from '../sql/sql-fragment';
+import { formatParams } from './translate-error';
+import { Connection, type ConnectionContext } from './connection';
+import type { BeginOptions, Capabilities, Dialect, DialectConnection, ServerInfo } from './dialect';
+import { dialectFactoryFor } from './dialect-registry';
+import { parseEngineUrl, type EngineUrl } from './engine-url';
+import { EngineEvents, type EngineEventName, type EngineListener, type StatementEntry } from './engine-events';
+import type { Result, Row } from './result';
+
+/** Engine settings. All durations are milliseconds. */
+export interface EngineOptions {
+  /** Connections kept open in the pool. Default 5. */
+  poolSize?: number;
+  /** Extra connections allowed under load, closed when returned. Default 10. */
+  maxOverflow?: number;
+  /** How long `connect()` waits for a free connection before PoolTimeoutError. Default 30000. */
+  poolTimeout?: number;
+  /** Replace connections older than this, at checkout and at each transaction start. Default: never. */
+  poolRecycle?: number;
+  /** Test a connection with a round trip before use. Default false. */
+  prePing?: boolean;
+  /** With prePing, only test connections idle at least this long, so a busy pool pays nothing. Default 0. */
+  prePingAfterIdle?: number;
+  /** Reuse the most recently returned connection first (`lifo`, default) or the oldest (`fifo`). */
+  poolReuse?: 'lifo' | 'fifo';
+  /** Report a connection held longer than this, with the stack that took it. Default: off. */
+  leakDetection?: number;
+  /** Print every statement with its parameters and time (`true`), or hand each to a function. Default false. */
+  echo?: boolean | ((entry: StatementEntry) => void);
+  /** Keep parameters out of error messages, error fields and echo. Default false. */
+  hideParameters?: boolean;
+  /** How long to wait for a new connection to open. Default 10000. */
+  connectTimeout?: number;
+  /** Options handed to the driver unchanged (pg Client, mysql2 connection, better-sqlite3 Database). */
+  driverOptions?: Record<string, unknown>;
+}
+
+/** Numeric options and their unit, for validation messages. */
+const NUMERIC_OPTIONS = {
+  poolSize: 'connections',
+  maxOverflow: 'connections',
+  poolTimeout: 'milliseconds',
+  poolRecycle: 'milliseconds',
+  prePingAfterIdle: 'milliseconds',
+  leakDetection: 'milliseconds',
+  connectTimeout: 'milliseconds',
+} as const;
+
+/**
+ * The entry point to a database: a dialect and a connection pool.
+ * @example
+ * const engine = createEngine('postgresql://postgres@127.0.0.1:5432/app', { poolSize: 5 });
+ * const conn = await engine.connect();
+ * await conn.execute(sql`select ${1} as one`);
+ * await conn.close();
+ * await engine.dispose();
+ */
+export class Engine {
+  /** The URL, password hidden when printed. */
+  readonly url: EngineUrl;
+  readonly dialect: Dialect;
+  readonly pool: Pool;
+  readonly #events = new EngineEvents();
+  readonly #ctx: ConnectionContext;
+  #initialized: Promise<void> | undefined;
+
+  constructor(url: string | EngineUrl, options: EngineOptions = {}) {
+    validateOptions(options);
+    this.url = typeof url === 'string' ? parseEngineUrl(url) : url;
+    const factory = dialectFactoryFor(this.url.scheme);
+    this.dialect = factory(this.url, { connectTimeout: options.connectTimeout ?? 10_000, driverOptions: options.driverOptions ?? {} });
+    const defaults = this.dialect.poolDefaults();
+    const poolSize = defaults.required ? defaults.poolSize! : options.poolSize ?? defaults.poolSize ?? 5;
+    const maxOverflow = defaults.required ? defaults.maxOverflow! : options.maxOverflow ?? defaults.maxOverflow ?? 10;
+    if (defaults.required && (options.poolSize ?? poolSize) + (options.maxOverflow ?? maxOverflow) > poolSize + maxOverflow) {
+      process.emitWarning(`${defaults.reason ?? 'This database needs a fixed pool size'}; using poolSize ${poolSize}, maxOverflow ${maxOverflow}.`, {
+        code: 'STRATA_POOL_SIZE',
+      });
+    }
+    this.pool = new Pool(
+      {
+        poolSize,
+        maxOverflow,
+        poolTimeout: options.poolTimeout ?? 30_000,
+        poolRecycle: options.poolRecycle,
+        prePing: options.prePing ?? false,
+        prePingAfterIdle: options.prePingAfterIdle ?? 0,
+        reuse: options.poolReuse ?? 'lifo',
+        leakDetection: options.leakDetection,
+      },
+      () => this.#openRaw(),
+      this.#events,
+      () => this.dialect.describeTarget(),
+    );
+    const echo = options.echo ?? false;
+    const hideParameters = options.hideParameters ?? false;
+    const events = this.#events;
+    const record: ConnectionContext['record'] = (sql, params, startedAt, rowCount, error) => {
+      if (echo === false && !events.has('statement')) return;
+      const entry: StatementEntry = { sql, params: hideParameters ? undefined : params, ms: performance.now() - startedAt, rowCount, error };
+      if (echo === true) printEntry(entry);
+      else if (echo) echo(entry);
+      events.emit('statement', entry);
+    };
+    this.#ctx = {
+      dialect: this.dialect,
+      pool: this.pool,
+      hideParameters,
+      // Connections skip timing entirely when nobody listens; the getter keeps that decision live.
+      get record() {
+        return echo !== false || events.has('statement') ? record : undefined;
+      },
+      describeTarget: () => this.dialect.describeTarget(),
+    };
+  }
+
+  /** What the server can do; conservative until the first connection was made. */
+  get capabilities(): Capabilities {
+    return this.dialect.capabilities;
+  }
+
+  /** The server's product and version; undefined until the first connection was made. */
+  get serverInfo(): ServerInfo | undefined {
+    return this.dialect.serverInfo;
+  }
+
+  /**
+   * Checks a connection out of the pool (opening one if needed).
+   * Rejects with PoolTimeoutError when the pool stays exhausted for `poolTimeout`.
+   */
+  async connect(): Promise<Connection> {
+    const slot = await this.pool.checkout();
+    return new Connection(this.#ctx, slot);
+  }
+
+  /**
+   * Runs `fn` with a connection in a transaction: commit on success, rollback on error, always returned to the pool.
+   * @example
+   * await engine.transaction(async (conn) => { await conn.execute(sql`insert into t values (${1})`); });
+   */
+  async transaction<T>(fn: (connection: Connection) => Promise<T>, options: BeginOptions = {}): Promise<T> {
+    const conn = await this.connect();
+    try {
+      return await conn.transaction(fn, options);
+    } finally {
+      await conn.close();
+    }
+  }
+
+  /** Runs one statement on a pooled connection in autocommit mode. */
+  async execute<R = Row>(statement: SqlFragment | string, params?: readonly unknown[]): Promise<Result<R>> {
+    const conn = await this.connect();
+    try {
+      return await conn.execute<R>(statement, params);
+    } finally {
+      await conn.close();
+    }
+  }
+
+  /** Opens a connection once to learn the server's version and capabilities. */
+  async initialize(): Promise<void> {
+    const conn = await this.connect();
+    await conn.close();
+  }
+
+  /**
+   * Listens to engine events: `connect`, `checkout`, `checkin`, `invalidate`, `leak`, `statement`.
+   * Returns a function that removes the listener.
+   * @example
+   * const stop = engine.on('statement', (s) => statements.push(s.sql));
+   */
+  on<E extends EngineEventName>(event: E, listener: EngineListener<E>): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  /** Removes a listener added with `on`. */
+  off<E extends EngineEventName>(event: E, listener: EngineListener<E>): void {
+    this.#events.off(event, listener);
+  }
+
+  /** Pool counters; see Pool.status. */
+  status(): PoolStatus {
+    return this.pool.status();
+  }
+
+  /** Closes every pooled connection. Connections still checked out close when returned. */
+  async dispose(): Promise<void> {
+    await this.pool.dispose();
+  }
+
+  async #openRaw(): Promise<DialectConnection> {
+    const raw = await this.dialect.connect();
+    if (this.dialect.serverInfo === undefined) {
+      this.#initialized ??= this.dialect.initialize(raw);
+      try {
+        await this.#initialized;
+      } catch (error) {
+        this.#initialized = undefined;
+        await raw.close();
+        throw error;
+      }
+    }
+    return raw;
+  }
+}
+
+/**
+ * Creates an engine for a database URL.
+ *
+ * Schemes: `postgresql://` (and `postgres://`), `mysql://`, `mariadb://`, `sqlite:///file.db`
+ * (relative), `sqlite:////abs/file.db`, `sqlite::memory:`.
+ * @example
+ * const engine = createEngine(process.env.DATABASE_URL ?? 'sqlite:///app.db', { echo: true });
+ */
+export function createEngine(url: string, options: EngineOptions = {}): Engine {
+  return new Engine(url, options);
+}
+
+function validateOptions(options: EngineOptions): void {
+  for (const [key, unit] of Object.entries(NUMERIC_OPTIONS)) {
+    const value = options[key as keyof typeof NUMERIC_OPTIONS];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new ArgumentError(`Engine option ${key} must be a non-negative number of ${unit}; got ${String(value)}.`);
+    }
+  }
+  if (options.poolSize === 0 && options.maxOverflow === 0) {
+    throw new ArgumentError('Engine options poolSize and maxOverflow are both 0: the pool could never hand out a connection.');
+  }
+  if (options.poolReuse !== undefined && options.poolReuse !== 'lifo' && options.poolReuse !== 'fifo') {
+    throw new ArgumentError(`Engine option poolReuse must be 'lifo' or 'fifo'; got ${JSON.stringify(options.poolReuse)}.`);
+  }
+}
+
+function printEntry(entry: StatementEntry): void {
+  const params = entry.params && entry.params.length > 0 ? ` ${formatParams(entry.params)}` : '';
+  const outcome = entry.error ? ` FAILED: ${entry.error.message.split('\n')[0]}` : '';
+  console.log(`[strata] ${entry.sql}${params} (${entry.ms.toFixed(2)} ms)${outcome}`);
+}

@@ -1,0 +1,88 @@
+/*
+ * Turns a driver error into Strata's error tree using the dialect's classification,
+ * attaching the statement and (unless hidden) its parameters, and keeping the driver
+ * error as `cause`.
+ */
+import {
+  ConnectionFailedError,
+  DataError,
+  DisconnectionError,
+  IntegrityError,
+  OperationalError,
+  ProgrammingError,
+  SerializationError,
+  StrataError,
+} from '../errors/errors';
+import type { ErrorClassification } from './dialect';
+
+/** The statement that failed, for the error's message and fields. */
+export interface FailedStatement {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+}
+
+/** Formats parameters for a message, shortening long values. */
+export function formatParams(params: readonly unknown[]): string {
+  const shown = params.slice(0, 20).map((value) => {
+    if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+    if (typeof value === 'bigint') return `${value}n`;
+    if (Buffer.isBuffer(value)) return `<Buffer ${value.length} bytes>`;
+    if (value instanceof Date) return value.toISOString();
+    if (value !== null && typeof value === 'object') {
+      const text = JSON.stringify(value) ?? String(value);
+      return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+    }
+    return String(value);
+  });
+  return `[${shown.join(', ')}${params.length > 20 ? `, ... ${params.length - 20} more` : ''}]`;
+}
+
+/**
+ * Wraps a driver error. Errors that already are Strata errors pass through unchanged.
+ */
+export function translateError(
+  error: unknown,
+  classification: ErrorClassification,
+  statement: FailedStatement | undefined,
+  hideParameters: boolean,
+  target: string,
+): StrataError {
+  if (error instanceof StrataError) return error;
+  const driverMessage = error instanceof Error ? error.message : String(error);
+  const params = statement && !hideParameters ? statement.params : undefined;
+  let context = '';
+  if (statement) {
+    context = `\n  SQL: ${statement.sql.length > 2000 ? `${statement.sql.slice(0, 2000)}...` : statement.sql}`;
+    if (statement.params.length > 0) context += `\n  params: ${params ? formatParams(params) : '(hidden: hideParameters is on)'}`;
+  }
+  const details = {
+    cause: error,
+    sql: statement?.sql,
+    params,
+    driverCode: classification.code,
+    constraint: classification.constraint,
+  };
+  const code = classification.code ? ` [${classification.code}]` : '';
+  switch (classification.kind) {
+    case 'integrity': {
+      const named = classification.constraint ? ` on constraint ${classification.constraint}` : '';
+      return new IntegrityError(`Integrity violation${named}${code}: ${driverMessage}${context}`, details);
+    }
+    case 'data':
+      return new DataError(`The database refused a value${code}: ${driverMessage}${context}`, details);
+    case 'serialization':
+      return new SerializationError(
+        `Transaction conflict${code}: ${driverMessage}. Roll back and run the whole transaction again ` +
+          `(session.transaction(fn, { retry }) does this).${context}`,
+        details,
+      );
+    case 'disconnect':
+      return new DisconnectionError(`Lost the connection to ${target}${code}: ${driverMessage}${context}`, details);
+    case 'connect':
+      return new ConnectionFailedError(`Could not connect to ${target}${code}: ${driverMessage}`, details);
+    case 'programming':
+      return new ProgrammingError(`Invalid statement${code}: ${driverMessage}${context}`, details);
+    default:
+      return new OperationalError(`Database error${code}: ${driverMessage}${context}`, details);
+  }
+}

@@ -1,0 +1,215 @@
+/*
+ * The one error tree of Strata. Every error a user can catch extends StrataError and
+ * carries a stable `code`; errors that come from the database keep the driver's own
+ * error as `cause` plus the statement and (unless hidden) its parameters.
+ */
+
+/** Options accepted by every Strata error constructor. */
+export interface StrataErrorOptions {
+  /** The underlying error (a driver error, a failed hook...). */
+  cause?: unknown;
+}
+
+/**
+ * The base class of every error Strata throws.
+ *
+ * `code` is stable across releases; match on it (or on the class) rather than on the message.
+ * @example
+ * try { await session.commit(); } catch (e) { if (e instanceof StrataError) log(e.code); }
+ */
+export class StrataError extends Error {
+  /** A stable machine-readable identifier, e.g. `pool_timeout`. */
+  readonly code: string;
+
+  constructor(code: string, message: string, options: StrataErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** Bad configuration or arguments: an unknown URL scheme, a malformed URL, a missing dialect package. */
+export class ConfigurationError extends StrataError {
+  constructor(message: string, options?: StrataErrorOptions) {
+    super('configuration', message, options);
+  }
+}
+
+/** Extra facts a database error carries. */
+export interface DatabaseErrorDetails extends StrataErrorOptions {
+  /** The SQL text that failed, when a statement failed. */
+  sql?: string;
+  /** Its bound parameters; undefined when the engine hides parameters. */
+  params?: readonly unknown[];
+  /** The driver's or server's own code: a SQLSTATE, a MySQL errno name, an SQLITE_* code. */
+  driverCode?: string;
+  /** The name of the violated constraint, when the server reports one. */
+  constraint?: string;
+}
+
+/**
+ * Any error reported by the database or its driver, translated into Strata's tree.
+ *
+ * The original driver error is kept as `cause`; `driverCode` keeps its code.
+ */
+export class DatabaseError extends StrataError {
+  readonly sql: string | undefined;
+  readonly params: readonly unknown[] | undefined;
+  readonly driverCode: string | undefined;
+
+  constructor(code: string, message: string, details: DatabaseErrorDetails = {}) {
+    super(code, message, details);
+    this.sql = details.sql;
+    this.params = details.params;
+    this.driverCode = details.driverCode;
+  }
+}
+
+/** A constraint was violated: unique, foreign key, not null, check. `constraint` names it when known. */
+export class IntegrityError extends DatabaseError {
+  readonly constraint: string | undefined;
+
+  constructor(message: string, details: DatabaseErrorDetails = {}) {
+    super('integrity', message, details);
+    this.constraint = details.constraint;
+  }
+}
+
+/** A value the database refused: out of range, invalid text for the type, string too long. */
+export class DataError extends DatabaseError {
+  constructor(message: string, details: DatabaseErrorDetails = {}) {
+    super('data', message, details);
+  }
+}
+
+/** A problem in the database's operation rather than in the statement: locks, resources, connection set-up. */
+export class OperationalError extends DatabaseError {
+  constructor(message: string, details: DatabaseErrorDetails = {}, code = 'operational') {
+    super(code, message, details);
+  }
+}
+
+/**
+ * The transaction lost a conflict and may succeed if run again: a serialization failure,
+ * a deadlock, a lock wait timeout or a busy database.
+ */
+export class SerializationError extends OperationalError {
+  /** Always true: re-running the whole transaction is the fix. */
+  readonly retryable = true;
+
+  constructor(message: string, details: DatabaseErrorDetails = {}) {
+    super(message, details, 'serialization');
+  }
+}
+
+/**
+ * The connection to the server was lost (server restart, idle timeout, killed session).
+ *
+ * Inside a transaction the transaction is gone: roll back and run it again.
+ */
+export class DisconnectionError extends OperationalError {
+  /** True when the failed statement provably never reached the server. */
+  neverSent = false;
+
+  constructor(message: string, details: DatabaseErrorDetails = {}) {
+    super(message, details, 'disconnect');
+  }
+}
+
+/** A connection could not be opened: server unreachable, wrong credentials, unknown database. */
+export class ConnectionFailedError extends OperationalError {
+  constructor(message: string, details: DatabaseErrorDetails = {}) {
+    super(message, details, 'connect_failed');
+  }
+}
+
+/** The statement itself is wrong: syntax error, unknown table or column, wrong number of parameters. */
+export class ProgrammingError extends DatabaseError {
+  constructor(message: string, details: DatabaseErrorDetails = {}) {
+    super('programming', message, details);
+  }
+}
+
+/** A connection was asked of a pool that had none free within `poolTimeout`. */
+export class PoolTimeoutError extends StrataError {
+  constructor(message: string) {
+    super('pool_timeout', message);
+  }
+}
+
+/** A call was made on an object in the wrong state: a closed connection, a finished transaction. */
+export class InvalidStateError extends StrataError {
+  constructor(message: string, options?: StrataErrorOptions) {
+    super('invalid_state', message, options);
+  }
+}
+
+/** A flush could not write the session's changes; names the entity and the failing statement. */
+export class FlushError extends StrataError {
+  constructor(message: string, options?: StrataErrorOptions) {
+    super('flush', message, options);
+  }
+}
+
+/** An UPDATE or DELETE matched fewer rows than expected: the row changed (version) or vanished. */
+export class StaleDataError extends StrataError {
+  constructor(message: string, options?: StrataErrorOptions) {
+    super('stale_data', message, options);
+  }
+}
+
+/** An attribute or relationship needed the database, but the object belongs to no session. */
+export class DetachedInstanceError extends StrataError {
+  constructor(message: string, options?: StrataErrorOptions) {
+    super('detached_instance', message, options);
+  }
+}
+
+/** A relationship was read before anything loaded it. */
+export class UnloadedRelationError extends StrataError {
+  constructor(message: string, options?: StrataErrorOptions) {
+    super('unloaded_relation', message, options);
+  }
+}
+
+/** `one()` found no row. */
+export class NoResultFound extends StrataError {
+  constructor(message: string, options?: StrataErrorOptions) {
+    super('no_result', message, options);
+  }
+}
+
+/** `one()` or `scalar()` found more than one row. */
+export class MultipleResultsFound extends StrataError {
+  constructor(message: string, options?: StrataErrorOptions) {
+    super('multiple_results', message, options);
+  }
+}
+
+/** A migration could not be planned or applied. */
+export class MigrationError extends StrataError {
+  constructor(message: string, options?: StrataErrorOptions) {
+    super('migration', message, options);
+  }
+}
+
+/** A local wall-clock time falls in a DST gap of its zone and the column's policy is `'reject'`. */
+export class NonExistentTimeError extends StrataError {
+  constructor(message: string, options?: StrataErrorOptions) {
+    super('nonexistent_time', message, options);
+  }
+}
+
+/** A local wall-clock time occurs twice in its zone (DST overlap) and the column's policy is `'reject'`. */
+export class AmbiguousTimeError extends StrataError {
+  constructor(message: string, options?: StrataErrorOptions) {
+    super('ambiguous_time', message, options);
+  }
+}
+
+/** A call got an argument it cannot use: an undefined SQL parameter, an unknown option value. */
+export class ArgumentError extends StrataError {
+  constructor(message: string, options?: StrataErrorOptions) {
+    super('argument', message, options);
+  }
+}

@@ -1,0 +1,66 @@
+/*
+ * The public API of @strata/core.
+ */
+import 'reflect-metadata';
+
+export {
+  AmbiguousTimeError,
+  ArgumentError,
+  ConfigurationError,
+  ConnectionFailedError,
+  DatabaseError,
+  DataError,
+  DetachedInstanceError,
+  DisconnectionError,
+  FlushError,
+  IntegrityError,
+  InvalidStateError,
+  MigrationError,
+  MultipleResultsFound,
+  NonExistentTimeError,
+  NoResultFound,
+  OperationalError,
+  PoolTimeoutError,
+  ProgrammingError,
+  SerializationError,
+  StaleDataError,
+  StrataError,
+  UnloadedRelationError,
+} from './errors/errors';
+export type { DatabaseErrorDetails, StrataErrorOptions } from './errors/errors';
+
+export { sql, SqlFragment, Identifier, RawSql } from './sql/sql-fragment';
+export { SqlCompiler, SqlBuffer, checkIdentifier } from './sql/sql-compiler';
+export type { CompiledSql } from './sql/sql-compiler';
+
+export { Engine, createEngine } from './engine/engine';
+export type { EngineOptions } from './engine/engine';
+export { Connection, Savepoint } from './engine/connection';
+export type { StreamOptions } from './engine/connection';
+export { Result } from './engine/result';
+export type { Row } from './engine/result';
+export { parseEngineUrl } from './engine/engine-url';
+export type { EngineUrl } from './engine/engine-url';
+export { registerDialect } from './engine/dialect-registry';
+export type {
+  BeginOptions,
+  Capabilities,
+  Dialect,
+  DialectConnection,
+  DialectFactory,
+  DialectOptions,
+  DriverResult,
+  ErrorClassification,
+  ErrorKind,
+  IsolationLevel,
+  PoolDefaults,
+  ServerInfo,
+} from './engine/dialect';
+export type { EngineEventMap, EngineEventName, EngineListener, StatementEntry } from './engine/engine-events';
+export { translateError, formatParams } from './engine/translate-error';
+
+export { ClosedConnectionError } from './engine/closed-connection-error';
+export { connectionFailed, socketFailure } from './engine/connection-failure';
+export type { ConnectFailure } from './engine/connection-failure';
+export { Pool } from './pool/pool';
+export type { PoolOptions, PoolStatus } from './pool/pool';

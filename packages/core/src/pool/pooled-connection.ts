@@ -1,0 +1,61 @@
+/*
+ * One pool slot: a driver connection plus the bookkeeping the pool needs to decide
+ * whether it may be reused (age, generation, last use, who holds it).
+ */
+import type { DialectConnection } from '../engine/dialect';
+
+let nextId = 1;
+
+/** A pooled driver connection and its bookkeeping. Internal to the engine. */
+export class PooledConnection {
+  readonly id = nextId++;
+  #raw: DialectConnection;
+  #createdAt: number;
+  #generation: number;
+  #invalid = false;
+  /** When it was last used (checked in, or ran a statement). */
+  lastUsedAt: number;
+  /** When the current holder checked it out. */
+  checkedOutAt = 0;
+  /** Where the current holder checked it out, when leak detection is on. */
+  checkoutStack: string | undefined;
+  /** Whether the leak detector already reported the current checkout. */
+  leakReported = false;
+
+  constructor(raw: DialectConnection, generation: number) {
+    this.#raw = raw;
+    this.#generation = generation;
+    this.#createdAt = Date.now();
+    this.lastUsedAt = this.#createdAt;
+  }
+
+  get raw(): DialectConnection {
+    return this.#raw;
+  }
+
+  get createdAt(): number {
+    return this.#createdAt;
+  }
+
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** True once a disconnect or a failed ping condemned this driver connection. */
+  get invalid(): boolean {
+    return this.#invalid || this.#raw.closed;
+  }
+
+  markInvalid(): void {
+    this.#invalid = true;
+  }
+
+  /** Puts a fresh driver connection in this slot; the old one must be closed by the caller. */
+  replaceRaw(raw: DialectConnection, generation: number): void {
+    this.#raw = raw;
+    this.#generation = generation;
+    this.#invalid = false;
+    this.#createdAt = Date.now();
+    this.lastUsedAt = this.#createdAt;
+  }
+}

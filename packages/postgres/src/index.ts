@@ -1,0 +1,13 @@
+/*
+ * @strata/postgres: the PostgreSQL dialect. Importing it registers the `postgresql://`
+ * and `postgres://` URL schemes.
+ */
+import { registerDialect } from '@strata/core';
+import { PostgresDialect } from './postgres-dialect';
+
+registerDialect(['postgresql', 'postgres'], (url, options) => new PostgresDialect(url, options));
+
+export { PostgresDialect } from './postgres-dialect';
+export { PostgresCompiler } from './postgres-compiler';
+export { PostgresConnection } from './postgres-connection';
+export { classifyPostgresError } from './postgres-errors';

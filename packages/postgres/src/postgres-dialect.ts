@@ -1,0 +1,123 @@
+/*
+ * The PostgreSQL dialect: opens pg clients from a parsed URL, keeps date and time
+ * values as the server's text (the type layer converts them, independent of the
+ * process time zone), and reports capabilities from the server version.
+ */
+import {
+  connectionFailed,
+  socketFailure,
+  type BeginOptions,
+  type Capabilities,
+  type Dialect,
+  type DialectConnection,
+  type DialectOptions,
+  type EngineUrl,
+  type ErrorClassification,
+  type PoolDefaults,
+  type ServerInfo,
+} from '@strata/core';
+import type { ClientConfig } from 'pg';
+import { PostgresCompiler } from './postgres-compiler';
+import { PostgresConnection } from './postgres-connection';
+import { classifyPostgresError } from './postgres-errors';
+
+/** OIDs of date/time types that stay text: date, time, timestamp, timestamptz, timetz, interval. */
+const TEXT_OIDS = new Set([1082, 1083, 1114, 1184, 1266, 1186]);
+
+const CAPABILITIES: Capabilities = Object.freeze({
+  returning: true,
+  transactionalDdl: true,
+  savepoints: true,
+  forUpdate: true,
+  skipLocked: true,
+  nowait: true,
+  nullsOrdering: true,
+  serverCursors: true,
+  multiRowInsert: true,
+  isolationLevels: Object.freeze(['read uncommitted', 'read committed', 'repeatable read', 'serializable'] as const),
+});
+
+/** The PostgreSQL dialect, for `postgresql://` and `postgres://` URLs. */
+export class PostgresDialect implements Dialect {
+  readonly name = 'postgresql';
+  readonly compiler = new PostgresCompiler();
+  readonly capabilities = CAPABILITIES;
+  #serverInfo: ServerInfo | undefined;
+  readonly #url: EngineUrl;
+  readonly #options: DialectOptions;
+
+  constructor(url: EngineUrl, options: DialectOptions) {
+    this.#url = url;
+    this.#options = options;
+  }
+
+  get serverInfo(): ServerInfo | undefined {
+    return this.#serverInfo;
+  }
+
+  describeTarget(): string {
+    const { host, port, database, username } = this.#url;
+    return `PostgreSQL at ${host}:${port ?? 5432}/${database ?? username ?? ''} as ${username ?? 'the OS user'}`;
+  }
+
+  async connect(): Promise<DialectConnection> {
+    const { Client, types } = require('pg') as typeof import('pg');
+    const { query } = this.#url;
+    const sslmode = query.sslmode;
+    const config: ClientConfig = {
+      host: this.#url.host,
+      port: this.#url.port ?? 5432,
+      user: this.#url.username,
+      password: this.#url.password,
+      database: this.#url.database,
+      connectionTimeoutMillis: this.#options.connectTimeout,
+      keepAlive: true,
+      application_name: query.application_name ?? 'strata',
+      ssl: sslmode === undefined || sslmode === 'disable' || sslmode === 'prefer' ? undefined : { rejectUnauthorized: sslmode !== 'require' },
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+          TEXT_OIDS.has(oid) ? (value: string) => value : types.getTypeParser(oid, format ?? 'text')) as never,
+      },
+      ...this.#options.driverOptions,
+    };
+    const client = new Client(config);
+    // Connection errors reject connect(); this keeps a late 'error' from crashing the process.
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw connectionFailed(this.describeTarget(), connectFailureOf(error), error, (error as { code?: string }).code);
+    }
+    return new PostgresConnection(client);
+  }
+
+  async initialize(connection: DialectConnection): Promise<void> {
+    const result = await connection.execute('SHOW server_version', []);
+    this.#serverInfo = { product: 'PostgreSQL', version: String(result.rows[0]?.server_version ?? '') };
+  }
+
+  classifyError(error: unknown): ErrorClassification {
+    return classifyPostgresError(error);
+  }
+
+  beginStatements(options: BeginOptions): readonly string[] {
+    let text = 'BEGIN';
+    if (options.isolationLevel) text += ` ISOLATION LEVEL ${options.isolationLevel.toUpperCase()}`;
+    if (options.readOnly) text += ' READ ONLY';
+    return [text];
+  }
+
+  poolDefaults(): PoolDefaults {
+    return {};
+  }
+}
+
+function connectFailureOf(error: unknown) {
+  const code = (error as { code?: string })?.code;
+  const message = String((error as Error)?.message ?? '');
+  if (code === '28P01' || code === '28000') return 'auth' as const;
+  if (code === '3D000') return 'database' as const;
+  if (/timeout/i.test(message)) return 'timeout' as const;
+  return socketFailure(code) ?? 'other';
+}

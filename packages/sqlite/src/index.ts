@@ -1,0 +1,13 @@
+/*
+ * @strata/sqlite: the SQLite dialect (better-sqlite3). Importing it registers the
+ * `sqlite://` URL scheme.
+ */
+import { registerDialect } from '@strata/core';
+import { SqliteDialect } from './sqlite-dialect';
+
+registerDialect(['sqlite'], (url, options) => new SqliteDialect(url, options));
+
+export { SqliteDialect } from './sqlite-dialect';
+export { SqliteCompiler } from './sqlite-compiler';
+export { SqliteConnection } from './sqlite-connection';
+export { classifySqliteError } from './sqlite-errors';

@@ -1,0 +1,12 @@
+/*
+ * @strata/testkit: the conformance suites every dialect package runs, and the helpers
+ * that point them at this run's databases.
+ */
+export { ALL_DIALECTS, SERVER_URLS, isSelected, selectedDialects, sqliteFileUrl, testUrl, withDatabase, workerDatabase } from './targets';
+export type { DialectName } from './targets';
+export { TRAITS } from './traits';
+export type { DialectTraits } from './traits';
+export { engineSuite } from './suites/engine-suite';
+export { poolSuite } from './suites/pool-suite';
+export { serverFaultSuite } from './suites/server-fault-suite';
+export { recordStatements, sleep } from './harness';
