@@ -31,6 +31,7 @@ const config: Config = {
   moduleNameMapper: { '^@strata/([a-z-]+)$': '<rootDir>/packages/$1/src' },
   globalSetup: '<rootDir>/packages/testkit/src/global-setup.ts',
   testTimeout: 60_000,
+  reporters: ['default', '<rootDir>/packages/testkit/summary-reporter.js'],
   modulePathIgnorePatterns: ['<rootDir>/packages/.*/dist', '<rootDir>/examples/.*/dist'],
 };
 

@@ -1,0 +1,4 @@
+/*
+ * @strata/cli: the `strata` command line, also callable from code.
+ */
+export { runCli } from './cli';
