@@ -48,7 +48,9 @@ export function translateError(
   target: string,
 ): StrataError {
   if (error instanceof StrataError) return error;
-  const driverMessage = error instanceof Error ? error.message : String(error);
+  const rawMessage = error instanceof Error ? error.message : String(error);
+  // Servers quote offending values in their messages (MySQL: Duplicate entry 'x'); hidden parameters stay hidden.
+  const driverMessage = hideParameters && statement && statement.params.length > 0 ? redactQuoted(rawMessage) : rawMessage;
   const params = statement && !hideParameters ? statement.params : undefined;
   let context = '';
   if (statement) {
@@ -85,4 +87,9 @@ export function translateError(
     default:
       return new OperationalError(`Database error${code}: ${driverMessage}${context}`, details);
   }
+}
+
+/** Replaces every quoted literal in a server message with '***'. */
+function redactQuoted(message: string): string {
+  return message.replace(/'(?:[^']|'')*'/g, "'***'").replace(/"(?:[^"]|"")*"/g, '"***"');
 }

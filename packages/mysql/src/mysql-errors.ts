@@ -1,0 +1,68 @@
+/*
+ * Sorts mysql2 errors into Strata's kinds by server errno, and by mysql2's and Node's
+ * codes for connections that died. The code reported is the error's name, e.g. ER_DUP_ENTRY.
+ */
+import { ClosedConnectionError, type ErrorClassification, type ErrorKind } from '@strata/core';
+
+const KINDS: Readonly<Record<number, ErrorKind>> = {
+  // integrity: duplicate key, foreign keys, NOT NULL, no default, CHECK (MySQL 3819, MariaDB 4025)
+  1062: 'integrity', 1451: 'integrity', 1452: 'integrity', 1048: 'integrity', 1364: 'integrity',
+  3819: 'integrity', 1557: 'integrity', 1586: 'integrity', 1216: 'integrity', 1217: 'integrity',
+  // data: out of range, truncated, incorrect value, too long, invalid JSON
+  1264: 'data', 1265: 'data', 1366: 'data', 1406: 'data', 1292: 'data', 1367: 'data', 1690: 'data',
+  3140: 'data', 1365: 'data', 1411: 'data',
+  1213: 'serialization', 1205: 'serialization',
+  // disconnect: client-side gone-away / lost, MariaDB's connection killed, server shutdown
+  2006: 'disconnect', 2013: 'disconnect', 2055: 'disconnect', 1927: 'disconnect', 1053: 'disconnect',
+  // programming: syntax, unknown table / column / database, wrong arguments, ambiguous, value count
+  1064: 'programming', 1149: 'programming', 1146: 'programming', 1054: 'programming', 1049: 'programming',
+  1210: 'programming', 1052: 'programming', 1109: 'programming', 1110: 'programming', 1136: 'programming',
+  1046: 'programming', 1050: 'programming', 1051: 'programming', 1060: 'programming', 1061: 'programming',
+  1091: 'programming', 1305: 'programming', 1582: 'programming',
+};
+
+/** mysql2's and Node's codes for a socket that died under a statement. */
+const SOCKET_CODES = new Set([
+  'PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH',
+  'ECONNABORTED', 'PROTOCOL_SEQUENCE_TIMEOUT', 'ER_SERVER_SHUTDOWN',
+]);
+/** mysql2 refusing to send on a connection it already closed: the statement never left. */
+const NEVER_SENT = /closed state|PROTOCOL_ENQUEUE_AFTER_(QUIT|FATAL_ERROR|DESTROY)/;
+
+/** Classifies an error thrown by the mysql2 driver. */
+export function classifyMysqlError(error: unknown): ErrorClassification {
+  if (error instanceof ClosedConnectionError) return { kind: 'disconnect', neverSent: true };
+  const e = error as { code?: unknown; errno?: unknown; sqlState?: unknown; message?: unknown };
+  const errno = typeof e?.errno === 'number' ? e.errno : undefined;
+  const message = typeof e?.message === 'string' ? e.message : '';
+  const name = typeof e?.code === 'string' ? e.code : undefined;
+  const code = name ?? (errno === 1927 ? 'ER_CONNECTION_KILLED' : errno !== undefined ? String(errno) : undefined);
+  if (NEVER_SENT.test(message) || NEVER_SENT.test(name ?? '')) return { kind: 'disconnect', code, neverSent: true };
+  if (name && SOCKET_CODES.has(name)) return { kind: 'disconnect', code };
+  if (errno === undefined) return { kind: 'operational', code };
+  // mysql2 names errors after MySQL's numbers; at 4025 and 4031 MariaDB's errors differ.
+  if (errno === 4025) return e.sqlState === '23000' ? integrity('ER_CONSTRAINT_FAILED', message) : { kind: 'operational', code };
+  if (errno === 4031) {
+    return /inactivity|disconnected/i.test(message)
+      ? { kind: 'disconnect', code: 'ER_CLIENT_INTERACTION_TIMEOUT' }
+      : { kind: 'programming', code: 'ER_REFERENCED_TRG_DOES_NOT_EXIST' };
+  }
+  const kind = KINDS[errno] ?? 'operational';
+  return kind === 'integrity' ? integrity(code, message) : { kind, code };
+}
+
+function integrity(code: string | undefined, message: string): ErrorClassification {
+  return { kind: 'integrity', code, constraint: constraintOf(message) };
+}
+
+/**
+ * The violated constraint's name from the server's message. A duplicate key names the
+ * index, which MySQL 8 prefixes with the table (`users.email`) and MariaDB does not.
+ */
+function constraintOf(message: string): string | undefined {
+  const key = /for key '(.*)'$/.exec(message);
+  if (key) return key[1]!.includes('.') ? key[1]!.slice(key[1]!.indexOf('.') + 1) : key[1];
+  const named = /CONSTRAINT `((?:[^`]|``)+)`/.exec(message);
+  if (named) return named[1]!.replace(/``/g, '`');
+  return /constraint '(.+)' is violated/i.exec(message)?.[1];
+}
