@@ -1,21 +1,11 @@
 /*
  * One Jest run for the whole monorepo. Tests import the packages' TypeScript sources
- * directly (no build step); SWC compiles them with legacy decorators and metadata.
+ * directly (no build step); ts-jest transpiles them with legacy decorators and metadata.
  */
 import type { Config } from 'jest';
 
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      target: 'es2022',
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-    },
-    module: { type: 'commonjs' },
-    sourceMaps: 'inline',
-  },
-];
+/** Type errors are caught by `npm run typecheck`; tests only transpile, file by file, for speed. */
+const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }];
 
 /** Dialect packages left out of this run on purpose (STRATA_DIALECTS=sqlite,...). */
 const DIALECT_DIRS: Record<string, string> = { postgresql: 'postgres', mysql: 'mysql', sqlite: 'sqlite' };
@@ -27,7 +17,7 @@ const config: Config = {
   roots: ['<rootDir>/packages', '<rootDir>/examples'],
   testMatch: ['**/test/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', ...narrowedAway.map((d) => `<rootDir>/packages/${DIALECT_DIRS[d]}/`)],
-  transform: { '^.+\\.ts$': swc as never },
+  transform: { '^.+\\.ts$': tsJest as never },
   moduleNameMapper: { '^@strata/([a-z-]+)$': '<rootDir>/packages/$1/src' },
   globalSetup: '<rootDir>/packages/testkit/src/global-setup.ts',
   testTimeout: 60_000,
