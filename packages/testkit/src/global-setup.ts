@@ -2,10 +2,14 @@
  * Runs once before the test suites: checks that every selected server answers, failing
  * the run loudly with its name if not, and creates one database per Jest worker.
  */
-import type { Config } from '@jest/types';
 import { SERVER_URLS, selectedDialects, workerDatabase } from './targets';
 
-export default async function globalSetup(config: Config.GlobalConfig): Promise<void> {
+/** The part of Jest's global config this set-up reads. */
+interface JestGlobalConfig {
+  readonly maxWorkers: number;
+}
+
+export default async function globalSetup(config: JestGlobalConfig): Promise<void> {
   const workers = Math.max(1, config.maxWorkers);
   for (const dialect of selectedDialects()) {
     if (dialect === 'sqlite') continue;
