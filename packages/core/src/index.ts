@@ -26,6 +26,8 @@ export {
   StaleDataError,
   StrataError,
   UnloadedRelationError,
+  MetadataError,
+  ValidationError,
 } from './errors/errors';
 export type { DatabaseErrorDetails, StrataErrorOptions } from './errors/errors';
 
@@ -64,3 +66,8 @@ export { connectionFailed, socketFailure } from './engine/connection-failure';
 export type { ConnectFailure } from './engine/connection-failure';
 export { Pool } from './pool/pool';
 export type { PoolOptions, PoolStatus } from './pool/pool';
+
+export * from './metadata/index';
+export * from './types/index';
+export * from './query/index';
+export * from './schema/index';

@@ -213,3 +213,23 @@ export class ArgumentError extends StrataError {
     super('argument', message, options);
   }
 }
+
+/** An entity is declared wrongly: names the class and property and says what to fix. */
+export class MetadataError extends StrataError {
+  constructor(message: string, options?: StrataErrorOptions) {
+    super('metadata', message, options);
+  }
+}
+
+/** A value cannot be stored in its column (wrong type, out of range, not in the enum); names the entity and column. */
+export class ValidationError extends StrataError {
+  /** The entity (class name) and column the value was meant for. */
+  readonly entity: string | undefined;
+  readonly column: string | undefined;
+
+  constructor(message: string, where: { entity?: string; column?: string } = {}, options?: StrataErrorOptions) {
+    super('validation', message, options);
+    this.entity = where.entity;
+    this.column = where.column;
+  }
+}

@@ -1,0 +1,169 @@
+/*
+ * What the decorators record, verbatim, before anything is resolved: per class, its
+ * entity options, columns, relations and table constraints. Resolution into
+ * EntityMetadata (metadata-builder.ts) happens later, once every class is loaded.
+ */
+import type { SqlFragment } from '../sql/sql-fragment';
+import type { ColumnTypeName, CustomType, DstPolicy } from './column-type';
+
+/** Referential actions for foreign keys. */
+export type ReferentialAction = 'CASCADE' | 'SET NULL' | 'RESTRICT' | 'NO ACTION' | 'SET DEFAULT';
+
+/** Loader strategies a relationship may default to. */
+export type LoaderStrategy = 'select' | 'joined' | 'selectin' | 'subquery' | 'raise' | 'noload';
+
+/** Options of `@Column`. */
+export interface ColumnOptions {
+  /** The logical type (or a custom type). Inferred from the TypeScript type where unambiguous. */
+  type?: ColumnTypeName | CustomType<any, any>;
+  /** Column name; the naming strategy's choice by default. */
+  name?: string;
+  /** varchar length (default 255). */
+  length?: number;
+  /** numeric precision and scale. */
+  precision?: number;
+  scale?: number;
+  /** Allows NULL. Default false. */
+  nullable?: boolean;
+  /** A JavaScript default applied when an object is inserted without a value: a value, or a function called per insert. */
+  default?: unknown;
+  /** A default computed by the database, e.g. sql`CURRENT_TIMESTAMP`, or a literal. */
+  serverDefault?: SqlFragment | string | number | boolean;
+  /** Adds a single-column UNIQUE constraint. */
+  unique?: boolean;
+  /** Adds a single-column index. */
+  index?: boolean;
+  /** A comment stored with the column where the dialect supports it. */
+  comment?: string;
+  /** enum: the allowed values, as an array or a TypeScript string enum. */
+  enum?: readonly string[] | Record<string, string>;
+  /** enum: the database type name (PostgreSQL) or constraint name (SQLite). */
+  enumName?: string;
+  /** timestamp: the zone whose wall clock the column holds; the property is then a Date instant. */
+  timeZone?: string;
+  /** timestamp with timeZone: how to read a wall time in a DST gap or overlap. Default 'compatible'. */
+  dst?: DstPolicy;
+  /** bigint: read as a JavaScript bigint (default) or as a decimal string. */
+  bigint?: 'bigint' | 'string';
+}
+
+/** A column as declared on a class. */
+export interface ColumnDeclaration {
+  readonly propertyName: string;
+  readonly options: ColumnOptions;
+  /** The `design:type` TypeScript emitted, if any. */
+  readonly designType: unknown;
+  readonly primary: boolean;
+  readonly generated?: 'increment' | 'uuid';
+  readonly role?: 'version' | 'createDate' | 'updateDate';
+}
+
+/** Options common to every relationship decorator. */
+export interface RelationOptions {
+  /** Cascades, as SQLAlchemy spells them: 'save-update, merge', 'all, delete-orphan', ... */
+  cascade?: string | readonly string[];
+  /** The default loader strategy. Default 'select' (explicit `session.load`). */
+  lazy?: LoaderStrategy;
+  /** Leave deleting children to the database's ON DELETE CASCADE. */
+  passiveDeletes?: boolean;
+}
+
+/** How the foreign-key columns of an owning to-one relationship are named. */
+export type JoinColumnOption = string | { name: string; referencedColumn?: string } | readonly { name: string; referencedColumn?: string }[];
+
+/** Options of `@ManyToOne` and the owning side of `@OneToOne`. */
+export interface ToOneOptions extends RelationOptions {
+  /** Whether the foreign key may be NULL. Default true. */
+  nullable?: boolean;
+  onDelete?: ReferentialAction;
+  onUpdate?: ReferentialAction;
+  /** Foreign-key column name(s); on `@OneToOne`, giving it marks this side as the owner. */
+  joinColumn?: JoinColumnOption | true;
+  /** Use INNER JOIN when this relationship is joined-eager-loaded (needs a NOT NULL key). */
+  innerJoin?: boolean;
+}
+
+/** The association table of a many-to-many relationship. */
+export interface JoinTableOptions {
+  name?: string;
+  joinColumn?: string;
+  inverseJoinColumn?: string;
+}
+
+/** Options of `@ManyToMany`. */
+export interface ManyToManyOptions extends RelationOptions {
+  /** Marks this side as the owner of the association table, optionally naming it. */
+  joinTable?: true | string | JoinTableOptions;
+  /** An explicit association entity instead of an implicit table. */
+  through?: () => Function;
+}
+
+/** The kinds of relationship. */
+export type RelationKind = 'many-to-one' | 'one-to-many' | 'one-to-one' | 'many-to-many';
+
+/** A relationship as declared on a class. */
+export interface RelationDeclaration {
+  readonly propertyName: string;
+  readonly kind: RelationKind;
+  readonly target: () => unknown;
+  /** The property on the target that points back, if bidirectional. */
+  readonly inverse: string | undefined;
+  readonly options: ToOneOptions & ManyToManyOptions;
+}
+
+/** A table-level index, unique constraint or check. */
+export type ConstraintDeclaration =
+  | { readonly kind: 'index'; readonly properties: readonly string[]; readonly name?: string; readonly unique: boolean; readonly where?: string }
+  | { readonly kind: 'unique'; readonly properties: readonly string[]; readonly name?: string }
+  | { readonly kind: 'check'; readonly expression: string; readonly name?: string };
+
+/** Options of `@Entity`. */
+export interface EntityOptions {
+  /** Table name; the naming strategy's choice by default. */
+  name?: string;
+  /** A comment on the table. */
+  comment?: string;
+}
+
+/** Everything declared on one class. */
+export interface ClassDeclaration {
+  entity: EntityOptions | undefined;
+  readonly columns: ColumnDeclaration[];
+  readonly relations: RelationDeclaration[];
+  readonly constraints: ConstraintDeclaration[];
+}
+
+const declarations = new WeakMap<Function, ClassDeclaration>();
+const entityClasses: Function[] = [];
+let version = 0;
+
+/** The declaration record of a class, created on first use. */
+export function declarationOf(target: Function): ClassDeclaration {
+  let declaration = declarations.get(target);
+  if (!declaration) {
+    declaration = { entity: undefined, columns: [], relations: [], constraints: [] };
+    declarations.set(target, declaration);
+  }
+  return declaration;
+}
+
+/** The declaration of a class if it has one; never creates. */
+export function findDeclaration(target: Function): ClassDeclaration | undefined {
+  return declarations.get(target);
+}
+
+/** Records a class decorated with `@Entity`. */
+export function registerEntityClass(target: Function): void {
+  if (!entityClasses.includes(target)) entityClasses.push(target);
+  version++;
+}
+
+/** Every class decorated with `@Entity` so far, in declaration order. */
+export function declaredEntityClasses(): readonly Function[] {
+  return entityClasses;
+}
+
+/** Changes whenever a class is declared, so registries know to re-resolve. */
+export function declarationVersion(): number {
+  return version;
+}

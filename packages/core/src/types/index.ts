@@ -1,0 +1,4 @@
+/*
+ * Public surface of core's types layer.
+ */
+export {};
