@@ -23,6 +23,7 @@ export {
   PoolTimeoutError,
   ProgrammingError,
   SerializationError,
+  TransactionAbortedError,
   StaleDataError,
   StrataError,
   UnloadedRelationError,

@@ -96,3 +96,24 @@ describe('SqlCompiler base', () => {
     expect(Object.isFrozen(fragment)).toBe(true);
   });
 });
+
+describe('replaying after a disconnect', () => {
+  const { isReplayableRead } = jest.requireActual('../src/engine/connection') as typeof import('../src/engine/connection');
+
+  test.each([
+    ['SELECT * FROM users WHERE id = $1', true],
+    ['  select 1', true],
+    ['(SELECT 1) UNION (SELECT 2)', true],
+    ['SHOW server_version', true],
+    ["SELECT nextval('users_id_seq')", false],
+    ['SELECT * INTO archive FROM users', false],
+    ['SELECT * FROM jobs FOR UPDATE SKIP LOCKED', false],
+    ['SELECT pg_advisory_lock(1)', false],
+    ['EXPLAIN ANALYZE DELETE FROM users', false],
+    ['PRAGMA journal_mode = wal', false],
+    ['WITH gone AS (DELETE FROM t RETURNING *) SELECT * FROM gone', false],
+    ['INSERT INTO t VALUES (1)', false],
+  ])('%s -> %s', (text, expected) => {
+    expect(isReplayableRead(text)).toBe(expected);
+  });
+});

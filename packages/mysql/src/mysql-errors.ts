@@ -47,6 +47,8 @@ export function classifyMysqlError(error: unknown): ErrorClassification {
       ? { kind: 'disconnect', code: 'ER_CLIENT_INTERACTION_TIMEOUT' }
       : { kind: 'programming', code: 'ER_REFERENCED_TRG_DOES_NOT_EXIST' };
   }
+  // A deadlock rolls back the whole transaction on the server.
+  if (errno === 1213) return { kind: 'serialization', code, endsTransaction: true };
   const kind = KINDS[errno] ?? 'operational';
   return kind === 'integrity' ? integrity(code, message) : { kind, code };
 }

@@ -3,7 +3,7 @@
  * matched-row counts, values bound through prepared statements, UTC sessions, and
  * streams that survive an early exit or a killed connection.
  */
-import { ConnectionFailedError, createEngine, DataError, DisconnectionError, IntegrityError, SerializationError, sql } from '@strata/core';
+import { ConnectionFailedError, createEngine, DataError, DisconnectionError, IntegrityError, SerializationError, sql, TransactionAbortedError } from '@strata/core';
 import '@strata/mysql';
 import { SERVER_URLS, testUrl, TRAITS } from '@strata/testkit';
 
@@ -105,6 +105,10 @@ describe('mysql: driver specifics', () => {
       expect(failure).toBeInstanceOf(SerializationError);
       expect(failure.retryable).toBe(true);
       expect(failure.driverCode).toBe('ER_LOCK_DEADLOCK');
+      // The server rolled the victim's whole transaction back: it must not carry on as if still inside it.
+      const victim = outcomes[0] instanceof Error ? a : b;
+      await expect(victim.execute('SELECT 1')).rejects.toThrow(/already rolled back this transaction/);
+      await expect(victim.commit()).rejects.toThrow(TransactionAbortedError);
     } finally {
       await a.rollback().catch(() => undefined);
       await b.rollback().catch(() => undefined);

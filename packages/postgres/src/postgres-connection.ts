@@ -32,7 +32,7 @@ export class PostgresConnection implements DialectConnection {
     const raw = (await this.#client.query(sql, params as unknown[])) as QueryResult | QueryResult[];
     // A simple-protocol string with several statements yields one result each; report the last.
     const result = Array.isArray(raw) ? raw[raw.length - 1]! : raw;
-    return { rows: result.rows ?? [], rowCount: result.rowCount ?? result.rows?.length ?? 0 };
+    return { rows: result.rows ?? [], rowCount: result.rowCount ?? result.rows?.length ?? 0, command: result.command };
   }
 
   async *stream(sql: string, params: readonly unknown[], batchSize: number): AsyncIterable<Record<string, unknown>> {

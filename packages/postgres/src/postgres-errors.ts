@@ -19,7 +19,8 @@ export function classifyPostgresError(error: unknown): ErrorClassification {
   const message = typeof e?.message === 'string' ? e.message : '';
   if (code && /^[0-9A-Z]{5}$/.test(code)) {
     const cls = code.slice(0, 2);
-    if (DISCONNECT_STATES.has(code) || cls === '08') return { kind: 'disconnect', code };
+    // Class 08 can also be raised by extensions on a healthy connection; a real loss closes the socket, which the engine checks.
+    if (DISCONNECT_STATES.has(code)) return { kind: 'disconnect', code };
     if (cls === '23') return { kind: 'integrity', code, constraint: typeof e.constraint === 'string' ? e.constraint : undefined };
     if (cls === '22') return { kind: 'data', code };
     if (code === '40001' || code === '40P01') return { kind: 'serialization', code };

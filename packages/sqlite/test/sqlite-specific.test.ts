@@ -79,6 +79,32 @@ describe('sqlite: specifics', () => {
     }
   });
 
+  test('a COMMIT that fails without a disconnect leaves the transaction open for rollback()', async () => {
+    // With a rollback journal, COMMIT needs every reader gone; a reader holding its snapshot makes it busy.
+    const engine = createEngine(`${sqliteFileUrl()}?journal_mode=delete&busy_timeout=100`, { poolSize: 2 });
+    await engine.execute('CREATE TABLE jr (x integer)');
+    await engine.execute(sql`INSERT INTO jr VALUES (${1})`);
+    const reader = await engine.connect();
+    const writer = await engine.connect();
+    try {
+      await reader.begin({ readOnly: true });
+      await reader.execute('SELECT * FROM jr');
+      await writer.begin();
+      await writer.execute(sql`INSERT INTO jr VALUES (${2})`);
+      await expect(writer.commit()).rejects.toThrow(SerializationError);
+      expect(writer.inTransaction).toBe(true);
+      await writer.rollback();
+      await reader.commit();
+      // Nothing is left locked: new writes go through.
+      await engine.execute(sql`INSERT INTO jr VALUES (${3})`);
+      expect((await engine.execute('SELECT x FROM jr ORDER BY x')).rows.map((r) => r.x)).toEqual([1, 3]);
+    } finally {
+      await reader.close();
+      await writer.close();
+      await engine.dispose();
+    }
+  });
+
   test('a path that cannot be opened is a ConnectionFailedError naming it', async () => {
     const engine = createEngine('sqlite:////nonexistent-dir-strata/sub/app.db');
     try {

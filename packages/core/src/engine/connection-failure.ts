@@ -5,11 +5,12 @@
 import { ConnectionFailedError } from '../errors/errors';
 
 /** Why a connection attempt failed, as far as a dialect can tell. */
-export type ConnectFailure = 'refused' | 'host' | 'timeout' | 'auth' | 'database' | 'other';
+export type ConnectFailure = 'refused' | 'host' | 'unreachable' | 'timeout' | 'auth' | 'database' | 'other';
 
 const ADVICE: Record<ConnectFailure, string> = {
   refused: 'the connection was refused. Is the server running and listening on that host and port?',
   host: 'the host name could not be resolved. Check the host in the URL.',
+  unreachable: 'the host is unreachable from here (no route to it). Check the host in the URL and the network.',
   timeout: 'the server did not answer in time (connectTimeout). Check the host, the port and any firewall.',
   auth: 'authentication failed. Check the user name and password in the URL.',
   database: 'the database does not exist. Create it, or fix the database name in the URL.',
@@ -24,6 +25,9 @@ export function socketFailure(code: string | undefined): ConnectFailure | undefi
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return 'host';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'unreachable';
     case 'ETIMEDOUT':
     case 'ETIMEOUT':
       return 'timeout';

@@ -4,7 +4,7 @@
  * invalidation, pre-ping), and a disconnect is recovered from only where replaying the
  * statement cannot repeat a write.
  */
-import { ArgumentError, DisconnectionError, InvalidStateError, StrataError } from '../errors/errors';
+import { ArgumentError, DisconnectionError, InvalidStateError, StrataError, TransactionAbortedError } from '../errors/errors';
 import type { PooledConnection } from '../pool/pooled-connection';
 import type { Pool } from '../pool/pool';
 import type { CompiledSql } from '../sql/sql-compiler';
@@ -30,8 +30,15 @@ export interface StreamOptions {
   batchSize?: number;
 }
 
-/** Statements that cannot have changed anything, so replaying them on a new connection is safe. */
-const READ_ONLY = /^\s*(?:\(\s*)*(?:select|show|explain|values|describe|desc|pragma)\b/i;
+/** Statements that read only, so replaying one on a new connection cannot repeat a write. */
+const READ_ONLY = /^\s*(?:\(\s*)*(?:select|show|values|describe|desc)\b/i;
+/** Reads that still change something (sequences, locks, SELECT INTO) are never replayed. */
+const SIDE_EFFECTS = /\b(?:into|nextval|setval|lastval|for\s+(?:update|share|no\s+key\s+update|key\s+share)|pg_advisory\w*|get_lock|release_lock|sleep|pg_sleep)\b/i;
+
+/** True for a statement that is safe to send again after a disconnect: a plain read. */
+export function isReplayableRead(sqlText: string): boolean {
+  return READ_ONLY.test(sqlText) && !SIDE_EFFECTS.test(sqlText);
+}
 
 /** A savepoint inside a Connection's transaction. */
 export class Savepoint {
@@ -77,6 +84,8 @@ export class Connection {
   #slot: PooledConnection | undefined;
   #inTransaction = false;
   #lost: DisconnectionError | undefined;
+  #aborted: StrataError | undefined;
+  #streaming = false;
   #savepointSeq = 0;
 
   constructor(ctx: ConnectionContext, slot: PooledConnection) {
@@ -124,7 +133,7 @@ export class Connection {
     } catch (error) {
       if (!(error instanceof DisconnectionError)) throw error;
       // Replay only what provably never reached the server, or cannot have changed anything.
-      if (!error.neverSent && !READ_ONLY.test(compiled.sql)) throw error;
+      if (!error.neverSent && !isReplayableRead(compiled.sql)) throw error;
       await this.#ctx.pool.reconnect(slot);
       return this.#send(slot, compiled);
     }
@@ -140,16 +149,22 @@ export class Connection {
     if (!this.#inTransaction) await this.#ctx.pool.ensureUsable(slot);
     const startedAt = performance.now();
     let count = 0;
+    let failed = false;
+    this.#streaming = true;
     try {
       for await (const row of slot.raw.stream(compiled.sql, compiled.params, options.batchSize ?? 1000)) {
         count++;
         yield row as R;
       }
     } catch (error) {
+      failed = true;
       throw this.#fail(slot, compiled, startedAt, error);
+    } finally {
+      this.#streaming = false;
+      slot.lastUsedAt = Date.now();
+      // Recorded also when the caller stopped early; a failure was recorded by #fail.
+      if (!failed) this.#ctx.record?.(compiled.sql, compiled.params, startedAt, count);
     }
-    slot.lastUsedAt = Date.now();
-    this.#ctx.record?.(compiled.sql, compiled.params, startedAt, count);
   }
 
   /** Starts a transaction. Recycle and pre-ping rules run first; a disconnect while starting is retried once. */
@@ -188,10 +203,29 @@ export class Connection {
       this.#endTransaction();
       throw error;
     }
-    try {
-      await this.#send(slot, { sql: 'COMMIT', params: [] });
-    } finally {
+    if (this.#aborted) {
+      const error = new TransactionAbortedError(
+        `COMMIT is impossible: the server already rolled this transaction back (${this.#aborted.message.split('\n')[0]}). Run the whole transaction again.`,
+        { cause: this.#aborted },
+      );
       this.#endTransaction();
+      throw error;
+    }
+    let result: Result;
+    try {
+      result = await this.#send(slot, { sql: 'COMMIT', params: [] });
+    } catch (error) {
+      // A lost connection took the transaction with it; any other failure leaves it open for rollback().
+      if (error instanceof DisconnectionError) this.#endTransaction();
+      throw error;
+    }
+    this.#endTransaction();
+    if (result.command === 'ROLLBACK') {
+      // PostgreSQL answers COMMIT of a failed transaction with ROLLBACK instead of an error.
+      throw new TransactionAbortedError(
+        'COMMIT was answered with ROLLBACK: a statement in this transaction failed earlier (and its error was caught), ' +
+          'so the server rolled the whole transaction back. Nothing was saved; run the transaction again.',
+      );
     }
   }
 
@@ -206,7 +240,10 @@ export class Connection {
       await this.#send(slot, { sql: 'ROLLBACK', params: [] });
     } catch (error) {
       // The transaction is gone with the connection either way.
-      if (!(error instanceof DisconnectionError)) throw error;
+      if (error instanceof DisconnectionError) return;
+      // A connection that could not roll back is in an unknown state: closing it ends the transaction server-side.
+      this.#ctx.pool.invalidate(slot, 'rollback failed', error);
+      throw error;
     }
   }
 
@@ -268,7 +305,18 @@ export class Connection {
 
   #usable(): PooledConnection {
     const slot = this.#open();
+    if (this.#streaming) {
+      throw new InvalidStateError(
+        'A stream is still open on this Connection; read it to the end or break out of the loop before running another statement.',
+      );
+    }
     if (this.#lost) throw this.#lostError('this statement');
+    if (this.#aborted) {
+      throw new InvalidStateError(
+        `The server already rolled back this transaction (${this.#aborted.message.split('\n')[0]}). Call rollback(), then run the whole transaction again.`,
+        { cause: this.#aborted },
+      );
+    }
     return slot;
   }
 
@@ -284,6 +332,7 @@ export class Connection {
   #endTransaction(): void {
     this.#inTransaction = false;
     this.#lost = undefined;
+    this.#aborted = undefined;
   }
 
   async #send(slot: PooledConnection, compiled: CompiledSql): Promise<Result> {
@@ -301,8 +350,11 @@ export class Connection {
   /** Translates a failure; on a disconnect, condemns the slot (and older pooled connections) and marks the transaction lost. */
   #fail(slot: PooledConnection, compiled: CompiledSql, startedAt: number, error: unknown): StrataError {
     const { dialect, hideParameters } = this.#ctx;
-    const classification = dialect.classifyError(error);
+    let classification = dialect.classifyError(error);
+    // Whatever its code, an error after which the driver connection is closed was a disconnect (PostgreSQL FATAL errors).
+    if (classification.kind !== 'disconnect' && slot.raw.closed) classification = { ...classification, kind: 'disconnect' };
     const translated = translateError(error, classification, compiled, hideParameters, this.#ctx.describeTarget());
+    if (classification.endsTransaction && this.#inTransaction) this.#aborted = translated;
     if (translated instanceof DisconnectionError) {
       translated.neverSent = classification.neverSent === true;
       this.#ctx.pool.invalidate(slot, 'disconnect', error, true);

@@ -63,6 +63,8 @@ export interface ErrorClassification {
   readonly constraint?: string;
   /** True when the statement provably never reached the server (the socket was already closed). */
   readonly neverSent?: boolean;
+  /** True when the server rolled back the whole transaction (MySQL deadlock). */
+  readonly endsTransaction?: boolean;
 }
 
 /** One raw result as the driver returned it, normalised. */
@@ -72,6 +74,8 @@ export interface DriverResult {
   readonly rowCount: number;
   /** The generated id of the (first) inserted row, where the driver reports one. */
   readonly insertId?: number | bigint;
+  /** The server's command tag where the driver reports one (PostgreSQL: 'COMMIT', 'ROLLBACK', ...). */
+  readonly command?: string;
 }
 
 /** One open driver connection, wrapped. Not pooled, not shared: the engine owns it. */

@@ -6,7 +6,7 @@
 import { ArgumentError } from '../errors/errors';
 import { Pool, type PoolStatus } from '../pool/pool';
 import type { SqlFragment } from '../sql/sql-fragment';
-import { formatParams } from './translate-error';
+import { formatParams, translateError } from './translate-error';
 import { Connection, type ConnectionContext } from './connection';
 import type { BeginOptions, Capabilities, Dialect, DialectConnection, ServerInfo } from './dialect';
 import { dialectFactoryFor } from './dialect-registry';
@@ -204,7 +204,7 @@ export class Engine {
       } catch (error) {
         this.#initialized = undefined;
         await raw.close();
-        throw error;
+        throw translateError(error, this.dialect.classifyError(error), undefined, false, this.dialect.describeTarget());
       }
     }
     return raw;

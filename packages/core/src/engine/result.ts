@@ -15,11 +15,14 @@ export class Result<R = Row> {
   readonly rowCount: number;
   /** The generated id of the (first) inserted row, where the driver reports one (MySQL, SQLite). */
   readonly insertId: number | bigint | undefined;
+  /** The server's command tag, where the driver reports one (PostgreSQL). */
+  readonly command: string | undefined;
 
   constructor(raw: DriverResult) {
     this.rows = raw.rows as R[];
     this.rowCount = raw.rowCount;
     this.insertId = raw.insertId;
+    this.command = raw.command;
   }
 
   /** The first row, or undefined. */

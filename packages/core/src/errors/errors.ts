@@ -116,6 +116,13 @@ export class DisconnectionError extends OperationalError {
   }
 }
 
+/** The server rolled the transaction back on its own (an earlier failed statement, a deadlock); nothing was committed. */
+export class TransactionAbortedError extends OperationalError {
+  constructor(message: string, details: DatabaseErrorDetails = {}) {
+    super(message, details, 'transaction_aborted');
+  }
+}
+
 /** A connection could not be opened: server unreachable, wrong credentials, unknown database. */
 export class ConnectionFailedError extends OperationalError {
   constructor(message: string, details: DatabaseErrorDetails = {}) {

@@ -103,6 +103,10 @@ export class Pool {
       grant = await this.#wait();
     }
     const conn = grant === 'create' ? await this.#create() : grant;
+    if (this.#disposed) {
+      this.#discard(conn);
+      throw new InvalidStateError(`The engine for ${this.#describe()} was disposed while a connection was being opened.`);
+    }
     this.#out.add(conn);
     conn.checkedOutAt = Date.now();
     conn.checkoutStack = stack;
@@ -145,6 +149,7 @@ export class Pool {
   }
 
   /**
+   * @internal Used by Connection.
    * Makes a checked-out connection fit for a new transaction: replaces it when it is
    * closed, invalidated, from an older generation or past `poolRecycle`, and pre-pings it
    * when it has been idle long enough.
@@ -152,7 +157,8 @@ export class Pool {
   async ensureUsable(conn: PooledConnection): Promise<void> {
     const stale = this.#staleReason(conn);
     if (stale !== undefined) {
-      this.#events.emit('invalidate', { connectionId: conn.id, reason: stale });
+      // An explicit invalidation already reported its reason.
+      if (!conn.invalidated) this.#events.emit('invalidate', { connectionId: conn.id, reason: stale });
       await this.reconnect(conn);
       return;
     }
@@ -171,6 +177,7 @@ export class Pool {
   }
 
   /**
+   * @internal Used by Connection.
    * Condemns a connection's driver connection after a disconnect. With `wholePool`, every
    * connection opened before now is replaced at its next use (a soft invalidation).
    */
@@ -181,13 +188,21 @@ export class Pool {
     void conn.raw.close();
   }
 
-  /** Closes the slot's driver connection and opens a new one in its place. */
+  /** @internal Closes the slot's driver connection and opens a new one in its place. */
   async reconnect(conn: PooledConnection): Promise<void> {
-    void conn.raw.close();
-    conn.markInvalid();
-    const raw = await this.#open();
-    conn.replaceRaw(raw, this.#generation);
-    this.#events.emit('connect', { connectionId: conn.id });
+    // Two statements racing on one stale Connection share one new driver connection.
+    conn.reconnecting ??= (async () => {
+      try {
+        void conn.raw.close();
+        conn.markInvalid();
+        const raw = await this.#open();
+        conn.replaceRaw(raw, this.#generation);
+        this.#events.emit('connect', { connectionId: conn.id });
+      } finally {
+        conn.reconnecting = undefined;
+      }
+    })();
+    return conn.reconnecting;
   }
 
   /** Closes idle connections and refuses new checkouts. Checked-out ones close when returned. */

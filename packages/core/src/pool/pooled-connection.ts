@@ -21,6 +21,8 @@ export class PooledConnection {
   checkoutStack: string | undefined;
   /** Whether the leak detector already reported the current checkout. */
   leakReported = false;
+  /** A reconnect in progress, shared by everyone who needs this slot fresh. */
+  reconnecting: Promise<void> | undefined;
 
   constructor(raw: DialectConnection, generation: number) {
     this.#raw = raw;
@@ -41,9 +43,14 @@ export class PooledConnection {
     return this.#generation;
   }
 
-  /** True once a disconnect or a failed ping condemned this driver connection. */
+  /** True once a disconnect or a failed ping condemned this driver connection, or it closed. */
   get invalid(): boolean {
     return this.#invalid || this.#raw.closed;
+  }
+
+  /** True when the pool condemned it explicitly (and already reported why). */
+  get invalidated(): boolean {
+    return this.#invalid;
   }
 
   markInvalid(): void {

@@ -10,6 +10,7 @@ import {
   InvalidStateError,
   ProgrammingError,
   sql,
+  TransactionAbortedError,
   type Engine,
   type StatementEntry,
 } from '@strata/core';
@@ -203,6 +204,54 @@ export function engineSuite(dialect: DialectName): void {
           await expect(conn.begin({ isolationLevel: 'read committed' })).rejects.toThrow(ArgumentError);
         }
       } finally {
+        await conn.close();
+      }
+    });
+
+    test('a caught failure inside a transaction never lets COMMIT pretend success', async () => {
+      const conn = await engine.connect();
+      try {
+        await conn.execute(sql`INSERT INTO eng_items (name) VALUES (${'taken'})`);
+        await conn.begin();
+        await conn.execute(sql`INSERT INTO eng_items (name) VALUES (${'in-tx'})`);
+        await expect(conn.execute(sql`INSERT INTO eng_items (name) VALUES (${'taken'})`)).rejects.toThrow(IntegrityError);
+        const outcome = await conn.commit().then(
+          () => 'committed',
+          (e: unknown) => e,
+        );
+        const saved = (await conn.execute(sql`SELECT count(*) AS n FROM eng_items WHERE name = ${'in-tx'}`)).scalar();
+        if (outcome === 'committed') {
+          // MySQL and SQLite undo only the failed statement.
+          expect(dialect).not.toBe('postgresql');
+          expect(Number(saved)).toBe(1);
+        } else {
+          // PostgreSQL aborts the whole transaction and answers COMMIT with ROLLBACK.
+          expect(outcome).toBeInstanceOf(TransactionAbortedError);
+          expect(Number(saved)).toBe(0);
+        }
+        expect(conn.inTransaction).toBe(false);
+      } finally {
+        await conn.close();
+      }
+    });
+
+    test('a statement while a stream is open is refused instead of hanging', async () => {
+      await engine.execute(sql`INSERT INTO eng_items (name) VALUES (${'a'}), (${'b'}), (${'c'})`);
+      const conn = await engine.connect();
+      const seen: string[] = [];
+      const stop = engine.on('statement', (s) => seen.push(s.sql));
+      try {
+        await conn.begin();
+        for await (const _row of conn.stream('SELECT name FROM eng_items', { batchSize: 1 })) {
+          await expect(conn.execute('SELECT 1')).rejects.toThrow(/stream is still open/);
+          break;
+        }
+        expect(Number((await conn.execute('SELECT count(*) AS n FROM eng_items')).scalar())).toBe(3);
+        await conn.commit();
+        // The stream left early was still recorded.
+        expect(seen).toContain('SELECT name FROM eng_items');
+      } finally {
+        stop();
         await conn.close();
       }
     });

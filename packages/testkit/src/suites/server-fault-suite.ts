@@ -161,6 +161,46 @@ export function serverFaultSuite(dialect: Exclude<DialectName, 'sqlite'>): void 
       expect(Number((await engine.execute('SELECT count(*) AS n FROM fault_items')).scalar())).toBe(0);
     });
 
+    test('an autocommit write cut off mid-statement is raised, never replayed', async () => {
+      const engine = engineWith({ poolSize: 2 });
+      const conn = await engine.connect();
+      const inserts: string[] = [];
+      engine.on('statement', (s) => s.sql.startsWith('INSERT INTO fault_items') && inserts.push(s.sql));
+      try {
+        const id = (await traits.backendId(conn))!;
+        const slow =
+          dialect === 'postgresql'
+            ? sql`INSERT INTO fault_items (name) SELECT ${'slow'} FROM pg_sleep(1)`
+            : sql`INSERT INTO fault_items (name) SELECT ${'slow'} FROM (SELECT SLEEP(1) AS s) AS t`;
+        const pending = conn.execute(slow).catch((e: unknown) => e);
+        await sleep(300);
+        await traits.killBackend(engine, id);
+        const error = await pending;
+        expect(error).toBeInstanceOf(DisconnectionError);
+        expect((error as DisconnectionError).neverSent).toBe(false);
+      } finally {
+        await conn.close();
+      }
+      expect(inserts).toHaveLength(1);
+      expect(Number((await engine.execute('SELECT count(*) AS n FROM fault_items')).scalar())).toBe(0);
+    });
+
+    test('statements racing on a stale Connection share one new driver connection', async () => {
+      const engine = engineWith({ poolSize: 1, maxOverflow: 0 });
+      const killer = engineWith({ poolSize: 1 });
+      const conn = await engine.connect();
+      try {
+        await traits.killBackend(killer, (await traits.backendId(conn))!);
+        await sleep(200);
+        const results = await Promise.all([conn.execute('SELECT 1 AS a'), conn.execute('SELECT 2 AS a')]);
+        expect(results.map((r) => Number(r.scalar()))).toEqual([1, 2]);
+      } finally {
+        await conn.close();
+      }
+      // One slot, one live driver connection: the racing reconnects did not open a second one.
+      expect(engine.status()).toMatchObject({ open: 1, checkedOut: 0 });
+    });
+
     test('a disconnect invalidates the older pooled connections too', async () => {
       const engine = engineWith({ poolSize: 3 });
       const reasons: string[] = [];
