@@ -19,6 +19,7 @@ export {
   MultipleResultsFound,
   NonExistentTimeError,
   NoResultFound,
+  NotSupportedError,
   OperationalError,
   PoolTimeoutError,
   ProgrammingError,

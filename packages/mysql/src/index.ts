@@ -9,5 +9,9 @@ registerDialect(['mysql', 'mariadb'], (url, options) => new MysqlDialect(url, op
 
 export { MysqlDialect } from './mysql-dialect';
 export { MysqlCompiler } from './mysql-compiler';
+export { MysqlDdl } from './mysql-ddl';
+export { introspectMysql } from './mysql-introspector';
+export type { MysqlServerKind } from './mysql-introspector';
+export { MysqlTypes } from './mysql-types';
 export { MysqlConnection } from './mysql-connection';
 export { classifyMysqlError } from './mysql-errors';

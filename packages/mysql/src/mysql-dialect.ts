@@ -19,18 +19,24 @@ import {
 import type { Connection, ConnectionOptions } from 'mysql2';
 import { MysqlCompiler } from './mysql-compiler';
 import { MysqlConnection } from './mysql-connection';
+import { MysqlDdl } from './mysql-ddl';
+import { introspectMysql } from './mysql-introspector';
+import type { DatabaseSchema, IntrospectOptions, SchemaQuery } from '@strata/core';
 import { classifyMysqlError } from './mysql-errors';
+import { MysqlTypes } from './mysql-types';
 
 const ISOLATION_LEVELS = Object.freeze(['read uncommitted', 'read committed', 'repeatable read', 'serializable'] as const);
 
 /** Before `initialize`: only what every supported server can do. */
 const CONSERVATIVE: Capabilities = Object.freeze({
   returning: false,
+  updateReturning: false,
   transactionalDdl: false,
   savepoints: true,
   forUpdate: true,
   skipLocked: false,
   nowait: false,
+  forUpdateOf: false,
   nullsOrdering: false,
   serverCursors: false,
   multiRowInsert: true,
@@ -48,6 +54,8 @@ const SESSION_SETUP =
 export class MysqlDialect implements Dialect {
   readonly name = 'mysql';
   readonly compiler = new MysqlCompiler();
+  readonly ddl = new MysqlDdl(this.compiler);
+  readonly types = new MysqlTypes();
   #capabilities = CONSERVATIVE;
   #serverInfo: ServerInfo | undefined;
   readonly #url: EngineUrl;
@@ -84,6 +92,8 @@ export class MysqlDialect implements Dialect {
       charset: 'UTF8MB4_UNICODE_CI',
       timezone: 'Z',
       dateStrings: true,
+      // JSON as text on MySQL (JSON type) and MariaDB (LONGTEXT) alike; MysqlTypes parses it.
+      jsonStrings: true,
       supportBigNumbers: true,
       bigNumberStrings: true,
       decimalNumbers: false,
@@ -123,7 +133,13 @@ export class MysqlDialect implements Dialect {
       returning: mariadb && at([10, 5]),
       skipLocked: mariadb ? at([10, 6]) : at([8, 0, 1]),
       nowait: mariadb ? at([10, 3]) : at([8, 0, 1]),
+      // MariaDB has no UPDATE ... RETURNING and no FOR UPDATE OF.
+      forUpdateOf: !mariadb && at([8, 0, 1]),
     });
+  }
+
+  introspect(query: SchemaQuery, options?: IntrospectOptions): Promise<DatabaseSchema> {
+    return introspectMysql(query, this.ddl, { mariadb: this.#serverInfo?.product === 'MariaDB' }, options);
   }
 
   classifyError(error: unknown): ErrorClassification {

@@ -1,6 +1,11 @@
 import '@strata/mysql';
-import { engineSuite, poolSuite, serverFaultSuite } from '@strata/testkit';
+import { engineSuite, poolSuite, serverFaultSuite, typesSuite } from '@strata/testkit';
+import { schemaSuite } from '@strata/testkit';
+import { querySuite } from '@strata/testkit';
 
 engineSuite('mysql');
 poolSuite('mysql');
 serverFaultSuite('mysql');
+typesSuite('mysql');
+schemaSuite('mysql');
+querySuite('mysql');

@@ -9,5 +9,8 @@ registerDialect(['postgresql', 'postgres'], (url, options) => new PostgresDialec
 
 export { PostgresDialect } from './postgres-dialect';
 export { PostgresCompiler } from './postgres-compiler';
+export { PostgresDdl } from './postgres-ddl';
+export { introspectPostgres } from './postgres-introspector';
+export { PostgresTypes } from './postgres-types';
 export { PostgresConnection } from './postgres-connection';
 export { classifyPostgresError } from './postgres-errors';

@@ -19,18 +19,24 @@ import {
 import type { ClientConfig } from 'pg';
 import { PostgresCompiler } from './postgres-compiler';
 import { PostgresConnection } from './postgres-connection';
+import { PostgresDdl } from './postgres-ddl';
+import { introspectPostgres } from './postgres-introspector';
+import type { DatabaseSchema, IntrospectOptions, SchemaQuery } from '@strata/core';
 import { classifyPostgresError } from './postgres-errors';
+import { PostgresTypes } from './postgres-types';
 
 /** OIDs of date/time types that stay text: date, time, timestamp, timestamptz, timetz, interval. */
 const TEXT_OIDS = new Set([1082, 1083, 1114, 1184, 1266, 1186]);
 
 const CAPABILITIES: Capabilities = Object.freeze({
   returning: true,
+  updateReturning: true,
   transactionalDdl: true,
   savepoints: true,
   forUpdate: true,
   skipLocked: true,
   nowait: true,
+  forUpdateOf: true,
   nullsOrdering: true,
   serverCursors: true,
   multiRowInsert: true,
@@ -41,6 +47,8 @@ const CAPABILITIES: Capabilities = Object.freeze({
 export class PostgresDialect implements Dialect {
   readonly name = 'postgresql';
   readonly compiler = new PostgresCompiler();
+  readonly ddl = new PostgresDdl(this.compiler);
+  readonly types = new PostgresTypes();
   readonly capabilities = CAPABILITIES;
   #serverInfo: ServerInfo | undefined;
   readonly #url: EngineUrl;
@@ -95,6 +103,10 @@ export class PostgresDialect implements Dialect {
   async initialize(connection: DialectConnection): Promise<void> {
     const result = await connection.execute('SHOW server_version', []);
     this.#serverInfo = { product: 'PostgreSQL', version: String(result.rows[0]?.server_version ?? '') };
+  }
+
+  introspect(query: SchemaQuery, options?: IntrospectOptions): Promise<DatabaseSchema> {
+    return introspectPostgres(query, this.ddl, options);
   }
 
   classifyError(error: unknown): ErrorClassification {

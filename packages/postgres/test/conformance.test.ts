@@ -1,6 +1,11 @@
 import '@strata/postgres';
-import { engineSuite, poolSuite, serverFaultSuite } from '@strata/testkit';
+import { engineSuite, poolSuite, serverFaultSuite, typesSuite } from '@strata/testkit';
+import { schemaSuite } from '@strata/testkit';
+import { querySuite } from '@strata/testkit';
 
 engineSuite('postgresql');
 poolSuite('postgresql');
 serverFaultSuite('postgresql');
+typesSuite('postgresql');
+schemaSuite('postgresql');
+querySuite('postgresql');

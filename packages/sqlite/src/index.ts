@@ -9,5 +9,10 @@ registerDialect(['sqlite'], (url, options) => new SqliteDialect(url, options));
 
 export { SqliteDialect } from './sqlite-dialect';
 export { SqliteCompiler } from './sqlite-compiler';
+export { SqliteDdl } from './sqlite-ddl';
+export { introspectSqlite } from './sqlite-introspector';
+export { parseCreateTable } from './sqlite-create-parser';
+export type { ParsedCheck, ParsedColumn, ParsedForeignKey, ParsedTable } from './sqlite-create-parser';
+export { SqliteTypes } from './sqlite-types';
 export { SqliteConnection } from './sqlite-connection';
 export { classifySqliteError } from './sqlite-errors';

@@ -1,8 +1,38 @@
 /*
- * SQLite's compiler: the base defaults (`?` placeholders, double-quoted identifiers)
- * already match; the class exists so SQLite-only hooks have a home.
+ * SQLite's overrides of the compiler base: `LIMIT -1` before a lone OFFSET, no DEFAULT in
+ * multi-row VALUES, UNION members wrapped as subqueries, and FOR UPDATE as a no-op (a
+ * write transaction holds the whole database's lock).
  */
-import { SqlCompiler } from '@strata/core';
+import { ArgumentError, QueryCompiler, type ColumnMetadata, type LockNode, type QueryBuffer, type QueryNode } from '@strata/core';
 
-/** Compiles SQL for SQLite. */
-export class SqliteCompiler extends SqlCompiler {}
+/** Compiles SQL for SQLite: `?` placeholders, double-quoted identifiers. */
+export class SqliteCompiler extends QueryCompiler {
+  override get dialectLabel(): string {
+    return 'SQLite';
+  }
+
+  override unboundedLimit(): string {
+    return '-1';
+  }
+
+  /**
+   * Adds nothing. SQLite locks the database, not rows: a transaction begun for writing
+   * (BEGIN IMMEDIATE, the dialect's default) already excludes every other writer, which is
+   * what FOR UPDATE asks for; SKIP LOCKED and NOWAIT have no rows to apply to.
+   */
+  override appendLock(_b: QueryBuffer, _lock: LockNode): void {}
+
+  override defaultKeyword(column: ColumnMetadata): string {
+    throw new ArgumentError(
+      `SQLite has no DEFAULT in a multi-row VALUES list, and a row leaves ${column.entityName}.${column.propertyName ?? column.columnName} out; give every row the same properties, or insert that row on its own.`,
+    );
+  }
+
+  /** SQLite refuses parentheses around UNION members; a member with its own ORDER BY / LIMIT becomes a subquery. */
+  override appendCompoundMember(b: QueryBuffer, member: QueryNode, needsOwnClauses: boolean): void {
+    if (!needsOwnClauses) return this.appendQuery(b, member);
+    b.text += 'SELECT * FROM (';
+    this.appendQuery(b, member);
+    b.text += ')';
+  }
+}

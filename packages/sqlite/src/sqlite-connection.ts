@@ -5,6 +5,7 @@
  */
 import { ClosedConnectionError, type DialectConnection, type DriverResult } from '@strata/core';
 import type { Database, Statement } from 'better-sqlite3';
+import { narrowRow, narrowRows, readBigintsExactly } from './sqlite-bigint-reads';
 
 const WRITES_ROWID = /^\s*(?:insert|replace)\b/i;
 const CACHE_LIMIT = 200;
@@ -44,7 +45,7 @@ export class SqliteConnection implements DialectConnection {
     const statement = this.#prepare(sql);
     let n = 0;
     for (const row of statement.iterate(bindable(params)) as IterableIterator<Record<string, unknown>>) {
-      yield row;
+      yield narrowRow(statement, row);
       // Give other work a turn between batches: the driver itself never yields.
       if (++n % batchSize === 0) await new Promise((resolve) => setImmediate(resolve));
     }
@@ -72,7 +73,7 @@ export class SqliteConnection implements DialectConnection {
       throw error;
     }
     if (statement.reader) {
-      const rows = statement.all(values) as Record<string, unknown>[];
+      const rows = narrowRows(statement, statement.all(values) as Record<string, unknown>[]);
       return { rows, rowCount: rows.length };
     }
     const info = statement.run(values);
@@ -83,6 +84,8 @@ export class SqliteConnection implements DialectConnection {
     let statement = this.#statements.get(sql);
     if (statement) return statement;
     statement = this.#db.prepare(sql);
+    // BIGINT columns read as exact bigints (see sqlite-bigint-reads.ts).
+    readBigintsExactly(statement);
     if (this.#statements.size >= CACHE_LIMIT) this.#statements.delete(this.#statements.keys().next().value!);
     this.#statements.set(sql, statement);
     return statement;

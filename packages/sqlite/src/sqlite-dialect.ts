@@ -18,7 +18,11 @@ import {
 } from '@strata/core';
 import { SqliteCompiler } from './sqlite-compiler';
 import { SqliteConnection } from './sqlite-connection';
+import { SqliteDdl } from './sqlite-ddl';
+import { introspectSqlite } from './sqlite-introspector';
+import type { DatabaseSchema, IntrospectOptions, SchemaQuery } from '@strata/core';
 import { classifySqliteError } from './sqlite-errors';
+import { SqliteTypes } from './sqlite-types';
 
 const BEGIN_MODES = ['deferred', 'immediate', 'exclusive'] as const;
 type BeginMode = (typeof BEGIN_MODES)[number];
@@ -27,6 +31,8 @@ type BeginMode = (typeof BEGIN_MODES)[number];
 export class SqliteDialect implements Dialect {
   readonly name = 'sqlite';
   readonly compiler = new SqliteCompiler();
+  readonly ddl = new SqliteDdl(this.compiler);
+  readonly types = new SqliteTypes();
   #capabilities: Capabilities = capabilitiesFor('3.0.0');
   #serverInfo: ServerInfo | undefined;
   readonly #path: string;
@@ -92,6 +98,10 @@ export class SqliteDialect implements Dialect {
     this.#capabilities = capabilitiesFor(version);
   }
 
+  introspect(query: SchemaQuery, options?: IntrospectOptions): Promise<DatabaseSchema> {
+    return introspectSqlite(query, this.ddl, options);
+  }
+
   classifyError(error: unknown): ErrorClassification {
     return classifySqliteError(error);
   }
@@ -113,11 +123,13 @@ function capabilitiesFor(version: string): Capabilities {
   const atLeast = (m: number, n: number) => major > m || (major === m && minor >= n);
   return Object.freeze({
     returning: atLeast(3, 35),
+    updateReturning: atLeast(3, 35),
     transactionalDdl: true,
     savepoints: true,
     forUpdate: false,
     skipLocked: false,
     nowait: false,
+    forUpdateOf: false,
     nullsOrdering: atLeast(3, 30),
     serverCursors: false,
     multiRowInsert: true,

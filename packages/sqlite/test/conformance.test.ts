@@ -1,5 +1,10 @@
 import '@strata/sqlite';
-import { engineSuite, poolSuite } from '@strata/testkit';
+import { engineSuite, poolSuite, typesSuite } from '@strata/testkit';
+import { schemaSuite } from '@strata/testkit';
+import { querySuite } from '@strata/testkit';
 
 engineSuite('sqlite');
 poolSuite('sqlite');
+typesSuite('sqlite');
+schemaSuite('sqlite');
+querySuite('sqlite');

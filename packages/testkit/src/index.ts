@@ -9,4 +9,7 @@ export type { DialectTraits } from './traits';
 export { engineSuite } from './suites/engine-suite';
 export { poolSuite } from './suites/pool-suite';
 export { serverFaultSuite } from './suites/server-fault-suite';
+export { schemaSuite } from './suites/schema-suite';
+export { typesSuite } from './suites/types-suite';
+export { querySuite } from './suites/query-suite';
 export { recordStatements, sleep } from './harness';

@@ -7,6 +7,9 @@
 import { ArgumentError, DisconnectionError, InvalidStateError, StrataError, TransactionAbortedError } from '../errors/errors';
 import type { PooledConnection } from '../pool/pooled-connection';
 import type { Pool } from '../pool/pool';
+import type { CompileOptions } from '../query/query-buffer';
+import type { CompiledStatement } from '../query/query-compiler';
+import type { RowOf, Statement } from '../query/statement';
 import type { CompiledSql } from '../sql/sql-compiler';
 import type { SqlFragment } from '../sql/sql-fragment';
 import type { BeginOptions, Dialect } from './dialect';
@@ -114,12 +117,22 @@ export class Connection {
   }
 
   /**
-   * Runs one statement. A `sql` template binds every value; a plain string runs with
-   * `params` in the driver's placeholder style (`$1` on PostgreSQL, `?` elsewhere).
+   * Runs one statement. A statement built with `select` / `insert` / `update` / `deleteFrom`
+   * yields rows keyed by property (or by the selected keys), converted by the column codecs.
+   * A `sql` template binds every value; a plain string runs with `params` in the driver's
+   * placeholder style (`$1` on PostgreSQL, `?` elsewhere).
+   * @example
+   * const { rows } = await conn.execute(select(User).where({ email }));
    */
-  async execute<R = Row>(statement: SqlFragment | string, params?: readonly unknown[]): Promise<Result<R>> {
-    const compiled = this.#ctx.dialect.compiler.compile(statement, params);
-    return (await this.executeCompiled(compiled)) as Result<R>;
+  async execute<S extends Statement<unknown>>(statement: S): Promise<Result<RowOf<S>>>;
+  async execute<R = Row>(statement: SqlFragment | string, params?: readonly unknown[]): Promise<Result<R>>;
+  async execute(statement: Statement<unknown> | SqlFragment | string, params?: readonly unknown[]): Promise<Result<unknown>> {
+    if (isStatement(statement)) {
+      const compiled = this.#compileStatement(statement, params);
+      return decoded(await this.executeCompiled(compiled), compiled);
+    }
+    const compiled = this.#ctx.dialect.compiler.compile(statement, params, this.#compileOptions());
+    return this.executeCompiled(compiled);
   }
 
   /** Runs an already compiled statement. */
@@ -143,8 +156,12 @@ export class Connection {
    * Streams a query's rows without holding them all in memory: a server-side cursor on
    * PostgreSQL, row streaming on MySQL, `iterate()` on SQLite.
    */
-  async *stream<R = Row>(statement: SqlFragment | string, options: StreamOptions & { params?: readonly unknown[] } = {}): AsyncGenerator<R> {
-    const compiled = this.#ctx.dialect.compiler.compile(statement, options.params);
+  stream<S extends Statement<unknown>>(statement: S, options?: StreamOptions): AsyncGenerator<RowOf<S>>;
+  stream<R = Row>(statement: SqlFragment | string, options?: StreamOptions & { params?: readonly unknown[] }): AsyncGenerator<R>;
+  async *stream(statement: Statement<unknown> | SqlFragment | string, options: StreamOptions & { params?: readonly unknown[] } = {}): AsyncGenerator<unknown> {
+    const node = isStatement(statement) ? this.#compileStatement(statement, options.params) : undefined;
+    const compiled = node ?? this.#ctx.dialect.compiler.compile(statement as SqlFragment | string, options.params, this.#compileOptions());
+    const decode = node?.decodeRow;
     const slot = this.#usable();
     if (!this.#inTransaction) await this.#ctx.pool.ensureUsable(slot);
     const startedAt = performance.now();
@@ -154,7 +171,7 @@ export class Connection {
     try {
       for await (const row of slot.raw.stream(compiled.sql, compiled.params, options.batchSize ?? 1000)) {
         count++;
-        yield row as R;
+        yield decode ? decode(row) : row;
       }
     } catch (error) {
       failed = true;
@@ -298,6 +315,21 @@ export class Connection {
     }
   }
 
+  /** Compiles a statement node for this dialect: its capabilities, its codecs; cached per statement. */
+  #compileStatement(statement: Statement<unknown>, params: readonly unknown[] | undefined): CompiledStatement {
+    if (params !== undefined && params.length > 0) {
+      throw new ArgumentError('A statement built with select / insert / update / deleteFrom carries its own values; pass no parameter array.');
+    }
+    return this.#ctx.dialect.compiler.compileStatement(statement, this.#compileOptions());
+  }
+
+  /** What the compiler needs to know about this server: capabilities, codecs, and its name for messages. */
+  #compileOptions(): CompileOptions {
+    const { dialect } = this.#ctx;
+    const info = dialect.serverInfo;
+    return { capabilities: dialect.capabilities, types: dialect.types, target: info ? `${info.product} ${info.version}` : undefined };
+  }
+
   #open(): PooledConnection {
     if (!this.#slot) throw new InvalidStateError('This Connection is closed; get a new one with engine.connect().');
     return this.#slot;
@@ -363,4 +395,16 @@ export class Connection {
     this.#ctx.record?.(compiled.sql, compiled.params, startedAt, undefined, translated);
     return translated;
   }
+}
+
+/** A statement node holder; told apart from fragments and text without loading the query layer. */
+function isStatement(value: unknown): value is Statement<unknown> {
+  return typeof value === 'object' && value !== null && 'node' in value;
+}
+
+/** The result with its rows converted by the statement's row decoder (built once per compiled statement). */
+function decoded(result: Result, compiled: CompiledStatement): Result<unknown> {
+  const decode = compiled.decodeRow;
+  if (!decode) return result;
+  return new Result({ rows: result.rows.map(decode) as Row[], rowCount: result.rowCount, insertId: result.insertId });
 }

@@ -3,7 +3,11 @@
  * driver connections (pooling is the engine's), compiles SQL through its compiler hooks,
  * translates driver errors into kinds, and reports what the server can do.
  */
-import type { SqlCompiler } from '../sql/sql-compiler';
+import type { QueryCompiler } from '../query/query-compiler';
+import type { DdlCompiler } from '../schema/ddl-compiler';
+import type { IntrospectOptions, SchemaQuery } from '../schema/introspect';
+import type { DatabaseSchema } from '../schema/schema-model';
+import type { DialectTypes } from '../types/dialect-types';
 import type { EngineUrl } from './engine-url';
 
 /** Transaction isolation levels, spelled as in SQL. */
@@ -22,8 +26,10 @@ export interface BeginOptions {
  * never the dialect's name.
  */
 export interface Capabilities {
-  /** INSERT / UPDATE / DELETE ... RETURNING. */
+  /** INSERT / DELETE ... RETURNING. */
   readonly returning: boolean;
+  /** UPDATE ... RETURNING (MariaDB has RETURNING on INSERT and DELETE only). */
+  readonly updateReturning: boolean;
   /** DDL inside a transaction rolls back with it. */
   readonly transactionalDdl: boolean;
   /** SAVEPOINT / ROLLBACK TO SAVEPOINT. */
@@ -34,6 +40,8 @@ export interface Capabilities {
   readonly skipLocked: boolean;
   /** FOR UPDATE NOWAIT. */
   readonly nowait: boolean;
+  /** FOR UPDATE OF table, ... (lock rows of some joined tables only). */
+  readonly forUpdateOf: boolean;
   /** ORDER BY ... NULLS FIRST / LAST. */
   readonly nullsOrdering: boolean;
   /** A cursor that fetches rows from the server in batches. */
@@ -115,7 +123,13 @@ export interface Dialect {
   /** The dialect family: `postgresql`, `mysql` or `sqlite`. */
   readonly name: string;
   /** The compiler that produces this dialect's SQL. */
-  readonly compiler: SqlCompiler;
+  readonly compiler: QueryCompiler;
+  /** Converts column values to and from this dialect's driver: one cached codec per column. */
+  readonly types: DialectTypes;
+  /** Writes this dialect's DDL (CREATE / ALTER / DROP) from the schema model. */
+  readonly ddl: DdlCompiler;
+  /** Reads the current schema (PostgreSQL) or database (MySQL, SQLite) into the schema model, running its catalog queries through `query`. */
+  introspect(query: SchemaQuery, options?: IntrospectOptions): Promise<DatabaseSchema>;
   /** Capabilities; conservative until `initialize` has seen a server. */
   readonly capabilities: Capabilities;
   /** What the server is; undefined until `initialize`. */

@@ -5,6 +5,7 @@
  */
 import { ArgumentError } from '../errors/errors';
 import { Pool, type PoolStatus } from '../pool/pool';
+import type { RowOf, Statement } from '../query/statement';
 import type { SqlFragment } from '../sql/sql-fragment';
 import { formatParams, translateError } from './translate-error';
 import { Connection, type ConnectionContext } from './connection';
@@ -154,11 +155,14 @@ export class Engine {
     }
   }
 
-  /** Runs one statement on a pooled connection in autocommit mode. */
-  async execute<R = Row>(statement: SqlFragment | string, params?: readonly unknown[]): Promise<Result<R>> {
+  /** Runs one statement on a pooled connection in autocommit mode; see `Connection.execute`. */
+  async execute<S extends Statement<unknown>>(statement: S): Promise<Result<RowOf<S>>>;
+  async execute<R = Row>(statement: SqlFragment | string, params?: readonly unknown[]): Promise<Result<R>>;
+  async execute(statement: Statement<unknown> | SqlFragment | string, params?: readonly unknown[]): Promise<Result<unknown>> {
     const conn = await this.connect();
     try {
-      return await conn.execute<R>(statement, params);
+      // One implementation serves both overloads; Connection.execute tells statements apart.
+      return await conn.execute(statement as SqlFragment, params);
     } finally {
       await conn.close();
     }

@@ -240,3 +240,13 @@ export class ValidationError extends StrataError {
     this.column = where.column;
   }
 }
+
+/**
+ * The server, or its version, lacks a feature the statement needs (RETURNING, SKIP LOCKED,
+ * FOR UPDATE OF, ...); names the feature and the server. Check `engine.capabilities` first.
+ */
+export class NotSupportedError extends StrataError {
+  constructor(message: string, options?: StrataErrorOptions) {
+    super('not_supported', message, options);
+  }
+}

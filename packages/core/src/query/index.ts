@@ -1,4 +1,74 @@
 /*
- * Public surface of core's query layer.
+ * Public surface of core's query layer: statement builders, expressions, references,
+ * and the compiler base that dialect packages extend.
  */
-export {};
+export { select } from './select';
+export { SelectStatement } from './select-statement';
+export type { Condition, ForUpdateOptions, GroupArgument, OrderArgument } from './select-statement';
+export { CompoundSelect, union, unionAll } from './compound-select';
+export { insert, InsertStatement } from './insert-statement';
+export type { OnConflict } from './insert-statement';
+export { update, UpdateStatement } from './update-statement';
+export { deleteFrom, DeleteStatement } from './delete-statement';
+export { Statement, QueryStatement } from './statement';
+export type { RowOf } from './statement';
+export { Expr, ColumnExpr } from './expression';
+export type { Comparand, Operand, Predicate, QueryHolder } from './expression';
+export { Ordering } from './ordering';
+export { and, or, not, exists } from './conditions';
+export type { ConditionInput } from './conditions';
+export { func } from './func';
+export type { FunctionArgument, FunctionBuilder, GenericFunction, KnownFunctions } from './func';
+export { ref, aliased } from './entity-ref';
+export { RelationRef } from './relation-ref';
+export type { OrderInput } from './condition-input';
+export type {
+  AnyEntityRef,
+  AnySelectableRef,
+  Assignable,
+  Assignments,
+  DataKeys,
+  EntityClass,
+  EntityInput,
+  EntityRef,
+  EntityRow,
+  PropertyRef,
+  RecordRow,
+  SelectableRef,
+  Selection,
+  SelectionValue,
+  Shorthand,
+} from './query-types';
+export { QueryCompiler } from './query-compiler';
+export type { CompiledStatement } from './query-compiler';
+export { QueryBuffer } from './query-buffer';
+export type { CodecSource, CompileOptions, ValueConverter } from './query-buffer';
+export type { CompiledColumn, RowDecoder } from './row-decoder';
+export type {
+  Assignment,
+  BinaryOperator,
+  CompoundNode,
+  ConflictNode,
+  CteSource,
+  DeleteNode,
+  EntitySource,
+  ExcludedSource,
+  ExprNode,
+  FromSource,
+  InsertNode,
+  JoinNode,
+  LockNode,
+  OrderNode,
+  QueryNode,
+  ResultDecoder,
+  ResultSource,
+  RowShape,
+  SelectItem,
+  SelectionNode,
+  SelectNode,
+  SourceNode,
+  StatementNode,
+  SubquerySource,
+  TableSource,
+  UpdateNode,
+} from './query-nodes';

@@ -1,4 +1,30 @@
 /*
- * Public surface of core's schema layer.
+ * Public surface of core's schema layer: the schema model, MetaData (createAll / dropAll /
+ * toSQL), introspection, and the DDL compiler base that dialect packages extend.
  */
-export {};
+export { MetaData, metadata } from './meta-data';
+export type { SchemaOptions, ToSqlOptions } from './meta-data';
+export { DEFAULT_ACTION, normalizeLiteral } from './schema-model';
+export type {
+  ColumnDefault,
+  DatabaseSchema,
+  LiteralValue,
+  SchemaCheck,
+  SchemaColumn,
+  SchemaEnum,
+  SchemaForeignKey,
+  SchemaIndex,
+  SchemaPrimaryKey,
+  SchemaTable,
+  SchemaUnique,
+} from './schema-model';
+export { schemaFromMetadata } from './metadata-to-schema';
+export { baseType, normalizeSchema, parseDefault } from './schema-normalizer';
+export { DdlCompiler, checkLiteral } from './ddl-compiler';
+export type { DdlFeatures } from './ddl-compiler';
+export { createStatements, dependencyOrder, dropStatements } from './ddl-plan';
+export type { ExistingObjects } from './ddl-plan';
+export { introspect, queryOn } from './introspect';
+export type { IntrospectOptions, SchemaBind, SchemaQuery } from './introspect';
+export { canonicalSql, matching, renderTokens, tokenizeSql } from './sql-text';
+export type { CanonicalOptions, SqlToken, TokenizeOptions } from './sql-text';

@@ -1,0 +1,136 @@
+/*
+ * The INSERT builder: one or many rows of property values (multi-row VALUES), JavaScript
+ * column defaults filled in, RETURNING, and upserts (ON CONFLICT / ON DUPLICATE KEY,
+ * chosen by the dialect's compiler).
+ */
+import { randomUUID } from 'node:crypto';
+import { ArgumentError } from '../errors/errors';
+import type { ColumnMetadata, EntityMetadata } from '../metadata/entity-metadata';
+import { assignmentsOf, type AssignmentMap } from './assignments';
+import { entityRefOf, excludedRef } from './entity-ref';
+import { describe } from './expression';
+import { node, type Assignment, type EntitySource, type ExprNode, type InsertNode } from './query-nodes';
+import { slotOf, type Assignments, type DataKeys, type EntityInput, type EntityRef, type EntityRow, type RecordRow, type Selection } from './query-types';
+import { returningSelection } from './returning';
+import { Statement } from './statement';
+
+/** What an upsert does when a row conflicts with an existing one. */
+export interface OnConflict<E> {
+  /**
+   * The properties of the unique key that conflicts (ON CONFLICT (...)). Required for an
+   * update on PostgreSQL and SQLite; MySQL always uses the conflicting key itself.
+   */
+  target?: readonly DataKeys<E>[];
+  /**
+   * `'nothing'` keeps the existing row; a list of properties copies them from the proposed
+   * row; an object or a callback `(excluded, current) => ({ ... })` assigns values.
+   */
+  set: 'nothing' | readonly DataKeys<E>[] | Assignments<E> | ((excluded: EntityRef<E>, current: EntityRef<E>) => Assignments<E>);
+}
+
+/**
+ * An INSERT statement. Made by `insert(Entity)`.
+ * @example
+ * await conn.execute(insert(User).values([{ name: 'ann', email: 'a@x.io' }, { name: 'bob', email: 'b@x.io' }]));
+ * const { rows } = await conn.execute(insert(User).values({ name: 'cy', email: 'c@x.io' }).returning((u) => ({ id: u.id })));
+ * await conn.execute(insert(User).values(row).onConflict({ target: ['email'], set: ['name'] }));
+ */
+export class InsertStatement<E, Row = never> extends Statement<Row> {
+  readonly node: InsertNode;
+  readonly #ref: EntityRef<E>;
+  readonly #rows: readonly AssignmentMap[];
+
+  constructor(insertNode: InsertNode, ref: EntityRef<E>, rows: readonly AssignmentMap[]) {
+    super();
+    this.node = insertNode;
+    this.#ref = ref;
+    this.#rows = rows;
+    Object.freeze(this);
+  }
+
+  /**
+   * Adds rows: one object of property values, or an array of them (one multi-row INSERT).
+   * Properties a row leaves out get their JavaScript default (`@Column({ default })`, or a
+   * generated UUID key), computed now; others get the column's DEFAULT.
+   */
+  values(rows: Assignments<E> | readonly Assignments<E>[]): InsertStatement<E, Row> {
+    const list = Array.isArray(rows) ? rows : [rows];
+    if (list.length === 0) throw new ArgumentError(`insert(${this.node.source.entity.name}).values([]) has no rows; skip the statement instead.`);
+    const entity = this.node.source.entity;
+    const added = list.map((row, i) => withDefaults(entity, assignmentsOf(entity, row, `insert(${entity.name}).values() row ${i + 1}`)));
+    const all = [...this.#rows, ...added];
+    const columns = columnsOf(entity, all);
+    const cells = all.map((row) => Object.freeze(columns.map((c) => row.get(c))));
+    return new InsertStatement(node({ ...this.node, columns: Object.freeze(columns), rows: Object.freeze(cells) }), this.#ref, all);
+  }
+
+  /** RETURNING every column (rows shaped like `select(Entity)`), or the record the callback names. Needs a server with RETURNING. */
+  returning(): InsertStatement<E, EntityRow<E>>;
+  returning<S extends Selection>(selector: (ref: EntityRef<E>) => S): InsertStatement<E, RecordRow<S>>;
+  returning(selector?: (ref: never) => unknown): InsertStatement<E, any> {
+    return new InsertStatement(node({ ...this.node, returning: returningSelection(this.node.source, this.#ref, selector) }), this.#ref, this.#rows);
+  }
+
+  /** Makes the insert an upsert. */
+  onConflict(options: OnConflict<E>): InsertStatement<E, Row> {
+    const entity = this.node.source.entity;
+    const where = `insert(${entity.name}).onConflict()`;
+    if (options === null || typeof options !== 'object') throw new ArgumentError(`${where} takes { target?, set }; got ${describe(options)}.`);
+    const target = (options.target ?? []).map((key) => {
+      const column = entity.column(key);
+      if (!column) throw new ArgumentError(`${where}: target '${String(key)}' is not a column property of ${entity.name}.`);
+      return column;
+    });
+    const set = options.set === 'nothing' ? undefined : conflictSet(entity, options.set, this.#ref, where);
+    return new InsertStatement(node({ ...this.node, conflict: node({ target: Object.freeze(target), set }) }), this.#ref, this.#rows);
+  }
+}
+
+/**
+ * Starts an INSERT into an entity's table.
+ * @example
+ * await conn.execute(insert(Post).values({ title: 'Hello', author: user }));
+ */
+export function insert<E>(entity: EntityInput<E>): InsertStatement<E, never> {
+  const ref = entityRefOf(entity);
+  const source = slotOf(ref)!.source as EntitySource;
+  if (source.alias !== undefined) throw new ArgumentError(`insert() takes the entity itself, not an alias ('${source.alias}').`);
+  return new InsertStatement(node({ kind: 'insert', source, columns: [], rows: [], conflict: undefined, returning: undefined }), ref, []);
+}
+
+function conflictSet(entity: EntityMetadata, set: unknown, ref: unknown, where: string): readonly Assignment[] {
+  let values: AssignmentMap;
+  if (Array.isArray(set)) {
+    const excluded = excludedRef<unknown>(entity) as unknown as Record<string, unknown>;
+    values = assignmentsOf(entity, Object.fromEntries(set.map((key: string) => [key, excluded[key] ?? missing(entity, key, where)])), where);
+  } else if (typeof set === 'function') {
+    values = assignmentsOf(entity, (set as (e: unknown, c: unknown) => unknown)(excludedRef(entity), ref), where);
+  } else {
+    values = assignmentsOf(entity, set, where);
+  }
+  if (values.size === 0) throw new ArgumentError(`${where}: set assigns nothing; use set: 'nothing' to keep existing rows.`);
+  return Object.freeze([...values].map(([column, value]) => node({ column, value })));
+}
+
+function missing(entity: EntityMetadata, key: string, where: string): never {
+  throw new ArgumentError(`${where}: '${key}' is not a column property of ${entity.name}.`);
+}
+
+/** Fills JavaScript defaults (and Strata-generated UUID keys) into a row that leaves them out. */
+function withDefaults(entity: EntityMetadata, row: AssignmentMap): AssignmentMap {
+  for (const column of entity.columns) {
+    if (row.has(column)) continue;
+    if (column.generated === 'uuid') row.set(column, param(randomUUID(), column));
+    else if (column.default) row.set(column, param(column.default(), column));
+  }
+  return row;
+}
+
+function param(value: unknown, column: ColumnMetadata): ExprNode {
+  return node({ kind: 'param', value, column });
+}
+
+/** The union of the rows' columns, in table order. */
+function columnsOf(entity: EntityMetadata, rows: readonly AssignmentMap[]): ColumnMetadata[] {
+  return entity.columns.filter((c) => rows.some((row) => row.has(c)));
+}

@@ -1,0 +1,266 @@
+/*
+ * The statement compiler base: turns statement nodes into dialect SQL, bound parameters
+ * and a row decoder. Dialect compilers extend it and override only the hooks below; the
+ * clause structure lives in select-compiler.ts, write-compiler.ts, expression-compiler.ts.
+ */
+import { ArgumentError, NotSupportedError } from '../errors/errors';
+import type { ColumnMetadata } from '../metadata/entity-metadata';
+import { SqlCompiler, SqlBuffer, type CompiledSql } from '../sql/sql-compiler';
+import type { SqlFragment } from '../sql/sql-fragment';
+import { appendExpr, appendOperand } from './expression-compiler';
+import { Expr, queryNodeOf } from './expression';
+import { QueryBuffer, type CompileOptions } from './query-buffer';
+import { sourceName, type Assignment, type ConflictNode, type InsertNode, type LockNode, type OrderNode, type QueryNode, type SelectionNode, type StatementNode } from './query-nodes';
+import { firstSelect } from './result-columns';
+import { compiledColumns, rowDecoder, type CompiledColumn, type RowDecoder } from './row-decoder';
+import { appendCompound, appendSelect, appendSelection } from './select-compiler';
+import { Statement } from './statement';
+import { appendAssignments, appendDelete, appendInsert, appendUpdate } from './write-compiler';
+
+/** A compiled statement: SQL, parameters, and for statements yielding rows their columns and decoder. */
+export interface CompiledStatement extends CompiledSql {
+  /** The output columns (SELECT list or RETURNING); empty for statements without rows. */
+  readonly columns: readonly CompiledColumn[];
+  /** Turns a driver row into a result row; undefined for statements without rows. */
+  readonly decodeRow: RowDecoder | undefined;
+}
+
+/**
+ * Compiles statements (select, insert, update, delete, union) and `sql` fragments for one
+ * dialect. The defaults are standard SQL; dialects override the hooks.
+ */
+export class QueryCompiler extends SqlCompiler {
+  readonly #cache = new WeakMap<StatementNode, { options: CompileOptions; compiled: CompiledStatement }>();
+
+  /** The dialect's name for messages when compile options name no server. */
+  get dialectLabel(): string {
+    return 'this database';
+  }
+
+  /**
+   * Compiles a statement for a server with the given capabilities and codecs. The result
+   * is cached per statement while the options stay the same objects.
+   * @example
+   * const { sql, params } = dialect.compiler.compileStatement(select(User).limit(5), { capabilities: dialect.capabilities });
+   */
+  compileStatement(statement: Statement<unknown>, options: CompileOptions): CompiledStatement {
+    const cached = this.#cache.get(statement.node);
+    if (cached && cached.options.capabilities === options.capabilities && cached.options.types === options.types && cached.options.target === options.target) {
+      return cached.compiled;
+    }
+    const b = new QueryBuffer(options);
+    const stmt = statement.node;
+    let selection: SelectionNode | undefined;
+    switch (stmt.kind) {
+      case 'select':
+      case 'compound':
+        this.appendQuery(b, stmt);
+        selection = firstSelect(stmt);
+        break;
+      case 'insert':
+        appendInsert(this, b, stmt);
+        selection = stmt.returning;
+        break;
+      case 'update':
+        appendUpdate(this, b, stmt);
+        selection = stmt.returning;
+        break;
+      case 'delete':
+        appendDelete(this, b, stmt);
+        selection = stmt.returning;
+        break;
+      default:
+        throw new ArgumentError('compileStatement() takes a statement made by select, insert, update, deleteFrom or union.');
+    }
+    const columns = selection ? compiledColumns(selection, b) : [];
+    const compiled: CompiledStatement = Object.freeze({
+      sql: b.text,
+      params: Object.freeze(b.params),
+      columns: Object.freeze(columns),
+      decodeRow: selection ? rowDecoder(selection, columns) : undefined,
+    });
+    this.#cache.set(stmt, { options, compiled });
+    return compiled;
+  }
+
+  /**
+   * Compiles a fragment or passes raw SQL text through. A fragment may hold expressions and
+   * queries; with `options`, values compared with columns in them go through the codecs.
+   */
+  override compile(input: SqlFragment | string, params: readonly unknown[] = [], options?: CompileOptions): CompiledSql {
+    if (typeof input === 'string') return super.compile(input, params);
+    const b = new QueryBuffer(options);
+    this.appendFragment(input, b);
+    return { sql: b.text, params: b.params };
+  }
+
+  /** Fragments may hold expressions (`sql\`${u.name} || 'x'\``) and queries, compiled in place. */
+  override appendValue(value: unknown, buffer: SqlBuffer): void {
+    const query = value instanceof Expr ? undefined : queryNodeOf(value);
+    if (!(value instanceof Expr) && !query) {
+      if (value instanceof Statement) throw new ArgumentError('Only select(...) and union(...) statements can be nested in an sql`...` fragment; run writes on their own.');
+      return super.appendValue(value, buffer);
+    }
+    const b = buffer instanceof QueryBuffer ? buffer : borrow(buffer);
+    if (value instanceof Expr) appendOperand(this, b, value.node);
+    else {
+      b.text += '(';
+      this.appendQuery(b, query!);
+      b.text += ')';
+    }
+    if (b !== buffer) giveBack(b, buffer);
+  }
+
+  /** Appends a query (SELECT or UNION). */
+  appendQuery(b: QueryBuffer, query: QueryNode): void {
+    if (query.kind === 'select') appendSelect(this, b, query);
+    else appendCompound(this, b, query);
+  }
+
+  /** Binds a value, converted by the column's codec when there is one. NULL is bound as it is. */
+  bindParam(b: QueryBuffer, value: unknown, column: ColumnMetadata | undefined): void {
+    const codec = column && value !== null && value !== undefined ? b.codec(column) : undefined;
+    this.bind(codec ? codec.toDriver(value) : value, b);
+  }
+
+  /** Appends `column = value, ...` (for SET and upsert clauses). */
+  appendAssignments(b: QueryBuffer, assignments: readonly Assignment[]): void {
+    appendAssignments(this, b, assignments);
+  }
+
+  /** The server named in messages. */
+  targetName(b: QueryBuffer): string {
+    return b.options?.target ?? this.dialectLabel;
+  }
+
+  /** Hook: a boolean constant (empty AND / OR, empty IN lists). */
+  booleanLiteral(value: boolean): string {
+    return value ? 'TRUE' : 'FALSE';
+  }
+
+  /** Hook: the SQL name of a function called through `func`. */
+  functionName(name: string): string {
+    return name;
+  }
+
+  /** Hook: case-insensitive LIKE. Standard SQL has no ILIKE: `LOWER(x) LIKE LOWER(pattern)`. */
+  appendCaseInsensitiveLike(b: QueryBuffer, item: () => void, pattern: () => void, negated: boolean): void {
+    b.text += 'LOWER(';
+    item();
+    b.text += negated ? ') NOT LIKE LOWER(' : ') LIKE LOWER(';
+    pattern();
+    b.text += ')';
+  }
+
+  /** Hook: one ORDER BY item. NULLS FIRST / LAST where the server has it; `(x IS NULL) DESC, x` where not. */
+  appendOrderItem(b: QueryBuffer, order: OrderNode): void {
+    const direction = order.direction === 'desc' ? ' DESC' : '';
+    if (order.nulls !== undefined && !b.capabilities.nullsOrdering) {
+      appendOperand(this, b, { kind: 'null-check', item: order.expr, negated: false });
+      b.text += order.nulls === 'first' ? ' DESC, ' : ', ';
+      appendExpr(this, b, order.expr);
+      b.text += direction;
+      return;
+    }
+    appendExpr(this, b, order.expr);
+    b.text += direction;
+    if (order.nulls !== undefined) b.text += order.nulls === 'first' ? ' NULLS FIRST' : ' NULLS LAST';
+  }
+
+  /** Hook: the LIMIT that means "no limit", for servers that need a LIMIT before OFFSET. Default: none needed. */
+  unboundedLimit(): string | undefined {
+    return undefined;
+  }
+
+  /** Hook: LIMIT / OFFSET, values bound as parameters. */
+  appendLimitOffset(b: QueryBuffer, limit: number | undefined, offset: number | undefined): void {
+    const unbounded = limit === undefined && offset !== undefined ? this.unboundedLimit() : undefined;
+    if (limit !== undefined) {
+      b.text += ' LIMIT ';
+      this.bind(limit, b);
+    } else if (unbounded !== undefined) {
+      b.text += ` LIMIT ${unbounded}`;
+    }
+    if (offset !== undefined) {
+      b.text += ' OFFSET ';
+      this.bind(offset, b);
+    }
+  }
+
+  /** Hook: FOR UPDATE [OF ...] [SKIP LOCKED | NOWAIT], refused where the server lacks a part. */
+  appendLock(b: QueryBuffer, lock: LockNode): void {
+    const caps = b.capabilities;
+    const missing = !caps.forUpdate ? 'SELECT ... FOR UPDATE' : lock.skipLocked && !caps.skipLocked ? 'FOR UPDATE SKIP LOCKED'
+      : lock.nowait && !caps.nowait ? 'FOR UPDATE NOWAIT' : lock.of.length > 0 && !caps.forUpdateOf ? 'FOR UPDATE OF' : undefined;
+    if (missing) throw new NotSupportedError(`${missing} is not available on ${this.targetName(b)}; check engine.capabilities before asking for it.`);
+    b.text += ' FOR UPDATE';
+    if (lock.of.length > 0) b.text += ` OF ${lock.of.map((s) => this.quoteIdentifier(sourceName(s))).join(', ')}`;
+    if (lock.skipLocked) b.text += ' SKIP LOCKED';
+    if (lock.nowait) b.text += ' NOWAIT';
+  }
+
+  /** Hook: the upsert clause. Default: `ON CONFLICT (target) DO UPDATE SET ... | DO NOTHING`. */
+  appendUpsert(b: QueryBuffer, insert: InsertNode, conflict: ConflictNode): void {
+    b.text += ' ON CONFLICT';
+    if (conflict.target.length > 0) b.text += ` (${conflict.target.map((c) => this.quoteIdentifier(c.columnName)).join(', ')})`;
+    else if (conflict.set) {
+      throw new ArgumentError(`insert(${insert.source.entity.name}).onConflict(): updating on conflict needs target: [...] (the unique key's properties) on ${this.targetName(b)}.`);
+    }
+    if (!conflict.set) {
+      b.text += ' DO NOTHING';
+      return;
+    }
+    b.text += ' DO UPDATE SET ';
+    appendAssignments(this, b, conflict.set);
+  }
+
+  /** Hook: a column of the row an upsert proposed. */
+  excludedColumn(name: string): string {
+    return `EXCLUDED.${this.quoteIdentifier(name)}`;
+  }
+
+  /** Hook: RETURNING, refused where the server lacks it for this kind of statement. */
+  appendReturning(b: QueryBuffer, selection: SelectionNode, kind: 'insert' | 'update' | 'delete'): void {
+    const caps = b.capabilities;
+    if (!(kind === 'update' ? caps.updateReturning : caps.returning)) {
+      throw new NotSupportedError(`${kind.toUpperCase()} ... RETURNING is not available on ${this.targetName(b)}; run a SELECT afterwards, or check engine.capabilities.`);
+    }
+    b.text += ' RETURNING ';
+    // RETURNING names the statement's own table: plain column names read everywhere.
+    b.qualify = false;
+    try {
+      appendSelection(this, b, selection);
+    } finally {
+      b.qualify = true;
+    }
+  }
+
+  /** Hook: an INSERT of one row with no values at all. */
+  defaultValuesClause(): string {
+    return ' DEFAULT VALUES';
+  }
+
+  /** Hook: a VALUES cell a row left out, when other rows give the column. */
+  defaultKeyword(_column: ColumnMetadata): string {
+    return 'DEFAULT';
+  }
+
+  /** Hook: one member of a UNION; members with their own ORDER BY / LIMIT / WITH are parenthesised. */
+  appendCompoundMember(b: QueryBuffer, member: QueryNode, needsOwnClauses: boolean): void {
+    if (needsOwnClauses) b.text += '(';
+    this.appendQuery(b, member);
+    if (needsOwnClauses) b.text += ')';
+  }
+}
+
+/** A QueryBuffer continuing a plain SqlBuffer, so placeholders keep counting. */
+function borrow(buffer: SqlBuffer): QueryBuffer {
+  const b = new QueryBuffer(undefined);
+  b.params.push(...buffer.params);
+  return b;
+}
+
+function giveBack(b: QueryBuffer, buffer: SqlBuffer): void {
+  buffer.text += b.text;
+  buffer.params.push(...b.params.slice(buffer.params.length));
+}

@@ -1,0 +1,258 @@
+/*
+ * A small SQL tokenizer and the canonical form of an expression (a default, a CHECK, a
+ * partial-index condition), so that what metadata declares and what a catalog reports
+ * compare equal: casts, quoting, case, spacing and redundant parentheses do not count.
+ */
+
+/** One token of SQL text. `value` is unescaped for strings and quoted identifiers. */
+export interface SqlToken {
+  readonly kind: 'string' | 'word' | 'quoted' | 'number' | 'punct';
+  readonly value: string;
+}
+
+/** How a dialect spells strings and identifiers. */
+export interface TokenizeOptions {
+  /** Backslash escapes inside '...' strings (MySQL). */
+  readonly backslashEscapes?: boolean;
+  /** [name] quoted identifiers (SQLite); otherwise `[` is punctuation (PostgreSQL arrays). */
+  readonly bracketIdentifiers?: boolean;
+  /** E'...' strings with backslash escapes (PostgreSQL). */
+  readonly escapeStrings?: boolean;
+}
+
+const MULTI_PUNCT = ['::', '<=', '>=', '<>', '!=', '||', '->>', '->'];
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', b: '\b', Z: '\x1a' };
+
+/** Splits SQL text into tokens; comments and whitespace are dropped. */
+export function tokenizeSql(text: string, options: TokenizeOptions = {}): SqlToken[] {
+  const tokens: SqlToken[] = [];
+  let i = 0;
+  const readQuoted = (close: string, backslash: boolean): string => {
+    let out = '';
+    i++;
+    while (i < text.length) {
+      const ch = text[i]!;
+      if (backslash && ch === '\\' && i + 1 < text.length) {
+        const next = text[i + 1]!;
+        out += ESCAPES[next] ?? next;
+        i += 2;
+      } else if (ch === close) {
+        if (text[i + 1] === close) {
+          out += close;
+          i += 2;
+        } else {
+          i++;
+          return out;
+        }
+      } else {
+        out += ch;
+        i++;
+      }
+    }
+    return out;
+  };
+  while (i < text.length) {
+    const ch = text[i]!;
+    if (/\s/.test(ch)) {
+      i++;
+    } else if (ch === '-' && text[i + 1] === '-') {
+      while (i < text.length && text[i] !== '\n') i++;
+    } else if (ch === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? text.length : end + 2;
+    } else if (ch === "'") {
+      tokens.push({ kind: 'string', value: readQuoted("'", options.backslashEscapes === true) });
+    } else if ((ch === 'E' || ch === 'e') && text[i + 1] === "'" && options.escapeStrings && (i === 0 || !/[\p{L}\p{N}_$]/u.test(text[i - 1]!))) {
+      i++;
+      tokens.push({ kind: 'string', value: readQuoted("'", true) });
+    } else if (ch === '"' || ch === '`') {
+      tokens.push({ kind: 'quoted', value: readQuoted(ch, false) });
+    } else if (ch === '[' && options.bracketIdentifiers) {
+      const end = text.indexOf(']', i);
+      tokens.push({ kind: 'quoted', value: text.slice(i + 1, end < 0 ? text.length : end) });
+      i = end < 0 ? text.length : end + 1;
+    } else if (/\d/.test(ch) || (ch === '.' && /\d/.test(text[i + 1] ?? ''))) {
+      const match = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/.exec(text.slice(i))!;
+      tokens.push({ kind: 'number', value: match[0] });
+      i += match[0].length;
+    } else if (/[\p{L}_]/u.test(ch)) {
+      const match = /^[\p{L}_][\p{L}\p{N}_$]*/u.exec(text.slice(i))!;
+      tokens.push({ kind: 'word', value: match[0] });
+      i += match[0].length;
+    } else {
+      const multi = MULTI_PUNCT.find((p) => text.startsWith(p, i));
+      tokens.push({ kind: 'punct', value: multi ?? ch });
+      i += multi ? multi.length : 1;
+    }
+  }
+  return tokens;
+}
+
+/** Options of `canonicalSql`. */
+export interface CanonicalOptions extends TokenizeOptions {
+  /** A dialect's own rewrites, run on the lower-cased tokens (e.g. MariaDB's octet_length -> length). */
+  readonly rewrite?: (tokens: SqlToken[]) => SqlToken[];
+}
+
+/** Words that are operators, not function names: a parenthesis after them is grouping. */
+const OPERATOR_WORDS = new Map(Object.entries({ or: 1, and: 2, not: 3, like: 4, ilike: 4, is: 4, between: 4, when: 0, then: 0, else: 0, case: 0 }));
+const PUNCT_PRECEDENCE = new Map(Object.entries({
+  '=': 4, '<>': 4, '!=': 4, '<': 4, '>': 4, '<=': 4, '>=': 4, '+': 5, '-': 5, '||': 5, '*': 6, '/': 6, '%': 6, ',': 0, '(': 0, ')': 0,
+}));
+/** Words that continue a multi-word type name after `::`. */
+const TYPE_WORDS = new Set(['varying', 'precision', 'with', 'without', 'time', 'zone']);
+
+/**
+ * The canonical text of an SQL expression: casts (`::type`) and charset introducers
+ * dropped, identifiers unquoted and words lower-cased, redundant parentheses removed,
+ * `x = ANY (ARRAY[...])` written as `x in (...)`, one spacing style.
+ * @example
+ * canonicalSql("((kind)::text = ANY ((ARRAY['a'::character varying])::text[]))") // "kind in ('a')"
+ */
+export function canonicalSql(text: string, options: CanonicalOptions = {}): string {
+  let tokens = tokenizeSql(text, options);
+  tokens = stripCasts(tokens);
+  tokens = tokens.map((t) => (t.kind === 'word' ? { kind: 'word', value: t.value.toLowerCase() } : t));
+  tokens = removeParens(tokens);
+  tokens = anyArrayToIn(tokens);
+  if (options.rewrite) tokens = options.rewrite(tokens);
+  tokens = removeParens(tokens);
+  return renderTokens(tokens);
+}
+
+function stripCasts(tokens: SqlToken[]): SqlToken[] {
+  const out: SqlToken[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    // MySQL charset introducers: _utf8mb4'text'.
+    if (t.kind === 'word' && /^_[a-z0-9]+$/i.test(t.value) && tokens[i + 1]?.kind === 'string') continue;
+    if (!(t.kind === 'punct' && t.value === '::')) {
+      out.push(t);
+      continue;
+    }
+    i++;
+    while (tokens[i + 1]?.kind === 'punct' && tokens[i + 1]!.value === '.') i += 2;
+    while (tokens[i + 1]?.kind === 'word' && TYPE_WORDS.has(tokens[i + 1]!.value.toLowerCase())) i++;
+    if (tokens[i + 1]?.value === '(' && tokens[i + 1]!.kind === 'punct') i = matching(tokens, i + 1);
+    while (tokens[i + 1]?.kind === 'punct' && tokens[i + 1]!.value === '[') i = matching(tokens, i + 1);
+  }
+  return out;
+}
+
+/** Index of the bracket closing the one at `open`. */
+export function matching(tokens: readonly SqlToken[], open: number): number {
+  const opener = tokens[open]!.value;
+  const closer = opener === '(' ? ')' : ']';
+  let depth = 0;
+  for (let i = open; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind !== 'punct') continue;
+    if (t.value === opener) depth++;
+    else if (t.value === closer && --depth === 0) return i;
+  }
+  return tokens.length - 1;
+}
+
+function isCallee(token: SqlToken | undefined): boolean {
+  if (!token) return false;
+  if (token.kind === 'quoted') return true;
+  return token.kind === 'word' && !OPERATOR_WORDS.has(token.value.toLowerCase());
+}
+
+/** Precedence of a token as an operator; 0 for separators; undefined for operands. */
+function precedence(token: SqlToken | undefined): number | undefined {
+  if (!token) return 0;
+  if (token.kind === 'word') {
+    const word = token.value.toLowerCase();
+    return OPERATOR_WORDS.get(word) ?? (word === 'in' ? 4 : undefined);
+  }
+  if (token.kind === 'punct') return PUNCT_PRECEDENCE.get(token.value) ?? 9;
+  return undefined;
+}
+
+function removeParens(input: SqlToken[]): SqlToken[] {
+  let tokens = input;
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let open = 0; open < tokens.length; open++) {
+      if (tokens[open]!.kind !== 'punct' || tokens[open]!.value !== '(' || isCallee(tokens[open - 1])) continue;
+      const close = matching(tokens, open);
+      if (close === open + 1) continue;
+      let inner = Infinity;
+      for (let i = open + 1; i < close; i++) {
+        const t = tokens[i]!;
+        if (t.kind === 'punct' && (t.value === '(' || t.value === '[')) {
+          i = matching(tokens, i);
+          continue;
+        }
+        const p = precedence(t);
+        if (p !== undefined) inner = Math.min(inner, p);
+      }
+      if (inner === 0) continue; // a list, e.g. a row value (a, b)
+      const left = precedence(tokens[open - 1]);
+      const right = precedence(tokens[close + 1]);
+      if (left === undefined || right === undefined) continue;
+      const removable = (inner > left || (inner === left && (left === 1 || left === 2))) && inner >= right;
+      if (!removable) continue;
+      tokens = [...tokens.slice(0, open), ...tokens.slice(open + 1, close), ...tokens.slice(close + 1)];
+      changed = true;
+      break;
+    }
+  }
+  return tokens;
+}
+
+/** `x = any(array[a, b])` -> `x in (a, b)`; `x <> all(array[...])` -> `x not in (...)`. */
+function anyArrayToIn(tokens: SqlToken[]): SqlToken[] {
+  const out: SqlToken[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const quantifier = tokens[i + 1];
+    const negated = t.value === '<>' || t.value === '!=';
+    if (
+      t.kind === 'punct' && (t.value === '=' || negated) && quantifier?.kind === 'word' &&
+      quantifier.value === (negated ? 'all' : 'any') && tokens[i + 2]?.value === '(' &&
+      tokens[i + 3]?.value === 'array' && tokens[i + 4]?.value === '['
+    ) {
+      const closeArray = matching(tokens, i + 4);
+      const closeCall = matching(tokens, i + 2);
+      if (closeCall === closeArray + 1) {
+        if (negated) out.push({ kind: 'word', value: 'not' });
+        out.push({ kind: 'word', value: 'in' }, { kind: 'punct', value: '(' }, ...tokens.slice(i + 5, closeArray), { kind: 'punct', value: ')' });
+        i = closeCall;
+        continue;
+      }
+    }
+    out.push(t);
+  }
+  return out;
+}
+
+/** Renders tokens in the canonical spacing. */
+export function renderTokens(tokens: readonly SqlToken[]): string {
+  let out = '';
+  let previous: SqlToken | undefined;
+  for (const t of tokens) {
+    const text = renderToken(t);
+    const tight =
+      previous === undefined ||
+      (t.kind === 'punct' && [')', ']', ',', '.'].includes(t.value)) ||
+      (previous.kind === 'punct' && ['(', '[', '.'].includes(previous.value)) ||
+      (t.kind === 'punct' && t.value === '(' && isCallee(previous) && previous.value.toLowerCase() !== 'in') ||
+      (t.kind === 'punct' && t.value === '[' && previous.kind === 'word');
+    out += (tight ? '' : ' ') + text;
+    previous = t;
+  }
+  return out;
+}
+
+function renderToken(t: SqlToken): string {
+  switch (t.kind) {
+    case 'string':
+      return `'${t.value.replace(/'/g, "''")}'`;
+    case 'quoted':
+      return /^[a-z_][a-z0-9_]*$/.test(t.value) ? t.value : `"${t.value.replace(/"/g, '""')}"`;
+    default:
+      return t.value;
+  }
+}

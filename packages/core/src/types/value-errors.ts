@@ -1,0 +1,60 @@
+/*
+ * The messages of the types layer: which column a bad value was meant for, and the value
+ * itself, shortened. Used by the checks that run on every write and the readers that run
+ * on every row, so building a message happens only on failure.
+ */
+import { ValidationError } from '../errors/errors';
+import type { ColumnMetadata } from '../metadata/entity-metadata';
+
+const MAX_SHOWN = 40;
+
+/** `Entity.property`, plus the column name when it differs, for messages. */
+export function columnLabel(column: ColumnMetadata): string {
+  const property = column.propertyName ?? column.relationProperty;
+  if (property === undefined) return `${column.entityName}.${column.columnName}`;
+  return property === column.columnName ? `${column.entityName}.${property}` : `${column.entityName}.${property} (column ${column.columnName})`;
+}
+
+/** A short, safe rendering of any value for an error message. */
+export function describeValue(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return `the string ${JSON.stringify(value.length > MAX_SHOWN ? `${value.slice(0, MAX_SHOWN)}...` : value)}${value.length > MAX_SHOWN ? ` (${value.length} characters)` : ''}`;
+    case 'number':
+      return `the number ${String(value)}`;
+    case 'bigint':
+      return `the bigint ${value}n`;
+    case 'boolean':
+      return String(value);
+    case 'undefined':
+      return 'undefined';
+    case 'function':
+      return 'a function';
+    case 'symbol':
+      return 'a symbol';
+  }
+  if (value === null) return 'null';
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'an invalid Date' : `the Date ${value.toISOString()}`;
+  if (Buffer.isBuffer(value)) return `a Buffer of ${value.length} bytes`;
+  if (Array.isArray(value)) return `an array of ${value.length} items`;
+  const name = (value as object).constructor?.name;
+  return name && name !== 'Object' ? `a ${name}` : 'an object';
+}
+
+/** The error for an application value a column cannot store. */
+export function invalidValue(column: ColumnMetadata, value: unknown, expected: string, cause?: unknown): ValidationError {
+  return new ValidationError(
+    `Cannot store ${describeValue(value)} in ${columnLabel(column)}: ${expected}.`,
+    { entity: column.entityName, column: column.propertyName ?? column.columnName },
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+/** The error for a value the database returned that the column's type cannot read. */
+export function unreadableValue(column: ColumnMetadata, value: unknown, expected: string, cause?: unknown): ValidationError {
+  return new ValidationError(
+    `Cannot read ${describeValue(value)} from ${columnLabel(column)}: ${expected}. Check the column's SQL type and the driver options.`,
+    { entity: column.entityName, column: column.propertyName ?? column.columnName },
+    cause === undefined ? undefined : { cause },
+  );
+}

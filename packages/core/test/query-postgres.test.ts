@@ -1,0 +1,65 @@
+/*
+ * Golden tests of the PostgreSQL compiler: the exact SQL and parameters of every
+ * representative statement, plus what only PostgreSQL's output shows.
+ */
+import { and, ArgumentError, insert, not, ref, select } from '@strata/core';
+import { PostgresCompiler } from '@strata/postgres';
+import { CAPS, compilerFor, User } from './query-fixtures';
+import { goldenTests, type Golden, type GOLDEN } from './query-golden-cases';
+
+const compile = compilerFor(new PostgresCompiler(), CAPS.postgresql, 'PostgreSQL 16');
+const USERS = '"users"."id", "users"."name", "users"."email", "users"."age", "users"."last_login", "users"."active", "users"."manager_id"';
+const POSTS = '"posts"."id", "posts"."title", "posts"."views", "posts"."author_id"';
+
+const EXPECTED: Record<keyof typeof GOLDEN, Golden> = {
+  page: ['SELECT ' + USERS + ' FROM "users" WHERE "users"."name" LIKE $1 ORDER BY "users"."name" LIMIT $2 OFFSET $3', ['a%', 20, 40]],
+  offsetOnly: ['SELECT "users"."id" FROM "users" WHERE "users"."email" = $1 OFFSET $2', ['a@x.io', 5]],
+  shorthand: ['SELECT DISTINCT ' + USERS + ' FROM "users" WHERE "users"."email" = $1 AND "users"."age" IS NULL AND "users"."name" IN ($2, $3)', ['a@x.io', 'a', 'b']],
+  joinRelation: ['SELECT ' + USERS + ' FROM "users" INNER JOIN "posts" ON "posts"."author_id" = "users"."id" WHERE "posts"."title" ILIKE $1', ['%sql%']],
+  manyToManyNulls: ['SELECT ' + POSTS + ' FROM "posts" LEFT OUTER JOIN "post_tags" ON "post_tags"."posts_id" = "posts"."id" LEFT OUTER JOIN "tags" ON "tags"."id" = "post_tags"."tags_id" ORDER BY "tags"."label" DESC NULLS LAST, "posts"."id"', []],
+  nullsFirst: ['SELECT "users"."id" FROM "users" ORDER BY "users"."age" NULLS FIRST', []],
+  groupBy: ['SELECT "users"."id", count(*) AS "n" FROM "users" INNER JOIN "posts" ON "posts"."author_id" = "users"."id" GROUP BY "users"."id" HAVING count(*) > $1', [1]],
+  exists: ['SELECT ' + USERS + ' FROM "users" WHERE EXISTS (SELECT ' + POSTS + ' FROM "posts" WHERE "posts"."author_id" = "users"."id")', []],
+  inSubqueryAndScalar: ['SELECT "users"."name", (SELECT count(*) AS "n" FROM "posts" WHERE "posts"."author_id" = "users"."id") AS "posts" FROM "users" WHERE "users"."id" NOT IN (SELECT "posts"."id" FROM "posts" WHERE "posts"."views" > $1)', [100]],
+  fromSubquery: ['SELECT "posts"."title", "top"."views" FROM "posts" INNER JOIN (SELECT "posts"."id", "posts"."views" FROM "posts" WHERE "posts"."views" >= $1) AS "top" ON "top"."id" = "posts"."id"', [10]],
+  cte: ['WITH "busy" AS (SELECT "users"."id" FROM "users" WHERE "users"."age" IS NOT NULL) SELECT "busy"."id", "posts"."title" FROM "busy" INNER JOIN "posts" ON "posts"."author_id" = "busy"."id"', []],
+  union: ['SELECT "users"."name" AS "word" FROM "users" UNION (SELECT "tags"."label" AS "word" FROM "tags" ORDER BY "tags"."label" LIMIT $1) ORDER BY "word" DESC LIMIT $2', [3, 5]],
+  unionAll: ['SELECT "users"."name" AS "word" FROM "users" WHERE "users"."active" = $1 UNION ALL SELECT "tags"."label" AS "word" FROM "tags"', [true]],
+  insertMany: ['INSERT INTO "users" ("name", "email", "age", "active") VALUES ($1, $2, $3, $4), ($5, $6, $7, $8)', ['a', 'a@x.io', 1, true, 'b', 'b@x.io', 2, false]],
+  insertDefault: ['INSERT INTO "posts" ("title", "views", "author_id") VALUES ($1, $2, $3), ($4, $5, $6)', ['x', 0, 1, 'y', 7, 2]],
+  upsertCopy: ['INSERT INTO "users" ("name", "email", "active") VALUES ($1, $2, $3) ON CONFLICT ("email") DO UPDATE SET "name" = EXCLUDED."name", "age" = EXCLUDED."age"', ['a', 'a@x.io', true]],
+  upsertCompute: ['INSERT INTO "posts" ("title", "views", "author_id") VALUES ($1, $2, $3) ON CONFLICT ("id") DO UPDATE SET "views" = "posts"."views" + EXCLUDED."views"', ['x', 1, 1]],
+  upsertNothing: ['INSERT INTO "tags" ("label") VALUES ($1) ON CONFLICT ("label") DO NOTHING', ['sql']],
+  insertReturning: ['INSERT INTO "tags" ("label") VALUES ($1) RETURNING "id"', ['sql']],
+  update: ['UPDATE "posts" SET "views" = "posts"."views" + $1, "title" = $2 WHERE "posts"."author_id" = $3 AND NOT ("posts"."title" = $4)', [1, 'T', 3, '']],
+  updateReturning: ['UPDATE "tags" SET "label" = $1 WHERE "tags"."id" = $2 RETURNING "id", "label"', ['b', 1]],
+  deleteReturning: ['DELETE FROM "tags" WHERE "tags"."label" = $1 OR FALSE RETURNING "label"', ['a']],
+  forUpdate: ['SELECT ' + USERS + ' FROM "users" WHERE "users"."id" = $1 FOR UPDATE', [1]],
+  skipLocked: ['SELECT ' + USERS + ' FROM "users" WHERE "users"."id" = $1 FOR UPDATE SKIP LOCKED', [1]],
+  nowait: ['SELECT ' + USERS + ' FROM "users" WHERE "users"."id" = $1 FOR UPDATE NOWAIT', [1]],
+  lockOf: ['SELECT ' + USERS + ' FROM "users" INNER JOIN "posts" ON "posts"."author_id" = "users"."id" FOR UPDATE OF "users"', []],
+  selfJoin: ['SELECT "users"."name", "boss"."name" AS "boss" FROM "users" INNER JOIN "users" AS "boss" ON "users"."manager_id" = "boss"."id"', []],
+  fragments: ['SELECT "users"."age" + $1 AS "next", length("users"."name") AS "len" FROM "users" WHERE "users"."age" > $2', [1, 18]],
+  emptyLogic: ['SELECT "users"."id" FROM "users" WHERE TRUE HAVING FALSE', []],
+};
+
+describe('PostgreSQL golden SQL', () => {
+  goldenTests(compile, EXPECTED);
+
+  test('a row leaving a column out of a multi-row insert gets DEFAULT', () => {
+    const { sql } = compile(insert(User).values([{ name: 'a', email: 'a@x.io', age: 3 }, { name: 'b', email: 'b@x.io' }]));
+    expect(sql).toBe('INSERT INTO "users" ("name", "email", "age", "active") VALUES ($1, $2, $3, $4), ($5, $6, DEFAULT, $7)');
+  });
+
+  test('an upsert that updates needs its conflict target', () => {
+    expect(() => compile(insert(User).values({ name: 'a', email: 'a@x.io' }).onConflict({ set: ['name'] }))).toThrow(ArgumentError);
+    expect(compile(insert(User).values({ name: 'a', email: 'a@x.io' }).onConflict({ set: 'nothing' })).sql).toMatch(/ ON CONFLICT DO NOTHING$/);
+  });
+
+  test('ILIKE is native; negations keep their operands', () => {
+    const u = ref(User);
+    const { sql, params } = compile(select({ id: u.id }).where(and(u.name.notLike('a%'), not(u.email.ilike('%@X.IO')), u.age.notBetween(1, 9))));
+    expect(sql).toBe('SELECT "users"."id" FROM "users" WHERE "users"."name" NOT LIKE $1 AND NOT ("users"."email" ILIKE $2) AND "users"."age" NOT BETWEEN $3 AND $4');
+    expect(params).toEqual(['a%', '%@X.IO', 1, 9]);
+  });
+});

@@ -1,0 +1,159 @@
+/*
+ * MySQL's and MariaDB's DDL hooks: AUTO_INCREMENT, inline ENUM(...), JSON (MariaDB makes
+ * it LONGTEXT with a JSON_VALID check), DATETIME(6) for both timestamp types (the session
+ * is UTC), tinyint(1) booleans, InnoDB utf8mb4 tables, COMMENT clauses, backslash-aware
+ * literals, and foreign-key checks off while dropping a whole schema.
+ */
+import {
+  checkLiteral,
+  DdlCompiler,
+  type DdlFeatures,
+  type LiteralValue,
+  type ColumnType,
+  type ReferentialAction,
+  type SchemaColumn,
+  type SchemaTable,
+  type SqlToken,
+  type TokenizeOptions,
+} from '@strata/core';
+import { MysqlCompiler } from './mysql-compiler';
+
+const FEATURES: DdlFeatures = Object.freeze({
+  nativeEnums: false,
+  inlineForeignKeys: false,
+  comments: true,
+  namedPrimaryKeys: false,
+  partialIndexes: false,
+  uniqueIndexesAreConstraints: true,
+});
+
+const TYPES: Record<string, string> = {
+  integer: 'int',
+  smallint: 'smallint',
+  bigint: 'bigint',
+  float: 'float',
+  double: 'double',
+  boolean: 'tinyint(1)',
+  text: 'longtext',
+  json: 'json',
+  uuid: 'char(36)',
+  bytes: 'longblob',
+  date: 'date',
+  timestamptz: 'datetime(6)',
+  timestamp: 'datetime(6)',
+};
+
+/** Types whose literal defaults MySQL 8 accepts only as a parenthesised expression. */
+const BLOB_LIKE = new Set(['text', 'json', 'bytes']);
+/** The widest exact decimal MySQL has: what an unparameterised numeric becomes. */
+const WIDEST_DECIMAL = { precision: 65, scale: 30 };
+const NOW_EXPRESSIONS = new Set(['current_timestamp', 'now()', 'localtimestamp', 'current_timestamp()']);
+
+/**
+ * Writes MySQL and MariaDB DDL (one spelling serves both).
+ * @example
+ * new MetaData([User]).toSQL(new MysqlDdl());
+ */
+export class MysqlDdl extends DdlCompiler {
+  readonly features = FEATURES;
+
+  constructor(compiler = new MysqlCompiler()) {
+    super(compiler);
+  }
+
+  override get tokenizeOptions(): TokenizeOptions {
+    return { backslashEscapes: true };
+  }
+
+  columnType(column: SchemaColumn): string {
+    const { type } = column;
+    switch (type.name) {
+      case 'varchar':
+        return `varchar(${type.length ?? 255})`;
+      case 'numeric':
+        return `decimal(${type.precision ?? WIDEST_DECIMAL.precision},${type.precision === undefined ? WIDEST_DECIMAL.scale : (type.scale ?? 0)})`;
+      case 'enum':
+        return `enum(${(type.enumValues ?? []).map((v) => this.stringLiteral(v)).join(',')})`;
+      default:
+        return TYPES[type.name]!;
+    }
+  }
+
+  /** Quotes doubled and backslashes escaped: MySQL reads backslash escapes unless NO_BACKSLASH_ESCAPES is set. */
+  override stringLiteral(text: string): string {
+    return `'${checkLiteral(text).replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+  }
+
+  override booleanLiteral(value: boolean): string {
+    return value ? '1' : '0';
+  }
+
+  override literal(value: LiteralValue, type: ColumnType): string {
+    const text = super.literal(value, type);
+    return BLOB_LIKE.has(type.name) ? `(${text})` : text;
+  }
+
+  /** Expressions go in parentheses; CURRENT_TIMESTAMP on DATETIME(6) needs the matching precision. */
+  override expressionDefault(sqlText: string, column: SchemaColumn): string {
+    const canonical = this.normalizeExpression(sqlText);
+    if (NOW_EXPRESSIONS.has(canonical) && TYPES[column.type.name] === 'datetime(6)') return 'CURRENT_TIMESTAMP(6)';
+    return `(${sqlText})`;
+  }
+
+  override autoIncrementClause(column: SchemaColumn): string {
+    return column.autoIncrement ? ' AUTO_INCREMENT' : '';
+  }
+
+  override columnComment(column: SchemaColumn): string {
+    return column.comment ? ` COMMENT ${this.stringLiteral(column.comment)}` : '';
+  }
+
+  /** MySQL names every primary key PRIMARY, so the name is left out. */
+  override primaryKeyClause(table: SchemaTable): string | undefined {
+    return table.primaryKey ? `PRIMARY KEY (${this.quoteList(table.primaryKey.columns)})` : undefined;
+  }
+
+  override tableOptions(table: SchemaTable): string {
+    return ` ENGINE=InnoDB DEFAULT CHARSET=utf8mb4${table.comment ? ` COMMENT=${this.stringLiteral(table.comment)}` : ''}`;
+  }
+
+  override beforeDropAll(): string[] {
+    return ['SET FOREIGN_KEY_CHECKS = 0'];
+  }
+
+  override afterDropAll(): string[] {
+    return ['SET FOREIGN_KEY_CHECKS = 1'];
+  }
+
+  /** One DATETIME(6) holds both timestamp types; ENUM has no type name; numeric without precision is the widest decimal. */
+  override storedColumn(column: SchemaColumn): SchemaColumn {
+    const { type } = column;
+    if (type.name === 'timestamptz') return { ...column, type: { name: 'timestamp' } };
+    if (type.name === 'enum') return { ...column, type: { name: 'enum', enumValues: type.enumValues } };
+    if (type.name === 'numeric' && type.precision === undefined) return { ...column, type: { name: 'numeric', ...WIDEST_DECIMAL } };
+    return column;
+  }
+
+  /** InnoDB treats NO ACTION as RESTRICT, and MySQL and MariaDB report either for an unspecified action. */
+  override storedAction(action: ReferentialAction): ReferentialAction {
+    return action === 'RESTRICT' ? 'NO ACTION' : action;
+  }
+
+  /** MariaDB writes LENGTH as OCTET_LENGTH and CURRENT_TIMESTAMP with a precision. */
+  override rewriteExpression(tokens: SqlToken[]): SqlToken[] {
+    const out: SqlToken[] = [];
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      if (t.kind === 'word' && t.value === 'octet_length') {
+        out.push({ kind: 'word', value: 'length' });
+      } else if (t.kind === 'word' && (t.value === 'current_timestamp' || t.value === 'now') && tokens[i + 1]?.value === '(') {
+        const close = tokens.findIndex((x, j) => j > i && x.value === ')');
+        out.push({ kind: 'word', value: 'current_timestamp' });
+        i = close < 0 ? i : close;
+      } else {
+        out.push(t);
+      }
+    }
+    return out;
+  }
+}
