@@ -54,6 +54,7 @@ export type {
   DialectFactory,
   DialectOptions,
   DriverResult,
+  ExecuteOptions,
   ErrorClassification,
   ErrorKind,
   IsolationLevel,

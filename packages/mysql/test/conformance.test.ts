@@ -9,3 +9,5 @@ serverFaultSuite('mysql');
 typesSuite('mysql');
 schemaSuite('mysql');
 querySuite('mysql');
+import { entityRoundTripSuite } from '@strata/testkit';
+entityRoundTripSuite('mysql');

@@ -81,6 +81,8 @@ export class PostgresDialect implements Dialect {
       connectionTimeoutMillis: this.#options.connectTimeout,
       keepAlive: true,
       application_name: query.application_name ?? 'strata',
+      // Date text must be ISO whatever the server's default, and floats must round-trip (PostgreSQL < 12).
+      options: '-c DateStyle=ISO,MDY -c IntervalStyle=postgres -c extra_float_digits=3',
       ssl: sslmode === undefined || sslmode === 'disable' || sslmode === 'prefer' ? undefined : { rejectUnauthorized: sslmode !== 'require' },
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') =>

@@ -9,3 +9,5 @@ serverFaultSuite('postgresql');
 typesSuite('postgresql');
 schemaSuite('postgresql');
 querySuite('postgresql');
+import { entityRoundTripSuite } from '@strata/testkit';
+entityRoundTripSuite('postgresql');

@@ -120,3 +120,23 @@ describe('postgresql: driver specifics', () => {
     }
   });
 });
+
+describe('postgresql: session settings', () => {
+  test('dates are ISO whatever the server default', async () => {
+    const url = testUrl('postgresql');
+    const database = new URL(url).pathname.slice(1);
+    const admin = createEngine(url);
+    // A server configured for another date style, as some hosted databases are.
+    await admin.execute(`ALTER DATABASE "${database}" SET DateStyle = 'SQL, DMY'`);
+    const engine = createEngine(url);
+    try {
+      const row = (await engine.execute("SELECT current_setting('DateStyle') AS style, DATE '2024-03-31' AS d")).rows[0]!;
+      expect(row.style).toMatch(/^ISO/);
+      expect(row.d).toBe('2024-03-31');
+    } finally {
+      await engine.dispose();
+      await admin.execute(`ALTER DATABASE "${database}" RESET DateStyle`);
+      await admin.dispose();
+    }
+  });
+});

@@ -1,8 +1,9 @@
 /*
  * Exact BIGINT reads for SqliteConnection. better-sqlite3 returns integers as numbers,
  * which lose precision past 2^53, unless a statement reads with safeIntegers. Statements
- * whose result has a column declared BIGINT read that way, and their other integer
- * columns are narrowed back to numbers; every other statement reads exactly as before.
+ * whose result has a column declared BIGINT, or a column the caller asks to read exactly
+ * (a bigint key must be declared INTEGER to alias the rowid), read that way, and their
+ * other integer columns are narrowed back to numbers; other statements read as before.
  */
 import type { Statement } from 'better-sqlite3';
 
@@ -12,14 +13,18 @@ const BIGINT_DECLARED = /\b(?:BIG\s*INT|INT8)\b/i;
 /** Per statement: the result columns to narrow back to numbers. Absent for statements that read as usual. */
 const narrowed = new WeakMap<Statement, readonly string[]>();
 
-/** Sets a freshly prepared statement to read BIGINT columns as JavaScript bigints when it has any. */
-export function readBigintsExactly(statement: Statement): void {
-  if (!statement.reader) return;
+/**
+ * Sets a statement to read BIGINT columns, and the columns named in `exact`, as JavaScript
+ * bigints when it has any. The same SQL text always asks for the same columns, so the
+ * setting sticks to the (cached) statement.
+ */
+export function readBigintsExactly(statement: Statement, exact: readonly string[] = []): void {
+  if (!statement.reader || (narrowed.has(statement) && exact.length === 0)) return;
   const columns = statement.columns();
-  const isBigint = (type: string | null) => type !== null && BIGINT_DECLARED.test(type);
-  if (!columns.some((c) => isBigint(c.type))) return;
+  const isExact = (c: { name: string; type: string | null }) => (c.type !== null && BIGINT_DECLARED.test(c.type)) || exact.includes(c.name);
+  if (!columns.some(isExact)) return;
   statement.safeIntegers(true);
-  narrowed.set(statement, columns.filter((c) => !isBigint(c.type)).map((c) => c.name));
+  narrowed.set(statement, columns.filter((c) => !isExact(c)).map((c) => c.name));
 }
 
 /** Turns the bigints of a row's non-BIGINT columns back into numbers, as the statement would have read them. */

@@ -3,7 +3,7 @@
  * wrapper keeps every call behind a Promise, caches prepared statements, and waits for
  * a busy database asynchronously (never blocking the event loop) up to busyTimeout.
  */
-import { ClosedConnectionError, type DialectConnection, type DriverResult } from '@strata/core';
+import { ClosedConnectionError, type DialectConnection, type DriverResult, type ExecuteOptions } from '@strata/core';
 import type { Database, Statement } from 'better-sqlite3';
 import { narrowRow, narrowRows, readBigintsExactly } from './sqlite-bigint-reads';
 
@@ -25,13 +25,13 @@ export class SqliteConnection implements DialectConnection {
     return !this.#db.open;
   }
 
-  async execute(sql: string, params: readonly unknown[]): Promise<DriverResult> {
+  async execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult> {
     if (!this.#db.open) throw new ClosedConnectionError('SQLite');
     const values = bindable(params);
     const started = Date.now();
     for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
       try {
-        return this.#run(sql, values);
+        return this.#run(sql, values, options?.exactIntegers);
       } catch (error) {
         // SQLITE_BUSY means the statement did nothing: wait without blocking other connections, then retry.
         if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() - started >= this.#busyTimeout) throw error;
@@ -40,9 +40,10 @@ export class SqliteConnection implements DialectConnection {
     }
   }
 
-  async *stream(sql: string, params: readonly unknown[], batchSize: number): AsyncIterable<Record<string, unknown>> {
+  async *stream(sql: string, params: readonly unknown[], batchSize: number, options?: ExecuteOptions): AsyncIterable<Record<string, unknown>> {
     if (!this.#db.open) throw new ClosedConnectionError('SQLite');
     const statement = this.#prepare(sql);
+    if (options?.exactIntegers) readBigintsExactly(statement, options.exactIntegers);
     let n = 0;
     for (const row of statement.iterate(bindable(params)) as IterableIterator<Record<string, unknown>>) {
       yield narrowRow(statement, row);
@@ -60,7 +61,7 @@ export class SqliteConnection implements DialectConnection {
     if (this.#db.open) this.#db.close();
   }
 
-  #run(sql: string, values: unknown[]): DriverResult {
+  #run(sql: string, values: unknown[], exactIntegers: readonly string[] | undefined): DriverResult {
     let statement: Statement;
     try {
       statement = this.#prepare(sql);
@@ -73,6 +74,7 @@ export class SqliteConnection implements DialectConnection {
       throw error;
     }
     if (statement.reader) {
+      if (exactIntegers) readBigintsExactly(statement, exactIntegers);
       const rows = narrowRows(statement, statement.all(values) as Record<string, unknown>[]);
       return { rows, rowCount: rows.length };
     }

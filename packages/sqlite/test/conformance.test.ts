@@ -8,3 +8,5 @@ poolSuite('sqlite');
 typesSuite('sqlite');
 schemaSuite('sqlite');
 querySuite('sqlite');
+import { entityRoundTripSuite } from '@strata/testkit';
+entityRoundTripSuite('sqlite');

@@ -169,7 +169,7 @@ export class Connection {
     let failed = false;
     this.#streaming = true;
     try {
-      for await (const row of slot.raw.stream(compiled.sql, compiled.params, options.batchSize ?? 1000)) {
+      for await (const row of slot.raw.stream(compiled.sql, compiled.params, options.batchSize ?? 1000, compiled)) {
         count++;
         yield decode ? decode(row) : row;
       }
@@ -370,7 +370,7 @@ export class Connection {
   async #send(slot: PooledConnection, compiled: CompiledSql): Promise<Result> {
     const startedAt = this.#ctx.record ? performance.now() : 0;
     try {
-      const raw = await slot.raw.execute(compiled.sql, compiled.params);
+      const raw = await slot.raw.execute(compiled.sql, compiled.params, compiled.exactIntegers ? compiled : undefined);
       slot.lastUsedAt = Date.now();
       this.#ctx.record?.(compiled.sql, compiled.params, startedAt, raw.rowCount);
       return new Result(raw);

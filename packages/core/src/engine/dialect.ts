@@ -86,14 +86,20 @@ export interface DriverResult {
   readonly command?: string;
 }
 
+/** Per-statement hints from the compiler to the driver wrapper. */
+export interface ExecuteOptions {
+  /** Result labels holding 64-bit integers that must be read exactly (SQLite reads them as bigints). */
+  readonly exactIntegers?: readonly string[];
+}
+
 /** One open driver connection, wrapped. Not pooled, not shared: the engine owns it. */
 export interface DialectConnection {
   /** True once the connection is known to be closed, by us or by the server. */
   readonly closed: boolean;
   /** Runs one statement with bound parameters. */
-  execute(sql: string, params: readonly unknown[]): Promise<DriverResult>;
+  execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult>;
   /** Streams a query's rows, fetching `batchSize` at a time where the server allows. */
-  stream(sql: string, params: readonly unknown[], batchSize: number): AsyncIterable<Record<string, unknown>>;
+  stream(sql: string, params: readonly unknown[], batchSize: number, options?: ExecuteOptions): AsyncIterable<Record<string, unknown>>;
   /** A cheap round trip that fails if the connection is dead. */
   ping(): Promise<void>;
   /** Closes the connection; never throws. */

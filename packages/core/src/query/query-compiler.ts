@@ -73,9 +73,11 @@ export class QueryCompiler extends SqlCompiler {
         throw new ArgumentError('compileStatement() takes a statement made by select, insert, update, deleteFrom or union.');
     }
     const columns = selection ? compiledColumns(selection, b) : [];
+    const exact = columns.filter((c) => c.exact).map((c) => c.label);
     const compiled: CompiledStatement = Object.freeze({
       sql: b.text,
       params: Object.freeze(b.params),
+      exactIntegers: exact.length > 0 ? Object.freeze(exact) : undefined,
       columns: Object.freeze(columns),
       decodeRow: selection ? rowDecoder(selection, columns) : undefined,
     });

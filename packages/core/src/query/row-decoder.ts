@@ -12,6 +12,8 @@ export interface CompiledColumn {
   readonly label: string;
   readonly key: string;
   readonly decode: ((driverValue: unknown) => unknown) | undefined;
+  /** True for a 64-bit integer column, which the driver must read exactly. */
+  readonly exact: boolean;
 }
 
 /** Turns one driver row into a result row. */
@@ -19,7 +21,9 @@ export type RowDecoder = (row: Record<string, unknown>) => unknown;
 
 /** The compiled columns of a selection, with their decoders resolved against the compile's codecs. */
 export function compiledColumns(selection: SelectionNode, b: QueryBuffer): CompiledColumn[] {
-  return resultColumns(selection).map((column) => Object.freeze({ label: column.label, key: column.key, decode: decoderOf(column, b) }));
+  return resultColumns(selection).map((column) =>
+    Object.freeze({ label: column.label, key: column.key, decode: decoderOf(column, b), exact: resultTypeOf(column.expr).column?.type.name === 'bigint' }),
+  );
 }
 
 /** Builds the row decoder of a selection. */

@@ -10,6 +10,8 @@ import { Identifier, RawSql, SqlFragment } from './sql-fragment';
 export interface CompiledSql {
   readonly sql: string;
   readonly params: readonly unknown[];
+  /** Result labels holding 64-bit integers that the driver must read exactly. */
+  readonly exactIntegers?: readonly string[];
 }
 
 /** Accumulates text and parameters while compiling. */
