@@ -74,3 +74,4 @@ export * from './metadata/index';
 export * from './types/index';
 export * from './query/index';
 export * from './schema/index';
+export * from './orm/index';

@@ -1,0 +1,74 @@
+/*
+ * One object per (entity, primary key) per session. Objects are held strongly, except
+ * clean objects a stream produced, which are held through WeakRefs so that iterating a
+ * million rows does not pin them; a changed object is always held until it is flushed.
+ */
+import type { EntityMetadata } from '../../metadata/entity-metadata';
+import type { InstanceState } from '../state/instance-state';
+
+type Slot = InstanceState | WeakRef<InstanceState>;
+
+/** A session's identity map. */
+export class IdentityMap {
+  readonly #byEntity = new Map<EntityMetadata, Map<unknown, Slot>>();
+  #size = 0;
+
+  /** The state held for an entity's key, if any (and still alive). */
+  get(entity: EntityMetadata, key: unknown): InstanceState | undefined {
+    const slot = this.#byEntity.get(entity)?.get(key);
+    if (slot === undefined) return undefined;
+    if (!(slot instanceof WeakRef)) return slot;
+    const state = slot.deref();
+    if (state === undefined) this.#delete(entity, key);
+    return state;
+  }
+
+  /** Holds a state under its key; `weak` for clean streamed objects. */
+  add(state: InstanceState, weak = false): void {
+    const entity = state.mapper.metadata;
+    let map = this.#byEntity.get(entity);
+    if (!map) this.#byEntity.set(entity, (map = new Map()));
+    if (!map.has(state.key)) this.#size++;
+    map.set(state.key, weak ? new WeakRef(state) : state);
+  }
+
+  /** Holds a weakly held state strongly from now on (it changed). */
+  pin(state: InstanceState): void {
+    const map = this.#byEntity.get(state.mapper.metadata);
+    const slot = map?.get(state.key);
+    if (slot instanceof WeakRef) map!.set(state.key, state);
+  }
+
+  /** Forgets a state. */
+  remove(state: InstanceState): void {
+    const slot = this.#byEntity.get(state.mapper.metadata)?.get(state.key);
+    const held = slot instanceof WeakRef ? slot.deref() : slot;
+    if (held === state) this.#delete(state.mapper.metadata, state.key);
+  }
+
+  /** Every live state, entity by entity. */
+  *states(): IterableIterator<InstanceState> {
+    for (const [entity, map] of this.#byEntity) {
+      for (const [key, slot] of map) {
+        const state = slot instanceof WeakRef ? slot.deref() : slot;
+        if (state) yield state;
+        else this.#delete(entity, key);
+      }
+    }
+  }
+
+  /** How many keys are held (weak ones that died may still count until visited). */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Forgets everything. */
+  clear(): void {
+    this.#byEntity.clear();
+    this.#size = 0;
+  }
+
+  #delete(entity: EntityMetadata, key: unknown): void {
+    if (this.#byEntity.get(entity)?.delete(key)) this.#size--;
+  }
+}

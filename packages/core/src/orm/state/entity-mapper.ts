@@ -1,0 +1,94 @@
+/*
+ * Per-entity facts the ORM needs on every row and every attribute access, computed once:
+ * column and relationship positions, the primary-key positions, identity keys, and the
+ * instrumented prototype. Nothing here looks at metadata per row.
+ */
+import type { ColumnMetadata, EntityMetadata, RelationMetadata } from '../../metadata/entity-metadata';
+import { instrument } from './instrument';
+import { InstanceState, STATE, UNLOADED, type ObjectStatus } from './instance-state';
+
+const mappers = new WeakMap<EntityMetadata, EntityMapper>();
+
+/** The ORM's compiled view of one entity. Get it with `EntityMapper.for(metadata)`. */
+export class EntityMapper {
+  readonly metadata: EntityMetadata;
+  /** Every column, foreign keys without a property included, in table order. */
+  readonly columns: readonly ColumnMetadata[];
+  readonly relations: readonly RelationMetadata[];
+  /** Positions of the primary-key columns in `columns`. */
+  readonly keyIndexes: readonly number[];
+  readonly #columnIndex: ReadonlyMap<string, number>;
+  readonly #relationIndex: ReadonlyMap<string, number>;
+  readonly #prototype: object;
+
+  private constructor(metadata: EntityMetadata) {
+    this.metadata = metadata;
+    this.columns = metadata.columns;
+    this.relations = metadata.relations;
+    this.keyIndexes = metadata.columns.flatMap((c, i) => (c.primary ? [i] : []));
+    this.#columnIndex = new Map(metadata.columns.flatMap((c, i) => (c.propertyName === undefined ? [] : [[c.propertyName, i] as const])));
+    this.#relationIndex = new Map(metadata.relations.map((r, i) => [r.propertyName, i] as const));
+    this.#prototype = (metadata.target as { prototype: object }).prototype;
+  }
+
+  /** The mapper of an entity, built (and its class instrumented) on first use. */
+  static for(metadata: EntityMetadata): EntityMapper {
+    let mapper = mappers.get(metadata);
+    if (!mapper) {
+      mapper = new EntityMapper(metadata);
+      mappers.set(metadata, mapper);
+      instrument(mapper);
+    }
+    return mapper;
+  }
+
+  /** The position of a mapped column property, or -1. */
+  columnIndex(property: string): number {
+    return this.#columnIndex.get(property) ?? -1;
+  }
+
+  /** The position of a relationship property, or -1. */
+  relationIndex(property: string): number {
+    return this.#relationIndex.get(property) ?? -1;
+  }
+
+  /** A fresh relationship array with every slot unloaded. */
+  unloadedRelations(): unknown[] {
+    return new Array<unknown>(this.relations.length).fill(UNLOADED);
+  }
+
+  /** An instance built from column values (a loaded row), without running the constructor. */
+  materialize(values: unknown[], status: ObjectStatus): InstanceState {
+    const object = Object.create(this.#prototype) as object;
+    const state = new InstanceState(this, object, values, status);
+    (object as { [STATE]: InstanceState })[STATE] = state;
+    return state;
+  }
+
+  /** The state of an object of this entity, creating a transient one for an object built with `new`. */
+  attach(object: object): InstanceState {
+    const existing = (object as { [STATE]?: InstanceState })[STATE];
+    if (existing) return existing;
+    const state = new InstanceState(this, object, new Array<unknown>(this.columns.length).fill(undefined), 'transient');
+    Object.defineProperty(object, STATE, { value: state, enumerable: false, writable: false, configurable: true });
+    return state;
+  }
+
+  /** The identity-map key for a row's values: the key value itself, or a composite text. */
+  identityKey(values: readonly unknown[]): unknown {
+    const indexes = this.keyIndexes;
+    if (indexes.length === 1) return values[indexes[0]!];
+    let key = '';
+    for (const i of indexes) {
+      const v = values[i];
+      key += `${typeof v}:${String(v)}\u0001`;
+    }
+    return key;
+  }
+
+  /** True when every primary-key column has a value. */
+  hasIdentity(values: readonly unknown[]): boolean {
+    for (const i of this.keyIndexes) if (values[i] === undefined || values[i] === null) return false;
+    return true;
+  }
+}

@@ -1,0 +1,102 @@
+/*
+ * The per-object bookkeeping behind every mapped instance: its current column values,
+ * the values last read from or written to the database (kept only once something
+ * changed), its status in a session and its identity key. Instrumented accessors
+ * (instrument.ts) read and write through it, so a change costs one setter call.
+ */
+import { InvalidStateError } from '../../errors/errors';
+import type { EntityMapper } from './entity-mapper';
+
+/** Where an object stands with respect to a session, as SQLAlchemy names it. */
+export type ObjectStatus = 'transient' | 'pending' | 'persistent' | 'deleted' | 'detached';
+
+/** The hidden property holding an instance's state. */
+export const STATE: unique symbol = Symbol('strata.state');
+
+/** What the state needs from the session that holds it. */
+export interface StateOwner {
+  /** Called once when a persistent object first changes after a flush, so the flush visits it. */
+  markDirty(state: InstanceState): void;
+  /** True when reading an expired attribute must throw (strict mode). */
+  readonly strict: boolean;
+}
+
+/** Marks a relationship slot nobody has loaded yet. */
+export const UNLOADED: unique symbol = Symbol('strata.unloaded');
+
+/** One mapped object's state. Internal to the ORM; `inspect(obj)` shows the public part. */
+export class InstanceState {
+  readonly mapper: EntityMapper;
+  readonly object: object;
+  /** Current column values, by the mapper's column index. */
+  readonly values: unknown[];
+  /** Values as the database has them, copied on the first change after a load or flush. */
+  committed: unknown[] | undefined;
+  /** Relationship values by the mapper's relation index: an object, null, an array, or UNLOADED. */
+  readonly relations: unknown[];
+  owner: StateOwner | undefined;
+  status: ObjectStatus;
+  /** The identity-map key, once the object is persistent. */
+  key: unknown;
+  /** Set by commit (expire-on-commit), expire() and rollback: the values are no longer trusted. */
+  expired = false;
+
+  constructor(mapper: EntityMapper, object: object, values: unknown[], status: ObjectStatus) {
+    this.mapper = mapper;
+    this.object = object;
+    this.values = values;
+    this.committed = undefined;
+    this.relations = mapper.unloadedRelations();
+    this.owner = undefined;
+    this.status = status;
+    this.key = undefined;
+  }
+
+  /** Writes a column value, remembering the committed value on the first change. */
+  write(index: number, value: unknown): void {
+    const values = this.values;
+    // Only rows the database has need a before-image; new objects are inserted whole.
+    if (this.committed === undefined && this.status === 'persistent') {
+      if (values[index] === value) return;
+      this.committed = values.slice();
+      this.owner?.markDirty(this);
+    }
+    values[index] = value;
+  }
+
+  /** Column indexes whose value differs from the committed one. */
+  changedColumns(): number[] {
+    const committed = this.committed;
+    if (committed === undefined) return [];
+    const changed: number[] = [];
+    const values = this.values;
+    for (let i = 0; i < values.length; i++) if (!sameValue(values[i], committed[i])) changed.push(i);
+    return changed;
+  }
+
+  /** Accepts the current values as what the database holds (after a load or a flush). */
+  markClean(): void {
+    this.committed = undefined;
+  }
+
+  /** Raised by a strict-mode read of an expired attribute. */
+  expiredRead(property: string): never {
+    throw new InvalidStateError(
+      `${this.mapper.metadata.name}.${property} was read after the session committed, and strict mode does not serve expired values. ` +
+        'Read it before commit, load the object again (session.get / a query / session.refresh(obj)), or create the session with expireOnCommit: false.',
+    );
+  }
+}
+
+/** Equality for change detection: Dates, Buffers and bigints by value, the rest by identity. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  if (Buffer.isBuffer(a) && Buffer.isBuffer(b)) return a.equals(b);
+  return false;
+}
+
+/** The state of an instrumented object, or undefined for a plain object or a transient one never touched. */
+export function stateOf(object: object): InstanceState | undefined {
+  return (object as { [STATE]?: InstanceState })[STATE];
+}
