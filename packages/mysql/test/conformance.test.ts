@@ -11,3 +11,5 @@ schemaSuite('mysql');
 querySuite('mysql');
 import { entityRoundTripSuite } from '@strata/testkit';
 entityRoundTripSuite('mysql');
+import { sessionSuite } from '@strata/testkit';
+sessionSuite('mysql');

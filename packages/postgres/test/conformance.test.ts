@@ -11,3 +11,5 @@ schemaSuite('postgresql');
 querySuite('postgresql');
 import { entityRoundTripSuite } from '@strata/testkit';
 entityRoundTripSuite('postgresql');
+import { sessionSuite } from '@strata/testkit';
+sessionSuite('postgresql');

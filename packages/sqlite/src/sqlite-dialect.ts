@@ -108,7 +108,7 @@ export class SqliteDialect implements Dialect {
 
   beginStatements(options: BeginOptions): readonly string[] {
     // Write transactions take the write lock up front: upgrading a read lock later can deadlock.
-    const mode = options.readOnly ? 'deferred' : this.#beginMode;
+    const mode = options.readOnly || options.deferLock ? 'deferred' : this.#beginMode;
     return [`BEGIN ${mode.toUpperCase()}`];
   }
 

@@ -10,3 +10,5 @@ schemaSuite('sqlite');
 querySuite('sqlite');
 import { entityRoundTripSuite } from '@strata/testkit';
 entityRoundTripSuite('sqlite');
+import { sessionSuite } from '@strata/testkit';
+sessionSuite('sqlite');

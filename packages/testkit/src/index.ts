@@ -7,6 +7,7 @@ export type { DialectName } from './targets';
 export { TRAITS } from './traits';
 export type { DialectTraits } from './traits';
 export { engineSuite } from './suites/engine-suite';
+export { sessionSuite } from './suites/session-suite';
 export { entityRoundTripSuite } from './suites/entity-roundtrip-suite';
 export { poolSuite } from './suites/pool-suite';
 export { serverFaultSuite } from './suites/server-fault-suite';

@@ -19,6 +19,13 @@ export interface BeginOptions {
   isolationLevel?: IsolationLevel;
   /** Start a read-only transaction where the server supports it. */
   readOnly?: boolean;
+  /**
+   * Begin without taking the database's write lock; the first write takes it (SQLite:
+   * BEGIN DEFERRED instead of the default BEGIN IMMEDIATE). Servers that lock rows as they
+   * go ignore it. Concurrent readers then never wait, and a write that finds the data
+   * changed since the transaction's snapshot fails with a retryable SerializationError.
+   */
+  deferLock?: boolean;
 }
 
 /**

@@ -100,9 +100,20 @@ export function buildMetadata(classes: readonly Function[], naming: NamingStrate
   return result;
 }
 
-function draftEntity(target: Function, naming: NamingStrategy): Draft {
+/** A class and its base classes, the root first: declarations on each of them apply to the class. */
+export function classChain(target: Function): Function[] {
   const chain: Function[] = [];
   for (let c: Function | null = target; c && c !== Function.prototype && c !== Object; c = Object.getPrototypeOf(c)) chain.unshift(c);
+  return chain;
+}
+
+/** The table an entity class maps to: its @Entity name, or the naming strategy's choice. */
+export function tableNameOf(target: Function, naming: NamingStrategy): string {
+  return findDeclaration(target)?.entity?.name ?? naming.tableName(target.name);
+}
+
+function draftEntity(target: Function, naming: NamingStrategy): Draft {
+  const chain = classChain(target);
   const own = findDeclaration(target);
   if (!own?.entity) throw new MetadataError(`${target.name} is not an entity: decorate it with @Entity().`);
   const columns = new Map<string, ColumnDeclaration>();
@@ -115,7 +126,7 @@ function draftEntity(target: Function, naming: NamingStrategy): Draft {
     for (const relation of declaration.relations) relations.set(relation.propertyName, relation);
     constraints.push(...declaration.constraints);
   }
-  const tableName = own.entity.name ?? naming.tableName(target.name);
+  const tableName = tableNameOf(target, naming);
   const draft = {
     target,
     name: target.name,

@@ -1,7 +1,8 @@
 /*
  * How class and property names become table, column and constraint names. The default
  * is snake_case; constraint names are prefixed by kind and shortened with a hash when
- * they would pass the 63-character limit PostgreSQL and MySQL share.
+ * they would pass 63 bytes of UTF-8: PostgreSQL's limit (bytes, not characters), which
+ * also keeps them within MySQL's 64 characters.
  */
 import { createHash } from 'node:crypto';
 
@@ -34,11 +35,27 @@ export function snakeCase(name: string): string {
     .toLowerCase();
 }
 
-/** Keeps a generated name within the identifier limit, replacing the tail with a short hash. */
+/**
+ * Keeps a generated name within `limit` bytes of UTF-8 (the server counts bytes, so 'ä'
+ * takes two), replacing the tail with an 8-character hash of the whole name. The cut
+ * falls between characters, never inside one.
+ */
 export function shorten(name: string, limit = MAX_IDENTIFIER): string {
-  if (name.length <= limit) return name;
+  if (Buffer.byteLength(name, 'utf8') <= limit) return name;
   const hash = createHash('sha1').update(name).digest('hex').slice(0, 8);
-  return `${name.slice(0, limit - 9)}_${hash}`;
+  return `${utf8Prefix(name, limit - hash.length - 1)}_${hash}`;
+}
+
+/** The longest prefix of whole characters (code points) that fits in `bytes` bytes of UTF-8. */
+function utf8Prefix(text: string, bytes: number): string {
+  let used = 0;
+  let end = 0;
+  for (const char of text) {
+    used += Buffer.byteLength(char, 'utf8');
+    if (used > bytes) break;
+    end += char.length;
+  }
+  return text.slice(0, end);
 }
 
 /** The default naming strategy: snake_case tables and columns, prefixed constraint names. */

@@ -4,3 +4,8 @@
 export { inspect } from './state/inspect';
 export type { InstanceInspection } from './state/inspect';
 export type { ObjectStatus } from './state/instance-state';
+export { Session, NestedTransaction } from './session/session';
+export type { FirstValue, OnCommitOptions } from './session/session';
+export { sessionMaker } from './session/session-maker';
+export type { SessionFactory } from './session/session-maker';
+export type { SessionOptions } from './session/session-options';

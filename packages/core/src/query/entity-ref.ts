@@ -1,13 +1,12 @@
 /*
  * Entity references: the typed objects whose properties are column expressions and
  * relationships (`u.name`, `u.posts`). One per source in a query; `aliased` makes a second
- * one of the same entity for self-joins. Metadata comes from a registry: `metadata` (every
- * @Entity class) unless one is given.
+ * one of the same entity for self-joins. Metadata comes from a registry: the default one
+ * (schema's `metadata`, every @Entity class) unless one is given.
  */
 import { ArgumentError } from '../errors/errors';
 import type { EntityMetadata } from '../metadata/entity-metadata';
-import type { EntityRegistry } from '../metadata/entity-registry';
-import { metadata } from '../schema/meta-data';
+import { defaultRegistry, type EntityRegistry } from '../metadata/entity-registry';
 import { ColumnExpr, describe } from './expression';
 import { node, type EntitySource, type ExcludedSource } from './query-nodes';
 import { REF, slotOf, type EntityClass, type EntityInput, type EntityRef, type RefSlot } from './query-types';
@@ -16,11 +15,6 @@ import { columnNode } from './result-columns';
 
 const unaliased = new WeakMap<EntityMetadata, EntityRef<unknown>>();
 
-/** The registry queries resolve entity classes in when none is given: `metadata`, every declared @Entity class. */
-export function queryRegistry(): EntityRegistry {
-  return metadata;
-}
-
 /**
  * The reference to an entity's table under its own name: the same object callbacks
  * receive, usable to build selections and conditions up front.
@@ -28,7 +22,7 @@ export function queryRegistry(): EntityRegistry {
  * const u = ref(User);
  * const rows = await conn.execute(select({ id: u.id, name: u.name }).where(u.active.eq(true)));
  */
-export function ref<E>(entity: EntityClass<E>, registry: EntityRegistry = queryRegistry()): EntityRef<E> {
+export function ref<E>(entity: EntityClass<E>, registry: EntityRegistry = defaultRegistry()): EntityRef<E> {
   const found = refForEntity(registry.entity(entity), undefined);
   return found as EntityRef<E>;
 }
@@ -40,14 +34,14 @@ export function ref<E>(entity: EntityClass<E>, registry: EntityRegistry = queryR
  * const boss = aliased(User, 'boss');
  * select(User).join(boss, (u, b) => u.managerId.eq(b.id)).where((u, b) => b.name.eq('Ann'));
  */
-export function aliased<E>(entity: EntityInput<E>, alias: string, registry: EntityRegistry = queryRegistry()): EntityRef<E> {
+export function aliased<E>(entity: EntityInput<E>, alias: string, registry: EntityRegistry = defaultRegistry()): EntityRef<E> {
   checkName(alias, 'aliased()');
   const metadata = entityMetadataOf(entity, registry);
   return buildEntityRef(node({ kind: 'entity', entity: metadata, alias })) as EntityRef<E>;
 }
 
 /** The reference for an entity input: a class's own reference, or the reference given. */
-export function entityRefOf<E>(input: EntityInput<E>, registry: EntityRegistry = queryRegistry()): EntityRef<E> {
+export function entityRefOf<E>(input: EntityInput<E>, registry: EntityRegistry = defaultRegistry()): EntityRef<E> {
   if (typeof input === 'function') return ref(input as EntityClass<E>, registry);
   const slot = slotOf(input);
   if (slot?.kind === 'entity' && slot.source.kind === 'entity') return input as EntityRef<E>;

@@ -14,6 +14,19 @@ import { slotOf, type Assignments, type DataKeys, type EntityInput, type EntityR
 import { returningSelection } from './returning';
 import { Statement } from './statement';
 
+/** An insert node without its rows: what every method but values() changes. */
+type InsertParts = Omit<InsertNode, 'columns' | 'rows'>;
+
+/**
+ * The rows of a statement as a persistent list, newest call first: values() adds a link
+ * and shares the rest, so a chain of calls costs the rows added, and statements branched
+ * from one another never see each other's rows.
+ */
+interface RowLink {
+  readonly rows: readonly AssignmentMap[];
+  readonly previous: RowLink | undefined;
+}
+
 /** What an upsert does when a row conflicts with an existing one. */
 export interface OnConflict<E> {
   /**
@@ -36,16 +49,25 @@ export interface OnConflict<E> {
  * await conn.execute(insert(User).values(row).onConflict({ target: ['email'], set: ['name'] }));
  */
 export class InsertStatement<E, Row = never> extends Statement<Row> {
-  readonly node: InsertNode;
+  readonly #parts: InsertParts;
   readonly #ref: EntityRef<E>;
-  readonly #rows: readonly AssignmentMap[];
+  readonly #rows: RowLink | undefined;
+  #node: InsertNode | undefined;
 
-  constructor(insertNode: InsertNode, ref: EntityRef<E>, rows: readonly AssignmentMap[]) {
+  /** Internal: statements are made by `insert(Entity)` and its methods. */
+  constructor(parts: InsertParts, ref: EntityRef<E>, rows: RowLink | undefined) {
     super();
-    this.node = insertNode;
+    this.#parts = parts;
     this.#ref = ref;
     this.#rows = rows;
     Object.freeze(this);
+  }
+
+  /** The frozen statement node the compiler reads; its column list and cells are worked out on first access. */
+  get node(): InsertNode {
+    // Built once, not per values() call: rebuilding on every call made chaining quadratic.
+    this.#node ??= insertNode(this.#parts, this.#rows);
+    return this.#node;
   }
 
   /**
@@ -55,25 +77,23 @@ export class InsertStatement<E, Row = never> extends Statement<Row> {
    */
   values(rows: Assignments<E> | readonly Assignments<E>[]): InsertStatement<E, Row> {
     const list = Array.isArray(rows) ? rows : [rows];
-    if (list.length === 0) throw new ArgumentError(`insert(${this.node.source.entity.name}).values([]) has no rows; skip the statement instead.`);
-    const entity = this.node.source.entity;
+    const entity = this.#parts.source.entity;
+    if (list.length === 0) throw new ArgumentError(`insert(${entity.name}).values([]) has no rows; skip the statement instead.`);
     const added = list.map((row, i) => withDefaults(entity, assignmentsOf(entity, row, `insert(${entity.name}).values() row ${i + 1}`)));
-    const all = [...this.#rows, ...added];
-    const columns = columnsOf(entity, all);
-    const cells = all.map((row) => Object.freeze(columns.map((c) => row.get(c))));
-    return new InsertStatement(node({ ...this.node, columns: Object.freeze(columns), rows: Object.freeze(cells) }), this.#ref, all);
+    return new InsertStatement(this.#parts, this.#ref, Object.freeze({ rows: Object.freeze(added), previous: this.#rows }));
   }
 
   /** RETURNING every column (rows shaped like `select(Entity)`), or the record the callback names. Needs a server with RETURNING. */
   returning(): InsertStatement<E, EntityRow<E>>;
   returning<S extends Selection>(selector: (ref: EntityRef<E>) => S): InsertStatement<E, RecordRow<S>>;
   returning(selector?: (ref: never) => unknown): InsertStatement<E, any> {
-    return new InsertStatement(node({ ...this.node, returning: returningSelection(this.node.source, this.#ref, selector) }), this.#ref, this.#rows);
+    const returning = returningSelection(this.#parts.source, this.#ref, selector);
+    return new InsertStatement(node({ ...this.#parts, returning }), this.#ref, this.#rows);
   }
 
   /** Makes the insert an upsert. */
   onConflict(options: OnConflict<E>): InsertStatement<E, Row> {
-    const entity = this.node.source.entity;
+    const entity = this.#parts.source.entity;
     const where = `insert(${entity.name}).onConflict()`;
     if (options === null || typeof options !== 'object') throw new ArgumentError(`${where} takes { target?, set }; got ${describe(options)}.`);
     const target = (options.target ?? []).map((key) => {
@@ -82,7 +102,7 @@ export class InsertStatement<E, Row = never> extends Statement<Row> {
       return column;
     });
     const set = options.set === 'nothing' ? undefined : conflictSet(entity, options.set, this.#ref, where);
-    return new InsertStatement(node({ ...this.node, conflict: node({ target: Object.freeze(target), set }) }), this.#ref, this.#rows);
+    return new InsertStatement(node({ ...this.#parts, conflict: node({ target: Object.freeze(target), set }) }), this.#ref, this.#rows);
   }
 }
 
@@ -95,7 +115,7 @@ export function insert<E>(entity: EntityInput<E>): InsertStatement<E, never> {
   const ref = entityRefOf(entity);
   const source = slotOf(ref)!.source as EntitySource;
   if (source.alias !== undefined) throw new ArgumentError(`insert() takes the entity itself, not an alias ('${source.alias}').`);
-  return new InsertStatement(node({ kind: 'insert', source, columns: [], rows: [], conflict: undefined, returning: undefined }), ref, []);
+  return new InsertStatement(node({ kind: 'insert', source, conflict: undefined, returning: undefined }), ref, undefined);
 }
 
 function conflictSet(entity: EntityMetadata, set: unknown, ref: unknown, where: string): readonly Assignment[] {
@@ -130,7 +150,13 @@ function param(value: unknown, column: ColumnMetadata): ExprNode {
   return node({ kind: 'param', value, column });
 }
 
-/** The union of the rows' columns, in table order. */
-function columnsOf(entity: EntityMetadata, rows: readonly AssignmentMap[]): ColumnMetadata[] {
-  return entity.columns.filter((c) => rows.some((row) => row.has(c)));
+/** The node: the union of the rows' columns in table order, and one cell per column and row (undefined: DEFAULT). */
+function insertNode(parts: InsertParts, last: RowLink | undefined): InsertNode {
+  const links: RowLink[] = [];
+  for (let link = last; link; link = link.previous) links.push(link);
+  const rows: AssignmentMap[] = [];
+  for (let i = links.length - 1; i >= 0; i--) for (const row of links[i]!.rows) rows.push(row);
+  const columns = Object.freeze(parts.source.entity.columns.filter((c) => rows.some((row) => row.has(c))));
+  const cells = Object.freeze(rows.map((row) => Object.freeze(columns.map((c) => row.get(c)))));
+  return node({ kind: 'insert', source: parts.source, columns, rows: cells, conflict: parts.conflict, returning: parts.returning });
 }

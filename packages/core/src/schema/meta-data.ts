@@ -6,7 +6,7 @@
 import { Engine } from '../engine/engine';
 import type { Connection } from '../engine/connection';
 import type { Dialect } from '../engine/dialect';
-import { EntityRegistry } from '../metadata/entity-registry';
+import { EntityRegistry, installDefaultRegistry } from '../metadata/entity-registry';
 import { DdlCompiler } from './ddl-compiler';
 import { createStatements, dropStatements, type ExistingObjects } from './ddl-plan';
 import { queryOn, withConnection, type SchemaBind } from './introspect';
@@ -31,7 +31,9 @@ export interface ToSqlOptions {
 
 /**
  * A set of entities and their schema. Without a class list it holds every class decorated
- * with `@Entity` (the default instance `metadata` is one); with a list, exactly those.
+ * with `@Entity` (the default instance `metadata` is one), resolved per group of linked
+ * classes so one broken entity does not break the others; with a list, exactly those,
+ * resolved (and failing) together. createAll / toSQL need every entity to resolve.
  * @example
  * const md = new MetaData([User, Post]);
  * await md.createAll(engine, { checkFirst: true });
@@ -126,7 +128,11 @@ async function existingObjects(conn: Connection, schema: DatabaseSchema): Promis
 
 /**
  * The default MetaData: every class decorated with `@Entity`, whenever it was imported.
+ * It is also the registry queries and sessions resolve classes in when given none, so
+ * `metadata.entity(User)` is the metadata `select(User)` uses.
  * @example
  * await metadata.createAll(engine, { checkFirst: true });
  */
 export const metadata = new MetaData();
+// Installed as this module loads, which the package entry does before any user code runs.
+installDefaultRegistry(metadata);

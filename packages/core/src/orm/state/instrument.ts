@@ -33,7 +33,8 @@ export function instrument(mapper: EntityMapper): void {
     const property = relation.propertyName;
     Object.defineProperty(prototype, property, {
       configurable: true,
-      enumerable: true,
+      // Not enumerable: printing or comparing an object must not trip over an unloaded relationship.
+      enumerable: false,
       get(this: object) {
         const state = (this as { [STATE]?: InstanceState })[STATE] ?? mapper.attach(this);
         const value = state.relations[index];

@@ -1,0 +1,82 @@
+/*
+ * Turns rows the engine decoded (property bags) into session objects through the
+ * identity map: a known key gives the same object (refreshed if it was expired, local
+ * changes kept), an unknown key a new persistent object built without its constructor.
+ */
+import type { EntityMetadata } from '../../metadata/entity-metadata';
+import type { SelectNode, StatementNode } from '../../query/query-nodes';
+import type { IdentityMap } from '../identity/identity-map';
+import { EntityMapper } from '../state/entity-mapper';
+import { sameValue, type InstanceState, type StateOwner } from '../state/instance-state';
+
+const bagKeyCache = new WeakMap<EntityMapper, readonly string[]>();
+
+/** The keys of a mapper's columns in row bags: the property, or the column name for a bare foreign key. */
+export function bagKeysOf(mapper: EntityMapper): readonly string[] {
+  let keys = bagKeyCache.get(mapper);
+  if (!keys) bagKeyCache.set(mapper, (keys = mapper.columns.map((c) => c.propertyName ?? c.columnName)));
+  return keys;
+}
+
+/** Where a session's hydrated objects go. */
+export interface HydrationTarget {
+  readonly identity: IdentityMap;
+  readonly owner: StateOwner;
+  /** Hold clean objects weakly (streaming). */
+  readonly weak?: boolean;
+}
+
+/** The object for one row of an entity. */
+export function hydrate(target: HydrationTarget, mapper: EntityMapper, bag: Record<string, unknown>): object {
+  const keys = bagKeysOf(mapper);
+  const values = new Array<unknown>(keys.length);
+  for (let i = 0; i < keys.length; i++) values[i] = bag[keys[i]!];
+  const key = mapper.identityKey(values);
+  const existing = target.identity.get(mapper.metadata, key);
+  if (existing) {
+    if (existing.expired) refreshInPlace(existing, values);
+    return existing.object;
+  }
+  const state = mapper.materialize(values, 'persistent');
+  state.owner = target.owner;
+  state.key = key;
+  target.identity.add(state, target.weak === true);
+  return state.object;
+}
+
+/** Loads fresh values into an expired object, keeping attributes changed since. */
+export function refreshInPlace(state: InstanceState, fresh: readonly unknown[]): void {
+  const { committed, values } = state;
+  for (let i = 0; i < values.length; i++) {
+    if (committed !== undefined && !sameValue(values[i], committed[i])) continue;
+    values[i] = fresh[i];
+    if (committed !== undefined) committed[i] = fresh[i];
+  }
+  state.expired = false;
+}
+
+/** How a statement's rows map to entities: the whole row, some tuple positions or record keys, or none. */
+export type EntityPlacement =
+  | { readonly kind: 'row'; readonly entity: EntityMetadata }
+  | { readonly kind: 'items'; readonly items: readonly { readonly at: string | number; readonly entity: EntityMetadata }[] }
+  | { readonly kind: 'none' };
+
+/** Finds where the entities sit in a statement's result rows. */
+export function placementOf(node: StatementNode): EntityPlacement {
+  const selection = node.kind === 'select' ? (node as SelectNode) : node.kind === 'compound' ? firstSelect(node) : node.returning;
+  if (!selection) return { kind: 'none' };
+  if (selection.shape === 'entity') {
+    const item = selection.items[0]!;
+    return item.kind === 'entity' ? { kind: 'row', entity: item.source.entity } : { kind: 'none' };
+  }
+  const items = selection.items.flatMap((item, index) =>
+    item.kind === 'entity' ? [{ at: selection.shape === 'tuple' ? index : item.key, entity: item.source.entity }] : [],
+  );
+  return items.length > 0 ? { kind: 'items', items } : { kind: 'none' };
+}
+
+function firstSelect(node: StatementNode): SelectNode {
+  let current: StatementNode = node;
+  while (current.kind === 'compound') current = current.members[0]!;
+  return current as SelectNode;
+}

@@ -1,0 +1,146 @@
+/*
+ * Turns one table's share of a flush into statements: multi-row INSERTs (reading back
+ * generated keys and server defaults with RETURNING, or the insert id row by row where
+ * the server has no RETURNING), UPDATEs of changed columns with optimistic version checks,
+ * and batched DELETEs. Values stay bound and go through the column codecs.
+ */
+import { StaleDataError } from '../../errors/errors';
+import type { Connection } from '../../engine/connection';
+import type { EntityMetadata } from '../../metadata/entity-metadata';
+import { node, type ExprNode } from '../../query/query-nodes';
+import { returningSelection } from '../../query/returning';
+import type { EntityMapper } from '../state/entity-mapper';
+import type { InstanceState } from '../state/instance-state';
+import { allOf, anyOf, columnEquals, columnIn, NodeStatement, param, sourceOf } from './node-statement';
+
+/** How many bound values one statement may carry, under every supported server's limit. */
+const MAX_PARAMS = 30_000;
+const MAX_ROWS = 1_000;
+
+/** The statement runner the persister uses. */
+export interface PersistTarget {
+  readonly connection: Connection;
+  /** Read generated values back with RETURNING. */
+  readonly returning: boolean;
+}
+
+/** The key property (or column) names of the row bags the engine returns, by column index. */
+function bagKeys(mapper: EntityMapper): string[] {
+  return mapper.columns.map((c) => c.propertyName ?? c.columnName);
+}
+
+/** Inserts rows of one entity; fills generated keys and server defaults into the states. */
+export async function insertRows(target: PersistTarget, mapper: EntityMapper, states: readonly InstanceState[]): Promise<void> {
+  const groups = new Map<string, InstanceState[]>();
+  for (const state of states) {
+    // Rows providing the same columns share a statement; the others use the column's DEFAULT.
+    let signature = '';
+    for (const value of state.values) signature += value === undefined ? '0' : '1';
+    let group = groups.get(signature);
+    if (!group) groups.set(signature, (group = []));
+    group.push(state);
+  }
+  for (const [signature, group] of groups) {
+    const indexes = [...signature].flatMap((bit, i) => (bit === '1' ? [i] : []));
+    if (!target.returning) {
+      for (const state of group) await insertOne(target, mapper, state, indexes);
+      continue;
+    }
+    const perStatement = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / Math.max(1, indexes.length))));
+    for (let at = 0; at < group.length; at += perStatement) {
+      const chunk = group.slice(at, at + perStatement);
+      const result = await target.connection.execute(insertStatement(mapper, chunk, indexes, true));
+      const keys = bagKeys(mapper);
+      // RETURNING of a multi-row VALUES insert comes back in VALUES order.
+      chunk.forEach((state, row) => {
+        const returned = result.rows[row] as Record<string, unknown> | undefined;
+        if (!returned) return;
+        for (let i = 0; i < keys.length; i++) if (state.values[i] === undefined) state.values[i] = returned[keys[i]!];
+      });
+    }
+  }
+}
+
+async function insertOne(target: PersistTarget, mapper: EntityMapper, state: InstanceState, indexes: number[]): Promise<void> {
+  const result = await target.connection.execute(insertStatement(mapper, [state], indexes, false));
+  const [key] = mapper.keyIndexes;
+  const generated = key !== undefined && mapper.keyIndexes.length === 1 && mapper.columns[key]!.generated === 'increment';
+  if (generated && state.values[key] === undefined && result.insertId !== undefined) {
+    const id = result.insertId;
+    const type = mapper.columns[key]!.type.name;
+    state.values[key] = type === 'bigint' ? (mapper.columns[key]!.bigintMode === 'string' ? String(id) : BigInt(id)) : Number(id);
+  }
+  // Server defaults cannot be read back without RETURNING: the next load refreshes them.
+  if (mapper.columns.some((c, i) => state.values[i] === undefined && c.serverDefault !== undefined)) state.expired = true;
+}
+
+function insertStatement(mapper: EntityMapper, states: readonly InstanceState[], indexes: readonly number[], returning: boolean): NodeStatement {
+  const entity = mapper.metadata;
+  const source = sourceOf(entity);
+  const columns = indexes.map((i) => mapper.columns[i]!);
+  const rows = states.map((state) => Object.freeze(indexes.map((i) => param(mapper.columns[i]!, state.values[i]))));
+  return new NodeStatement(
+    node({
+      kind: 'insert' as const,
+      source,
+      columns: Object.freeze(columns),
+      rows: Object.freeze(rows),
+      conflict: undefined,
+      returning: returning ? returningSelection(source, undefined) : undefined,
+    }),
+  );
+}
+
+/** The WHERE that finds a state's row: its key as loaded, and its version when versioned. */
+function rowCondition(mapper: EntityMapper, state: InstanceState, before: readonly unknown[]): ExprNode {
+  const source = sourceOf(mapper.metadata);
+  const parts = mapper.keyIndexes.map((i) => columnEquals(source, mapper.columns[i]!, before[i]));
+  const version = mapper.metadata.versionColumn;
+  if (version) {
+    const vi = mapper.columns.indexOf(version);
+    parts.push(columnEquals(source, version, before[vi]));
+  }
+  return allOf(parts);
+}
+
+/** Updates one row's changed columns; a versioned row must still have the version it was loaded with. */
+export async function updateRow(target: PersistTarget, mapper: EntityMapper, state: InstanceState, changed: readonly number[], before: readonly unknown[]): Promise<void> {
+  const entity = mapper.metadata;
+  const source = sourceOf(entity);
+  const assignments = changed.map((i) => node({ column: mapper.columns[i]!, value: param(mapper.columns[i]!, state.values[i]) }));
+  const statement = new NodeStatement(
+    node({ kind: 'update' as const, source, assignments: Object.freeze(assignments), where: rowCondition(mapper, state, before), returning: undefined }),
+  );
+  const result = await target.connection.execute(statement);
+  if (result.rowCount !== 1) throw stale(entity, before, mapper, 'UPDATE', result.rowCount);
+}
+
+/** Deletes rows of one entity, batched where no version needs checking. */
+export async function deleteRows(target: PersistTarget, mapper: EntityMapper, states: readonly InstanceState[], before: (s: InstanceState) => readonly unknown[]): Promise<void> {
+  const entity = mapper.metadata;
+  const source = sourceOf(entity);
+  const single = mapper.keyIndexes.length === 1 && !entity.versionColumn;
+  for (let at = 0; at < states.length; at += MAX_ROWS) {
+    const chunk = states.slice(at, at + MAX_ROWS);
+    const where = single
+      ? columnIn(source, mapper.columns[mapper.keyIndexes[0]!]!, chunk.map((s) => before(s)[mapper.keyIndexes[0]!]))
+      : anyOf(chunk.map((s) => rowCondition(mapper, s, before(s))));
+    const result = await target.connection.execute(new NodeStatement(node({ kind: 'delete' as const, source, where, returning: undefined })));
+    if (result.rowCount !== chunk.length) {
+      throw new StaleDataError(
+        `DELETE from ${entity.tableName} (${entity.name}) expected to remove ${chunk.length} row(s) but removed ${result.rowCount}: ` +
+          `${entity.versionColumn ? 'a row changed version or ' : ''}a row was already deleted by someone else. Reload the objects and try again.`,
+      );
+    }
+  }
+}
+
+function stale(entity: EntityMetadata, before: readonly unknown[], mapper: EntityMapper, what: string, count: number): StaleDataError {
+  const key = mapper.keyIndexes.map((i) => `${mapper.columns[i]!.propertyName ?? mapper.columns[i]!.columnName}=${String(before[i])}`).join(', ');
+  const versioned = entity.versionColumn !== undefined;
+  return new StaleDataError(
+    `${what} of ${entity.name} (${key}) matched ${count} rows instead of 1: ` +
+      (versioned ? 'the row was changed by someone else since it was loaded (its version moved on), or deleted. ' : 'the row was deleted by someone else. ') +
+      'Reload it (session.refresh(obj)) and apply the change again.',
+  );
+}

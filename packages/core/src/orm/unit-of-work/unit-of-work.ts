@@ -1,0 +1,273 @@
+/*
+ * One flush: follows save-update cascades to new related objects, fills foreign keys
+ * from relationships, then writes in commit order - INSERTs parents first (self-references
+ * level by level, cycles through a post-update), UPDATEs of changed columns, DELETEs
+ * children first - and reports what it did so the session can finalise or undo.
+ */
+import { randomUUID } from 'node:crypto';
+import { FlushError } from '../../errors/errors';
+import type { ColumnMetadata, EntityMetadata, RelationMetadata } from '../../metadata/entity-metadata';
+import { EntityMapper } from '../state/entity-mapper';
+import { stateOf, UNLOADED, type InstanceState } from '../state/instance-state';
+import { tableOrder } from './commit-order';
+import { deleteRows, insertRows, updateRow, type PersistTarget } from './persister';
+import { orderRows } from './row-order';
+
+/** What a flush needs from its session. */
+export interface FlushContext extends PersistTarget {
+  /** Every entity of the session's registry, one stable array (the commit order is cached on it). */
+  readonly entities: readonly EntityMetadata[];
+  readonly pending: ReadonlySet<InstanceState>;
+  readonly dirty: ReadonlySet<InstanceState>;
+  readonly deleted: ReadonlySet<InstanceState>;
+  /** Adds an object reached by a save-update cascade; returns its state. */
+  cascadeAdd(object: object): InstanceState;
+}
+
+/** What a flush wrote, with the values each state had before it, for finalising or undoing. */
+export interface FlushOutcome {
+  readonly inserted: readonly InstanceState[];
+  readonly updated: readonly InstanceState[];
+  readonly deleted: readonly InstanceState[];
+  readonly before: ReadonlyMap<InstanceState, readonly unknown[]>;
+}
+
+/** A flush failed after some statements ran; `before` lets the session undo the in-memory effects. */
+export class FlushFailure extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly before: ReadonlyMap<InstanceState, readonly unknown[]>,
+  ) {
+    super('flush failed');
+  }
+}
+
+interface Membership {
+  readonly parent: InstanceState;
+  readonly relation: RelationMetadata;
+}
+
+/** Runs one flush. Throws FlushFailure (wrapping the real error) when a statement fails. */
+export async function flush(ctx: FlushContext): Promise<FlushOutcome> {
+  const memberships = followCascades(ctx);
+  const before = new Map<InstanceState, unknown[]>();
+  for (const state of ctx.pending) before.set(state, state.values.slice());
+  for (const state of ctx.dirty) if (!ctx.deleted.has(state)) before.set(state, (state.committed ?? state.values).slice());
+  const order = tableOrder(ctx.entities);
+  const deferred = new Set(order.postUpdate);
+  const inserted: InstanceState[] = [];
+  const updated: InstanceState[] = [];
+  const postUpdates: InstanceState[] = [];
+  try {
+    const byEntity = groupByEntity([...ctx.pending].filter((s) => !ctx.deleted.has(s)));
+    for (const entity of order.entities) {
+      const states = byEntity.get(entity);
+      if (!states) continue;
+      const mapper = EntityMapper.for(entity);
+      const levels = order.selfReferencing.includes(entity) ? selfLevels(mapper, states) : [states];
+      for (const level of levels) {
+        for (const state of level) {
+          if (syncForeignKeys(state, memberships, deferred)) postUpdates.push(state);
+          applyInsertDefaults(state);
+          checkRequired(state);
+        }
+        await insertRows(ctx, mapper, level);
+        inserted.push(...level);
+      }
+    }
+    for (const state of ctx.dirty) {
+      if (ctx.deleted.has(state) || ctx.pending.has(state)) continue;
+      syncForeignKeys(state, memberships, new Set());
+      const changed = prepareUpdate(state);
+      if (changed.length === 0) continue;
+      await updateRow(ctx, state.mapper, state, changed, before.get(state) ?? state.values);
+      updated.push(state);
+    }
+    // Children that joined a parent's collection without being changed themselves.
+    for (const child of memberships.keys()) {
+      if (ctx.pending.has(child) || ctx.dirty.has(child) || ctx.deleted.has(child) || child.status !== 'persistent') continue;
+      const snapshot = child.values.slice();
+      syncForeignKeys(child, memberships, new Set());
+      const changed = child.values.flatMap((v, i) => (v !== snapshot[i] ? [i] : []));
+      if (changed.length === 0) continue;
+      before.set(child, snapshot);
+      prepareVersion(child, changed);
+      await updateRow(ctx, child.mapper, child, changed, snapshot);
+      updated.push(child);
+    }
+    for (const state of postUpdates) {
+      const snapshot = state.values.slice();
+      syncForeignKeys(state, memberships, new Set());
+      const changed = state.values.flatMap((v, i) => (v !== snapshot[i] ? [i] : []));
+      if (changed.length > 0) await updateRow(ctx, state.mapper, state, changed, snapshot);
+    }
+    const deletions = groupByEntity([...ctx.deleted].filter((s) => s.status === 'persistent'));
+    for (const entity of [...order.entities].reverse()) {
+      const states = deletions.get(entity);
+      if (!states) continue;
+      const mapper = EntityMapper.for(entity);
+      const ordered = order.selfReferencing.includes(entity) ? selfLevels(mapper, states).reverse().flat() : states;
+      await deleteRows(ctx, mapper, ordered, (s) => s.committed ?? s.values);
+    }
+    return { inserted, updated, deleted: [...ctx.deleted], before };
+  } catch (error) {
+    throw new FlushFailure(error, before);
+  }
+}
+
+/** Walks save-update cascades from new and changed objects; records collection memberships. */
+function followCascades(ctx: FlushContext): Map<InstanceState, Membership> {
+  const memberships = new Map<InstanceState, Membership>();
+  const seen = new Set<InstanceState>();
+  const queue = [...ctx.pending, ...ctx.dirty];
+  while (queue.length > 0) {
+    const state = queue.pop()!;
+    if (seen.has(state)) continue;
+    seen.add(state);
+    state.mapper.relations.forEach((relation, index) => {
+      const value = state.relations[index];
+      if (value === UNLOADED || value === null || value === undefined) return;
+      const related = Array.isArray(value) ? value : [value];
+      for (const object of related) {
+        if (object === null || typeof object !== 'object') continue;
+        let child = stateOf(object);
+        if ((!child || child.status === 'transient') && relation.cascade.has('save-update')) child = ctx.cascadeAdd(object);
+        if (!child) continue;
+        if (relation.kind === 'one-to-many' && !memberships.has(child)) memberships.set(child, { parent: state, relation });
+        if (child.status === 'pending' || child.status === 'transient') queue.push(child);
+      }
+    });
+  }
+  return memberships;
+}
+
+/**
+ * Sets the state's foreign-key columns from its owning to-one relationships (or the
+ * collection it was added to). Returns true when a deferred (post-update) key had to be
+ * left NULL because its target is not inserted yet.
+ */
+function syncForeignKeys(state: InstanceState, memberships: Map<InstanceState, Membership>, deferred: ReadonlySet<RelationMetadata>): boolean {
+  let postponed = false;
+  const mapper = state.mapper;
+  mapper.relations.forEach((relation, index) => {
+    if (!relation.owner || relation.joinTable || relation.foreignKey.length === 0) return;
+    const value = state.relations[index];
+    if (value === UNLOADED) return;
+    const target = value === null || value === undefined ? undefined : stateOf(value as object);
+    if (target && !target.mapper.hasIdentity(target.values) && deferred.has(relation)) {
+      postponed = true;
+      return;
+    }
+    writeKey(state, relation, target);
+  });
+  const membership = memberships.get(state);
+  if (membership?.relation.inverse) {
+    const inverse = membership.relation.inverse;
+    const index = mapper.relationIndex(inverse.propertyName);
+    // The object's own to-one value wins over the collection it sits in.
+    if (index < 0 || state.relations[index] === UNLOADED) writeKey(state, inverse, membership.parent);
+  }
+  return postponed;
+}
+
+function writeKey(state: InstanceState, relation: RelationMetadata, target: InstanceState | undefined): void {
+  for (const { column, referenced } of relation.foreignKey) {
+    const i = state.mapper.columns.indexOf(column);
+    const value = target ? target.values[target.mapper.columns.indexOf(referenced)] : null;
+    if (target && (value === undefined || value === null)) {
+      throw new FlushError(
+        `${state.mapper.metadata.name}.${relation.propertyName} points at a ${target.mapper.metadata.name} that has no ${referenced.propertyName ?? referenced.columnName} yet ` +
+          '(it is not in the session, or it is inserted later). Add the related object to the session (cascade save-update does this) before flushing.',
+      );
+    }
+    state.write(i, value);
+  }
+}
+
+function applyInsertDefaults(state: InstanceState): void {
+  const { columns } = state.mapper;
+  const now = new Date();
+  for (let i = 0; i < columns.length; i++) {
+    if (state.values[i] !== undefined) continue;
+    const column = columns[i]!;
+    if (column.generated === 'uuid') state.values[i] = randomUUID();
+    else if (column.default) state.values[i] = column.default();
+    else if (column.role === 'version') state.values[i] = 1;
+    else if ((column.role === 'createDate' || column.role === 'updateDate') && column.serverDefault === undefined) state.values[i] = now;
+  }
+}
+
+/** A NOT NULL foreign key with nothing to fill it is the user's mistake: say which relationship. */
+function checkRequired(state: InstanceState): void {
+  const { columns } = state.mapper;
+  for (let i = 0; i < columns.length; i++) {
+    const column = columns[i]!;
+    if (column.nullable || column.generated || column.serverDefault || column.relationProperty === undefined) continue;
+    const value = state.values[i];
+    if (value === undefined || value === null) throw requiredError(state, column);
+  }
+}
+
+function requiredError(state: InstanceState, column: ColumnMetadata): FlushError {
+  const entity = state.mapper.metadata.name;
+  return new FlushError(
+    `${entity}.${column.relationProperty} is required (its foreign key ${column.columnName} is NOT NULL) but no related object is set. ` +
+      `Set ${entity}.${column.relationProperty}, or add the object to its parent's collection, before flushing.`,
+  );
+}
+
+/** Stamps update time and version; returns the changed column indexes. */
+function prepareUpdate(state: InstanceState): number[] {
+  const changed = state.changedColumns();
+  if (changed.length === 0) return changed;
+  const { columns } = state.mapper;
+  for (let i = 0; i < columns.length; i++) {
+    if (columns[i]!.role === 'updateDate' && !changed.includes(i)) {
+      state.values[i] = new Date();
+      changed.push(i);
+    }
+  }
+  prepareVersion(state, changed);
+  return changed;
+}
+
+function prepareVersion(state: InstanceState, changed: number[]): void {
+  const version = state.mapper.metadata.versionColumn;
+  if (!version) return;
+  const i = state.mapper.columns.indexOf(version);
+  if (changed.includes(i)) return;
+  state.values[i] = Number(state.values[i] ?? 0) + 1;
+  changed.push(i);
+}
+
+function groupByEntity(states: readonly InstanceState[]): Map<EntityMetadata, InstanceState[]> {
+  const out = new Map<EntityMetadata, InstanceState[]>();
+  for (const state of states) {
+    const entity = state.mapper.metadata;
+    let list = out.get(entity);
+    if (!list) out.set(entity, (list = []));
+    list.push(state);
+  }
+  return out;
+}
+
+/** Self-referencing rows in levels: parents in earlier levels than their children. */
+function selfLevels(mapper: EntityMapper, states: InstanceState[]): InstanceState[][] {
+  const inBatch = new Set(states);
+  const selfRelations = mapper.relations.flatMap((r, i) => (r.owner && !r.joinTable && r.target === mapper.metadata ? [i] : []));
+  const parentsOf = (state: InstanceState): InstanceState[] =>
+    selfRelations.flatMap((i) => {
+      const value = state.relations[i];
+      const parent = value && value !== UNLOADED ? stateOf(value as object) : undefined;
+      return parent && inBatch.has(parent) ? [parent] : [];
+    });
+  const { ordered, cyclic } = orderRows(states, parentsOf);
+  const depth = new Map<InstanceState, number>();
+  const levels: InstanceState[][] = [];
+  for (const state of [...cyclic, ...ordered]) {
+    const d = Math.max(-1, ...parentsOf(state).map((p) => depth.get(p) ?? -1)) + 1;
+    depth.set(state, d);
+    (levels[d] ??= []).push(state);
+  }
+  return levels.filter(Boolean);
+}
