@@ -68,6 +68,7 @@ const base: Capabilities = {
   nullsOrdering: true,
   serverCursors: true,
   multiRowInsert: true,
+  insertId: false,
   isolationLevels: ['serializable'],
 };
 

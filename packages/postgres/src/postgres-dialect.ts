@@ -40,6 +40,7 @@ const CAPABILITIES: Capabilities = Object.freeze({
   nullsOrdering: true,
   serverCursors: true,
   multiRowInsert: true,
+  insertId: false,
   isolationLevels: Object.freeze(['read uncommitted', 'read committed', 'repeatable read', 'serializable'] as const),
 });
 

@@ -133,6 +133,7 @@ function capabilitiesFor(version: string): Capabilities {
     nullsOrdering: atLeast(3, 30),
     serverCursors: false,
     multiRowInsert: true,
+    insertId: true,
     isolationLevels: Object.freeze(['serializable'] as const),
   });
 }

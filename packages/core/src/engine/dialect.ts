@@ -55,6 +55,8 @@ export interface Capabilities {
   readonly serverCursors: boolean;
   /** Several rows in one INSERT ... VALUES. */
   readonly multiRowInsert: boolean;
+  /** The driver reports the generated id of an inserted row (MySQL, SQLite); without it keys come back only through RETURNING. */
+  readonly insertId: boolean;
   /** The isolation levels `begin()` accepts. */
   readonly isolationLevels: readonly IsolationLevel[];
 }

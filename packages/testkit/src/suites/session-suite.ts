@@ -130,6 +130,45 @@ export function sessionSuite(dialect: DialectName): void {
       expect(inspect(users[0]!).status).toBe('detached');
     });
 
+    test('without RETURNING, rows go in one by one and take the generated id the driver reports', async () => {
+      const users = [user('rr1'), user('rr2')];
+      users[0]!.posts = [post('p1'), post('p2')];
+      const { statements } = await recordStatements(engine, () =>
+        Session.run((s) => {
+          s.addAll(users);
+        }),
+      );
+      const inserts = statements.filter((s) => /^INSERT/i.test(s.sql));
+      expect(inserts.length).toBeGreaterThanOrEqual(2);
+      expect(users.every((u) => u.id > 0)).toBe(true);
+      const forced = sessionMaker({ bind: engine, registry: md, returning: false });
+      const more = [user('rr3'), user('rr4')];
+      more[1]!.posts = [post('p3')];
+      const { statements: rowByRow } = await recordStatements(engine, () => forced.run((s) => s.addAll(more)));
+      if (engine.capabilities.insertId) {
+        expect(rowByRow.filter((s) => /^INSERT/i.test(s.sql))).toHaveLength(3);
+        expect(rowByRow.some((s) => /RETURNING/i.test(s.sql))).toBe(false);
+      }
+      expect(more[0]!.id).toBeGreaterThan(users[1]!.id);
+      const owner = (await engine.execute(sql`SELECT author_id FROM ss_post WHERE title = ${'p3'}`)).scalar();
+      expect(Number(owner)).toBe(more[1]!.id);
+    });
+
+    test('a flush after loading many objects visits only the changed one', async () => {
+      await Session.run((s) => s.addAll(Array.from({ length: 2000 }, (_, i) => user(`bulk${i}`))));
+      const session = Session();
+      try {
+        const all = await session.scalars(select(SsUser));
+        expect(all).toHaveLength(2000);
+        all[1234]!.karma = 7;
+        const { statements } = await recordStatements(engine, () => session.flush());
+        expect(statements.map((s) => s.sql.split(' ')[0])).toEqual(['UPDATE']);
+        await session.commit();
+      } finally {
+        await session.close();
+      }
+    });
+
     test('two gets of one key give one object and one SELECT', async () => {
       await Session.run((s) => s.add(user('dee')));
       const id = Number((await engine.execute(sql`SELECT id FROM ss_user`)).scalar());

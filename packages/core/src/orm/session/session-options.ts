@@ -19,6 +19,9 @@ export interface SessionOptions {
   registry?: EntityRegistry;
   /** Isolation level of the transactions sessions begin. Default: the server's. */
   isolationLevel?: IsolationLevel;
-  /** Read generated keys back with RETURNING where the server has it. Default true; false forces row-by-row inserts. */
+  /**
+   * Read generated keys back with RETURNING where the server has it. Default true; false uses
+   * row-by-row inserts and the driver's insert id where the driver reports one (MySQL, SQLite).
+   */
   returning?: boolean;
 }

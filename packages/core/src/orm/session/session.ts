@@ -178,7 +178,8 @@ export class Session implements StateOwner {
       const connection = await this.#begin();
       const outcome = await flush({
         connection,
-        returning: this.#options.returning && this.bind.capabilities.returning,
+        // Without an insert id from the driver (PostgreSQL), keys come back only through RETURNING.
+        returning: this.bind.capabilities.returning && (this.#options.returning || !this.bind.capabilities.insertId),
         entities: this.#allEntities(),
         pending: this.#pending,
         dirty: this.#dirty,
