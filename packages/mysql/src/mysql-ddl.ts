@@ -2,11 +2,13 @@
  * MySQL's and MariaDB's DDL hooks: AUTO_INCREMENT, inline ENUM(...), JSON (MariaDB makes
  * it LONGTEXT with a JSON_VALID check), DATETIME(6) for both timestamp types (the session
  * is UTC), tinyint(1) booleans, InnoDB utf8mb4 tables, COMMENT clauses, backslash-aware
- * literals, and foreign-key checks off while dropping a whole schema.
+ * literals, and foreign-key checks off while dropping a whole schema. Enum values with
+ * trailing spaces are refused: MySQL would strip them.
  */
 import {
   checkLiteral,
   DdlCompiler,
+  NotSupportedError,
   type DdlFeatures,
   type LiteralValue,
   type ColumnType,
@@ -45,9 +47,18 @@ const TYPES: Record<string, string> = {
 
 /** Types whose literal defaults MySQL 8 accepts only as a parenthesised expression. */
 const BLOB_LIKE = new Set(['text', 'json', 'bytes']);
-/** The widest exact decimal MySQL has: what an unparameterised numeric becomes. */
-const WIDEST_DECIMAL = { precision: 65, scale: 30 };
+/** The widest exact decimal MySQL has: what an unparameterised numeric becomes (MysqlTypes checks writes against it). */
+export const WIDEST_DECIMAL = Object.freeze({ precision: 65, scale: 30 });
 const NOW_EXPRESSIONS = new Set(['current_timestamp', 'now()', 'localtimestamp', 'current_timestamp()']);
+
+/** An ENUM value MySQL keeps as written: it strips trailing spaces, so 'a ' would read back as 'a' and could not be saved again. */
+function checkEnumValue(value: string, column: SchemaColumn, table: SchemaTable): string {
+  if (!value.endsWith(' ')) return value;
+  throw new NotSupportedError(
+    `Table '${table.name}', column '${column.name}': the enum value ${JSON.stringify(value)} ends with a space, which MySQL and MariaDB strip from ENUM values, ` +
+      `so it would read back as ${JSON.stringify(value.trimEnd())} and could not be written again. Remove the trailing spaces from the value, or use a varchar column.`,
+  );
+}
 
 /**
  * Writes MySQL and MariaDB DDL (one spelling serves both).
@@ -65,7 +76,7 @@ export class MysqlDdl extends DdlCompiler {
     return { backslashEscapes: true };
   }
 
-  columnType(column: SchemaColumn): string {
+  columnType(column: SchemaColumn, table: SchemaTable): string {
     const { type } = column;
     switch (type.name) {
       case 'varchar':
@@ -73,7 +84,7 @@ export class MysqlDdl extends DdlCompiler {
       case 'numeric':
         return `decimal(${type.precision ?? WIDEST_DECIMAL.precision},${type.precision === undefined ? WIDEST_DECIMAL.scale : (type.scale ?? 0)})`;
       case 'enum':
-        return `enum(${(type.enumValues ?? []).map((v) => this.stringLiteral(v)).join(',')})`;
+        return `enum(${(type.enumValues ?? []).map((v) => this.stringLiteral(checkEnumValue(v, column, table))).join(',')})`;
       default:
         return TYPES[type.name]!;
     }

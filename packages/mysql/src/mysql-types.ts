@@ -3,7 +3,8 @@
  * strings, BIGINT / DECIMAL as strings and JSON as text (jsonStrings), so MySQL 8's JSON
  * type and MariaDB's LONGTEXT alias read the same way; booleans are tinyint(1) 1 / 0.
  */
-import { BaseDialectTypes, formatUtcDateTime, shortestFloat32, type ColumnMetadata } from '@strata/core';
+import { BaseDialectTypes, formatUtcDateTime, type NumericLimits } from '@strata/core';
+import { WIDEST_DECIMAL } from './mysql-ddl';
 
 /** The MySQL / MariaDB dialect's codecs. */
 export class MysqlTypes extends BaseDialectTypes {
@@ -16,9 +17,8 @@ export class MysqlTypes extends BaseDialectTypes {
     return formatUtcDateTime(value, ' ');
   }
 
-  /** The binary protocol widens FLOAT to a double (1.1 arrives as 1.100000023841858); take the float's shortest decimal. */
-  protected override floatFromDriver(column: ColumnMetadata, raw: unknown, single: boolean): number {
-    const value = super.floatFromDriver(column, raw, single);
-    return single ? shortestFloat32(value) : value;
+  /** A numeric without precision is DECIMAL(65,30) (MysqlDdl), which would round or refuse anything wider. */
+  protected override unconstrainedNumeric(): NumericLimits {
+    return WIDEST_DECIMAL;
   }
 }

@@ -24,7 +24,8 @@ export function classifyPostgresError(error: unknown): ErrorClassification {
     if (cls === '23') return { kind: 'integrity', code, constraint: typeof e.constraint === 'string' ? e.constraint : undefined };
     if (cls === '22') return { kind: 'data', code };
     if (code === '40001' || code === '40P01') return { kind: 'serialization', code };
-    if (cls === '42' || cls === '26' || cls === '34' || cls === '0A' || cls === '2B' || cls === '3F') return { kind: 'programming', code };
+    // Class 21 (cardinality_violation): the statement's rows are wrong, e.g. a multi-row upsert that names one key twice.
+    if (cls === '42' || cls === '21' || cls === '26' || cls === '34' || cls === '0A' || cls === '2B' || cls === '3F') return { kind: 'programming', code };
     if (cls === '28' || code === '3D000') return { kind: 'connect', code };
     return { kind: 'operational', code };
   }

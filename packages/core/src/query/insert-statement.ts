@@ -91,7 +91,11 @@ export class InsertStatement<E, Row = never> extends Statement<Row> {
     return new InsertStatement(node({ ...this.#parts, returning }), this.#ref, this.#rows);
   }
 
-  /** Makes the insert an upsert. */
+  /**
+   * Makes the insert an upsert. When two rows of one multi-row upsert hit the same key,
+   * PostgreSQL refuses the statement (ProgrammingError, SQLSTATE 21000) while MySQL and
+   * SQLite keep the last row; send such rows in separate statements to get one behaviour.
+   */
   onConflict(options: OnConflict<E>): InsertStatement<E, Row> {
     const entity = this.#parts.source.entity;
     const where = `insert(${entity.name}).onConflict()`;

@@ -5,6 +5,7 @@
  */
 import { MetadataError } from '../errors/errors';
 import type { ColumnMetadata } from '../metadata/entity-metadata';
+import { shortestFloat32 } from './decimal-text';
 import {
   checkBigint,
   checkBoolean,
@@ -24,6 +25,7 @@ import {
   readNumeric,
   readString,
   readUuid,
+  type NumericLimits,
 } from './scalar-values';
 import { checkDate, checkInstant, checkLocalDateTime, checkZoned, readDate, readInstant, readLocalDateTime, readZoned } from './temporal-values';
 import type { ValueCodec } from './value-codec';
@@ -52,6 +54,11 @@ function nullSafe(toDriver: (value: unknown) => unknown, fromDriver: (raw: unkno
  * The standard conversions of every logical type, with protected hooks for how values
  * go to and come from a driver. The defaults suit a driver that binds strings, booleans
  * and Buffers and returns date/time values as text; dialects override what differs.
+ *
+ * On every dialect: `null` is SQL NULL, so a JSON `null` value is stored as SQL NULL (a
+ * NOT NULL json column cannot hold it) and reads back as `null`; -0 in a float or double
+ * column is stored as 0; strings must be well-formed UTF-16 (no lone surrogates); a
+ * `timestamp` with a `timeZone` refuses an instant its DST policy would not read back.
  * @example
  * class MyDialectTypes extends BaseDialectTypes {
  *   protected override booleanToDriver(value: boolean): unknown {
@@ -93,7 +100,8 @@ export class BaseDialectTypes implements DialectTypes {
       case 'numeric': {
         // numeric(p) means numeric(p, 0), as in SQL.
         const scale = type.scale ?? (type.precision === undefined ? undefined : 0);
-        return nullSafe((v) => this.numericToDriver(checkNumeric(column, v, type.precision, scale)), (raw) => readNumeric(column, raw, scale));
+        const widest = type.precision === undefined ? this.unconstrainedNumeric() : undefined;
+        return nullSafe((v) => this.numericToDriver(checkNumeric(column, v, type.precision, scale, widest)), (raw) => readNumeric(column, raw, scale));
       }
       case 'float':
       case 'double': {
@@ -105,14 +113,14 @@ export class BaseDialectTypes implements DialectTypes {
       case 'varchar':
       case 'text': {
         const length = type.name === 'varchar' ? type.length : undefined;
-        return nullSafe((v) => checkString(column, v, length), readString);
+        return nullSafe((v) => this.stringToDriver(column, checkString(column, v, length)), readString);
       }
       case 'enum': {
         const allowed = new Set(type.enumValues);
-        return nullSafe((v) => checkEnum(column, v, allowed), readString);
+        return nullSafe((v) => this.stringToDriver(column, checkEnum(column, v, allowed)), readString);
       }
       case 'json':
-        return nullSafe((v) => this.jsonToDriver(checkJson(column, v)), (raw) => this.jsonFromDriver(column, raw));
+        return nullSafe((v) => this.jsonToDriver(column, checkJson(column, v)), (raw) => this.jsonFromDriver(column, raw));
       case 'uuid':
         return nullSafe((v) => this.uuidToDriver(checkUuid(column, v)), (raw) => readUuid(column, raw));
       case 'bytes':
@@ -148,14 +156,33 @@ export class BaseDialectTypes implements DialectTypes {
     return readBigint(column, raw);
   }
 
+  /**
+   * The widest decimal the database stores for a numeric declared without precision, which
+   * writes are checked against; the default, undefined, is for servers whose unconstrained
+   * numeric keeps any decimal a JavaScript string can reasonably hold.
+   */
+  protected unconstrainedNumeric(): NumericLimits | undefined {
+    return undefined;
+  }
+
   /** Binds a numeric as its canonical decimal text. */
   protected numericToDriver(text: string): unknown {
     return text;
   }
 
-  /** Reads a float (`single`) or double; the default takes numbers and numeric texts. */
+  /**
+   * Reads a float (`single`) or double from a number or numeric text. A single-precision
+   * value is shortened to the float's shortest decimal (1.100000023841858 -> 1.1), as
+   * written: writes bind the float itself (Math.fround), and some drivers widen it.
+   */
   protected floatFromDriver(column: ColumnMetadata, raw: unknown, single: boolean): number {
-    return typeof raw === 'number' ? raw : Number(raw);
+    const value = typeof raw === 'number' ? raw : Number(raw);
+    return single ? shortestFloat32(value) : value;
+  }
+
+  /** Binds a varchar, text or enum string that passed the standard checks; dialects refuse here what their server cannot store. */
+  protected stringToDriver(_column: ColumnMetadata, value: string): unknown {
+    return value;
   }
 
   /** Binds a boolean; the default binds true / false. */
@@ -168,8 +195,8 @@ export class BaseDialectTypes implements DialectTypes {
     return typeof raw === 'boolean' ? raw : readBoolean(column, raw);
   }
 
-  /** Binds a json value as its JSON text. */
-  protected jsonToDriver(text: string): unknown {
+  /** Binds a json value as its JSON text; dialects refuse here what their server cannot store. */
+  protected jsonToDriver(_column: ColumnMetadata, text: string): unknown {
     return text;
   }
 

@@ -8,3 +8,5 @@ export type { DialectTypes } from './dialect-types';
 export { fromWallTime, toWallTime, zoneOffset } from './zoned-time';
 export { formatUtcDateTime } from './date-time-text';
 export { shortestFloat32 } from './decimal-text';
+export type { NumericLimits } from './scalar-values';
+export { invalidValue } from './value-errors';

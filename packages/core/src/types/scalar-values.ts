@@ -4,10 +4,21 @@
  * column; checks run on every write, so the usual path is a typeof and a comparison.
  */
 import type { ColumnMetadata } from '../metadata/entity-metadata';
-import { canonicalDecimal, isInt64, parseInt64, shortestFloat32, wholeDigits } from './decimal-text';
+import { canonicalDecimal, isInt64, parseInt64, wholeDigits } from './decimal-text';
 import { invalidValue, unreadableValue } from './value-errors';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A `\uD800`-`\uDFFF` escape in JSON text (not an escaped backslash before 'u'): JSON.stringify writes lone surrogates so. */
+const JSON_LONE_SURROGATE = /(?<!\\)(?:\\\\)*\\ud[89a-f][0-9a-f]{2}/i;
+const LONE_SURROGATE =
+  'the string holds a lone UTF-16 surrogate (half of a surrogate pair), which every database would silently replace by U+FFFD; ' +
+  'pass a well-formed string (value.toWellFormed() makes that replacement explicit)';
+
+/** The widest decimal a dialect stores for a numeric column declared without precision. */
+export interface NumericLimits {
+  readonly precision: number;
+  readonly scale: number;
+}
 
 /** A whole number within [min, max]. */
 export function checkInteger(column: ColumnMetadata, value: unknown, min: number, max: number): number {
@@ -47,8 +58,18 @@ export function readBigint(column: ColumnMetadata, raw: unknown): bigint {
   throw unreadableValue(column, raw, 'expected a 64-bit integer');
 }
 
-/** A canonical decimal string, rounded to the scale, that fits the precision. */
-export function checkNumeric(column: ColumnMetadata, value: unknown, precision: number | undefined, scale: number | undefined): string {
+/**
+ * A canonical decimal string, rounded to the scale, that fits the precision. `widest` is
+ * what the database stores for a numeric without precision (MySQL's decimal(65, 30)): a
+ * value it would round or overflow is refused instead, so nothing changes silently.
+ */
+export function checkNumeric(
+  column: ColumnMetadata,
+  value: unknown,
+  precision: number | undefined,
+  scale: number | undefined,
+  widest?: NumericLimits,
+): string {
   let text: string | undefined;
   if (typeof value === 'string') text = value;
   else if (typeof value === 'number' && Number.isFinite(value)) text = String(value);
@@ -57,6 +78,18 @@ export function checkNumeric(column: ColumnMetadata, value: unknown, precision: 
   if (canonical === undefined) throw invalidValue(column, value, 'a numeric column takes a decimal string (exact), a finite number or a bigint');
   if (precision !== undefined && wholeDigits(canonical) > precision - (scale ?? 0)) {
     throw invalidValue(column, value, `numeric(${precision}, ${scale ?? 0}) holds at most ${precision - (scale ?? 0)} digits before the decimal point`);
+  }
+  if (widest !== undefined) {
+    const stored = `a numeric column without precision is decimal(${widest.precision}, ${widest.scale}) on this database`;
+    const point = canonical.indexOf('.');
+    const fraction = point < 0 ? 0 : canonical.length - point - 1;
+    if (fraction > widest.scale) {
+      throw invalidValue(column, value, `${stored}, which keeps ${widest.scale} digits after the decimal point; this has ${fraction} and would be rounded. Round the value first`);
+    }
+    const whole = wholeDigits(canonical);
+    if (whole > widest.precision - widest.scale) {
+      throw invalidValue(column, value, `${stored}, which holds at most ${widest.precision - widest.scale} digits before the decimal point; this has ${whole}`);
+    }
   }
   return canonical;
 }
@@ -70,12 +103,19 @@ export function readNumeric(column: ColumnMetadata, raw: unknown, scale: number 
   return canonicalDecimal(text, scale) ?? text;
 }
 
-/** A finite number; for single precision, rounded to the float the database will keep. */
+/**
+ * A finite number, as a float or double column binds it. -0 is stored as 0: the databases
+ * disagree on keeping the sign of zero, so every dialect writes +0. For single precision
+ * the bound value is the float itself (Math.fround), which never exceeds the float range
+ * the way its shortest decimal can (3.4028235e38 is above the largest float); readers
+ * shorten it (shortestFloat32), so 1.1 reads back as 1.1.
+ */
 export function checkFloat(column: ColumnMetadata, value: unknown, single: boolean): number {
   if (typeof value === 'number' && Number.isFinite(value)) {
-    if (!single) return value;
-    const rounded = Math.fround(value);
-    if (Number.isFinite(rounded)) return shortestFloat32(rounded);
+    const stored = single ? Math.fround(value) : value;
+    // -0 === 0, so this also turns -0 (and a float underflow to -0) into +0.
+    if (stored === 0) return 0;
+    if (Number.isFinite(stored)) return stored;
   }
   throw invalidValue(
     column,
@@ -107,9 +147,10 @@ export function readBoolean(column: ColumnMetadata, raw: unknown): boolean {
   throw unreadableValue(column, raw, 'expected a boolean or 1/0');
 }
 
-/** A string, no longer than `length` characters (code points, as the databases count). */
+/** A well-formed string (no lone surrogates), no longer than `length` characters (code points, as the databases count). */
 export function checkString(column: ColumnMetadata, value: unknown, length: number | undefined): string {
   if (typeof value !== 'string') throw invalidValue(column, value, `a ${column.type.name} column takes a string`);
+  if (!isWellFormed(value)) throw invalidValue(column, value, LONE_SURROGATE);
   // UTF-16 length >= characters, so the exact count is needed only past the limit.
   if (length !== undefined && value.length > length) {
     let characters = 0;
@@ -119,19 +160,31 @@ export function checkString(column: ColumnMetadata, value: unknown, length: numb
   return value;
 }
 
+/** String.prototype.isWellFormed (Node 20), which the ES2022 lib this code compiles against does not declare. */
+function isWellFormed(text: string): boolean {
+  return (text as string & { isWellFormed(): boolean }).isWellFormed();
+}
+
 /** A string from text, or from bytes in UTF-8. */
 export function readString(raw: unknown): string {
   if (typeof raw === 'string') return raw;
   return Buffer.isBuffer(raw) ? raw.toString('utf8') : String(raw);
 }
 
-/** One of the enum's values. */
+/** One of the enum's values, well-formed. */
 export function checkEnum(column: ColumnMetadata, value: unknown, allowed: ReadonlySet<string>): string {
-  if (typeof value === 'string' && allowed.has(value)) return value;
+  if (typeof value === 'string' && allowed.has(value)) {
+    if (isWellFormed(value)) return value;
+    throw invalidValue(column, value, LONE_SURROGATE);
+  }
   throw invalidValue(column, value, `the enum allows only ${[...allowed].map((v) => JSON.stringify(v)).join(', ')}`);
 }
 
-/** The JSON text of a value JSON can represent. */
+/**
+ * The JSON text of a value JSON can represent, with well-formed strings only. A JSON
+ * `null` is not this function's to see: the codec stores it as SQL NULL, like every null,
+ * so a NOT NULL json column cannot hold it (wrap it, e.g. `{ value: null }`, if it must).
+ */
 export function checkJson(column: ColumnMetadata, value: unknown): string {
   let text: string | undefined;
   try {
@@ -140,6 +193,7 @@ export function checkJson(column: ColumnMetadata, value: unknown): string {
     throw invalidValue(column, value, `a json column takes what JSON.stringify accepts (${(error as Error).message})`, error);
   }
   if (text === undefined) throw invalidValue(column, value, 'a json column takes what JSON can represent; not a function, a symbol or undefined');
+  if (text.includes('\\u') && JSON_LONE_SURROGATE.test(text)) throw invalidValue(column, value, `a json column takes well-formed strings; ${LONE_SURROGATE}`);
   return text;
 }
 

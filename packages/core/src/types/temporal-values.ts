@@ -1,12 +1,14 @@
 /*
  * Write checks and read conversions of the date and time types: `date` (a calendar date
  * string), `timestamptz` (a Date instant), `timestamp` (a zone-less date-time string) and
- * `timestamp` with a `timeZone` (a Date instant stored as that zone's wall clock).
+ * `timestamp` with a `timeZone` (a Date instant stored as that zone's wall clock, written
+ * only when the column's DST policy reads it back as the same instant).
  */
+import { AmbiguousTimeError } from '../errors/errors';
 import type { ColumnMetadata } from '../metadata/entity-metadata';
 import { formatDate, formatWallTime, MAX_MS, MIN_MS, parseDate, parseDateTime } from './date-time-text';
-import { columnLabel, invalidValue, unreadableValue } from './value-errors';
-import { instantToWall, wallToInstant } from './zoned-time';
+import { columnLabel, describeValue, invalidValue, unreadableValue } from './value-errors';
+import { instantToWall, offsetText, wallCandidates, wallToInstant, type WallTimeCandidates } from './zoned-time';
 
 const DAY = 86_400_000;
 
@@ -79,12 +81,43 @@ export function readLocalDateTime(column: ColumnMetadata, raw: unknown): string 
   throw unreadableValue(column, raw, 'expected a zone-less date-time text');
 }
 
-/** The wall time ('YYYY-MM-DDTHH:MM:SS[.fff]') a Date instant shows in the column's zone. */
+/**
+ * The wall time ('YYYY-MM-DDTHH:MM:SS[.fff]') a Date instant shows in the column's zone,
+ * refused with AmbiguousTimeError unless the column's DST policy reads that wall time back
+ * as the same instant. Only overlaps matter (an instant never shows a wall time in a gap):
+ * 'earlier' and 'compatible' keep the first occurrence, 'later' the second, 'reject' neither.
+ */
 export function checkZoned(column: ColumnMetadata, value: unknown, timeZone: string): string {
   const instant = checkInstant(column, value);
-  const wall = instantToWall(instant.getTime(), timeZone);
+  const ms = instant.getTime();
+  const wall = instantToWall(ms, timeZone);
   if (wall < MIN_MS || wall > MAX_MS) throw invalidValue(column, value, `its wall time in ${timeZone} falls outside years 0001-9999`);
+  const candidates = wallCandidates(wall, timeZone);
+  const occurrence = candidates.instants.indexOf(ms);
+  const kept =
+    candidates.instants.length === 1
+      ? occurrence === 0
+      : candidates.instants.length === 2 && column.dst !== 'reject' && occurrence === (column.dst === 'later' ? 1 : 0);
+  if (!kept) throw unkeptInstant(column, instant, formatWallTime(wall), timeZone, candidates, occurrence);
   return formatWallTime(wall);
+}
+
+/** The error for an instant whose wall time the column's DST policy would read back as another instant, or not at all. */
+function unkeptInstant(column: ColumnMetadata, instant: Date, shown: string, timeZone: string, candidates: WallTimeCandidates, occurrence: number): AmbiguousTimeError {
+  const start = `Cannot store ${describeValue(instant)} in ${columnLabel(column)}`;
+  const { instants, offsetBefore, offsetAfter } = candidates;
+  if (instants.length !== 2 || occurrence < 0) {
+    return new AmbiguousTimeError(
+      `${start}: its wall time ${shown} in ${timeZone} does not read back as the same instant under dst: '${column.dst}'. Store instants in a timestamptz column.`,
+    );
+  }
+  const half = occurrence === 0 ? 'earlier' : 'later';
+  const readBack = column.dst === 'reject' ? "dst is 'reject', so every read of the row would fail" : `dst: '${column.dst}' would read it back as ${new Date(instants[1 - occurrence]!).toISOString()}`;
+  return new AmbiguousTimeError(
+    `${start}: its wall time ${shown} occurs twice in ${timeZone} (clocks went back from UTC${offsetText(offsetBefore)} to UTC${offsetText(offsetAfter)}); ` +
+      `this instant is the ${half} one and ${readBack}. An instant in the ${half} half of an overlap needs ${occurrence === 0 ? "dst: 'earlier' (or 'compatible')" : "dst: 'later'"}; ` +
+      'a column that must hold both halves should be a timestamptz column.',
+  );
 }
 
 /** The instant a stored wall time means in the column's zone, by its DST policy. */

@@ -121,7 +121,8 @@ export function wallToInstant(wall: number, timeZone: string, dst: DstPolicy, wh
   return dst === 'earlier' ? wall - offsetAfter : wall - offsetBefore;
 }
 
-function offsetText(ms: number): string {
+/** A UTC offset in milliseconds as '+HH:MM' (with ':SS' when it has seconds), for messages. */
+export function offsetText(ms: number): string {
   const sign = ms < 0 ? '-' : '+';
   const total = Math.abs(ms) / 1000;
   const hh = String(Math.floor(total / 3600)).padStart(2, '0');

@@ -1,7 +1,8 @@
 /*
  * The types conformance suite: every logical type written through its dialect codec as a
  * bound parameter and read back through it, with edge values (2^53, exact decimals,
- * emoji, zero bytes, midnight, DST gaps and overlaps, another process's time zone).
+ * emoji, zero bytes, midnight, DST gaps and overlaps, another process's time zone), and
+ * the values a database would change silently, refused before they are sent.
  */
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -12,8 +13,12 @@ import {
   defineType,
   Entity,
   EntityRegistry,
+  insert,
+  MetaData,
   NonExistentTimeError,
+  NotSupportedError,
   PrimaryColumn,
+  ProgrammingError,
   sql,
   ValidationError,
   type Engine,
@@ -48,6 +53,10 @@ const COLUMNS: readonly (readonly [string, string, string, string])[] = [
   ['starts_earlier', 'timestamp', 'datetime(6)', 'text'],
   ['starts_later', 'timestamp', 'datetime(6)', 'text'],
   ['starts_reject', 'timestamp', 'datetime(6)', 'text'],
+  ['ny_compatible', 'timestamp', 'datetime(6)', 'text'],
+  ['ny_earlier', 'timestamp', 'datetime(6)', 'text'],
+  ['ny_later', 'timestamp', 'datetime(6)', 'text'],
+  ['ny_reject', 'timestamp', 'datetime(6)', 'text'],
   ['balance', 'numeric(12, 2)', 'decimal(12, 2)', 'text'],
 ];
 const DIALECT_INDEX: Record<DialectName, 1 | 2 | 3> = { postgresql: 1, mysql: 2, sqlite: 3 };
@@ -102,9 +111,23 @@ function declareEntity() {
     @Column({ type: 'timestamp', timeZone: zone, dst: 'earlier' }) startsEarlier!: Date;
     @Column({ type: 'timestamp', timeZone: zone, dst: 'later' }) startsLater!: Date;
     @Column({ type: 'timestamp', timeZone: zone, dst: 'reject' }) startsReject!: Date;
+    @Column({ type: 'timestamp', timeZone: 'America/New_York', dst: 'compatible' }) nyCompatible!: Date;
+    @Column({ type: 'timestamp', timeZone: 'America/New_York', dst: 'earlier' }) nyEarlier!: Date;
+    @Column({ type: 'timestamp', timeZone: 'America/New_York', dst: 'later' }) nyLater!: Date;
+    @Column({ type: 'timestamp', timeZone: 'America/New_York', dst: 'reject' }) nyReject!: Date;
     @Column({ type: Cents }) balance!: { cents: number };
   }
   return TypeRow;
+}
+
+/** An enum whose first value ends with a space, created through MetaData so each dialect's DDL compiler writes it. */
+function declarePaddedEntity() {
+  @Entity('typ_padded')
+  class PaddedRow {
+    @PrimaryColumn() id!: number;
+    @Column({ enum: ['a ', 'b'], enumName: 'typ_padded_kind' }) kind!: string;
+  }
+  return PaddedRow;
 }
 
 /** Runs types-tz-child.ts in a fresh Node process with its own TZ; resolves with what it printed. */
@@ -134,6 +157,7 @@ function runChild(dialect: DialectName, url: string, tz: string, mode: 'write' |
 export function typesSuite(dialect: DialectName): void {
   describe(`${dialect}: types`, () => {
     const TypeRow = declareEntity();
+    const PaddedRow = declarePaddedEntity();
     const entity = new EntityRegistry([TypeRow]).entity(TypeRow);
     let engine: Engine;
     let url: string;
@@ -311,8 +335,10 @@ export function typesSuite(dialect: DialectName): void {
     test('timestamp in Europe/Stockholm: instants are written as wall time and read back', async () => {
       const first = new Date('2012-10-28T00:52:00.000Z');
       const second = new Date('2012-10-28T01:52:00.000Z');
-      expect(codecOf('startsLater').toDriver(first)).toBe('2012-10-28T02:52:00');
+      expect(codecOf('startsEarlier').toDriver(first)).toBe('2012-10-28T02:52:00');
       expect(codecOf('startsLater').toDriver(second)).toBe('2012-10-28T02:52:00');
+      // 'later' would read 02:52 back as the second instant: the first is refused rather than moved an hour.
+      expect(() => codecOf('startsLater').toDriver(first)).toThrow(AmbiguousTimeError);
       expect(((await roundTrip('startsLater', second)) as Date).toISOString()).toBe(second.toISOString());
       expect(((await roundTrip('startsEarlier', first)) as Date).toISOString()).toBe(first.toISOString());
       const summer = new Date('2012-07-01T10:00:00.250Z');
@@ -327,6 +353,135 @@ export function typesSuite(dialect: DialectName): void {
       const read = await runChild(dialect, url, 'UTC', 'read', id);
       expect(read).toEqual({ iso: '2024-07-01T12:34:56.789Z', offset: 0 });
       expect((codecOf('at').fromDriver(await readRaw(id, 'at')) as Date).toISOString()).toBe('2024-07-01T12:34:56.789Z');
+    });
+
+    test('timestamp in America/New_York: each half of the 2024 fall-back overlap reads back as itself, or is refused at write by a policy that would not keep it', async () => {
+      const first = '2024-11-03T05:30:00.000Z';
+      const second = '2024-11-03T06:30:00.000Z';
+      const keeps: Record<string, readonly string[]> = { nyCompatible: [first], nyEarlier: [first], nyLater: [second], nyReject: [] };
+      for (const [property, kept] of Object.entries(keeps)) {
+        for (const iso of [first, second]) {
+          if (kept.includes(iso)) {
+            expect([property, ((await roundTrip(property, new Date(iso))) as Date).toISOString()]).toEqual([property, iso]);
+            expect(await readRaw(nextId - 1, property)).toMatch(/^2024-11-03[T ]01:30:00/);
+          } else {
+            expect(() => codecOf(property).toDriver(new Date(iso))).toThrow(AmbiguousTimeError);
+          }
+        }
+      }
+      expect(() => codecOf('nyCompatible').toDriver(new Date(second))).toThrow(/2024-11-03T06:30:00\.000Z in TypeRow\.nyCompatible \(column ny_compatible\).*America\/New_York.*dst: 'later'/);
+      // Both sides of the spring-forward jump, to the millisecond, under every policy.
+      for (const property of Object.keys(keeps)) {
+        for (const iso of ['2024-03-10T06:59:59.999Z', '2024-03-10T07:00:00.000Z', '2024-11-03T04:59:59.999Z', '2024-11-03T07:00:00.000Z']) {
+          expect([property, ((await roundTrip(property, new Date(iso))) as Date).toISOString()]).toEqual([property, iso]);
+        }
+      }
+    });
+
+    test('numeric without precision: nothing is rounded or cut silently (MySQL refuses what its decimal(65, 30) cannot hold)', async () => {
+      const tiny = `0.${'0'.repeat(40)}1`;
+      const huge = `1${'0'.repeat(35)}`;
+      const widest = `${'9'.repeat(35)}.${'9'.repeat(30)}`;
+      expect(await roundTrip('ratio', widest)).toBe(widest);
+      if (dialect === 'mysql') {
+        // What the server itself does with the value: rounds it to zero.
+        expect(codecOf('ratio').fromDriver(await readRaw(await insertRaw({ ratio: tiny }), 'ratio'))).toBe('0');
+        for (const value of [tiny, huge, 1e-40]) {
+          expect(() => codecOf('ratio').toDriver(value)).toThrow(ValidationError);
+        }
+        expect(() => codecOf('ratio').toDriver(tiny)).toThrow(/TypeRow\.ratio.*decimal\(65, 30\).*would be rounded/);
+      } else {
+        expect(await roundTrip('ratio', tiny)).toBe(tiny);
+        expect(await roundTrip('ratio', huge)).toBe(huge);
+      }
+    });
+
+    test('float: the largest, the smallest subnormal and the most negative single-precision values are stored and read back', async () => {
+      const max = Math.fround(3.4028235e38);
+      expect(await roundTrip('single', max)).toBe(3.4028235e38);
+      expect(await roundTrip('single', 3.4028235e38)).toBe(3.4028235e38);
+      expect(await roundTrip('single', -max)).toBe(-3.4028235e38);
+      expect(await roundTrip('single', 2 ** -149)).toBe(1e-45);
+      expect(await roundTrip('single', -(2 ** -149))).toBe(-1e-45);
+      expect(await roundTrip('single', 1e-45)).toBe(1e-45);
+    });
+
+    test('float and double: -0 is stored as 0', async () => {
+      for (const property of ['single', 'dbl']) {
+        const read = await roundTrip(property, -0);
+        expect([property, Object.is(read, 0)]).toEqual([property, true]);
+      }
+    });
+
+    test('json: a JSON null is stored as SQL NULL and reads back as null', async () => {
+      expect(await roundTrip('data', null)).toBeNull();
+      expect(await readRaw(nextId - 1, 'data')).toBeNull();
+      expect(await roundTrip('data', { a: null })).toEqual({ a: null });
+    });
+
+    test('NUL characters: PostgreSQL refuses them naming the column; MySQL and SQLite store them', async () => {
+      const values: readonly (readonly [string, unknown])[] = [['name', 'a\u0000b'], ['body', '\u0000 at start'], ['data', { 'k\u0000': 'x\u0000y' }], ['data', 'a\u0000b']];
+      for (const [property, value] of values) {
+        if (dialect === 'postgresql') {
+          expect(() => codecOf(property).toDriver(value)).toThrow(ValidationError);
+          expect(() => codecOf(property).toDriver(value)).toThrow(new RegExp(`TypeRow\\.${property}.*NUL character`));
+        } else {
+          expect([property, await roundTrip(property, value)]).toEqual([property, value]);
+        }
+      }
+      // A backslash followed by u0000 is text, not NUL, on every dialect.
+      expect(await roundTrip('data', { path: 'C:\\u0000' })).toEqual({ path: 'C:\\u0000' });
+    });
+
+    test('lone surrogates are refused in varchar, text and json instead of being replaced by U+FFFD', async () => {
+      for (const [property, value] of [['name', 'lone\uD800'], ['body', '\uDC00'], ['data', { a: ['lone\uD800'] }], ['data', { ['\uDBFF']: 1 }]] as const) {
+        expect(() => codecOf(property).toDriver(value)).toThrow(ValidationError);
+        expect(() => codecOf(property).toDriver(value)).toThrow(new RegExp(`TypeRow\\.${property}.*lone UTF-16 surrogate`));
+      }
+      expect(await roundTrip('name', 'pair 😀')).toBe('pair 😀');
+      expect(await roundTrip('data', { e: '😀' })).toEqual({ e: '😀' });
+    });
+
+    test("an enum value with a trailing space: MySQL's DDL refuses it naming table and column; PostgreSQL and SQLite keep it", async () => {
+      const metadata = new MetaData([PaddedRow]);
+      const padded = engine.dialect.types.codec(metadata.entity(PaddedRow).column('kind')!);
+      await metadata.dropAll(engine, { checkFirst: true });
+      if (dialect === 'mysql') {
+        await expect(metadata.createAll(engine)).rejects.toThrow(NotSupportedError);
+        await expect(metadata.createAll(engine)).rejects.toThrow(/Table 'typ_padded', column 'kind'.*"a " ends with a space/);
+        return;
+      }
+      await metadata.createAll(engine);
+      try {
+        await engine.execute(sql`INSERT INTO ${sql.id('typ_padded')} (${sql.id('id')}, ${sql.id('kind')}) VALUES (${1}, ${padded.toDriver('a ')})`);
+        const raw = (await engine.execute(sql`SELECT ${sql.id('kind')} AS v FROM ${sql.id('typ_padded')}`)).rows[0]!.v;
+        expect(padded.fromDriver(raw)).toBe('a ');
+      } finally {
+        await metadata.dropAll(engine);
+      }
+    });
+
+    test('a multi-row upsert naming one key twice: ProgrammingError on PostgreSQL; MySQL and SQLite keep the last row', async () => {
+      const id = nextId++;
+      const upsert = insert(TypeRow)
+        .values([
+          { id, name: 'first' },
+          { id, name: 'last' },
+        ])
+        .onConflict({ target: ['id'], set: ['name'] });
+      const names = async () => (await engine.execute(sql`SELECT ${sql.id('name')} AS v FROM ${sql.id(TABLE)} WHERE ${sql.id('id')} = ${id}`)).rows.map((r) => r.v);
+      if (dialect === 'postgresql') {
+        const error = await engine.execute(upsert).then(
+          () => undefined,
+          (e: unknown) => e as ProgrammingError,
+        );
+        expect(error).toBeInstanceOf(ProgrammingError);
+        expect(error?.driverCode).toBe('21000');
+        expect(await names()).toEqual([]);
+      } else {
+        await engine.execute(upsert);
+        expect(await names()).toEqual(['last']);
+      }
     });
 
     test('a custom type goes through its storage type', async () => {
