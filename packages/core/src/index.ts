@@ -32,6 +32,7 @@ export {
   ValidationError,
 } from './errors/errors';
 export type { DatabaseErrorDetails, StrataErrorOptions } from './errors/errors';
+export { ObjectDeletedError } from './errors/errors';
 
 export { sql, SqlFragment, Identifier, RawSql } from './sql/sql-fragment';
 export { SqlCompiler, SqlBuffer, checkIdentifier } from './sql/sql-compiler';

@@ -13,3 +13,7 @@ import { entityRoundTripSuite } from '@strata/testkit';
 entityRoundTripSuite('mysql');
 import { sessionSuite } from '@strata/testkit';
 sessionSuite('mysql');
+import { scopeSuite } from '@strata/testkit';
+scopeSuite('mysql');
+import { transactionSuite } from '@strata/testkit';
+transactionSuite('mysql');

@@ -13,3 +13,7 @@ import { entityRoundTripSuite } from '@strata/testkit';
 entityRoundTripSuite('postgresql');
 import { sessionSuite } from '@strata/testkit';
 sessionSuite('postgresql');
+import { scopeSuite } from '@strata/testkit';
+scopeSuite('postgresql');
+import { transactionSuite } from '@strata/testkit';
+transactionSuite('postgresql');

@@ -12,3 +12,7 @@ import { entityRoundTripSuite } from '@strata/testkit';
 entityRoundTripSuite('sqlite');
 import { sessionSuite } from '@strata/testkit';
 sessionSuite('sqlite');
+import { scopeSuite } from '@strata/testkit';
+scopeSuite('sqlite');
+import { transactionSuite } from '@strata/testkit';
+transactionSuite('sqlite');

@@ -250,3 +250,21 @@ export class NotSupportedError extends StrataError {
     super('not_supported', message, options);
   }
 }
+
+/**
+ * A persistent object's row is gone from the database: `session.refresh(obj)` found no row
+ * for its key (another transaction deleted it). Names the entity and the key; the object
+ * stays in the session, expired. Expunge it, or `add()` a new object to write the row again.
+ */
+export class ObjectDeletedError extends StrataError {
+  /** The entity's class name. */
+  readonly entity: string;
+  /** The primary-key values, in key order. */
+  readonly identity: readonly unknown[];
+
+  constructor(message: string, where: { entity: string; identity: readonly unknown[] }, options?: StrataErrorOptions) {
+    super('object_deleted', message, options);
+    this.entity = where.entity;
+    this.identity = where.identity;
+  }
+}

@@ -2,16 +2,22 @@
  * One object per (entity, primary key) per session. Objects are held strongly, except
  * clean objects a stream produced, which are held through WeakRefs so that iterating a
  * million rows does not pin them; a changed object is always held until it is flushed.
+ * Slots of collected objects are swept as weak ones are added, so the keys go too.
  */
 import type { EntityMetadata } from '../../metadata/entity-metadata';
 import type { InstanceState } from '../state/instance-state';
 
 type Slot = InstanceState | WeakRef<InstanceState>;
 
+/** Weak adds between sweeps, at the least. */
+const MIN_SWEEP_INTERVAL = 16_384;
+
 /** A session's identity map. */
 export class IdentityMap {
   readonly #byEntity = new Map<EntityMetadata, Map<unknown, Slot>>();
   #size = 0;
+  #weakAdds = 0;
+  #sweepAfter = MIN_SWEEP_INTERVAL;
 
   /** The state held for an entity's key, if any (and still alive). */
   get(entity: EntityMetadata, key: unknown): InstanceState | undefined {
@@ -30,6 +36,7 @@ export class IdentityMap {
     if (!map) this.#byEntity.set(entity, (map = new Map()));
     if (!map.has(state.key)) this.#size++;
     map.set(state.key, weak ? new WeakRef(state) : state);
+    if (weak && ++this.#weakAdds >= this.#sweepAfter) this.#sweep();
   }
 
   /** Holds a weakly held state strongly from now on (it changed). */
@@ -66,6 +73,24 @@ export class IdentityMap {
   clear(): void {
     this.#byEntity.clear();
     this.#size = 0;
+  }
+
+  /**
+   * Drops the slots of collected objects. It runs after as many weak adds as slots were
+   * left by the last sweep, so its cost per add stays constant. (A FinalizationRegistry
+   * alone was not enough: its callbacks can lag hundreds of thousands of rows behind.)
+   */
+  #sweep(): void {
+    for (const map of this.#byEntity.values()) {
+      for (const [key, slot] of map) {
+        if (slot instanceof WeakRef && slot.deref() === undefined) {
+          map.delete(key);
+          this.#size--;
+        }
+      }
+    }
+    this.#weakAdds = 0;
+    this.#sweepAfter = Math.max(MIN_SWEEP_INTERVAL, this.#size);
   }
 
   #delete(entity: EntityMetadata, key: unknown): void {

@@ -4,6 +4,8 @@
  */
 import { Session } from './session';
 import type { SessionOptions } from './session-options';
+import { SessionEvents, type SessionEventMap, type SessionEventName } from './session-events';
+import type { TransactionOptions } from './transaction-runner';
 
 /** Makes sessions; call it for a new Session. */
 export interface SessionFactory {
@@ -15,8 +17,22 @@ export interface SessionFactory {
    * const user = await Session.run((s) => s.get(User, 1));
    */
   run<T>(fn: (session: Session) => Promise<T> | T): Promise<T>;
+  /**
+   * Runs `fn` with a new session in `session.transaction(fn, options)` (its own transaction,
+   * optionally retried on serialization failures), then closes the session.
+   * @example
+   * await Session.transaction(async (s) => { (await s.get(Counter, 1))!.value++; }, { retry: 5 });
+   */
+  transaction<T>(fn: (session: Session) => Promise<T> | T, options?: TransactionOptions): Promise<T>;
   /** The options every session gets. */
   readonly options: Readonly<SessionOptions>;
+  /**
+   * Listens to an event of every session this factory makes (made before or after the
+   * call); runs before the session's own listeners. Returns a function that unsubscribes.
+   * @example
+   * Session.on('afterCommit', () => metrics.increment('commits'));
+   */
+  on<N extends SessionEventName>(event: N, listener: SessionEventMap[N]): () => void;
 }
 
 /**
@@ -27,9 +43,16 @@ export interface SessionFactory {
  */
 export function sessionMaker(options: SessionOptions): SessionFactory {
   const frozen = Object.freeze({ ...options });
-  const factory = ((overrides?: Partial<SessionOptions>) => new Session({ ...frozen, ...overrides })) as SessionFactory;
+  const events = new SessionEvents();
+  const make = (settings: SessionOptions): Session => {
+    const session = new Session(settings);
+    session.events.inherit(events);
+    return session;
+  };
+  const factory = ((overrides?: Partial<SessionOptions>) => make({ ...frozen, ...overrides })) as SessionFactory;
+  factory.on = (event, listener) => events.on(event, listener);
   factory.run = async <T>(fn: (session: Session) => Promise<T> | T): Promise<T> => {
-    const session = new Session(frozen);
+    const session = make(frozen);
     try {
       const result = await fn(session);
       await session.commit();
@@ -37,6 +60,14 @@ export function sessionMaker(options: SessionOptions): SessionFactory {
     } catch (error) {
       await session.rollback().catch(() => undefined);
       throw error;
+    } finally {
+      await session.close();
+    }
+  };
+  factory.transaction = async <T>(fn: (session: Session) => Promise<T> | T, transactionOptions?: TransactionOptions): Promise<T> => {
+    const session = make(frozen);
+    try {
+      return await session.transaction(fn, transactionOptions);
     } finally {
       await session.close();
     }

@@ -1,6 +1,7 @@
 /*
  * The options a Session is made with (through sessionMaker).
  */
+import type { Connection } from '../../engine/connection';
 import type { Engine } from '../../engine/engine';
 import type { IsolationLevel } from '../../engine/dialect';
 import type { EntityRegistry } from '../../metadata/entity-registry';
@@ -24,4 +25,14 @@ export interface SessionOptions {
    * row-by-row inserts and the driver's insert id where the driver reports one (MySQL, SQLite).
    */
   returning?: boolean;
+  /**
+   * Test-fixture mode: instead of a pooled connection with a transaction of its own, each
+   * session runs in a savepoint inside the transaction already open on this connection.
+   * The session's commit releases its savepoint (onCommit hooks then run), its rollback
+   * rolls back to it, and nothing is durable until the connection's owner commits; a test
+   * rolls it back and leaves the database as it found it. Sessions on one connection must
+   * nest, never interleave. Isolation levels are the outer transaction's. Default: off.
+   * `testTransaction(engine)` sets this up. See `testTransaction`.
+   */
+  joinTransaction?: Connection;
 }

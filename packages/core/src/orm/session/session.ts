@@ -5,6 +5,8 @@
  * in-memory effects when a transaction or savepoint rolls back.
  */
 import { ArgumentError, InvalidStateError, MultipleResultsFound, NoResultFound, StrataError } from '../../errors/errors';
+import { ObjectDeletedError } from '../../errors/errors';
+import type { StreamOptions } from '../../engine/connection';
 import type { Connection } from '../../engine/connection';
 import type { Engine } from '../../engine/engine';
 import type { EntityMetadata } from '../../metadata/entity-metadata';
@@ -23,12 +25,22 @@ import { node } from '../../query/query-nodes';
 import { bagKeysOf, hydrate, placementOf, refreshInPlace, type HydrationTarget } from './hydrate';
 import type { SessionOptions } from './session-options';
 import { TransactionLevel, type CommitHook } from './transaction-level';
+import type { IsolationLevel } from '../../engine/dialect';
+import { openSessionTransaction, type SessionTransaction } from './session-transaction';
+import { runTransaction, type TransactionOptions } from './transaction-runner';
+import { SessionEvents, type HookKind, type SessionEventMap, type SessionEventName } from './session-events';
+import { assertNoOpenStream, closeOpenStreams, streamResults } from './session-stream';
 
 type EntityClass<E> = abstract new (...args: any[]) => E;
 
 /** Options of `onCommit`. */
 export interface OnCommitOptions {
-  /** Keep running the other hooks when this one throws (the error is reported as a warning). Default false. */
+  /**
+   * Keep running the other hooks when this one throws; the error goes to the session's
+   * `hookError` listeners, or becomes a process warning (STRATA_HOOK_FAILED) when there are
+   * none. Default false: the hook's error propagates from `commit()` (the COMMIT already
+   * happened, so do not retry the transaction) and the hooks after it do not run.
+   */
   robust?: boolean;
 }
 
@@ -44,18 +56,21 @@ export interface OnCommitOptions {
  */
 export class Session implements StateOwner {
   readonly bind: Engine;
-  readonly #options: Required<Omit<SessionOptions, 'isolationLevel' | 'registry'>> & Pick<SessionOptions, 'isolationLevel'>;
+  readonly #options: Required<Omit<SessionOptions, 'isolationLevel' | 'registry' | 'joinTransaction'>> & Pick<SessionOptions, 'isolationLevel' | 'joinTransaction'>;
   readonly #registry: EntityRegistry;
   readonly #identity = new IdentityMap();
   readonly #pending = new Set<InstanceState>();
   readonly #dirty = new Set<InstanceState>();
   readonly #deleted = new Set<InstanceState>();
   #connection: Connection | undefined;
+  #transaction: SessionTransaction | undefined;
   #levels: TransactionLevel[] = [];
   #failed: unknown;
   #flushing = false;
   #noAutoflush = 0;
   #entities: readonly EntityMetadata[] | undefined;
+  readonly #events = new SessionEvents();
+  #retired: string | undefined;
 
   constructor(options: SessionOptions) {
     if (!options?.bind) throw new ArgumentError('A Session needs an engine: sessionMaker({ bind: engine }).');
@@ -68,6 +83,7 @@ export class Session implements StateOwner {
       strict: options.strict ?? false,
       returning: options.returning ?? true,
       isolationLevel: options.isolationLevel,
+      joinTransaction: options.joinTransaction,
     };
   }
 
@@ -127,6 +143,8 @@ export class Session implements StateOwner {
     if (held && this.#deleted.has(held)) return undefined;
     if (held && !held.expired) return held.object as E;
     const rows = await this.#loadByKey(mapper, values);
+    // The held object's row is gone: detach it rather than keep serving it (get never raises ObjectDeletedError).
+    if (rows.length === 0 && held) this.expunge(held.object);
     return rows[0] as E | undefined;
   }
 
@@ -173,7 +191,14 @@ export class Session implements StateOwner {
     this.#usable();
     if (this.#flushing) return;
     if (this.#pending.size === 0 && this.#dirty.size === 0 && this.#deleted.size === 0) return;
+    assertNoOpenStream(this, 'flush()');
     this.#flushing = true;
+    try {
+      await this.#events.emit('beforeFlush', this);
+    } catch (error) {
+      this.#flushing = false;
+      throw error;
+    }
     try {
       const connection = await this.#begin();
       const outcome = await flush({
@@ -211,51 +236,59 @@ export class Session implements StateOwner {
     } finally {
       this.#flushing = false;
     }
+    await this.#events.emit('afterFlush', this);
   }
 
-  /** Flushes, commits, expires what was loaded (unless expireOnCommit is off), then runs onCommit hooks. */
+  /** Flushes, commits, expires what was loaded (unless expireOnCommit is off), then emits afterCommit and runs onCommit hooks. */
   async commit(): Promise<void> {
     this.#usable();
+    assertNoOpenStream(this, 'commit()');
     await this.flush();
     const connection = this.#connection;
     const root = this.#levels[0];
     if (!connection || !root) return;
     for (const level of this.#levels.slice(1).reverse()) level.mergeInto(root);
+    const transaction = this.#transaction!;
     this.#connection = undefined;
+    this.#transaction = undefined;
     this.#levels = [];
     try {
-      await connection.commit();
+      await transaction.commit();
     } catch (error) {
       this.#undo(root, true);
       throw error;
     } finally {
-      await connection.close();
+      await transaction.close();
     }
     for (const state of root.removed) {
       state.status = 'detached';
       state.owner = undefined;
     }
     if (this.#options.expireOnCommit) for (const state of this.#identity.states()) state.expired = true;
-    await runCommitHooks(root.commitHooks);
+    await this.#events.emitSettled('afterCommit', this);
+    await runCommitHooks(root.commitHooks, this.#reporter('onCommit'));
   }
 
   /** Rolls the transaction back and puts objects back as they were before it: new ones transient, deleted ones back, changes undone. */
   async rollback(): Promise<void> {
-    const connection = this.#connection;
+    await closeOpenStreams(this);
+    const transaction = this.#transaction;
     const root = this.#levels[0];
     this.#failed = undefined;
     this.#connection = undefined;
+    this.#transaction = undefined;
     const levels = this.#levels;
     this.#levels = [];
     if (root) for (const level of levels.slice(1).reverse()) level.mergeInto(root);
     try {
-      if (connection) await connection.rollback();
+      if (transaction) await transaction.rollback();
     } finally {
-      if (connection) await connection.close();
+      if (transaction) await transaction.close();
       if (root) this.#undo(root, true);
       else this.#discardPendingChanges();
     }
-    if (root) for (const hook of root.rollbackHooks) await runQuietly(hook);
+    if (root) for (const hook of root.rollbackHooks) await runQuietly(hook, this.#reporter('onRollback'));
+    if (root) await this.#events.emitSettled('afterRollback', this);
   }
 
   /** Rolls back any open transaction and detaches every object. The session can be used again afterwards. */
@@ -283,7 +316,7 @@ export class Session implements StateOwner {
     this.#dirty.delete(state);
     state.expired = true;
     const rows = await this.#loadByKey(state.mapper, state.mapper.keyIndexes.map((i) => state.values[i]));
-    if (rows.length === 0) throw new NoResultFound(`refresh(): ${state.mapper.metadata.name} ${String(state.key)} no longer exists in the database.`);
+    if (rows.length === 0) throw objectDeleted(state);
   }
 
   /** Removes an object from the session without deleting it; it becomes detached. */
@@ -335,12 +368,16 @@ export class Session implements StateOwner {
     return copy;
   }
 
-  /** Runs `fn` after the outermost COMMIT succeeds; dropped on rollback. Runs at once when no transaction is open. */
+  /**
+   * Runs `fn` after the outermost COMMIT succeeds; dropped on rollback. Runs at once when no
+   * transaction is open (a failure then is reported like a robust hook's: nobody awaits it).
+   */
   onCommit(fn: () => unknown, options: OnCommitOptions = {}): void {
     const level = this.#top();
     const hook: CommitHook = { fn, robust: options.robust ?? false };
     if (!level) {
-      void runCommitHooks([hook]);
+      // Nobody can await this call, so even a non-robust hook's failure is reported rather than thrown.
+      void runCommitHooks([{ fn, robust: true }], this.#reporter('onCommit'));
       return;
     }
     level.commitHooks.push(hook);
@@ -369,6 +406,57 @@ export class Session implements StateOwner {
     );
   }
 
+  /**
+   * Runs `fn(session)` in a transaction and returns its result. With the default propagation
+   * (`'required'`) it joins the open transaction, or begins one (at `isolationLevel`) and
+   * commits it when fn resolves, rolls it back when fn throws. `retry` re-runs the whole of
+   * fn after a serialization failure or deadlock, rolling back first, so objects, database
+   * work and `onCommit` hooks of the failed attempts are undone; hooks run once, for the
+   * attempt that commits. `'requiresNew'` hands fn a new session of its own; `'nested'` a
+   * savepoint. See TransactionOptions and Propagation.
+   * @example
+   * const total = await session.transaction(async (s) => {
+   *   const account = await s.get(Account, 1);
+   *   account!.balance += 10;
+   *   s.onCommit(() => audit.log('credited', account!.id));
+   *   return account!.balance;
+   * }, { isolationLevel: 'serializable', retry: { attempts: 5 } });
+   */
+  transaction<T>(fn: (session: Session) => Promise<T> | T, options?: TransactionOptions): Promise<T> {
+    return runTransaction(this, fn, options);
+  }
+
+  /**
+   * Begins the session's transaction now instead of at the first statement, at
+   * `isolationLevel` (default: the session's). InvalidStateError when one is already open.
+   * @example
+   * await session.begin({ isolationLevel: 'repeatable read' });
+   */
+  async begin(options: { isolationLevel?: IsolationLevel } = {}): Promise<void> {
+    this.#usable();
+    if (this.#connection) {
+      throw new InvalidStateError('session.begin(): a transaction is already open on this session (begun by its first statement or an earlier begin()); commit or roll it back first.');
+    }
+    await this.#begin(options.isolationLevel ?? this.#options.isolationLevel);
+  }
+
+  /** The isolation level the open transaction began at; undefined for the server's default or when none is open. */
+  get transactionIsolationLevel(): IsolationLevel | undefined {
+    return this.#transaction?.isolationLevel;
+  }
+
+  /** True when objects were added, changed or deleted since the last flush. */
+  get hasPendingChanges(): boolean {
+    return this.#pending.size > 0 || this.#dirty.size > 0 || this.#deleted.size > 0;
+  }
+
+  /** @internal A new, empty session made with this one's options (for `propagation: 'requiresNew'`). */
+  fork(): Session {
+    const session = new Session({ ...this.#options, registry: this.#registry });
+    session.events.inherit(this.#events);
+    return session;
+  }
+
   /** Runs `fn` with autoflush off. */
   async noAutoflush<T>(fn: () => Promise<T> | T): Promise<T> {
     this.#noAutoflush++;
@@ -377,6 +465,61 @@ export class Session implements StateOwner {
     } finally {
       this.#noAutoflush--;
     }
+  }
+
+  /**
+   * Streams a query's results over the dialect's cursor (server-side cursor on PostgreSQL,
+   * row streaming on MySQL, `iterate()` on SQLite), in the session's transaction, after an
+   * autoflush. `select(Entity)` yields identity-mapped objects (an object the session
+   * already holds comes back as is); other selections yield rows, like `execute`. Clean
+   * streamed objects are held weakly, so memory stays flat; one you change is kept until
+   * flushed. While the stream is open the session runs no other statement: finish the loop
+   * or `break` out of it first. Default batchSize 1000.
+   * @example
+   * for await (const post of session.stream(select(Post), { batchSize: 1000 })) index(post);
+   */
+  stream<E>(statement: SelectStatement<EntityRow<E>, readonly [EntityRef<E>, ...unknown[]]>, options?: StreamOptions): AsyncGenerator<E>;
+  stream<R>(statement: Statement<R>, options?: StreamOptions): AsyncGenerator<R>;
+  stream(statement: Statement<unknown>, options: StreamOptions = {}): AsyncGenerator<unknown> {
+    return streamResults(this, statement, options);
+  }
+
+  /**
+   * Listens to a session event (see SessionEventMap); returns a function that unsubscribes.
+   * Listeners on the factory (`Session.on`) run for every session, before the session's own.
+   * @example
+   * session.on('beforeFlush', (s) => audit(s));
+   */
+  on<N extends SessionEventName>(event: N, listener: SessionEventMap[N]): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  /** Removes a listener added with `on`. */
+  off<N extends SessionEventName>(event: N, listener: SessionEventMap[N]): void {
+    this.#events.off(event, listener);
+  }
+
+  /** @internal This session's listeners (its factory links its own to them). */
+  get events(): SessionEvents {
+    return this.#events;
+  }
+
+  /** @internal The connection a query runs on: autoflushes first, begins the transaction on first use. */
+  async connectionForQuery(): Promise<Connection> {
+    this.#usable();
+    if (this.#options.autoflush && this.#noAutoflush === 0) await this.flush();
+    return this.#begin();
+  }
+
+  /** @internal The session's mapper for an entity a statement selected. */
+  mapperFor(entity: EntityMetadata): EntityMapper {
+    return this.#mapperOfMetadata(entity);
+  }
+
+  /** @internal Closes the session for good (its scope ended): any later use throws InvalidStateError with `reason`. */
+  async retire(reason: string): Promise<void> {
+    this.#retired = reason;
+    await this.close();
   }
 
   /** @internal The session's connection, beginning its transaction on first use. */
@@ -445,16 +588,12 @@ export class Session implements StateOwner {
     return rows;
   }
 
-  async #begin(): Promise<Connection> {
+  async #begin(isolationLevel = this.#options.isolationLevel): Promise<Connection> {
     if (this.#connection) return this.#connection;
-    const connection = await this.bind.connect();
-    try {
-      // Sessions that only read must not queue behind each other on SQLite: writes take the lock when they come.
-      await connection.begin({ isolationLevel: this.#options.isolationLevel, deferLock: true });
-    } catch (error) {
-      await connection.close();
-      throw error;
-    }
+    // Sessions that only read must not queue behind each other on SQLite: writes take the lock when they come.
+    const transaction = await openSessionTransaction(this.bind, this.#options.joinTransaction, { isolationLevel, deferLock: true });
+    const connection = transaction.connection;
+    this.#transaction = transaction;
     this.#connection = connection;
     this.#levels = [new TransactionLevel()];
     return connection;
@@ -464,10 +603,16 @@ export class Session implements StateOwner {
     return this.#levels[this.#levels.length - 1];
   }
 
+  #reporter(hook: HookKind): (error: unknown) => Promise<void> {
+    return (error) => this.#events.report(error, { session: this, hook });
+  }
+
   #usable(): void {
+    if (this.#retired !== undefined) throw new InvalidStateError(this.#retired);
     if (this.#failed !== undefined) {
       throw new InvalidStateError(
-        `This session's transaction was rolled back because a flush failed (${describeError(this.#failed)}). Call session.rollback() before using it again.`,
+        `A flush failed (${describeError(this.#failed)}), so this session's transaction cannot go on. ` +
+          "Call session.rollback() before using the session again (inside beginNested(), the savepoint's rollback() is enough).",
         { cause: this.#failed },
       );
     }
@@ -525,10 +670,11 @@ export class Session implements StateOwner {
     const before = error instanceof FlushFailure ? error.before : new Map<InstanceState, readonly unknown[]>();
     // Undo what the failed flush did in memory: generated keys, versions, stamps.
     for (const [state, values] of before) values.forEach((v, i) => (state.values[i] = v));
-    const connection = this.#connection;
-    if (connection) {
+    const transaction = this.#transaction;
+    if (transaction) {
       this.#failed = cause;
-      await connection.rollback().catch(() => undefined);
+      // Inside a savepoint only the savepoint is lost: rolling back to it lets the outer transaction go on.
+      if (this.#levels.length <= 1) await transaction.rollback().catch(() => undefined);
     }
     return cause instanceof StrataError ? cause : cause;
   }
@@ -646,19 +792,35 @@ function firstValue(row: unknown): unknown {
   return undefined;
 }
 
-async function runCommitHooks(hooks: readonly CommitHook[]): Promise<void> {
+/**
+ * Runs commit hooks in order. A robust hook's failure is reported and the next runs; a
+ * non-robust one's error propagates from commit() (the COMMIT already happened) and the
+ * hooks after it do not run.
+ */
+async function runCommitHooks(hooks: readonly CommitHook[], report?: (error: unknown) => Promise<void>): Promise<void> {
   for (const hook of hooks) {
-    if (hook.robust) await runQuietly(hook.fn);
+    if (hook.robust) await runQuietly(hook.fn, report);
     else await hook.fn();
   }
 }
 
-async function runQuietly(fn: () => unknown): Promise<void> {
+async function runQuietly(fn: () => unknown, report?: (error: unknown) => Promise<void>): Promise<void> {
   try {
     await fn();
   } catch (error) {
-    process.emitWarning(`A Strata session hook threw: ${(error as Error)?.stack ?? String(error)}`, { code: 'STRATA_HOOK_FAILED' });
+    if (report) await report(error);
+    else process.emitWarning(`A Strata session hook threw: ${(error as Error)?.stack ?? String(error)}`, { code: 'STRATA_HOOK_FAILED' });
   }
+}
+
+function objectDeleted(state: InstanceState): ObjectDeletedError {
+  const entity = state.mapper.metadata.name;
+  const identity = state.mapper.keyIndexes.map((i) => state.values[i]);
+  return new ObjectDeletedError(
+    `${entity} with key ${identity.map(String).join(', ')} no longer exists in the database (another transaction deleted it). ` +
+      'Expunge the object, or add() a new one to write the row again.',
+    { entity, identity },
+  );
 }
 
 function describeError(error: unknown): string {
