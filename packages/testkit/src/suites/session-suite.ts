@@ -236,6 +236,7 @@ export function sessionSuite(dialect: DialectName): void {
         session.addAll([fresh, clash]);
         const error = await session.commit().catch((e: unknown) => e);
         expect(error).toBeInstanceOf(IntegrityError);
+        expect((error as Error).message).toMatch(/^Flushing SsUser \(INSERT ss_user\) failed: Integrity violation/);
         await expect(session.get(SsUser, 1)).rejects.toThrow(InvalidStateError);
         await session.rollback();
         expect(inspect(fresh).status).toBe('transient');

@@ -4,7 +4,7 @@
  * the server has no RETURNING), UPDATEs of changed columns with optimistic version checks,
  * and batched DELETEs. Values stay bound and go through the column codecs.
  */
-import { StaleDataError } from '../../errors/errors';
+import { StaleDataError, StrataError } from '../../errors/errors';
 import type { Connection } from '../../engine/connection';
 import type { EntityMetadata } from '../../metadata/entity-metadata';
 import { node, type ExprNode } from '../../query/query-nodes';
@@ -22,6 +22,21 @@ export interface PersistTarget {
   readonly connection: Connection;
   /** Read generated values back with RETURNING. */
   readonly returning: boolean;
+}
+
+/**
+ * Runs one flush statement. A database error keeps its class (IntegrityError stays
+ * catchable as such) and gains the entity and the kind of statement in its message.
+ */
+async function run(target: PersistTarget, mapper: EntityMapper, what: string, statement: NodeStatement) {
+  try {
+    return await target.connection.execute(statement);
+  } catch (error) {
+    if (error instanceof StrataError && !error.message.startsWith('Flushing ')) {
+      error.message = `Flushing ${mapper.metadata.name} (${what} ${mapper.metadata.tableName}) failed: ${error.message}`;
+    }
+    throw error;
+  }
 }
 
 /** The key property (or column) names of the row bags the engine returns, by column index. */
@@ -49,7 +64,7 @@ export async function insertRows(target: PersistTarget, mapper: EntityMapper, st
     const perStatement = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / Math.max(1, indexes.length))));
     for (let at = 0; at < group.length; at += perStatement) {
       const chunk = group.slice(at, at + perStatement);
-      const result = await target.connection.execute(insertStatement(mapper, chunk, indexes, true));
+      const result = await run(target, mapper, 'INSERT', insertStatement(mapper, chunk, indexes, true));
       const keys = bagKeys(mapper);
       // RETURNING of a multi-row VALUES insert comes back in VALUES order.
       chunk.forEach((state, row) => {
@@ -62,7 +77,7 @@ export async function insertRows(target: PersistTarget, mapper: EntityMapper, st
 }
 
 async function insertOne(target: PersistTarget, mapper: EntityMapper, state: InstanceState, indexes: number[]): Promise<void> {
-  const result = await target.connection.execute(insertStatement(mapper, [state], indexes, false));
+  const result = await run(target, mapper, 'INSERT', insertStatement(mapper, [state], indexes, false));
   const [key] = mapper.keyIndexes;
   const generated = key !== undefined && mapper.keyIndexes.length === 1 && mapper.columns[key]!.generated === 'increment';
   if (generated && state.values[key] === undefined && result.insertId !== undefined) {
@@ -111,7 +126,7 @@ export async function updateRow(target: PersistTarget, mapper: EntityMapper, sta
   const statement = new NodeStatement(
     node({ kind: 'update' as const, source, assignments: Object.freeze(assignments), where: rowCondition(mapper, state, before), returning: undefined }),
   );
-  const result = await target.connection.execute(statement);
+  const result = await run(target, mapper, 'UPDATE', statement);
   if (result.rowCount !== 1) throw stale(entity, before, mapper, 'UPDATE', result.rowCount);
 }
 
@@ -125,7 +140,7 @@ export async function deleteRows(target: PersistTarget, mapper: EntityMapper, st
     const where = single
       ? columnIn(source, mapper.columns[mapper.keyIndexes[0]!]!, chunk.map((s) => before(s)[mapper.keyIndexes[0]!]))
       : anyOf(chunk.map((s) => rowCondition(mapper, s, before(s))));
-    const result = await target.connection.execute(new NodeStatement(node({ kind: 'delete' as const, source, where, returning: undefined })));
+    const result = await run(target, mapper, 'DELETE', new NodeStatement(node({ kind: 'delete' as const, source, where, returning: undefined })));
     if (result.rowCount !== chunk.length) {
       throw new StaleDataError(
         `DELETE from ${entity.tableName} (${entity.name}) expected to remove ${chunk.length} row(s) but removed ${result.rowCount}: ` +
