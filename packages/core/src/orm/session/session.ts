@@ -1,11 +1,10 @@
 /*
- * The Session: a unit of work over one connection at a time. It holds the identity map,
- * tracks new, changed and deleted objects, flushes them in dependency order, runs in a
- * transaction it begins on first use, expires what it loaded at commit, and undoes its
- * in-memory effects when a transaction or savepoint rolls back.
+ * The Session: the public face of a unit of work over one connection at a time. It checks
+ * that it may be used and orchestrates flush, commit and rollback; the object bookkeeping
+ * (SessionObjects), loading (SessionLoader) and the open transaction with its savepoints
+ * (TransactionStack) live in collaborators.
  */
 import { ArgumentError, InvalidStateError, MultipleResultsFound, NoResultFound, StrataError } from '../../errors/errors';
-import { ObjectDeletedError } from '../../errors/errors';
 import type { StreamOptions } from '../../engine/connection';
 import type { Connection } from '../../engine/connection';
 import type { Engine } from '../../engine/engine';
@@ -15,21 +14,22 @@ import { defaultRegistry } from '../../metadata/entity-registry';
 import type { Statement } from '../../query/statement';
 import type { SelectStatement } from '../../query/select-statement';
 import type { EntityRef, EntityRow } from '../../query/query-types';
-import { IdentityMap } from '../identity/identity-map';
 import { EntityMapper } from '../state/entity-mapper';
-import { adoptOwnProperties } from '../state/instrument';
 import { stateOf, type InstanceState, type StateOwner } from '../state/instance-state';
 import { flush, FlushFailure } from '../unit-of-work/unit-of-work';
-import { columnEquals, allOf, NodeStatement, sourceOf } from '../unit-of-work/node-statement';
-import { node } from '../../query/query-nodes';
-import { bagKeysOf, hydrate, placementOf, refreshInPlace, type HydrationTarget } from './hydrate';
+import { bagKeysOf, type HydrationTarget } from './hydrate';
 import type { SessionOptions } from './session-options';
-import { TransactionLevel, type CommitHook } from './transaction-level';
+import { runCommitHooks, runQuietly, type CommitHook, type TransactionLevel } from './transaction-level';
 import type { IsolationLevel } from '../../engine/dialect';
-import { openSessionTransaction, type SessionTransaction } from './session-transaction';
+import { TransactionStack } from './transaction-stack';
+import { NestedTransaction } from './nested-transaction';
+import { SessionObjects } from './session-objects';
+import { SessionLoader } from './session-loader';
 import { runTransaction, type TransactionOptions } from './transaction-runner';
 import { SessionEvents, type HookKind, type SessionEventMap, type SessionEventName } from './session-events';
 import { assertNoOpenStream, closeOpenStreams, streamResults } from './session-stream';
+
+export { NestedTransaction };
 
 type EntityClass<E> = abstract new (...args: any[]) => E;
 
@@ -58,13 +58,9 @@ export class Session implements StateOwner {
   readonly bind: Engine;
   readonly #options: Required<Omit<SessionOptions, 'isolationLevel' | 'registry' | 'joinTransaction'>> & Pick<SessionOptions, 'isolationLevel' | 'joinTransaction'>;
   readonly #registry: EntityRegistry;
-  readonly #identity = new IdentityMap();
-  readonly #pending = new Set<InstanceState>();
-  readonly #dirty = new Set<InstanceState>();
-  readonly #deleted = new Set<InstanceState>();
-  #connection: Connection | undefined;
-  #transaction: SessionTransaction | undefined;
-  #levels: TransactionLevel[] = [];
+  readonly #objects = new SessionObjects(this);
+  readonly #loader = new SessionLoader(this, this.#objects);
+  readonly #transactions = new TransactionStack();
   #failed: unknown;
   #flushing = false;
   #noAutoflush = 0;
@@ -94,14 +90,12 @@ export class Session implements StateOwner {
 
   /** True while a transaction is open. */
   get inTransaction(): boolean {
-    return this.#connection !== undefined;
+    return this.#transactions.connection !== undefined;
   }
 
   /** @internal Called by an object's state on its first change. */
   markDirty(state: InstanceState): void {
-    this.#dirty.add(state);
-    this.#identity.pin(state);
-    this.#top()?.remember(state, state.committed ?? state.values);
+    this.#objects.markDirty(state, this.#transactions.top());
   }
 
   /** Adds an object (and, by cascade, the new objects it refers to) to the session. */
@@ -118,16 +112,7 @@ export class Session implements StateOwner {
   /** Marks a persistent object for deletion at the next flush; a pending one is simply removed. */
   delete(object: object): void {
     this.#usable();
-    const state = this.#ownState(object, 'delete');
-    if (state.status === 'pending') {
-      this.#pending.delete(state);
-      state.status = 'transient';
-      state.owner = undefined;
-      return;
-    }
-    if (state.status !== 'persistent') throw new InvalidStateError(`delete(): this ${state.mapper.metadata.name} is ${state.status}, not persistent in this session.`);
-    this.#deleted.add(state);
-    this.#identity.pin(state);
+    this.#objects.delete(this.#objects.own(object, 'delete'));
   }
 
   /**
@@ -136,16 +121,7 @@ export class Session implements StateOwner {
    */
   async get<E>(entity: EntityClass<E>, key: unknown): Promise<E | undefined> {
     this.#usable();
-    const mapper = this.#mapper(entity);
-    const values = keyValues(mapper, key);
-    const identityKey = mapper.identityKey(values);
-    const held = this.#identity.get(mapper.metadata, identityKey);
-    if (held && this.#deleted.has(held)) return undefined;
-    if (held && !held.expired) return held.object as E;
-    const rows = await this.#loadByKey(mapper, values);
-    // The held object's row is gone: detach it rather than keep serving it (get never raises ObjectDeletedError).
-    if (rows.length === 0 && held) this.expunge(held.object);
-    return rows[0] as E | undefined;
+    return (await this.#loader.get(this.#mapper(entity), key)) as E | undefined;
   }
 
   /**
@@ -157,11 +133,7 @@ export class Session implements StateOwner {
   async scalars<E>(statement: SelectStatement<EntityRow<E>, readonly [EntityRef<E>, ...unknown[]]>): Promise<E[]>;
   async scalars<R>(statement: Statement<R>): Promise<FirstValue<R>[]>;
   async scalars(statement: Statement<unknown>): Promise<unknown[]> {
-    const rows = await this.#query(statement);
-    if (rows.length === 0) return [];
-    const placement = placementOf(statement.node);
-    if (placement.kind === 'row') return rows;
-    return rows.map((row) => (Array.isArray(row) ? row[0] : firstValue(row)));
+    return this.#loader.scalars(statement);
   }
 
   /** The first result of `scalars`, or undefined. */
@@ -183,14 +155,14 @@ export class Session implements StateOwner {
 
   /** Runs a statement in the session's transaction; entities in the rows come back as session objects. */
   async execute<R>(statement: Statement<R>): Promise<R[]> {
-    return (await this.#query(statement)) as R[];
+    return (await this.#loader.query(statement)) as R[];
   }
 
   /** Writes pending changes (INSERT / UPDATE / DELETE) in the session's transaction. */
   async flush(): Promise<void> {
     this.#usable();
     if (this.#flushing) return;
-    if (this.#pending.size === 0 && this.#dirty.size === 0 && this.#deleted.size === 0) return;
+    if (!this.#objects.hasPendingChanges) return;
     assertNoOpenStream(this, 'flush()');
     this.#flushing = true;
     try {
@@ -206,31 +178,10 @@ export class Session implements StateOwner {
         // Without an insert id from the driver (PostgreSQL), keys come back only through RETURNING.
         returning: this.bind.capabilities.returning && (this.#options.returning || !this.bind.capabilities.insertId),
         entities: this.#allEntities(),
-        pending: this.#pending,
-        dirty: this.#dirty,
-        deleted: this.#deleted,
+        ...this.#objects.changes(),
         cascadeAdd: (object) => this.#attach(object),
       });
-      const level = this.#top()!;
-      for (const [state, values] of outcome.before) level.remember(state, values);
-      for (const state of outcome.inserted) {
-        state.status = 'persistent';
-        state.key = state.mapper.identityKey(state.values);
-        state.markClean();
-        this.#identity.add(state);
-        level.added.add(state);
-      }
-      for (const state of outcome.updated) state.markClean();
-      for (const state of outcome.deleted) {
-        if (state.status !== 'persistent') continue;
-        state.status = 'deleted';
-        this.#identity.remove(state);
-        level.removed.add(state);
-      }
-      for (const state of this.#dirty) state.markClean();
-      this.#pending.clear();
-      this.#dirty.clear();
-      this.#deleted.clear();
+      this.#objects.settleFlush(outcome, this.#transactions.top()!);
     } catch (error) {
       throw await this.#flushFailed(error);
     } finally {
@@ -244,27 +195,18 @@ export class Session implements StateOwner {
     this.#usable();
     assertNoOpenStream(this, 'commit()');
     await this.flush();
-    const connection = this.#connection;
-    const root = this.#levels[0];
-    if (!connection || !root) return;
-    for (const level of this.#levels.slice(1).reverse()) level.mergeInto(root);
-    const transaction = this.#transaction!;
-    this.#connection = undefined;
-    this.#transaction = undefined;
-    this.#levels = [];
+    const ended = this.#transactions.end();
+    if (!ended) return;
+    const { transaction, root } = ended;
     try {
       await transaction.commit();
     } catch (error) {
-      this.#undo(root, true);
+      this.#objects.undo(root, true);
       throw error;
     } finally {
       await transaction.close();
     }
-    for (const state of root.removed) {
-      state.status = 'detached';
-      state.owner = undefined;
-    }
-    if (this.#options.expireOnCommit) for (const state of this.#identity.states()) state.expired = true;
+    this.#objects.settleCommit(root, this.#options.expireOnCommit);
     await this.#events.emitSettled('afterCommit', this);
     await runCommitHooks(root.commitHooks, this.#reporter('onCommit'));
   }
@@ -272,74 +214,52 @@ export class Session implements StateOwner {
   /** Rolls the transaction back and puts objects back as they were before it: new ones transient, deleted ones back, changes undone. */
   async rollback(): Promise<void> {
     await closeOpenStreams(this);
-    const transaction = this.#transaction;
-    const root = this.#levels[0];
     this.#failed = undefined;
-    this.#connection = undefined;
-    this.#transaction = undefined;
-    const levels = this.#levels;
-    this.#levels = [];
-    if (root) for (const level of levels.slice(1).reverse()) level.mergeInto(root);
+    const ended = this.#transactions.end();
     try {
-      if (transaction) await transaction.rollback();
+      if (ended) await ended.transaction.rollback();
     } finally {
-      if (transaction) await transaction.close();
-      if (root) this.#undo(root, true);
-      else this.#discardPendingChanges();
+      if (ended) await ended.transaction.close();
+      if (ended) this.#objects.undo(ended.root, true);
+      else this.#objects.discardPendingChanges();
     }
-    if (root) for (const hook of root.rollbackHooks) await runQuietly(hook, this.#reporter('onRollback'));
-    if (root) await this.#events.emitSettled('afterRollback', this);
+    if (ended) for (const hook of ended.root.rollbackHooks) await runQuietly(hook, this.#reporter('onRollback'));
+    if (ended) await this.#events.emitSettled('afterRollback', this);
   }
 
   /** Rolls back any open transaction and detaches every object. The session can be used again afterwards. */
   async close(): Promise<void> {
-    if (this.#connection) await this.rollback();
+    if (this.#transactions.connection) await this.rollback();
     this.#failed = undefined;
     this.expungeAll();
   }
 
   /** Marks an object's loaded values as stale: the next query, get or refresh reloads them. */
   expire(object: object): void {
-    this.#ownState(object, 'expire').expired = true;
+    this.#objects.own(object, 'expire').expired = true;
   }
 
   /** Expires every object in the session. */
   expireAll(): void {
-    for (const state of this.#identity.states()) state.expired = true;
+    this.#objects.expireAll();
   }
 
   /** Reloads an object's columns from the database now, dropping unflushed changes to it. */
   async refresh(object: object): Promise<void> {
-    const state = this.#ownState(object, 'refresh');
+    const state = this.#objects.own(object, 'refresh');
     if (state.status !== 'persistent') throw new InvalidStateError(`refresh(): this ${state.mapper.metadata.name} is ${state.status}; only persistent objects can be refreshed.`);
-    state.markClean();
-    this.#dirty.delete(state);
-    state.expired = true;
-    const rows = await this.#loadByKey(state.mapper, state.mapper.keyIndexes.map((i) => state.values[i]));
-    if (rows.length === 0) throw objectDeleted(state);
+    this.#objects.resetForRefresh(state);
+    await this.#loader.reload(state);
   }
 
   /** Removes an object from the session without deleting it; it becomes detached. */
   expunge(object: object): void {
-    const state = this.#ownState(object, 'expunge');
-    this.#pending.delete(state);
-    this.#dirty.delete(state);
-    this.#deleted.delete(state);
-    this.#identity.remove(state);
-    state.owner = undefined;
-    state.status = state.status === 'pending' ? 'transient' : 'detached';
+    this.#objects.expunge(this.#objects.own(object, 'expunge'));
   }
 
   /** Detaches every object. */
   expungeAll(): void {
-    for (const state of [...this.#identity.states(), ...this.#pending]) {
-      state.owner = undefined;
-      state.status = state.status === 'pending' ? 'transient' : 'detached';
-    }
-    this.#identity.clear();
-    this.#pending.clear();
-    this.#dirty.clear();
-    this.#deleted.clear();
+    this.#objects.expungeAll();
   }
 
   /**
@@ -373,7 +293,7 @@ export class Session implements StateOwner {
    * transaction is open (a failure then is reported like a robust hook's: nobody awaits it).
    */
   onCommit(fn: () => unknown, options: OnCommitOptions = {}): void {
-    const level = this.#top();
+    const level = this.#transactions.top();
     const hook: CommitHook = { fn, robust: options.robust ?? false };
     if (!level) {
       // Nobody can await this call, so even a non-robust hook's failure is reported rather than thrown.
@@ -385,7 +305,7 @@ export class Session implements StateOwner {
 
   /** Runs `fn` when the transaction (or the savepoint it was registered in) rolls back. */
   onRollback(fn: () => unknown): void {
-    this.#top()?.rollbackHooks.push(fn);
+    this.#transactions.top()?.rollbackHooks.push(fn);
   }
 
   /**
@@ -397,9 +317,7 @@ export class Session implements StateOwner {
    */
   async beginNested(): Promise<NestedTransaction> {
     await this.flush();
-    const connection = await this.#begin();
-    const level = new TransactionLevel(await connection.savepoint());
-    this.#levels.push(level);
+    const level = await this.#transactions.pushSavepoint(await this.#begin());
     return new NestedTransaction(
       async () => this.#releaseLevel(level),
       async () => this.#rollbackLevel(level),
@@ -434,7 +352,7 @@ export class Session implements StateOwner {
    */
   async begin(options: { isolationLevel?: IsolationLevel } = {}): Promise<void> {
     this.#usable();
-    if (this.#connection) {
+    if (this.#transactions.connection) {
       throw new InvalidStateError('session.begin(): a transaction is already open on this session (begun by its first statement or an earlier begin()); commit or roll it back first.');
     }
     await this.#begin(options.isolationLevel ?? this.#options.isolationLevel);
@@ -442,12 +360,12 @@ export class Session implements StateOwner {
 
   /** The isolation level the open transaction began at; undefined for the server's default or when none is open. */
   get transactionIsolationLevel(): IsolationLevel | undefined {
-    return this.#transaction?.isolationLevel;
+    return this.#transactions.isolationLevel;
   }
 
   /** True when objects were added, changed or deleted since the last flush. */
   get hasPendingChanges(): boolean {
-    return this.#pending.size > 0 || this.#dirty.size > 0 || this.#deleted.size > 0;
+    return this.#objects.hasPendingChanges;
   }
 
   /** @internal A new, empty session made with this one's options (for `propagation: 'requiresNew'`). */
@@ -530,77 +448,11 @@ export class Session implements StateOwner {
 
   /** @internal Identity map and owner for loaders. */
   hydrationTarget(weak = false): HydrationTarget {
-    return { identity: this.#identity, owner: this, weak };
-  }
-
-  async #query(statement: Statement<unknown>): Promise<unknown[]> {
-    this.#usable();
-    if (this.#options.autoflush && this.#noAutoflush === 0) await this.flush();
-    const connection = await this.#begin();
-    const result = await connection.execute(statement);
-    return this.#materialize(statement, result.rows as Record<string, unknown>[]);
-  }
-
-  #materialize(statement: Statement<unknown>, rows: Record<string, unknown>[], weak = false): unknown[] {
-    const placement = placementOf(statement.node);
-    const target = this.hydrationTarget(weak);
-    if (placement.kind === 'row') {
-      const mapper = this.#mapperOfMetadata(placement.entity);
-      return rows.map((row) => hydrate(target, mapper, row));
-    }
-    if (placement.kind === 'items') {
-      const mappers = placement.items.map((item) => ({ at: item.at, mapper: this.#mapperOfMetadata(item.entity) }));
-      for (const row of rows) {
-        for (const { at, mapper } of mappers) {
-          const bag = (row as Record<string | number, unknown>)[at];
-          if (bag) (row as Record<string | number, unknown>)[at] = hydrate(target, mapper, bag as Record<string, unknown>);
-        }
-      }
-    }
-    return rows;
-  }
-
-  async #loadByKey(mapper: EntityMapper, values: readonly unknown[]): Promise<object[]> {
-    const source = sourceOf(mapper.metadata);
-    const where = allOf(mapper.keyIndexes.map((i) => columnEquals(source, mapper.columns[i]!, values[i])));
-    const select = node({
-      kind: 'select' as const,
-      shape: 'entity' as const,
-      items: Object.freeze([node({ kind: 'entity' as const, key: '0', source })]),
-      ctes: Object.freeze([]),
-      distinct: false,
-      from: Object.freeze([source]),
-      joins: Object.freeze([]),
-      where,
-      groupBy: Object.freeze([]),
-      having: undefined,
-      orderBy: Object.freeze([]),
-      limit: undefined,
-      offset: undefined,
-      lock: undefined,
-    });
-    const statement = new NodeStatement(select);
-    const rows = (await this.#query(statement)) as object[];
-    for (const object of rows) {
-      const state = stateOf(object)!;
-      if (state.expired) refreshInPlace(state, state.values);
-    }
-    return rows;
+    return this.#objects.hydrationTarget(weak);
   }
 
   async #begin(isolationLevel = this.#options.isolationLevel): Promise<Connection> {
-    if (this.#connection) return this.#connection;
-    // Sessions that only read must not queue behind each other on SQLite: writes take the lock when they come.
-    const transaction = await openSessionTransaction(this.bind, this.#options.joinTransaction, { isolationLevel, deferLock: true });
-    const connection = transaction.connection;
-    this.#transaction = transaction;
-    this.#connection = connection;
-    this.#levels = [new TransactionLevel()];
-    return connection;
-  }
-
-  #top(): TransactionLevel | undefined {
-    return this.#levels[this.#levels.length - 1];
+    return this.#transactions.begin(this.bind, this.#options.joinTransaction, isolationLevel);
   }
 
   #reporter(hook: HookKind): (error: unknown) => Promise<void> {
@@ -620,26 +472,7 @@ export class Session implements StateOwner {
 
   #attach(object: object): InstanceState {
     if (object === null || typeof object !== 'object') throw new ArgumentError(`Session.add() takes an entity object; got ${String(object)}.`);
-    const mapper = this.#mapper(object.constructor as EntityClass<object>);
-    const state = adoptOwnProperties(mapper, object);
-    if (state.owner && state.owner !== this) {
-      throw new InvalidStateError(`This ${mapper.metadata.name} already belongs to another session; expunge it there or merge() it into this one.`);
-    }
-    if (state.status === 'transient') {
-      state.status = 'pending';
-      state.owner = this;
-      this.#pending.add(state);
-      this.#top()?.added.add(state);
-    } else if (state.status === 'detached') {
-      state.status = 'persistent';
-      state.owner = this;
-      state.key = mapper.identityKey(state.values);
-      this.#identity.add(state);
-      if (state.committed) this.#dirty.add(state);
-    } else if (this.#deleted.has(state)) {
-      this.#deleted.delete(state);
-    }
-    return state;
+    return this.#objects.attach(this.#mapper(object.constructor as EntityClass<object>), object, this.#transactions.top());
   }
 
   #mapper(entity: EntityClass<unknown>): EntityMapper {
@@ -652,14 +485,6 @@ export class Session implements StateOwner {
     return EntityMapper.for(this.#registry.has(entity.target) ? this.#registry.entity(entity.target) : entity);
   }
 
-  #ownState(object: object, what: string): InstanceState {
-    const state = object && typeof object === 'object' ? stateOf(object) : undefined;
-    if (!state || state.owner !== this) {
-      throw new InvalidStateError(`${what}(): the object is not in this session; add() it or load it through this session first.`);
-    }
-    return state;
-  }
-
   #allEntities(): readonly EntityMetadata[] {
     this.#entities ??= this.#registry.entities;
     return this.#entities;
@@ -670,158 +495,28 @@ export class Session implements StateOwner {
     const before = error instanceof FlushFailure ? error.before : new Map<InstanceState, readonly unknown[]>();
     // Undo what the failed flush did in memory: generated keys, versions, stamps.
     for (const [state, values] of before) values.forEach((v, i) => (state.values[i] = v));
-    const transaction = this.#transaction;
-    if (transaction) {
+    if (this.#transactions.connection) {
       this.#failed = cause;
-      // Inside a savepoint only the savepoint is lost: rolling back to it lets the outer transaction go on.
-      if (this.#levels.length <= 1) await transaction.rollback().catch(() => undefined);
+      await this.#transactions.abortAfterFailedFlush();
     }
     return cause instanceof StrataError ? cause : cause;
   }
 
   async #releaseLevel(level: TransactionLevel): Promise<void> {
     await this.flush();
-    const index = this.#levels.indexOf(level);
-    if (index <= 0) throw new InvalidStateError('This savepoint is no longer open.');
-    for (const inner of this.#levels.slice(index).reverse()) {
-      await inner.savepoint!.release();
-      inner.mergeInto(this.#levels[this.#levels.indexOf(inner) - 1]!);
-    }
-    this.#levels = this.#levels.slice(0, index);
+    await this.#transactions.release(level);
   }
 
   async #rollbackLevel(level: TransactionLevel): Promise<void> {
-    const index = this.#levels.indexOf(level);
-    if (index <= 0) throw new InvalidStateError('This savepoint is no longer open.');
-    const inner = this.#levels.slice(index);
-    this.#levels = this.#levels.slice(0, index);
-    for (const l of inner.slice(1).reverse()) l.mergeInto(level);
-    await level.savepoint!.rollback();
+    await this.#transactions.rollbackTo(level);
     this.#failed = undefined;
-    this.#undo(level, false);
+    this.#objects.undo(level, false);
     for (const hook of level.rollbackHooks) await runQuietly(hook);
-  }
-
-  /** Puts objects back as they were when the level began. */
-  #undo(level: TransactionLevel, expire: boolean): void {
-    for (const state of level.added) {
-      const image = level.images.get(state);
-      if (image) image.forEach((v, i) => (state.values[i] = v));
-      this.#identity.remove(state);
-      this.#pending.delete(state);
-      this.#dirty.delete(state);
-      state.status = 'transient';
-      state.owner = undefined;
-      state.markClean();
-    }
-    for (const state of level.removed) {
-      state.status = 'persistent';
-      state.owner = this;
-      this.#identity.add(state);
-    }
-    for (const [state, image] of level.images) {
-      if (level.added.has(state)) continue;
-      image.forEach((v, i) => (state.values[i] = v));
-      state.markClean();
-      this.#dirty.delete(state);
-    }
-    this.#discardPendingChanges();
-    if (expire) for (const state of this.#identity.states()) state.expired = true;
-  }
-
-  #discardPendingChanges(): void {
-    for (const state of this.#pending) {
-      state.status = 'transient';
-      state.owner = undefined;
-    }
-    this.#pending.clear();
-    for (const state of this.#dirty) {
-      if (state.committed) state.committed.forEach((v, i) => (state.values[i] = v));
-      state.markClean();
-    }
-    this.#dirty.clear();
-    this.#deleted.clear();
-  }
-}
-
-/** A savepoint begun with `session.beginNested()`. */
-export class NestedTransaction {
-  readonly #commit: () => Promise<void>;
-  readonly #rollback: () => Promise<void>;
-
-  constructor(commit: () => Promise<void>, rollback: () => Promise<void>) {
-    this.#commit = commit;
-    this.#rollback = rollback;
-  }
-
-  /** Keeps the work since the savepoint (flushes, then RELEASE SAVEPOINT). */
-  commit(): Promise<void> {
-    return this.#commit();
-  }
-
-  /** Undoes the work since the savepoint, in the database and in the session's objects. */
-  rollback(): Promise<void> {
-    return this.#rollback();
   }
 }
 
 /** What `scalars` yields for rows of a column selection: the first (usually only) selected value. */
 export type FirstValue<R> = R extends readonly [infer F, ...unknown[]] ? F : R extends Record<string, infer V> ? V : R;
-
-function keyValues(mapper: EntityMapper, key: unknown): unknown[] {
-  const values = new Array<unknown>(mapper.columns.length).fill(undefined);
-  const indexes = mapper.keyIndexes;
-  if (indexes.length === 1) {
-    if (key === undefined || key === null || typeof key === 'object') {
-      throw new ArgumentError(`get(${mapper.metadata.name}, key) takes the primary-key value; got ${String(key)}.`);
-    }
-    values[indexes[0]!] = key;
-    return values;
-  }
-  const parts = Array.isArray(key) ? key : indexes.map((i) => (key as Record<string, unknown>)?.[mapper.columns[i]!.propertyName ?? '']);
-  if (parts.length !== indexes.length || parts.some((p) => p === undefined || p === null)) {
-    throw new ArgumentError(`get(${mapper.metadata.name}, key): the key has ${indexes.length} columns; pass them as an array in key order or as an object.`);
-  }
-  indexes.forEach((index, i) => (values[index] = parts[i]));
-  return values;
-}
-
-function firstValue(row: unknown): unknown {
-  if (row === null || typeof row !== 'object') return row;
-  for (const key in row as Record<string, unknown>) return (row as Record<string, unknown>)[key];
-  return undefined;
-}
-
-/**
- * Runs commit hooks in order. A robust hook's failure is reported and the next runs; a
- * non-robust one's error propagates from commit() (the COMMIT already happened) and the
- * hooks after it do not run.
- */
-async function runCommitHooks(hooks: readonly CommitHook[], report?: (error: unknown) => Promise<void>): Promise<void> {
-  for (const hook of hooks) {
-    if (hook.robust) await runQuietly(hook.fn, report);
-    else await hook.fn();
-  }
-}
-
-async function runQuietly(fn: () => unknown, report?: (error: unknown) => Promise<void>): Promise<void> {
-  try {
-    await fn();
-  } catch (error) {
-    if (report) await report(error);
-    else process.emitWarning(`A Strata session hook threw: ${(error as Error)?.stack ?? String(error)}`, { code: 'STRATA_HOOK_FAILED' });
-  }
-}
-
-function objectDeleted(state: InstanceState): ObjectDeletedError {
-  const entity = state.mapper.metadata.name;
-  const identity = state.mapper.keyIndexes.map((i) => state.values[i]);
-  return new ObjectDeletedError(
-    `${entity} with key ${identity.map(String).join(', ')} no longer exists in the database (another transaction deleted it). ` +
-      'Expunge the object, or add() a new one to write the row again.',
-    { entity, identity },
-  );
-}
 
 function describeError(error: unknown): string {
   return error instanceof Error ? error.message.split('\n')[0]! : String(error);

@@ -1,8 +1,8 @@
 /*
  * What a session must undo if a transaction or savepoint rolls back: objects added or
  * deleted at this level, the values objects had when this level first touched them, and
- * the commit / rollback hooks registered here. Levels nest like savepoints; releasing one
- * hands its records to its parent.
+ * the commit / rollback hooks registered here (with the helpers that run them). Levels nest
+ * like savepoints; releasing one hands its records to its parent.
  */
 import type { Savepoint } from '../../engine/connection';
 import type { InstanceState } from '../state/instance-state';
@@ -41,5 +41,27 @@ export class TransactionLevel {
     for (const state of this.removed) parent.removed.add(state);
     parent.commitHooks.push(...this.commitHooks);
     parent.rollbackHooks.push(...this.rollbackHooks);
+  }
+}
+
+/**
+ * Runs commit hooks in order. A robust hook's failure is reported and the next runs; a
+ * non-robust one's error propagates from commit() (the COMMIT already happened) and the
+ * hooks after it do not run.
+ */
+export async function runCommitHooks(hooks: readonly CommitHook[], report?: (error: unknown) => Promise<void>): Promise<void> {
+  for (const hook of hooks) {
+    if (hook.robust) await runQuietly(hook.fn, report);
+    else await hook.fn();
+  }
+}
+
+/** Runs a hook, reporting its failure (or, with no reporter, emitting a STRATA_HOOK_FAILED warning) instead of throwing. */
+export async function runQuietly(fn: () => unknown, report?: (error: unknown) => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (error) {
+    if (report) await report(error);
+    else process.emitWarning(`A Strata session hook threw: ${(error as Error)?.stack ?? String(error)}`, { code: 'STRATA_HOOK_FAILED' });
   }
 }

@@ -1,0 +1,154 @@
+/*
+ * Loading for a session: runs statements on its connection (after its autoflush) and turns
+ * the rows into session objects through hydrate; gets objects by primary key, from the
+ * identity map when it can, and reloads expired or refreshed objects.
+ */
+import { ArgumentError, ObjectDeletedError } from '../../errors/errors';
+import type { Connection } from '../../engine/connection';
+import type { EntityMetadata } from '../../metadata/entity-metadata';
+import { node } from '../../query/query-nodes';
+import type { Statement } from '../../query/statement';
+import type { EntityMapper } from '../state/entity-mapper';
+import { stateOf, type InstanceState } from '../state/instance-state';
+import { allOf, columnEquals, NodeStatement, sourceOf } from '../unit-of-work/node-statement';
+import { hydrate, placementOf, refreshInPlace, type HydrationTarget } from './hydrate';
+import type { SessionObjects } from './session-objects';
+
+/** What the loader needs from its session. */
+export interface LoaderHost {
+  /** The connection a query runs on: autoflushes first, begins the transaction on first use. */
+  connectionForQuery(): Promise<Connection>;
+  /** The session's mapper for an entity a statement selected. */
+  mapperFor(entity: EntityMetadata): EntityMapper;
+  /** Identity map and owner for hydration. */
+  hydrationTarget(weak?: boolean): HydrationTarget;
+  /** Detaches an object whose row has gone. */
+  expunge(object: object): void;
+}
+
+/** Runs a session's queries and loads its objects. */
+export class SessionLoader {
+  readonly #host: LoaderHost;
+  readonly #objects: SessionObjects;
+
+  constructor(host: LoaderHost, objects: SessionObjects) {
+    this.#host = host;
+    this.#objects = objects;
+  }
+
+  /** A statement's rows, with entities turned into session objects. */
+  async query(statement: Statement<unknown>): Promise<unknown[]> {
+    const connection = await this.#host.connectionForQuery();
+    const result = await connection.execute(statement);
+    return this.#materialize(statement, result.rows as Record<string, unknown>[]);
+  }
+
+  /** A statement's first column: objects for an entity selection, else the first value of each row. */
+  async scalars(statement: Statement<unknown>): Promise<unknown[]> {
+    const rows = await this.query(statement);
+    if (rows.length === 0) return [];
+    const placement = placementOf(statement.node);
+    if (placement.kind === 'row') return rows;
+    return rows.map((row) => (Array.isArray(row) ? row[0] : firstValue(row)));
+  }
+
+  /** The object with this primary key: held and fresh without SQL, else loaded; undefined when deleted or missing. */
+  async get(mapper: EntityMapper, key: unknown): Promise<object | undefined> {
+    const values = keyValues(mapper, key);
+    const identityKey = mapper.identityKey(values);
+    const held = this.#objects.lookup(mapper.metadata, identityKey);
+    if (held && this.#objects.isDeleted(held)) return undefined;
+    if (held && !held.expired) return held.object;
+    const rows = await this.#loadByKey(mapper, values);
+    // The held object's row is gone: detach it rather than keep serving it (get never raises ObjectDeletedError).
+    if (rows.length === 0 && held) this.#host.expunge(held.object);
+    return rows[0];
+  }
+
+  /** Loads an expired object's row into it; ObjectDeletedError when the row is gone. */
+  async reload(state: InstanceState): Promise<void> {
+    const rows = await this.#loadByKey(state.mapper, state.mapper.keyIndexes.map((i) => state.values[i]));
+    if (rows.length === 0) throw objectDeleted(state);
+  }
+
+  #materialize(statement: Statement<unknown>, rows: Record<string, unknown>[], weak = false): unknown[] {
+    const placement = placementOf(statement.node);
+    const target = this.#host.hydrationTarget(weak);
+    if (placement.kind === 'row') {
+      const mapper = this.#host.mapperFor(placement.entity);
+      return rows.map((row) => hydrate(target, mapper, row));
+    }
+    if (placement.kind === 'items') {
+      const mappers = placement.items.map((item) => ({ at: item.at, mapper: this.#host.mapperFor(item.entity) }));
+      for (const row of rows) {
+        for (const { at, mapper } of mappers) {
+          const bag = (row as Record<string | number, unknown>)[at];
+          if (bag) (row as Record<string | number, unknown>)[at] = hydrate(target, mapper, bag as Record<string, unknown>);
+        }
+      }
+    }
+    return rows;
+  }
+
+  async #loadByKey(mapper: EntityMapper, values: readonly unknown[]): Promise<object[]> {
+    const source = sourceOf(mapper.metadata);
+    const where = allOf(mapper.keyIndexes.map((i) => columnEquals(source, mapper.columns[i]!, values[i])));
+    const select = node({
+      kind: 'select' as const,
+      shape: 'entity' as const,
+      items: Object.freeze([node({ kind: 'entity' as const, key: '0', source })]),
+      ctes: Object.freeze([]),
+      distinct: false,
+      from: Object.freeze([source]),
+      joins: Object.freeze([]),
+      where,
+      groupBy: Object.freeze([]),
+      having: undefined,
+      orderBy: Object.freeze([]),
+      limit: undefined,
+      offset: undefined,
+      lock: undefined,
+    });
+    const statement = new NodeStatement(select);
+    const rows = (await this.query(statement)) as object[];
+    for (const object of rows) {
+      const state = stateOf(object)!;
+      if (state.expired) refreshInPlace(state, state.values);
+    }
+    return rows;
+  }
+}
+
+function keyValues(mapper: EntityMapper, key: unknown): unknown[] {
+  const values = new Array<unknown>(mapper.columns.length).fill(undefined);
+  const indexes = mapper.keyIndexes;
+  if (indexes.length === 1) {
+    if (key === undefined || key === null || typeof key === 'object') {
+      throw new ArgumentError(`get(${mapper.metadata.name}, key) takes the primary-key value; got ${String(key)}.`);
+    }
+    values[indexes[0]!] = key;
+    return values;
+  }
+  const parts = Array.isArray(key) ? key : indexes.map((i) => (key as Record<string, unknown>)?.[mapper.columns[i]!.propertyName ?? '']);
+  if (parts.length !== indexes.length || parts.some((p) => p === undefined || p === null)) {
+    throw new ArgumentError(`get(${mapper.metadata.name}, key): the key has ${indexes.length} columns; pass them as an array in key order or as an object.`);
+  }
+  indexes.forEach((index, i) => (values[index] = parts[i]));
+  return values;
+}
+
+function firstValue(row: unknown): unknown {
+  if (row === null || typeof row !== 'object') return row;
+  for (const key in row as Record<string, unknown>) return (row as Record<string, unknown>)[key];
+  return undefined;
+}
+
+function objectDeleted(state: InstanceState): ObjectDeletedError {
+  const entity = state.mapper.metadata.name;
+  const identity = state.mapper.keyIndexes.map((i) => state.values[i]);
+  return new ObjectDeletedError(
+    `${entity} with key ${identity.map(String).join(', ')} no longer exists in the database (another transaction deleted it). ` +
+      'Expunge the object, or add() a new one to write the row again.',
+    { entity, identity },
+  );
+}

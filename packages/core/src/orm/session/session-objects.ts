@@ -1,0 +1,219 @@
+/*
+ * A session's object bookkeeping: the identity map and the pending / dirty / deleted sets a
+ * flush reads. It moves objects between states as they are added, deleted, expunged,
+ * flushed and committed, and puts them back when a transaction level rolls back.
+ */
+import { InvalidStateError } from '../../errors/errors';
+import type { EntityMetadata } from '../../metadata/entity-metadata';
+import { IdentityMap } from '../identity/identity-map';
+import type { EntityMapper } from '../state/entity-mapper';
+import { adoptOwnProperties } from '../state/instrument';
+import { stateOf, type InstanceState, type StateOwner } from '../state/instance-state';
+import type { FlushOutcome } from '../unit-of-work/unit-of-work';
+import type { HydrationTarget } from './hydrate';
+import type { TransactionLevel } from './transaction-level';
+
+/** The live sets of changes a flush writes. */
+export interface SessionChanges {
+  readonly pending: ReadonlySet<InstanceState>;
+  readonly dirty: ReadonlySet<InstanceState>;
+  readonly deleted: ReadonlySet<InstanceState>;
+}
+
+/** The objects one session holds and what has changed among them since the last flush. */
+export class SessionObjects {
+  readonly #owner: StateOwner;
+  readonly #identity = new IdentityMap();
+  readonly #pending = new Set<InstanceState>();
+  readonly #dirty = new Set<InstanceState>();
+  readonly #deleted = new Set<InstanceState>();
+
+  constructor(owner: StateOwner) {
+    this.#owner = owner;
+  }
+
+  /** True when objects were added, changed or deleted since the last flush. */
+  get hasPendingChanges(): boolean {
+    return this.#pending.size > 0 || this.#dirty.size > 0 || this.#deleted.size > 0;
+  }
+
+  /** The pending, dirty and deleted sets themselves (a flush's cascade adds to them as it runs). */
+  changes(): SessionChanges {
+    return { pending: this.#pending, dirty: this.#dirty, deleted: this.#deleted };
+  }
+
+  /** Identity map and owner for loaders. */
+  hydrationTarget(weak: boolean): HydrationTarget {
+    return { identity: this.#identity, owner: this.#owner, weak };
+  }
+
+  /** The state held for an entity's identity key, if any. */
+  lookup(entity: EntityMetadata, key: unknown): InstanceState | undefined {
+    return this.#identity.get(entity, key);
+  }
+
+  /** True when the object is marked for deletion at the next flush. */
+  isDeleted(state: InstanceState): boolean {
+    return this.#deleted.has(state);
+  }
+
+  /** The object's state, when the session owns it; InvalidStateError naming `what` otherwise. */
+  own(object: object, what: string): InstanceState {
+    const state = object && typeof object === 'object' ? stateOf(object) : undefined;
+    if (!state || state.owner !== this.#owner) {
+      throw new InvalidStateError(`${what}(): the object is not in this session; add() it or load it through this session first.`);
+    }
+    return state;
+  }
+
+  /** Records an object's first change, remembering its values in the open level. */
+  markDirty(state: InstanceState, level: TransactionLevel | undefined): void {
+    this.#dirty.add(state);
+    this.#identity.pin(state);
+    level?.remember(state, state.committed ?? state.values);
+  }
+
+  /** Takes an object in: transient becomes pending, detached persistent again, a deletion is cancelled. */
+  attach(mapper: EntityMapper, object: object, level: TransactionLevel | undefined): InstanceState {
+    const state = adoptOwnProperties(mapper, object);
+    if (state.owner && state.owner !== this.#owner) {
+      throw new InvalidStateError(`This ${mapper.metadata.name} already belongs to another session; expunge it there or merge() it into this one.`);
+    }
+    if (state.status === 'transient') {
+      state.status = 'pending';
+      state.owner = this.#owner;
+      this.#pending.add(state);
+      level?.added.add(state);
+    } else if (state.status === 'detached') {
+      state.status = 'persistent';
+      state.owner = this.#owner;
+      state.key = mapper.identityKey(state.values);
+      this.#identity.add(state);
+      if (state.committed) this.#dirty.add(state);
+    } else if (this.#deleted.has(state)) {
+      this.#deleted.delete(state);
+    }
+    return state;
+  }
+
+  /** Marks a persistent object for deletion; a pending one simply becomes transient again. */
+  delete(state: InstanceState): void {
+    if (state.status === 'pending') {
+      this.#pending.delete(state);
+      state.status = 'transient';
+      state.owner = undefined;
+      return;
+    }
+    if (state.status !== 'persistent') throw new InvalidStateError(`delete(): this ${state.mapper.metadata.name} is ${state.status}, not persistent in this session.`);
+    this.#deleted.add(state);
+    this.#identity.pin(state);
+  }
+
+  /** Drops an object's unflushed changes and expires it, so the next load replaces every value. */
+  resetForRefresh(state: InstanceState): void {
+    state.markClean();
+    this.#dirty.delete(state);
+    state.expired = true;
+  }
+
+  /** Expires every object held. */
+  expireAll(): void {
+    for (const state of this.#identity.states()) state.expired = true;
+  }
+
+  /** Forgets one object: a pending one becomes transient, any other detached. */
+  expunge(state: InstanceState): void {
+    this.#pending.delete(state);
+    this.#dirty.delete(state);
+    this.#deleted.delete(state);
+    this.#identity.remove(state);
+    state.owner = undefined;
+    state.status = state.status === 'pending' ? 'transient' : 'detached';
+  }
+
+  /** Forgets every object. */
+  expungeAll(): void {
+    for (const state of [...this.#identity.states(), ...this.#pending]) {
+      state.owner = undefined;
+      state.status = state.status === 'pending' ? 'transient' : 'detached';
+    }
+    this.#identity.clear();
+    this.#pending.clear();
+    this.#dirty.clear();
+    this.#deleted.clear();
+  }
+
+  /** Applies a successful flush: inserted objects become persistent, deleted ones leave the map, all is clean. */
+  settleFlush(outcome: FlushOutcome, level: TransactionLevel): void {
+    for (const [state, values] of outcome.before) level.remember(state, values);
+    for (const state of outcome.inserted) {
+      state.status = 'persistent';
+      state.key = state.mapper.identityKey(state.values);
+      state.markClean();
+      this.#identity.add(state);
+      level.added.add(state);
+    }
+    for (const state of outcome.updated) state.markClean();
+    for (const state of outcome.deleted) {
+      if (state.status !== 'persistent') continue;
+      state.status = 'deleted';
+      this.#identity.remove(state);
+      level.removed.add(state);
+    }
+    for (const state of this.#dirty) state.markClean();
+    this.#pending.clear();
+    this.#dirty.clear();
+    this.#deleted.clear();
+  }
+
+  /** After COMMIT: objects deleted in the transaction become detached; everything expires when `expire`. */
+  settleCommit(root: TransactionLevel, expire: boolean): void {
+    for (const state of root.removed) {
+      state.status = 'detached';
+      state.owner = undefined;
+    }
+    if (expire) this.expireAll();
+  }
+
+  /** Puts objects back as they were when the level began. */
+  undo(level: TransactionLevel, expire: boolean): void {
+    for (const state of level.added) {
+      const image = level.images.get(state);
+      if (image) image.forEach((v, i) => (state.values[i] = v));
+      this.#identity.remove(state);
+      this.#pending.delete(state);
+      this.#dirty.delete(state);
+      state.status = 'transient';
+      state.owner = undefined;
+      state.markClean();
+    }
+    for (const state of level.removed) {
+      state.status = 'persistent';
+      state.owner = this.#owner;
+      this.#identity.add(state);
+    }
+    for (const [state, image] of level.images) {
+      if (level.added.has(state)) continue;
+      image.forEach((v, i) => (state.values[i] = v));
+      state.markClean();
+      this.#dirty.delete(state);
+    }
+    this.discardPendingChanges();
+    if (expire) this.expireAll();
+  }
+
+  /** Drops unflushed work: pending objects become transient, changes are reverted, deletions forgotten. */
+  discardPendingChanges(): void {
+    for (const state of this.#pending) {
+      state.status = 'transient';
+      state.owner = undefined;
+    }
+    this.#pending.clear();
+    for (const state of this.#dirty) {
+      if (state.committed) state.committed.forEach((v, i) => (state.values[i] = v));
+      state.markClean();
+    }
+    this.#dirty.clear();
+    this.#deleted.clear();
+  }
+}

@@ -1,0 +1,99 @@
+/*
+ * A session's open transaction and its stack of levels: the root, then one per savepoint.
+ * It begins the transaction on first use, pushes, releases and rolls back savepoints, and
+ * hands the whole stack back, merged into the root, when the transaction ends.
+ */
+import type { Connection } from '../../engine/connection';
+import type { IsolationLevel } from '../../engine/dialect';
+import type { Engine } from '../../engine/engine';
+import { InvalidStateError } from '../../errors/errors';
+import { openSessionTransaction, type SessionTransaction } from './session-transaction';
+import { TransactionLevel } from './transaction-level';
+
+/** An ended transaction and its root level, holding everything every level recorded. */
+export interface EndedTransaction {
+  readonly transaction: SessionTransaction;
+  readonly root: TransactionLevel;
+}
+
+/** The transaction a session has open, if any, and its levels. */
+export class TransactionStack {
+  #transaction: SessionTransaction | undefined;
+  #levels: TransactionLevel[] = [];
+
+  /** The connection of the open transaction; undefined when none is open. */
+  get connection(): Connection | undefined {
+    return this.#transaction?.connection;
+  }
+
+  /** The isolation level the open transaction began at. */
+  get isolationLevel(): IsolationLevel | undefined {
+    return this.#transaction?.isolationLevel;
+  }
+
+  /** The innermost level: the open savepoint, else the root; undefined when no transaction is open. */
+  top(): TransactionLevel | undefined {
+    return this.#levels[this.#levels.length - 1];
+  }
+
+  /** The open transaction's connection, beginning the transaction (and its root level) first when none is open. */
+  async begin(engine: Engine, join: Connection | undefined, isolationLevel: IsolationLevel | undefined): Promise<Connection> {
+    if (this.#transaction) return this.#transaction.connection;
+    // Sessions that only read must not queue behind each other on SQLite: writes take the lock when they come.
+    const transaction = await openSessionTransaction(engine, join, { isolationLevel, deferLock: true });
+    this.#transaction = transaction;
+    this.#levels = [new TransactionLevel()];
+    return transaction.connection;
+  }
+
+  /** Opens a savepoint on `connection` and makes it the innermost level. */
+  async pushSavepoint(connection: Connection): Promise<TransactionLevel> {
+    const level = new TransactionLevel(await connection.savepoint());
+    this.#levels.push(level);
+    return level;
+  }
+
+  /** Releases a savepoint and those inside it, handing their records outwards. */
+  async release(level: TransactionLevel): Promise<void> {
+    const index = this.#levelIndex(level);
+    for (const inner of this.#levels.slice(index).reverse()) {
+      await inner.savepoint!.release();
+      inner.mergeInto(this.#levels[this.#levels.indexOf(inner) - 1]!);
+    }
+    this.#levels = this.#levels.slice(0, index);
+  }
+
+  /** Rolls the database back to a savepoint; the level, holding what the levels inside it recorded, is for the caller to undo. */
+  async rollbackTo(level: TransactionLevel): Promise<void> {
+    const index = this.#levelIndex(level);
+    const inner = this.#levels.slice(index);
+    this.#levels = this.#levels.slice(0, index);
+    for (const l of inner.slice(1).reverse()) l.mergeInto(level);
+    await level.savepoint!.rollback();
+  }
+
+  /**
+   * After a failed flush: rolls the transaction back, unless a savepoint is open. Inside one
+   * only the savepoint is lost: rolling back to it lets the outer transaction go on.
+   */
+  async abortAfterFailedFlush(): Promise<void> {
+    if (this.#transaction && this.#levels.length <= 1) await this.#transaction.rollback().catch(() => undefined);
+  }
+
+  /** Forgets the open transaction, merging every level into the root; undefined when none is open. The caller commits or rolls it back. */
+  end(): EndedTransaction | undefined {
+    const transaction = this.#transaction;
+    const root = this.#levels[0];
+    if (!transaction || !root) return undefined;
+    for (const level of this.#levels.slice(1).reverse()) level.mergeInto(root);
+    this.#transaction = undefined;
+    this.#levels = [];
+    return { transaction, root };
+  }
+
+  #levelIndex(level: TransactionLevel): number {
+    const index = this.#levels.indexOf(level);
+    if (index <= 0) throw new InvalidStateError('This savepoint is no longer open.');
+    return index;
+  }
+}
