@@ -5,21 +5,11 @@
  */
 import { ConnectionFailedError, createEngine, DataError, DisconnectionError, IntegrityError, SerializationError, sql, TransactionAbortedError } from '@strata/core';
 import '@strata/mysql';
-import { SERVER_URLS, testUrl, TRAITS } from '@strata/testkit';
+import { connectFailure, SERVER_URLS, testUrl, TRAITS } from '@strata/testkit';
 
 const base = new URL(SERVER_URLS.mysql);
 
-async function failureOf(url: string): Promise<Error> {
-  const engine = createEngine(url);
-  try {
-    return await engine.connect().then(
-      () => new Error('connected unexpectedly'),
-      (e: Error) => e,
-    );
-  } finally {
-    await engine.dispose();
-  }
-}
+const failureOf = connectFailure;
 
 describe('mysql: connecting', () => {
   test('a wrong password is an authentication failure naming the target, never the password', async () => {

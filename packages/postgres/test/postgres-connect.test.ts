@@ -4,22 +4,12 @@
  */
 import { ConnectionFailedError, createEngine, DataError, sql, SerializationError } from '@strata/core';
 import '@strata/postgres';
-import { SERVER_URLS, testUrl } from '@strata/testkit';
+import { connectFailure, SERVER_URLS, testUrl } from '@strata/testkit';
 import { createServer, type Server } from 'node:net';
 
 const base = new URL(SERVER_URLS.postgresql);
 
-async function failureOf(url: string, options = {}): Promise<Error> {
-  const engine = createEngine(url, options);
-  try {
-    return await engine.connect().then(
-      () => new Error('connected unexpectedly'),
-      (e: Error) => e,
-    );
-  } finally {
-    await engine.dispose();
-  }
-}
+const failureOf = connectFailure;
 
 describe('postgresql: connecting', () => {
   test('an unknown role is an authentication failure naming the target', async () => {

@@ -15,5 +15,5 @@ export { serverFaultSuite } from './suites/server-fault-suite';
 export { schemaSuite } from './suites/schema-suite';
 export { typesSuite } from './suites/types-suite';
 export { querySuite } from './suites/query-suite';
-export { recordStatements, sleep } from './harness';
+export { connectFailure, recordStatements, sleep } from './harness';
 export { scopeSuite } from './suites/scope-suite';
