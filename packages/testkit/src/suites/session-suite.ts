@@ -484,6 +484,93 @@ export function sessionSuite(dialect: DialectName): void {
       }
     });
 
+    test('reassigning a relationship of a loaded object is saved', async () => {
+      const [a, b] = [user('ra'), user('rb')];
+      a.posts = [post('moving')];
+      await Session.run((s) => s.addAll([a, b]));
+      await Session.run(async (s) => {
+        const [p] = await s.scalars(select(SsPost));
+        p!.author = (await s.get(SsUser, b.id))!;
+      });
+      expect(Number((await engine.execute(sql`SELECT author_id FROM ss_post`)).scalar())).toBe(b.id);
+    });
+
+    test('a collection assigned on a loaded parent inserts its new children', async () => {
+      const a = user('ca');
+      await Session.run((s) => s.add(a));
+      await Session.run(async (s) => {
+        const loaded = (await s.get(SsUser, a.id))!;
+        loaded.posts = [post('new child')];
+      });
+      expect(Number((await engine.execute(sql`SELECT author_id FROM ss_post WHERE title = ${'new child'}`)).scalar())).toBe(a.id);
+    });
+
+    test('rolling back an outer savepoint restores the value from before it, and hooks keep their order', async () => {
+      const session = Session();
+      const order: string[] = [];
+      try {
+        const a = user('nest');
+        session.add(a);
+        await session.flush();
+        session.onCommit(() => void order.push('root'));
+        const sp1 = await session.beginNested();
+        session.onCommit(() => void order.push('sp1'));
+        a.name = 'b2';
+        const sp2 = await session.beginNested();
+        session.onCommit(() => void order.push('sp2'));
+        a.name = 'c3';
+        await session.flush();
+        await sp2.commit();
+        await sp1.commit();
+        const sp3 = await session.beginNested();
+        a.name = 'd4';
+        await session.beginNested();
+        a.name = 'e5';
+        await session.flush();
+        await sp3.rollback();
+        expect(a.name).toBe('c3');
+        await session.commit();
+      } finally {
+        await session.close();
+      }
+      expect(order).toEqual(['root', 'sp1', 'sp2']);
+      expect((await engine.execute('SELECT name FROM ss_user')).scalar()).toBe('c3');
+    });
+
+    test('an object whose delete was flushed cannot be added back; merge onto a deleted key is refused', async () => {
+      const a = user('del');
+      await Session.run((s) => s.add(a));
+      const session = Session();
+      try {
+        const loaded = (await session.get(SsUser, a.id))!;
+        session.delete(loaded);
+        const detached = user('del');
+        detached.id = a.id;
+        await expect(session.merge(detached)).rejects.toThrow(/marked for deletion/);
+        await session.flush();
+        expect(() => session.add(loaded)).toThrow(/cannot bring it back/);
+        await session.rollback();
+      } finally {
+        await session.close();
+      }
+      expect(await count('ss_user')).toBe(1);
+    });
+
+    test('writing the value an expired object already shows still reaches the database', async () => {
+      const a = user('same');
+      const session = Session();
+      try {
+        session.add(a);
+        await session.commit();
+        await engine.execute(sql`UPDATE ss_user SET name = ${'other'} WHERE id = ${a.id}`);
+        a.name = 'same';
+        await session.commit();
+      } finally {
+        await session.close();
+      }
+      expect((await engine.execute(sql`SELECT name FROM ss_user WHERE id = ${a.id}`)).scalar()).toBe('same');
+    });
+
     test('100 concurrent Session.run scopes through the pool leave nothing checked out', async () => {
       await Promise.all(Array.from({ length: 100 }, (_, i) => Session.run((s) => s.add(user(`u${i}`)))));
       expect(await count('ss_user')).toBe(100);

@@ -92,6 +92,11 @@ export class SessionObjects {
       if (state.committed) this.#dirty.add(state);
     } else if (this.#deleted.has(state)) {
       this.#deleted.delete(state);
+    } else if (state.status === 'deleted') {
+      throw new InvalidStateError(
+        `This ${mapper.metadata.name} was deleted in this transaction (the DELETE is already flushed), so add() cannot bring it back. ` +
+          'Roll back to undo the delete, or add a new object with the same values.',
+      );
     }
     return state;
   }

@@ -273,6 +273,12 @@ export class Session implements StateOwner {
     if (source?.owner === this) return object;
     const values = bagKeysOf(mapper).map((key, i) => (source ? source.values[i] : (object as Record<string, unknown>)[key]));
     if (mapper.hasIdentity(values)) {
+      const held = this.#objects.lookup(mapper.metadata, mapper.identityKey(values));
+      if (held && this.#objects.isDeleted(held)) {
+        throw new InvalidStateError(
+          `merge(): the ${mapper.metadata.name} with this key is marked for deletion in this session; flush or undo the delete first.`,
+        );
+      }
       const keys = mapper.keyIndexes.map((i) => values[i]);
       const current = await this.get(object.constructor as EntityClass<E>, keys.length === 1 ? keys[0] : keys);
       if (current) {

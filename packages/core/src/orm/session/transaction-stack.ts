@@ -66,9 +66,8 @@ export class TransactionStack {
   /** Rolls the database back to a savepoint; the level, holding what the levels inside it recorded, is for the caller to undo. */
   async rollbackTo(level: TransactionLevel): Promise<void> {
     const index = this.#levelIndex(level);
-    const inner = this.#levels.slice(index);
+    this.#foldFrom(index);
     this.#levels = this.#levels.slice(0, index);
-    for (const l of inner.slice(1).reverse()) l.mergeInto(level);
     await level.savepoint!.rollback();
   }
 
@@ -85,10 +84,18 @@ export class TransactionStack {
     const transaction = this.#transaction;
     const root = this.#levels[0];
     if (!transaction || !root) return undefined;
-    for (const level of this.#levels.slice(1).reverse()) level.mergeInto(root);
+    this.#foldFrom(0);
     this.#transaction = undefined;
     this.#levels = [];
     return { transaction, root };
+  }
+
+  /**
+   * Folds the levels above `index` into it, innermost first, each into its own parent: the
+   * oldest image of an object wins and hooks keep the order they were registered in.
+   */
+  #foldFrom(index: number): void {
+    for (let i = this.#levels.length - 1; i > index; i--) this.#levels[i]!.mergeInto(this.#levels[i - 1]!);
   }
 
   #levelIndex(level: TransactionLevel): number {

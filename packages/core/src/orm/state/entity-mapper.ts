@@ -42,6 +42,12 @@ export class EntityMapper {
     return mapper;
   }
 
+  /** True for a primary-key or version column: the ones an UPDATE uses to find its row. */
+  locatesRow(index: number): boolean {
+    const column = this.columns[index];
+    return column !== undefined && (column.primary || column.role === 'version');
+  }
+
   /** The position of a mapped column property, or -1. */
   columnIndex(property: string): number {
     return this.#columnIndex.get(property) ?? -1;

@@ -21,6 +21,9 @@ export interface StateOwner {
   readonly strict: boolean;
 }
 
+/** Stands in the before-image for a value written while the object was expired: never equal to anything. */
+const STALE: unique symbol = Symbol('strata.stale');
+
 /** Marks a relationship slot nobody has loaded yet. */
 export const UNLOADED: unique symbol = Symbol('strata.unloaded');
 
@@ -57,10 +60,13 @@ export class InstanceState {
     const values = this.values;
     // Only rows the database has need a before-image; new objects are inserted whole.
     if (this.committed === undefined && this.status === 'persistent') {
-      if (values[index] === value) return;
+      if (values[index] === value && !this.expired) return;
       this.committed = values.slice();
       this.owner?.markDirty(this);
     }
+    // An expired value may be stale: a write of the same value must still reach the database.
+    // (Keys and versions keep their real before-image: the UPDATE finds the row by them.)
+    if (this.expired && this.committed !== undefined && !this.mapper.locatesRow(index)) this.committed[index] = STALE;
     values[index] = value;
   }
 

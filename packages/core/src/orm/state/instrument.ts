@@ -60,6 +60,8 @@ export function instrument(mapper: EntityMapper): void {
       set(this: object, value: unknown) {
         const state = (this as { [STATE]?: InstanceState })[STATE] ?? mapper.attach(this);
         state.relations[index] = value;
+        // A new related object or a new parent is a change the next flush must visit.
+        if (state.status === 'persistent') state.owner?.markDirty(state);
       },
     });
   });
