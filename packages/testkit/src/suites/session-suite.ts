@@ -428,6 +428,30 @@ export function sessionSuite(dialect: DialectName): void {
       expect(rolledBack).toBe(true);
     });
 
+    test('onCommit registered before the first flush waits for the commit that writes the changes', async () => {
+      const seen: unknown[] = [];
+      await Session.run((s) => {
+        const early = user('early');
+        s.add(early);
+        s.onCommit(() => void seen.push(early.id));
+        expect(seen).toEqual([]);
+      });
+      expect(seen).toHaveLength(1);
+      expect(typeof seen[0]).toBe('number');
+      const session = Session();
+      try {
+        session.add(user('dropped'));
+        session.onCommit(() => void seen.push('dropped'));
+        await session.rollback();
+        session.onCommit(() => void seen.push('at once'));
+        expect(seen).toHaveLength(2);
+      } finally {
+        await session.close();
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(seen[1]).toBe('at once');
+    });
+
     test('object states: transient, pending, persistent, deleted, detached; expunge and merge', async () => {
       const session = Session();
       try {

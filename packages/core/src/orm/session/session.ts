@@ -58,6 +58,8 @@ export class Session implements StateOwner {
   readonly bind: Engine;
   readonly #options: Required<Omit<SessionOptions, 'isolationLevel' | 'registry' | 'joinTransaction'>> & Pick<SessionOptions, 'isolationLevel' | 'joinTransaction'>;
   readonly #registry: EntityRegistry;
+  /** onCommit hooks registered before the transaction that writes the pending changes began. */
+  readonly #waitingHooks: CommitHook[] = [];
   readonly #objects = new SessionObjects(this);
   readonly #loader = new SessionLoader(this, this.#objects);
   readonly #transactions = new TransactionStack();
@@ -195,9 +197,14 @@ export class Session implements StateOwner {
     this.#usable();
     assertNoOpenStream(this, 'commit()');
     await this.flush();
+    const waiting = this.#waitingHooks.splice(0);
     const ended = this.#transactions.end();
-    if (!ended) return;
+    if (!ended) {
+      await runCommitHooks(waiting, this.#reporter('onCommit'));
+      return;
+    }
     const { transaction, root } = ended;
+    root.commitHooks.unshift(...waiting);
     try {
       await transaction.commit();
     } catch (error) {
@@ -215,6 +222,7 @@ export class Session implements StateOwner {
   async rollback(): Promise<void> {
     await closeOpenStreams(this);
     this.#failed = undefined;
+    this.#waitingHooks.length = 0;
     const ended = this.#transactions.end();
     try {
       if (ended) await ended.transaction.rollback();
@@ -295,12 +303,19 @@ export class Session implements StateOwner {
   }
 
   /**
-   * Runs `fn` after the outermost COMMIT succeeds; dropped on rollback. Runs at once when no
-   * transaction is open (a failure then is reported like a robust hook's: nobody awaits it).
+   * Runs `fn` after the outermost COMMIT succeeds; dropped on rollback. Registered while
+   * changes are pending but before the transaction began, it waits for the commit that
+   * writes them. Runs at once when no transaction is open and nothing is pending (a failure
+   * then is reported like a robust hook's: nobody awaits it).
    */
   onCommit(fn: () => unknown, options: OnCommitOptions = {}): void {
     const level = this.#transactions.top();
     const hook: CommitHook = { fn, robust: options.robust ?? false };
+    if (!level && this.#objects.hasPendingChanges) {
+      // The transaction that will write the pending changes has not begun yet: wait for its commit.
+      this.#waitingHooks.push(hook);
+      return;
+    }
     if (!level) {
       // Nobody can await this call, so even a non-robust hook's failure is reported rather than thrown.
       void runCommitHooks([{ fn, robust: true }], this.#reporter('onCommit'));
