@@ -9,15 +9,6 @@ import type { IdentityMap } from '../identity/identity-map';
 import { EntityMapper } from '../state/entity-mapper';
 import { sameValue, type InstanceState, type StateOwner } from '../state/instance-state';
 
-const bagKeyCache = new WeakMap<EntityMapper, readonly string[]>();
-
-/** The keys of a mapper's columns in row bags: the property, or the column name for a bare foreign key. */
-export function bagKeysOf(mapper: EntityMapper): readonly string[] {
-  let keys = bagKeyCache.get(mapper);
-  if (!keys) bagKeyCache.set(mapper, (keys = mapper.columns.map((c) => c.propertyName ?? c.columnName)));
-  return keys;
-}
-
 /** Where a session's hydrated objects go. */
 export interface HydrationTarget {
   readonly identity: IdentityMap;
@@ -28,7 +19,7 @@ export interface HydrationTarget {
 
 /** The object for one row of an entity. */
 export function hydrate(target: HydrationTarget, mapper: EntityMapper, bag: Record<string, unknown>): object {
-  const keys = bagKeysOf(mapper);
+  const keys = mapper.bagKeys;
   const values = new Array<unknown>(keys.length);
   for (let i = 0; i < keys.length; i++) values[i] = bag[keys[i]!];
   const key = mapper.identityKey(values);

@@ -4,7 +4,7 @@
  * (SessionObjects), loading (SessionLoader) and the open transaction with its savepoints
  * (TransactionStack) live in collaborators.
  */
-import { ArgumentError, InvalidStateError, MultipleResultsFound, NoResultFound, StrataError } from '../../errors/errors';
+import { ArgumentError, InvalidStateError, MultipleResultsFound, NoResultFound } from '../../errors/errors';
 import type { StreamOptions } from '../../engine/connection';
 import type { Connection } from '../../engine/connection';
 import type { Engine } from '../../engine/engine';
@@ -17,7 +17,7 @@ import type { EntityRef, EntityRow } from '../../query/query-types';
 import { EntityMapper } from '../state/entity-mapper';
 import { stateOf, type InstanceState, type StateOwner } from '../state/instance-state';
 import { flush, FlushFailure } from '../unit-of-work/unit-of-work';
-import { bagKeysOf, type HydrationTarget } from './hydrate';
+import type { HydrationTarget } from './hydrate';
 import type { SessionOptions } from './session-options';
 import { runCommitHooks, runQuietly, type CommitHook, type TransactionLevel } from './transaction-level';
 import type { IsolationLevel } from '../../engine/dialect';
@@ -279,7 +279,7 @@ export class Session implements StateOwner {
     const mapper = this.#mapper(object.constructor as EntityClass<E>);
     const source = stateOf(object);
     if (source?.owner === this) return object;
-    const values = bagKeysOf(mapper).map((key, i) => (source ? source.values[i] : (object as Record<string, unknown>)[key]));
+    const values = mapper.bagKeys.map((key, i) => (source ? source.values[i] : (object as Record<string, unknown>)[key]));
     if (mapper.hasIdentity(values)) {
       const held = this.#objects.lookup(mapper.metadata, mapper.identityKey(values));
       if (held && this.#objects.isDeleted(held)) {
@@ -520,7 +520,7 @@ export class Session implements StateOwner {
       this.#failed = cause;
       await this.#transactions.abortAfterFailedFlush();
     }
-    return cause instanceof StrataError ? cause : cause;
+    return cause;
   }
 
   async #releaseLevel(level: TransactionLevel): Promise<void> {

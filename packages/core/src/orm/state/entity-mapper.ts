@@ -17,6 +17,8 @@ export class EntityMapper {
   readonly relations: readonly RelationMetadata[];
   /** Positions of the primary-key columns in `columns`. */
   readonly keyIndexes: readonly number[];
+  /** Each column's key in the row objects the engine returns: the property, or the column name of a bare foreign key. */
+  readonly bagKeys: readonly string[];
   readonly #columnIndex: ReadonlyMap<string, number>;
   readonly #relationIndex: ReadonlyMap<string, number>;
   readonly #prototype: object;
@@ -26,6 +28,7 @@ export class EntityMapper {
     this.columns = metadata.columns;
     this.relations = metadata.relations;
     this.keyIndexes = metadata.columns.flatMap((c, i) => (c.primary ? [i] : []));
+    this.bagKeys = metadata.columns.map((c) => c.propertyName ?? c.columnName);
     this.#columnIndex = new Map(metadata.columns.flatMap((c, i) => (c.propertyName === undefined ? [] : [[c.propertyName, i] as const])));
     this.#relationIndex = new Map(metadata.relations.map((r, i) => [r.propertyName, i] as const));
     this.#prototype = (metadata.target as { prototype: object }).prototype;

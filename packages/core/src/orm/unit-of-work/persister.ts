@@ -39,11 +39,6 @@ async function run(target: PersistTarget, mapper: EntityMapper, what: string, st
   }
 }
 
-/** The key property (or column) names of the row bags the engine returns, by column index. */
-function bagKeys(mapper: EntityMapper): string[] {
-  return mapper.columns.map((c) => c.propertyName ?? c.columnName);
-}
-
 /** Inserts rows of one entity; fills generated keys and server defaults into the states. */
 export async function insertRows(target: PersistTarget, mapper: EntityMapper, states: readonly InstanceState[]): Promise<void> {
   const groups = new Map<string, InstanceState[]>();
@@ -65,7 +60,7 @@ export async function insertRows(target: PersistTarget, mapper: EntityMapper, st
     for (let at = 0; at < group.length; at += perStatement) {
       const chunk = group.slice(at, at + perStatement);
       const result = await run(target, mapper, 'INSERT', insertStatement(mapper, chunk, indexes, true));
-      const keys = bagKeys(mapper);
+      const keys = mapper.bagKeys;
       // RETURNING of a multi-row VALUES insert comes back in VALUES order.
       chunk.forEach((state, row) => {
         const returned = result.rows[row] as Record<string, unknown> | undefined;
