@@ -66,6 +66,8 @@ export interface RelationOptions {
   lazy?: LoaderStrategy;
   /** Leave deleting children to the database's ON DELETE CASCADE. */
   passiveDeletes?: boolean;
+  /** Collections: the order members are loaded in, as target properties: 'title', or ['createdAt desc', 'id']. */
+  orderBy?: string | readonly string[];
 }
 
 /** How the foreign-key columns of an owning to-one relationship are named. */

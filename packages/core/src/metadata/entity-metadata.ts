@@ -78,6 +78,8 @@ export interface RelationMetadata {
   readonly innerJoin: boolean;
   /** True for one-to-many and many-to-many. */
   readonly isCollection: boolean;
+  /** Collections: the order loaded members come in (`orderBy` on the decorator); undefined for none. */
+  readonly orderBy: readonly { readonly column: ColumnMetadata; readonly direction: 'asc' | 'desc' }[] | undefined;
 }
 
 /** A named index over columns. */

@@ -93,6 +93,7 @@ export function buildMetadata(classes: readonly Function[], naming: NamingStrate
     }
   }
   for (const draft of drafts.values()) linkInverses(draft, drafts);
+  for (const draft of drafts.values()) resolveOrdering(draft, drafts);
   for (const draft of drafts.values()) resolveConstraints(draft, naming);
   for (const draft of drafts.values()) finish(draft);
   const result = new Map<Function, EntityMetadata>();
@@ -463,7 +464,34 @@ function relation(
     passiveDeletes: options.passiveDeletes ?? false,
     innerJoin: options.innerJoin ?? false,
     isCollection: declaration.kind === 'one-to-many' || declaration.kind === 'many-to-many',
+    orderBy: undefined,
   };
+}
+
+/** Resolves `orderBy` of collections against their targets' columns (all built by now). */
+function resolveOrdering(draft: Draft, drafts: Map<Function, Draft>): void {
+  for (const relation of draft.relations) {
+    const declaration = draft.relationDeclarations.find((d) => d.propertyName === relation.propertyName);
+    const orderBy = declaration?.options.orderBy;
+    const where = `${draft.name}.${relation.propertyName}`;
+    if (relation.cascade.has('delete-orphan') && relation.kind === 'many-to-many') {
+      throw new MetadataError(`${where}: delete-orphan does not apply to a many-to-many (a target may belong to many owners); remove it, or model the association as an entity.`);
+    }
+    if (orderBy === undefined) continue;
+    if (!relation.isCollection) throw new MetadataError(`${where}: orderBy applies to collections (one-to-many, many-to-many) only.`);
+    const target = drafts.get(relation.target.target)!;
+    const items = (typeof orderBy === 'string' ? orderBy.split(',') : [...orderBy]).map((item) => item.trim()).filter(Boolean);
+    const resolved = items.map((item) => {
+      const [property, direction = 'asc', ...rest] = item.split(/\s+/);
+      const lower = direction.toLowerCase();
+      const column = target.columns.find((c) => c.propertyName === property);
+      if (!column || rest.length > 0 || (lower !== 'asc' && lower !== 'desc')) {
+        throw new MetadataError(`${where}: orderBy item '${item}' must be a ${target.name} property, optionally followed by asc or desc (e.g. 'createdAt desc').`);
+      }
+      return Object.freeze({ column, direction: lower as 'asc' | 'desc' });
+    });
+    (relation as { orderBy: RelationMetadata['orderBy'] }).orderBy = Object.freeze(resolved);
+  }
 }
 
 /** Parses SQLAlchemy-style cascade text: 'all, delete-orphan'. */

@@ -4,6 +4,8 @@
  */
 export { select } from './select';
 export { SelectStatement } from './select-statement';
+export { LoadOption, joinedLoad, selectinLoad, subqueryLoad, lazyLoad, raiseLoad, noLoad, eagerLoad } from './load-options';
+export type { JoinedLoadOptions, LoadStep, RelationPath, StepStrategy } from './load-options';
 export type { Condition, ForUpdateOptions, GroupArgument, OrderArgument } from './select-statement';
 export { CompoundSelect, union, unionAll } from './compound-select';
 export { insert, InsertStatement } from './insert-statement';

@@ -13,6 +13,7 @@ import { node, sourceName, type CteSource, type FromSource, type JoinNode, type 
 import { slotOf, type AnyEntityRef, type AnySelectableRef, type EntityInput, type EntityRef, type SelectableRef, type ShorthandOf } from './query-types';
 import { RelationRef } from './relation-ref';
 import { QueryStatement } from './statement';
+import { flattenOptions, type LoadOption } from './load-options';
 
 /** A condition: a predicate, a fragment, a callback over the query's references, or the `{ property: value }` shorthand. */
 export type Condition<Refs extends readonly unknown[]> =
@@ -45,13 +46,26 @@ export interface ForUpdateOptions {
  */
 export class SelectStatement<Row, Refs extends readonly unknown[] = []> extends QueryStatement<Row> {
   readonly node: SelectNode;
+  /** Loader options for the Session (`.options(...)`); running the statement on a Connection ignores them. */
+  readonly loadOptions: readonly LoadOption[];
   readonly #refs: Refs;
 
-  constructor(selectNode: SelectNode, refs: Refs) {
+  constructor(selectNode: SelectNode, refs: Refs, loadOptions: readonly LoadOption[] = []) {
     super();
     this.node = selectNode;
+    this.loadOptions = loadOptions;
     this.#refs = refs;
     Object.freeze(this);
+  }
+
+  /**
+   * Says how the Session loads relationships of the selected entities, overriding their
+   * `lazy` defaults: joinedLoad, selectinLoad, subqueryLoad, lazyLoad, raiseLoad, noLoad, eagerLoad.
+   * @example
+   * session.scalars(select(User).limit(20).options(joinedLoad(User, 'posts'), selectinLoad(User, 'posts.comments')));
+   */
+  options(...options: (LoadOption | readonly LoadOption[])[]): SelectStatement<Row, Refs> {
+    return new SelectStatement(this.node, this.#refs, Object.freeze([...this.loadOptions, ...flattenOptions(options)]));
   }
 
   /** Adds a WHERE condition; several calls are ANDed. */
@@ -189,7 +203,7 @@ export class SelectStatement<Row, Refs extends readonly unknown[] = []> extends 
   }
 
   #next(changes: Partial<SelectNode>, refs: readonly unknown[] = this.#refs): SelectStatement<Row, any> {
-    return new SelectStatement(node({ ...this.node, ...freezeLists(changes) }), Object.freeze([...refs]) as unknown as readonly unknown[]);
+    return new SelectStatement(node({ ...this.node, ...freezeLists(changes) }), Object.freeze([...refs]) as unknown as readonly unknown[], this.loadOptions);
   }
 }
 

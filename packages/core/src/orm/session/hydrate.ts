@@ -22,17 +22,22 @@ export function hydrate(target: HydrationTarget, mapper: EntityMapper, bag: Reco
   const keys = mapper.bagKeys;
   const values = new Array<unknown>(keys.length);
   for (let i = 0; i < keys.length; i++) values[i] = bag[keys[i]!];
+  return hydrateValues(target, mapper, values).object;
+}
+
+/** The state for one row given as column values in the mapper's order (the array is kept). */
+export function hydrateValues(target: HydrationTarget, mapper: EntityMapper, values: unknown[]): InstanceState {
   const key = mapper.identityKey(values);
   const existing = target.identity.get(mapper.metadata, key);
   if (existing) {
     if (existing.expired) refreshInPlace(existing, values);
-    return existing.object;
+    return existing;
   }
   const state = mapper.materialize(values, 'persistent');
   state.owner = target.owner;
   state.key = key;
   target.identity.add(state, target.weak === true);
-  return state.object;
+  return state;
 }
 
 /** Loads fresh values into an expired object, keeping attributes changed since. */

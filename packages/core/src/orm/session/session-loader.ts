@@ -3,15 +3,26 @@
  * the rows into session objects through hydrate; gets objects by primary key, from the
  * identity map when it can, and reloads expired or refreshed objects.
  */
-import { ArgumentError, ObjectDeletedError } from '../../errors/errors';
+import { ArgumentError, InvalidStateError, ObjectDeletedError } from '../../errors/errors';
 import type { Connection } from '../../engine/connection';
 import type { EntityMetadata } from '../../metadata/entity-metadata';
-import { node } from '../../query/query-nodes';
+import { node, type SelectNode } from '../../query/query-nodes';
+import { SelectStatement } from '../../query/select-statement';
+import { LoadOption, flattenOptions } from '../../query/load-options';
+import { buildPlan, planFor, type LoadPlan } from '../loading/load-plan';
+import { fetchRelated, loadPlanFor, loadQuery, type LoadContext } from '../loading/relation-loader';
+import type { RelationMetadata } from '../../metadata/entity-metadata';
 import type { Statement } from '../../query/statement';
 import type { EntityMapper } from '../state/entity-mapper';
 import { stateOf, type InstanceState } from '../state/instance-state';
 import { allOf, columnEquals, NodeStatement, sourceOf } from '../unit-of-work/node-statement';
 import { hydrate, placementOf, refreshInPlace, type HydrationTarget } from './hydrate';
+
+/** Options of `session.load`. */
+export interface LoadRelationOptions {
+  /** Reload relationships even when they were loaded since the last commit. */
+  refresh?: boolean;
+}
 import type { SessionObjects } from './session-objects';
 
 /** What the loader needs from its session. */
@@ -36,11 +47,85 @@ export class SessionLoader {
     this.#objects = objects;
   }
 
-  /** A statement's rows, with entities turned into session objects. */
-  async query(statement: Statement<unknown>): Promise<unknown[]> {
+  /** A statement's rows, with entities turned into session objects and relationships loaded as planned. */
+  async query(statement: Statement<unknown>, options: readonly LoadOption[] = loadOptionsOf(statement)): Promise<unknown[]> {
+    const placement = placementOf(statement.node);
+    if (placement.kind === 'row' && statement.node.kind === 'select') {
+      const mapper = this.#host.mapperFor(placement.entity);
+      const plan = planFor(mapper.metadata, options);
+      if (!plan.empty) {
+        const select = statement.node as SelectNode;
+        const root = select.items[0]!;
+        if (root.kind === 'entity') return loadQuery(this.#context(), select, root.source, plan);
+      }
+    }
     const connection = await this.#host.connectionForQuery();
     const result = await connection.execute(statement);
-    return this.#materialize(statement, result.rows as Record<string, unknown>[]);
+    const rows = this.#materialize(statement, result.rows as Record<string, unknown>[]);
+    if (placement.kind === 'row') {
+      const mapper = this.#host.mapperFor(placement.entity);
+      const plan = planFor(mapper.metadata, options);
+      if (!plan.empty) await loadPlanFor(this.#context(), (rows as object[]).map((o) => stateOf(o)!), plan.nodes, false);
+    } else if (placement.kind === 'items') {
+      for (const item of placement.items) {
+        const plan = planFor(this.#host.mapperFor(item.entity).metadata, options);
+        if (plan.empty) continue;
+        const states = (rows as Record<string | number, unknown>[]).flatMap((row) => {
+          const object = row[item.at];
+          return object ? [stateOf(object as object)!] : [];
+        });
+        await loadPlanFor(this.#context(), states, plan.nodes, false);
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * Loads relationships of persistent objects now: `paths` such as 'posts' or
+   * 'posts.comments', one statement per relationship and level for all the objects.
+   * Relationships loaded since the last commit are kept unless `refresh`.
+   */
+  async load(objects: readonly object[], paths: readonly (string | LoadOption)[], options: LoadRelationOptions = {}): Promise<void> {
+    const byEntity = new Map<EntityMapper, InstanceState[]>();
+    for (const object of objects) {
+      const state = object && typeof object === 'object' ? stateOf(object) : undefined;
+      if (!state || state.owner !== this.#host.hydrationTarget().owner) {
+        throw new InvalidStateError('session.load(): every object must belong to this session (loaded or added through it).');
+      }
+      if (state.status !== 'persistent') continue;
+      let list = byEntity.get(state.mapper);
+      if (!list) byEntity.set(state.mapper, (list = []));
+      list.push(state);
+    }
+    if (paths.length === 0) throw new ArgumentError("session.load(objects, paths) needs at least one relationship path, e.g. 'posts' or 'posts.comments'.");
+    for (const [mapper, states] of byEntity) {
+      const loadOptions = paths.map((path) => (path instanceof LoadOption ? path : new LoadOption(mapper.metadata.target, stepsFor(path))));
+      const plan = buildPlan(mapper.metadata, loadOptions);
+      // Only the named relationships at the top; below them, the targets' defaults apply as well.
+      const named = new Set(loadOptions.filter((o) => o.entity === mapper.metadata.target || mapper.metadata.target.prototype instanceof o.entity).map((o) => o.steps[0]!.property));
+      if (named.size === 0) throw new ArgumentError(`session.load(): none of the paths starts from ${mapper.metadata.name}.`);
+      await loadPlanFor(this.#context(), states, plan.nodes.filter((n) => named.has(n.relation.propertyName)), options.refresh === true);
+    }
+  }
+
+  /** The database's current members of a relationship for each parent, leaving the objects untouched. */
+  async related(parents: readonly InstanceState[], relation: RelationMetadata): Promise<Map<InstanceState, object[]>> {
+    return fetchRelated(this.#context(), parents, relation);
+  }
+
+  /** Loads the plan's relationships for objects already in hand (session.get from the identity map with options). */
+  async loadPlan(states: readonly InstanceState[], plan: LoadPlan): Promise<void> {
+    if (!plan.empty) await loadPlanFor(this.#context(), states, plan.nodes, false);
+  }
+
+  #context(): LoadContext {
+    return {
+      run: async (select) => {
+        const connection = await this.#host.connectionForQuery();
+        return (await connection.execute(new NodeStatement(select))).rows as Record<string, unknown>[];
+      },
+      target: this.#host.hydrationTarget(),
+    };
   }
 
   /** A statement's first column: objects for an entity selection, else the first value of each row. */
@@ -53,13 +138,16 @@ export class SessionLoader {
   }
 
   /** The object with this primary key: held and fresh without SQL, else loaded; undefined when deleted or missing. */
-  async get(mapper: EntityMapper, key: unknown): Promise<object | undefined> {
+  async get(mapper: EntityMapper, key: unknown, options: readonly LoadOption[] = []): Promise<object | undefined> {
     const values = keyValues(mapper, key);
     const identityKey = mapper.identityKey(values);
     const held = this.#objects.lookup(mapper.metadata, identityKey);
     if (held && this.#objects.isDeleted(held)) return undefined;
-    if (held && !held.expired) return held.object;
-    const rows = await this.#loadByKey(mapper, values);
+    if (held && !held.expired) {
+      if (options.length > 0) await this.loadPlan([held], planFor(mapper.metadata, options));
+      return held.object;
+    }
+    const rows = await this.#loadByKey(mapper, values, options);
     // The held object's row is gone: detach it rather than keep serving it (get never raises ObjectDeletedError).
     if (rows.length === 0 && held) this.#host.expunge(held.object);
     return rows[0];
@@ -90,7 +178,7 @@ export class SessionLoader {
     return rows;
   }
 
-  async #loadByKey(mapper: EntityMapper, values: readonly unknown[]): Promise<object[]> {
+  async #loadByKey(mapper: EntityMapper, values: readonly unknown[], options: readonly LoadOption[] = []): Promise<object[]> {
     const source = sourceOf(mapper.metadata);
     const where = allOf(mapper.keyIndexes.map((i) => columnEquals(source, mapper.columns[i]!, values[i])));
     const select = node({
@@ -110,13 +198,26 @@ export class SessionLoader {
       lock: undefined,
     });
     const statement = new NodeStatement(select);
-    const rows = (await this.query(statement)) as object[];
+    const rows = (await this.query(statement, options)) as object[];
     for (const object of rows) {
       const state = stateOf(object)!;
       if (state.expired) refreshInPlace(state, state.values);
     }
     return rows;
   }
+}
+
+function loadOptionsOf(statement: Statement<unknown>): readonly LoadOption[] {
+  return statement instanceof SelectStatement ? statement.loadOptions : [];
+}
+
+function stepsFor(path: string) {
+  return new LoadOption(Object, []).selectinLoad(path).steps;
+}
+
+/** Flattens the options a caller passed (arrays from eagerLoad included). */
+export function loadOptionList(options: readonly (LoadOption | readonly LoadOption[])[] | undefined): readonly LoadOption[] {
+  return options === undefined || options.length === 0 ? [] : Object.freeze(flattenOptions(options));
 }
 
 function keyValues(mapper: EntityMapper, key: unknown): unknown[] {

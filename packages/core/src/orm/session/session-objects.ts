@@ -8,7 +8,8 @@ import type { EntityMetadata } from '../../metadata/entity-metadata';
 import { IdentityMap } from '../identity/identity-map';
 import type { EntityMapper } from '../state/entity-mapper';
 import { adoptOwnProperties } from '../state/instrument';
-import { stateOf, type InstanceState, type StateOwner } from '../state/instance-state';
+import { linkOf } from '../state/collection';
+import { isUnloaded, stateOf, type InstanceState, type StateOwner } from '../state/instance-state';
 import type { FlushOutcome } from '../unit-of-work/unit-of-work';
 import type { HydrationTarget } from './hydrate';
 import type { TransactionLevel } from './transaction-level';
@@ -18,6 +19,8 @@ export interface SessionChanges {
   readonly pending: ReadonlySet<InstanceState>;
   readonly dirty: ReadonlySet<InstanceState>;
   readonly deleted: ReadonlySet<InstanceState>;
+  /** Relationship collections whose members changed since the last flush: (state, relationship index). */
+  readonly collections: ReadonlyMap<InstanceState, ReadonlySet<number>>;
 }
 
 /** The objects one session holds and what has changed among them since the last flush. */
@@ -27,6 +30,7 @@ export class SessionObjects {
   readonly #pending = new Set<InstanceState>();
   readonly #dirty = new Set<InstanceState>();
   readonly #deleted = new Set<InstanceState>();
+  readonly #collections = new Map<InstanceState, Set<number>>();
 
   constructor(owner: StateOwner) {
     this.#owner = owner;
@@ -34,12 +38,36 @@ export class SessionObjects {
 
   /** True when objects were added, changed or deleted since the last flush. */
   get hasPendingChanges(): boolean {
-    return this.#pending.size > 0 || this.#dirty.size > 0 || this.#deleted.size > 0;
+    return this.#pending.size > 0 || this.#dirty.size > 0 || this.#deleted.size > 0 || this.#collections.size > 0;
   }
 
   /** The pending, dirty and deleted sets themselves (a flush's cascade adds to them as it runs). */
   changes(): SessionChanges {
-    return { pending: this.#pending, dirty: this.#dirty, deleted: this.#deleted };
+    return { pending: this.#pending, dirty: this.#dirty, deleted: this.#deleted, collections: this.#collections };
+  }
+
+  /** Records that a collection of `state` changed membership. */
+  collectionChanged(state: InstanceState, index: number): void {
+    let indexes = this.#collections.get(state);
+    if (!indexes) this.#collections.set(state, (indexes = new Set()));
+    indexes.add(index);
+    if (state.status === 'persistent') this.#identity.pin(state);
+  }
+
+  /** The object an owning to-one's foreign key points at, when held; null for a NULL key; undefined when unknown. */
+  relatedByKey(state: InstanceState, index: number): object | null | undefined {
+    const relation = state.mapper.relations[index]!;
+    if (!relation.owner || relation.joinTable || relation.foreignKey.length === 0) return undefined;
+    const target = state.mapper.foreignKeyTarget(index);
+    if (!target) return undefined;
+    const values = new Array<unknown>(target.mapper.columns.length);
+    for (let i = 0; i < target.from.length; i++) {
+      const value = state.values[target.from[i]!];
+      if (value === null || value === undefined) return value === null ? null : undefined;
+      values[target.to[i]!] = value;
+    }
+    const held = this.#identity.get(target.mapper.metadata, target.mapper.identityKey(values));
+    return held && !this.#deleted.has(held) ? held.object : undefined;
   }
 
   /** Identity map and owner for loaders. */
@@ -114,6 +142,20 @@ export class SessionObjects {
     this.#identity.pin(state);
   }
 
+  /** Marks an object reached by a delete cascade or delete-orphan: persistent ones are deleted, pending ones leave. */
+  cascadeDelete(state: InstanceState): void {
+    if (state.owner !== this.#owner) return;
+    if (state.status === 'pending') {
+      this.#pending.delete(state);
+      state.status = 'transient';
+      state.owner = undefined;
+      return;
+    }
+    if (state.status !== 'persistent' || this.#deleted.has(state)) return;
+    this.#deleted.add(state);
+    this.#identity.pin(state);
+  }
+
   /** Drops an object's unflushed changes and expires it, so the next load replaces every value. */
   resetForRefresh(state: InstanceState): void {
     state.markClean();
@@ -121,9 +163,12 @@ export class SessionObjects {
     state.expired = true;
   }
 
-  /** Expires every object held. */
+  /** Expires every object held: values are reloaded by the next load, relationships by their next load. */
   expireAll(): void {
-    for (const state of this.#identity.states()) state.expired = true;
+    for (const state of this.#identity.states()) {
+      state.expired = true;
+      state.expireRelations();
+    }
   }
 
   /** Forgets one object: a pending one becomes transient, any other detached. */
@@ -131,6 +176,7 @@ export class SessionObjects {
     this.#pending.delete(state);
     this.#dirty.delete(state);
     this.#deleted.delete(state);
+    this.#collections.delete(state);
     this.#identity.remove(state);
     state.owner = undefined;
     state.status = state.status === 'pending' ? 'transient' : 'detached';
@@ -146,6 +192,7 @@ export class SessionObjects {
     this.#pending.clear();
     this.#dirty.clear();
     this.#deleted.clear();
+    this.#collections.clear();
   }
 
   /** Applies a successful flush: inserted objects become persistent, deleted ones leave the map, all is clean. */
@@ -166,9 +213,12 @@ export class SessionObjects {
       level.removed.add(state);
     }
     for (const state of this.#dirty) state.markClean();
+    for (const state of outcome.inserted) cleanCollections(state);
+    for (const state of this.#collections.keys()) cleanCollections(state);
     this.#pending.clear();
     this.#dirty.clear();
     this.#deleted.clear();
+    this.#collections.clear();
   }
 
   /** After COMMIT: objects deleted in the transaction become detached; everything expires when `expire`. */
@@ -205,6 +255,8 @@ export class SessionObjects {
     }
     this.discardPendingChanges();
     if (expire) this.expireAll();
+    // Relationships may hold what the undone work wrote: reload them on their next load.
+    else for (const state of this.#identity.states()) state.expireRelations();
   }
 
   /** Drops unflushed work: pending objects become transient, changes are reverted, deletions forgotten. */
@@ -220,5 +272,23 @@ export class SessionObjects {
     }
     this.#dirty.clear();
     this.#deleted.clear();
+    // Collections keep what the user put in them, but the database no longer agrees: reload on next load.
+    for (const state of this.#collections.keys()) {
+      cleanCollections(state);
+      state.expireRelations();
+    }
+    this.#collections.clear();
+  }
+}
+
+/** Accepts a state's collections as what the database holds (after a flush). */
+function cleanCollections(state: InstanceState): void {
+  for (const value of state.relations) {
+    if (isUnloaded(value)) continue;
+    const link = linkOf(value);
+    if (link) {
+      link.snapshot = undefined;
+      link.unknownBase = false;
+    }
   }
 }

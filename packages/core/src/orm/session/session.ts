@@ -15,7 +15,7 @@ import type { Statement } from '../../query/statement';
 import type { SelectStatement } from '../../query/select-statement';
 import type { EntityRef, EntityRow } from '../../query/query-types';
 import { EntityMapper } from '../state/entity-mapper';
-import { stateOf, type InstanceState, type StateOwner } from '../state/instance-state';
+import { isUnloaded, stateOf, type InstanceState, type StateOwner } from '../state/instance-state';
 import { flush, FlushFailure } from '../unit-of-work/unit-of-work';
 import type { HydrationTarget } from './hydrate';
 import type { SessionOptions } from './session-options';
@@ -24,7 +24,9 @@ import type { IsolationLevel } from '../../engine/dialect';
 import { TransactionStack } from './transaction-stack';
 import { NestedTransaction } from './nested-transaction';
 import { SessionObjects } from './session-objects';
-import { SessionLoader } from './session-loader';
+import { loadOptionList, SessionLoader, type LoadRelationOptions } from './session-loader';
+import type { LoadOption } from '../../query/load-options';
+import { relatedStates } from './cascades';
 import { runTransaction, type TransactionOptions } from './transaction-runner';
 import { SessionEvents, type HookKind, type SessionEventMap, type SessionEventName } from './session-events';
 import { assertNoOpenStream, closeOpenStreams, streamResults } from './session-stream';
@@ -32,6 +34,12 @@ import { assertNoOpenStream, closeOpenStreams, streamResults } from './session-s
 export { NestedTransaction };
 
 type EntityClass<E> = abstract new (...args: any[]) => E;
+
+/** Options of `session.get`. */
+export interface GetOptions {
+  /** Loader options for the object's relationships, e.g. [selectinLoad(User, 'posts')]. */
+  options?: readonly (LoadOption | readonly LoadOption[])[];
+}
 
 /** Options of `onCommit`. */
 export interface OnCommitOptions {
@@ -100,6 +108,16 @@ export class Session implements StateOwner {
     this.#objects.markDirty(state, this.#transactions.top());
   }
 
+  /** @internal Called when a relationship collection of an object changes membership. */
+  collectionChanged(state: InstanceState, index: number): void {
+    this.#objects.collectionChanged(state, index);
+  }
+
+  /** @internal The held object an owning to-one's foreign key points at. */
+  relatedByKey(state: InstanceState, index: number): object | null | undefined {
+    return this.#objects.relatedByKey(state, index);
+  }
+
   /** Adds an object (and, by cascade, the new objects it refers to) to the session. */
   add(object: object): void {
     this.#usable();
@@ -121,9 +139,25 @@ export class Session implements StateOwner {
    * The object with this primary key: from the identity map without SQL when it is there
    * and not expired, else loaded. Composite keys take an array in key order or an object.
    */
-  async get<E>(entity: EntityClass<E>, key: unknown): Promise<E | undefined> {
+  async get<E>(entity: EntityClass<E>, key: unknown, options: GetOptions = {}): Promise<E | undefined> {
     this.#usable();
-    return (await this.#loader.get(this.#mapper(entity), key)) as E | undefined;
+    return (await this.#loader.get(this.#mapper(entity), key, loadOptionList(options.options))) as E | undefined;
+  }
+
+  /**
+   * Loads relationships of objects now, for all of them at once: one statement per
+   * relationship and level ('posts', 'posts.comments'), never one per object. Relationships
+   * loaded since the last commit are kept (pass `{ refresh: true }` to reload them); after a
+   * commit they are stale and load again.
+   * @example
+   * const users = await session.scalars(select(User).limit(20));
+   * await session.load(users, ['posts', 'posts.comments']);
+   */
+  async load(objects: object | readonly object[], paths: string | LoadOption | readonly (string | LoadOption)[], options: LoadRelationOptions = {}): Promise<void> {
+    this.#usable();
+    const list = Array.isArray(objects) ? (objects as readonly object[]) : [objects as object];
+    const pathList = Array.isArray(paths) ? (paths as readonly (string | LoadOption)[]) : [paths as string | LoadOption];
+    await this.#loader.load(list, pathList, options);
   }
 
   /**
@@ -182,6 +216,8 @@ export class Session implements StateOwner {
         entities: this.#allEntities(),
         ...this.#objects.changes(),
         cascadeAdd: (object) => this.#attach(object),
+        cascadeDelete: (state) => this.#objects.cascadeDelete(state),
+        related: (parents, relation) => this.#loader.related(parents, relation),
       });
       this.#objects.settleFlush(outcome, this.#transactions.top()!);
     } catch (error) {
@@ -242,9 +278,16 @@ export class Session implements StateOwner {
     this.expungeAll();
   }
 
-  /** Marks an object's loaded values as stale: the next query, get or refresh reloads them. */
+  /**
+   * Marks an object's loaded values and relationships as stale: the next query, get, load
+   * or refresh reloads them. Follows `refresh-expire` cascades to loaded related objects.
+   */
   expire(object: object): void {
-    this.#objects.own(object, 'expire').expired = true;
+    for (const state of relatedStates(this.#objects.own(object, 'expire'), 'refresh-expire')) {
+      if (state.owner !== this) continue;
+      state.expired = true;
+      state.expireRelations();
+    }
   }
 
   /** Expires every object in the session. */
@@ -254,15 +297,22 @@ export class Session implements StateOwner {
 
   /** Reloads an object's columns from the database now, dropping unflushed changes to it. */
   async refresh(object: object): Promise<void> {
-    const state = this.#objects.own(object, 'refresh');
-    if (state.status !== 'persistent') throw new InvalidStateError(`refresh(): this ${state.mapper.metadata.name} is ${state.status}; only persistent objects can be refreshed.`);
-    this.#objects.resetForRefresh(state);
-    await this.#loader.reload(state);
+    const first = this.#objects.own(object, 'refresh');
+    if (first.status !== 'persistent') throw new InvalidStateError(`refresh(): this ${first.mapper.metadata.name} is ${first.status}; only persistent objects can be refreshed.`);
+    // Loaded related objects reached through refresh-expire cascades are refreshed too.
+    for (const state of relatedStates(first, 'refresh-expire')) {
+      if (state.owner !== this || state.status !== 'persistent') continue;
+      this.#objects.resetForRefresh(state);
+      state.expireRelations();
+      await this.#loader.reload(state);
+    }
   }
 
-  /** Removes an object from the session without deleting it; it becomes detached. */
+  /** Removes an object from the session without deleting it; it becomes detached. Follows `expunge` cascades. */
   expunge(object: object): void {
-    this.#objects.expunge(this.#objects.own(object, 'expunge'));
+    for (const state of relatedStates(this.#objects.own(object, 'expunge'), 'expunge')) {
+      if (state.owner === this) this.#objects.expunge(state);
+    }
   }
 
   /** Detaches every object. */
@@ -276,10 +326,17 @@ export class Session implements StateOwner {
    */
   async merge<E extends object>(object: E): Promise<E> {
     this.#usable();
-    const mapper = this.#mapper(object.constructor as EntityClass<E>);
+    return (await this.#merge(object, new Map())) as E;
+  }
+
+  async #merge(object: object, merged: Map<object, object>): Promise<object> {
+    const done = merged.get(object);
+    if (done) return done;
+    const mapper = this.#mapper(object.constructor as EntityClass<object>);
     const source = stateOf(object);
     if (source?.owner === this) return object;
     const values = mapper.bagKeys.map((key, i) => (source ? source.values[i] : (object as Record<string, unknown>)[key]));
+    let result: object | undefined;
     if (mapper.hasIdentity(values)) {
       const held = this.#objects.lookup(mapper.metadata, mapper.identityKey(values));
       if (held && this.#objects.isDeleted(held)) {
@@ -288,18 +345,39 @@ export class Session implements StateOwner {
         );
       }
       const keys = mapper.keyIndexes.map((i) => values[i]);
-      const current = await this.get(object.constructor as EntityClass<E>, keys.length === 1 ? keys[0] : keys);
+      const current = await this.get(object.constructor as EntityClass<object>, keys.length === 1 ? keys[0] : keys);
       if (current) {
         const state = stateOf(current)!;
         values.forEach((value, i) => value !== undefined && state.write(i, value));
-        return current;
+        result = current;
       }
     }
-    const copy = Object.create(Object.getPrototypeOf(object)) as E;
-    const state = mapper.attach(copy);
-    values.forEach((value, i) => (state.values[i] = value));
-    this.add(copy);
-    return copy;
+    if (!result) {
+      const copy = Object.create(Object.getPrototypeOf(object)) as object;
+      const state = mapper.attach(copy);
+      values.forEach((value, i) => (state.values[i] = value));
+      this.add(copy);
+      result = copy;
+    }
+    merged.set(object, result);
+    // merge cascade: loaded relationships of the source are merged too, and set on the result.
+    if (source) {
+      const relations = mapper.relations;
+      for (let i = 0; i < relations.length; i++) {
+        const relation = relations[i]!;
+        const value = source.relations[i];
+        if (!relation.cascade.has('merge') || isUnloaded(value)) continue;
+        const target = result as Record<string, unknown>;
+        if (relation.isCollection) {
+          const items: object[] = [];
+          for (const item of (value as object[] | null) ?? []) items.push(await this.#merge(item, merged));
+          target[relation.propertyName] = items;
+        } else {
+          target[relation.propertyName] = value === null || value === undefined ? null : await this.#merge(value as object, merged);
+        }
+      }
+    }
+    return result;
   }
 
   /**
@@ -493,7 +571,19 @@ export class Session implements StateOwner {
 
   #attach(object: object): InstanceState {
     if (object === null || typeof object !== 'object') throw new ArgumentError(`Session.add() takes an entity object; got ${String(object)}.`);
-    return this.#objects.attach(this.#mapper(object.constructor as EntityClass<object>), object, this.#transactions.top());
+    const existing = stateOf(object);
+    const isNew = !existing || existing.status === 'transient' || existing.status === 'detached' || existing.owner !== this;
+    const state = this.#objects.attach(this.#mapper(object.constructor as EntityClass<object>), object, this.#transactions.top());
+    // save-update: new objects reachable through loaded relationships join now (the flush looks again for later additions).
+    if (isNew) {
+      const isNewState = (s: InstanceState) => s.status === 'transient' || s.status === 'pending' || (s.status === 'detached' && s.owner === undefined);
+      for (const related of relatedStates(state, 'save-update', isNewState)) {
+        if (related !== state && (related.status === 'transient' || (related.status === 'detached' && related.owner === undefined))) {
+          this.#objects.attach(related.mapper, related.object, this.#transactions.top());
+        }
+      }
+    }
+    return state;
   }
 
   #mapper(entity: EntityClass<unknown>): EntityMapper {

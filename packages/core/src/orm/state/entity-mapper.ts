@@ -9,6 +9,13 @@ import { InstanceState, STATE, UNLOADED, type ObjectStatus } from './instance-st
 
 const mappers = new WeakMap<EntityMetadata, EntityMapper>();
 
+/** Where an owning to-one's foreign key finds its target's primary key. */
+export interface ForeignKeyTarget {
+  readonly mapper: EntityMapper;
+  readonly from: readonly number[];
+  readonly to: readonly number[];
+}
+
 /** The ORM's compiled view of one entity. Get it with `EntityMapper.for(metadata)`. */
 export class EntityMapper {
   readonly metadata: EntityMetadata;
@@ -22,6 +29,7 @@ export class EntityMapper {
   readonly #columnIndex: ReadonlyMap<string, number>;
   readonly #relationIndex: ReadonlyMap<string, number>;
   readonly #prototype: object;
+  #keyTargets: (ForeignKeyTarget | undefined)[] | undefined;
 
   private constructor(metadata: EntityMetadata) {
     this.metadata = metadata;
@@ -59,6 +67,23 @@ export class EntityMapper {
   /** The position of a relationship property, or -1. */
   relationIndex(property: string): number {
     return this.#relationIndex.get(property) ?? -1;
+  }
+
+  /**
+   * For an owning to-one relationship whose foreign key references the target's primary
+   * key: the target's mapper and, per key column, the position of the foreign-key value
+   * here (`from`) and of the key column there (`to`). Undefined otherwise.
+   */
+  foreignKeyTarget(relationIndex: number): ForeignKeyTarget | undefined {
+    this.#keyTargets ??= this.relations.map((relation) => {
+      if (!relation.owner || relation.joinTable || relation.foreignKey.length === 0) return undefined;
+      const target = EntityMapper.for(relation.target);
+      const to = relation.foreignKey.map((fk) => target.columns.indexOf(fk.referenced));
+      const key = new Set(target.keyIndexes);
+      if (to.length !== key.size || to.some((i) => !key.has(i))) return undefined;
+      return Object.freeze({ mapper: target, from: relation.foreignKey.map((fk) => this.columns.indexOf(fk.column)), to });
+    });
+    return this.#keyTargets[relationIndex];
   }
 
   /** A fresh relationship array with every slot unloaded. */

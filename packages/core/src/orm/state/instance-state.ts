@@ -19,6 +19,10 @@ export interface StateOwner {
   markDirty(state: InstanceState): void;
   /** True when reading an expired attribute must throw (strict mode). */
   readonly strict: boolean;
+  /** Called when a relationship collection of a state it owns changes membership for the first time since a flush. */
+  collectionChanged?(state: InstanceState, index: number): void;
+  /** The object a to-one relationship's foreign key points at, when the owner holds it fresh; null for a NULL key; undefined when unknown. */
+  relatedByKey?(state: InstanceState, index: number): object | null | undefined;
 }
 
 /** Stands in the before-image for a value written while the object was expired: never equal to anything. */
@@ -26,6 +30,14 @@ const STALE: unique symbol = Symbol('strata.stale');
 
 /** Marks a relationship slot nobody has loaded yet. */
 export const UNLOADED: unique symbol = Symbol('strata.unloaded');
+
+/** Marks a relationship slot a raiseLoad option (or lazy: 'raise') left unloaded on purpose. */
+export const RAISE: unique symbol = Symbol('strata.raise');
+
+/** True for a relationship slot holding no value (UNLOADED or RAISE). */
+export function isUnloaded(value: unknown): value is typeof UNLOADED | typeof RAISE {
+  return typeof value === 'symbol';
+}
 
 /** One mapped object's state. Internal to the ORM; `inspect(obj)` shows the public part. */
 export class InstanceState {
@@ -43,6 +55,8 @@ export class InstanceState {
   key: unknown;
   /** Set by commit (expire-on-commit), expire() and rollback: the values are no longer trusted. */
   expired = false;
+  /** Per relationship: loaded before a commit or rollback, so the next load replaces it. Allocated on first need. */
+  staleRelations: boolean[] | undefined = undefined;
 
   constructor(mapper: EntityMapper, object: object, values: unknown[], status: ObjectStatus) {
     this.mapper = mapper;
@@ -83,6 +97,25 @@ export class InstanceState {
   /** Accepts the current values as what the database holds (after a load or a flush). */
   markClean(): void {
     this.committed = undefined;
+  }
+
+  /** Marks every loaded relationship stale: the next load of it replaces what it holds. */
+  expireRelations(): void {
+    const relations = this.relations;
+    for (let i = 0; i < relations.length; i++) {
+      if (isUnloaded(relations[i])) continue;
+      (this.staleRelations ??= new Array<boolean>(relations.length).fill(false))[i] = true;
+    }
+  }
+
+  /** True when relationship `index` holds a value loaded since the last commit or rollback. */
+  relationFresh(index: number): boolean {
+    return !isUnloaded(this.relations[index]) && this.staleRelations?.[index] !== true;
+  }
+
+  /** Records that relationship `index` was (re)loaded. */
+  relationLoaded(index: number): void {
+    if (this.staleRelations !== undefined) this.staleRelations[index] = false;
   }
 
   /** Raised by a strict-mode read of an expired attribute. */

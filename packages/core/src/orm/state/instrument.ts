@@ -4,9 +4,10 @@
  * of expired values can be refused in strict mode, and unloaded relationships say so.
  * Values a constructor set as own properties are adopted when the session first sees them.
  */
-import { DetachedInstanceError, UnloadedRelationError } from '../../errors/errors';
+import { ArgumentError, DetachedInstanceError, UnloadedRelationError } from '../../errors/errors';
+import { assignCollection, assignToOne, emptyRelation } from './backref';
 import type { EntityMapper } from './entity-mapper';
-import { STATE, UNLOADED, type InstanceState } from './instance-state';
+import { isUnloaded, RAISE, STATE, UNLOADED, type InstanceState } from './instance-state';
 
 /** Installs the accessors of one entity (idempotent per mapper). */
 export function instrument(mapper: EntityMapper): void {
@@ -31,6 +32,9 @@ export function instrument(mapper: EntityMapper): void {
   });
   mapper.relations.forEach((relation, index) => {
     const property = relation.propertyName;
+    const where = `${mapper.metadata.name}.${property}`;
+    // Only an owning to-one can be found from the object's own foreign key.
+    const byKey = !relation.isCollection && relation.owner && relation.joinTable === undefined;
     Object.defineProperty(prototype, property, {
       configurable: true,
       // Not enumerable: printing or comparing an object must not trip over an unloaded relationship.
@@ -38,30 +42,44 @@ export function instrument(mapper: EntityMapper): void {
       get(this: object) {
         const state = (this as { [STATE]?: InstanceState })[STATE] ?? mapper.attach(this);
         const value = state.relations[index];
-        if (value !== UNLOADED) return value;
-        // Nothing in the database belongs to an object that was never saved.
-        if (state.status === 'transient' || state.status === 'pending') {
-          const empty = relation.isCollection ? [] : null;
-          state.relations[index] = empty;
-          return empty;
+        if (!isUnloaded(value)) {
+          if (state.staleRelations?.[index] === true && state.owner?.strict) state.expiredRead(property);
+          return value;
         }
-        const where = `${mapper.metadata.name}.${property}`;
+        // Nothing in the database belongs to an object that was never saved.
+        if (state.status === 'transient' || state.status === 'pending') return emptyRelation(state, index);
         if (state.status === 'detached' || state.owner === undefined) {
           throw new DetachedInstanceError(
             `${where} was never loaded, and the object belongs to no session, so it cannot be loaded now. ` +
               'Load it while the session is open (a loader option such as selectinLoad, or session.load(obj, ...)), or merge the object into a session first.',
           );
         }
+        if (byKey && value === UNLOADED) {
+          // The related object may already be in the session (or the key is NULL): no SQL needed.
+          const found = state.owner.relatedByKey?.(state, index);
+          if (found !== undefined) {
+            state.relations[index] = found;
+            return found;
+          }
+        }
+        const option = relation.isCollection ? 'selectinLoad' : 'joinedLoad';
         throw new UnloadedRelationError(
-          `${where} is not loaded. Load it with the query (e.g. .options(selectinLoad(${mapper.metadata.name}, '${property}'))) ` +
+          `${where} is not loaded${value === RAISE ? ' (a raiseLoad option or lazy: \'raise\' keeps it unloaded)' : ''}. ` +
+            `Load it with the query (.options(${option}(${mapper.metadata.name}, '${property}')) or eagerLoad(${mapper.metadata.name}, '${property}')) ` +
             `or explicitly with await session.load(obj, '${property}'); an unloaded relationship is never shown as empty.`,
         );
       },
       set(this: object, value: unknown) {
         const state = (this as { [STATE]?: InstanceState })[STATE] ?? mapper.attach(this);
-        state.relations[index] = value;
-        // A new related object or a new parent is a change the next flush must visit.
-        if (state.status === 'persistent') state.owner?.markDirty(state);
+        if (relation.isCollection) {
+          if (!Array.isArray(value)) throw new ArgumentError(`${where} is a collection; assign an array (possibly empty), not ${value === null ? 'null' : typeof value}.`);
+          assignCollection(state, index, value as object[]);
+          return;
+        }
+        if (value !== null && value !== undefined && typeof value !== 'object') {
+          throw new ArgumentError(`${where} takes a ${relation.target.name} object or null; got ${typeof value} ${String(value)}. To set the key alone, map the foreign-key column as a property.`);
+        }
+        assignToOne(state, index, (value ?? null) as object | null);
       },
     });
   });

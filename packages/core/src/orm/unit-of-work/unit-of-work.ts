@@ -8,20 +8,17 @@ import { randomUUID } from 'node:crypto';
 import { FlushError } from '../../errors/errors';
 import type { ColumnMetadata, EntityMetadata, RelationMetadata } from '../../metadata/entity-metadata';
 import { EntityMapper } from '../state/entity-mapper';
-import { stateOf, UNLOADED, type InstanceState } from '../state/instance-state';
+import { isUnloaded, stateOf, type InstanceState } from '../state/instance-state';
 import { tableOrder } from './commit-order';
 import { deleteRows, insertRows, updateRow, type PersistTarget } from './persister';
 import { orderRows } from './row-order';
+import { prepareRelationships, type Membership, type RelationshipContext } from './relationship-changes';
+import { deleteAssociations, insertAssociations } from './association-rows';
 
 /** What a flush needs from its session. */
-export interface FlushContext extends PersistTarget {
+export interface FlushContext extends PersistTarget, RelationshipContext {
   /** Every entity of the session's registry, one stable array (the commit order is cached on it). */
   readonly entities: readonly EntityMetadata[];
-  readonly pending: ReadonlySet<InstanceState>;
-  readonly dirty: ReadonlySet<InstanceState>;
-  readonly deleted: ReadonlySet<InstanceState>;
-  /** Adds an object reached by a save-update cascade; returns its state. */
-  cascadeAdd(object: object): InstanceState;
 }
 
 /** What a flush wrote, with the values each state had before it, for finalising or undoing. */
@@ -42,14 +39,10 @@ export class FlushFailure extends Error {
   }
 }
 
-interface Membership {
-  readonly parent: InstanceState;
-  readonly relation: RelationMetadata;
-}
-
 /** Runs one flush. Throws FlushFailure (wrapping the real error) when a statement fails. */
 export async function flush(ctx: FlushContext): Promise<FlushOutcome> {
-  const memberships = followCascades(ctx);
+  const work = await prepareRelationships(ctx);
+  const memberships = work.memberships;
   const before = new Map<InstanceState, unknown[]>();
   for (const state of ctx.pending) before.set(state, state.values.slice());
   for (const state of ctx.dirty) if (!ctx.deleted.has(state)) before.set(state, (state.committed ?? state.values).slice());
@@ -75,19 +68,23 @@ export async function flush(ctx: FlushContext): Promise<FlushOutcome> {
         inserted.push(...level);
       }
     }
+    await insertAssociations(ctx, work.pairsAdded, work.pairsRemoved);
     for (const state of ctx.dirty) {
       if (ctx.deleted.has(state) || ctx.pending.has(state)) continue;
       syncForeignKeys(state, memberships, new Set());
+      unlinkFromParent(state, work.unparented);
+      checkRequired(state);
       const changed = prepareUpdate(state);
       if (changed.length === 0) continue;
       await updateRow(ctx, state.mapper, state, changed, before.get(state) ?? state.values);
       updated.push(state);
     }
-    // Children that joined a parent's collection without being changed themselves.
-    for (const child of memberships.keys()) {
+    // Children that joined or left a parent's collection without being changed themselves.
+    for (const child of new Set([...memberships.keys(), ...work.unparented.keys()])) {
       if (ctx.pending.has(child) || ctx.dirty.has(child) || ctx.deleted.has(child) || child.status !== 'persistent') continue;
       const snapshot = child.values.slice();
       syncForeignKeys(child, memberships, new Set());
+      unlinkFromParent(child, work.unparented);
       const changed = child.values.flatMap((v, i) => (v !== snapshot[i] ? [i] : []));
       if (changed.length === 0) continue;
       before.set(child, snapshot);
@@ -101,44 +98,23 @@ export async function flush(ctx: FlushContext): Promise<FlushOutcome> {
       const changed = state.values.flatMap((v, i) => (v !== snapshot[i] ? [i] : []));
       if (changed.length > 0) await updateRow(ctx, state.mapper, state, changed, snapshot);
     }
+    await deleteAssociations(ctx, work.pairsRemoved, work.pairsAdded, work.associationsCleared);
     const deletions = groupByEntity([...ctx.deleted].filter((s) => s.status === 'persistent'));
     for (const entity of [...order.entities].reverse()) {
       const states = deletions.get(entity);
       if (!states) continue;
       const mapper = EntityMapper.for(entity);
-      const ordered = order.selfReferencing.includes(entity) ? selfLevels(mapper, states).reverse().flat() : states;
-      await deleteRows(ctx, mapper, ordered, (s) => s.committed ?? s.values);
+      if (!order.selfReferencing.includes(entity)) {
+        await deleteRows(ctx, mapper, states, (s) => s.committed ?? s.values);
+        continue;
+      }
+      // Children before parents, one statement per level: MySQL checks a self-reference row by row.
+      for (const level of deleteLevels(mapper, states).reverse()) await deleteRows(ctx, mapper, level, (s) => s.committed ?? s.values);
     }
     return { inserted, updated, deleted: [...ctx.deleted], before };
   } catch (error) {
     throw new FlushFailure(error, before);
   }
-}
-
-/** Walks save-update cascades from new and changed objects; records collection memberships. */
-function followCascades(ctx: FlushContext): Map<InstanceState, Membership> {
-  const memberships = new Map<InstanceState, Membership>();
-  const seen = new Set<InstanceState>();
-  const queue = [...ctx.pending, ...ctx.dirty];
-  while (queue.length > 0) {
-    const state = queue.pop()!;
-    if (seen.has(state)) continue;
-    seen.add(state);
-    state.mapper.relations.forEach((relation, index) => {
-      const value = state.relations[index];
-      if (value === UNLOADED || value === null || value === undefined) return;
-      const related = Array.isArray(value) ? value : [value];
-      for (const object of related) {
-        if (object === null || typeof object !== 'object') continue;
-        let child = stateOf(object);
-        if ((!child || child.status === 'transient') && relation.cascade.has('save-update')) child = ctx.cascadeAdd(object);
-        if (!child) continue;
-        if (relation.kind === 'one-to-many' && !memberships.has(child)) memberships.set(child, { parent: state, relation });
-        if (child.status === 'pending' || child.status === 'transient') queue.push(child);
-      }
-    });
-  }
-  return memberships;
 }
 
 /**
@@ -152,7 +128,7 @@ function syncForeignKeys(state: InstanceState, memberships: Map<InstanceState, M
   mapper.relations.forEach((relation, index) => {
     if (!relation.owner || relation.joinTable || relation.foreignKey.length === 0) return;
     const value = state.relations[index];
-    if (value === UNLOADED) return;
+    if (isUnloaded(value)) return;
     const target = value === null || value === undefined ? undefined : stateOf(value as object);
     if (target && !target.mapper.hasIdentity(target.values) && deferred.has(relation)) {
       postponed = true;
@@ -161,11 +137,12 @@ function syncForeignKeys(state: InstanceState, memberships: Map<InstanceState, M
     writeKey(state, relation, target);
   });
   const membership = memberships.get(state);
-  if (membership?.relation.inverse) {
+  if (membership) {
     const inverse = membership.relation.inverse;
-    const index = mapper.relationIndex(inverse.propertyName);
-    // The object's own to-one value wins over the collection it sits in.
-    if (index < 0 || state.relations[index] === UNLOADED) writeKey(state, inverse, membership.parent);
+    const index = inverse ? mapper.relationIndex(inverse.propertyName) : -1;
+    // The object's own to-one value wins over the collection it sits in. (The key columns are
+    // the same either way: a one-to-many's foreign key is its inverse's.)
+    if (index < 0 || isUnloaded(state.relations[index])) writeKey(state, membership.relation, membership.parent);
   }
   return postponed;
 }
@@ -251,6 +228,41 @@ function groupByEntity(states: readonly InstanceState[]): Map<EntityMetadata, In
   return out;
 }
 
+/** Sets to NULL the foreign key of a child that left its parent (and joined no other). */
+function unlinkFromParent(state: InstanceState, unparented: ReadonlyMap<InstanceState, RelationMetadata>): void {
+  const relation = unparented.get(state);
+  if (!relation) return;
+  for (const { column } of relation.foreignKey) state.write(state.mapper.columns.indexOf(column), null);
+}
+
+/**
+ * Self-referencing rows being deleted, in levels by their foreign-key values as the
+ * database has them: parents in earlier levels than their children.
+ */
+function deleteLevels(mapper: EntityMapper, states: InstanceState[]): InstanceState[][] {
+  const selfRelations = mapper.relations.filter((r) => r.owner && !r.joinTable && r.target === mapper.metadata && r.foreignKey.length > 0);
+  const byKey = new Map<unknown, InstanceState>();
+  for (const state of states) byKey.set(mapper.identityKey(state.committed ?? state.values), state);
+  const parentsOf = (state: InstanceState): InstanceState[] => {
+    const values = state.committed ?? state.values;
+    return selfRelations.flatMap((relation) => {
+      const key = new Array<unknown>(mapper.columns.length);
+      for (const fk of relation.foreignKey) key[mapper.columns.indexOf(fk.referenced)] = values[mapper.columns.indexOf(fk.column)];
+      const parent = byKey.get(mapper.identityKey(key));
+      return parent && parent !== state ? [parent] : [];
+    });
+  };
+  const { ordered, cyclic } = orderRows(states, parentsOf);
+  const depth = new Map<InstanceState, number>();
+  const levels: InstanceState[][] = [];
+  for (const state of [...cyclic, ...ordered]) {
+    const d = Math.max(-1, ...parentsOf(state).map((p) => depth.get(p) ?? -1)) + 1;
+    depth.set(state, d);
+    (levels[d] ??= []).push(state);
+  }
+  return levels.filter(Boolean);
+}
+
 /** Self-referencing rows in levels: parents in earlier levels than their children. */
 function selfLevels(mapper: EntityMapper, states: InstanceState[]): InstanceState[][] {
   const inBatch = new Set(states);
@@ -258,7 +270,7 @@ function selfLevels(mapper: EntityMapper, states: InstanceState[]): InstanceStat
   const parentsOf = (state: InstanceState): InstanceState[] =>
     selfRelations.flatMap((i) => {
       const value = state.relations[i];
-      const parent = value && value !== UNLOADED ? stateOf(value as object) : undefined;
+      const parent = value && !isUnloaded(value) ? stateOf(value as object) : undefined;
       return parent && inBatch.has(parent) ? [parent] : [];
     });
   const { ordered, cyclic } = orderRows(states, parentsOf);

@@ -1,0 +1,220 @@
+/*
+ * Builds the SELECT that loads one entity together with its joined-eager relationships:
+ * every column gets a label of its own, the relationships are LEFT OUTER (or INNER) JOINed
+ * under fresh aliases, and a query that limits or de-duplicates rows while joining a
+ * collection is wrapped first: the original query becomes a subquery (its ORDER BY
+ * repeated outside) and the joins attach to it, so LIMIT and DISTINCT count parents.
+ */
+import type { ColumnMetadata, RelationMetadata } from '../../metadata/entity-metadata';
+import { node, sourceName, type EntitySource, type ExprNode, type FromSource, type JoinNode, type OrderNode, type SelectItem, type SelectNode, type SubquerySource, type TableSource } from '../../query/query-nodes';
+import { columnNode } from '../../query/result-columns';
+import { EntityMapper } from '../state/entity-mapper';
+import type { PlanNode } from './load-plan';
+
+/** Where one entity's columns sit in the rows of an entity query. */
+export interface EntitySlot {
+  readonly mapper: EntityMapper;
+  /** The row label of each of the mapper's columns. */
+  readonly labels: readonly string[];
+  /** Labels of the primary-key columns (all NULL: no object, for an outer join that found nothing). */
+  readonly keyLabels: readonly string[];
+  /** The plan step this slot loads; undefined for the query's own entity. */
+  readonly node: PlanNode | undefined;
+  /** The slot of the parent object, -1 for the query's own entity. */
+  readonly parent: number;
+}
+
+/** A compiled-once description of an entity query: its node and how to read its rows. */
+export interface EntityQuery {
+  readonly node: SelectNode;
+  readonly slots: readonly EntitySlot[];
+  /** Labels of the extra values (keys a loader groups by). */
+  readonly extraLabels: readonly string[];
+  /** The joined plan steps, in slot order. */
+  readonly joined: readonly PlanNode[];
+}
+
+/** An extra value selected next to the entity, under a key of its own. */
+export interface ExtraItem {
+  readonly key: string;
+  readonly expr: ExprNode;
+}
+
+/** Reads the expression of a parent column: on its table, or through the subquery that wrapped it. */
+export type ColumnResolver = (column: ColumnMetadata) => ExprNode;
+
+/** Longest label kept readable; PostgreSQL truncates identifiers at 63 bytes. */
+const MAX_LABEL = 60;
+
+/**
+ * The query loading `root` (the base's own entity source) with the `joined` steps (and
+ * their joined steps), selecting `extras` first. `base` supplies FROM, joins, WHERE,
+ * ordering, limits and locks; its selection is replaced.
+ */
+export function entityQuery(base: SelectNode, root: EntitySource, joined: readonly PlanNode[], extras: readonly ExtraItem[] = []): EntityQuery {
+  const names = new Names(base);
+  const rootMapper = EntityMapper.for(root.entity);
+  const wrap = (base.limit !== undefined || base.offset !== undefined || base.distinct) && joined.some(multipliesRows);
+  const slots: EntitySlot[] = [];
+  const items: SelectItem[] = [];
+  const joins: JoinNode[] = [];
+  const labels = new Set<string>();
+  const take = (wanted: string, fallback: string): string => {
+    let label = wanted.length <= MAX_LABEL && !labels.has(wanted) ? wanted : fallback;
+    for (let n = 2; labels.has(label); n++) label = `${fallback}_${n}`;
+    labels.add(label);
+    return label;
+  };
+  const extraLabels = extras.map((extra, i) => {
+    const label = take(extra.key, `_x${i}`);
+    items.push(node({ kind: 'expr' as const, key: label, expr: extra.expr }));
+    return label;
+  });
+
+  let resolveRoot: ColumnResolver = (column) => columnNode(root, column);
+  let from: readonly FromSource[] = base.from;
+  let baseJoins: readonly JoinNode[] = base.joins;
+  let orderBy: readonly OrderNode[] = base.orderBy;
+  let outer: Pick<SelectNode, 'where' | 'groupBy' | 'having' | 'limit' | 'offset' | 'lock' | 'distinct' | 'ctes'> = base;
+  if (wrap) {
+    const wrapped = wrapBase(base, root, names.next('anon'));
+    resolveRoot = wrapped.resolve;
+    from = [wrapped.source];
+    baseJoins = [];
+    orderBy = wrapped.orderBy;
+    outer = { where: undefined, groupBy: [], having: undefined, limit: undefined, offset: undefined, lock: undefined, distinct: false, ctes: [] };
+  }
+
+  const addSlot = (mapper: EntityMapper, resolve: ColumnResolver, prefix: string | undefined, planNode: PlanNode | undefined, parent: number): number => {
+    const slotLabels = mapper.columns.map((column, i) => {
+      const label = prefix === undefined ? take(column.columnName, `c${i}`) : take(`${prefix}_${column.columnName}`, `${prefix}_c${i}`);
+      items.push(node({ kind: 'expr' as const, key: label, expr: resolve(column) }));
+      return label;
+    });
+    slots.push(Object.freeze({ mapper, labels: slotLabels, keyLabels: mapper.keyIndexes.map((i) => slotLabels[i]!), node: planNode, parent }));
+    return slots.length - 1;
+  };
+  addSlot(rootMapper, resolveRoot, undefined, undefined, -1);
+
+  const joinedNodes: PlanNode[] = [];
+  const childOrder: OrderNode[] = [];
+  const attach = (children: readonly PlanNode[], parentResolve: ColumnResolver, parentSlot: number): void => {
+    for (const child of children) {
+      if (child.strategy !== 'joined') continue;
+      const target = child.relation.target;
+      const alias = names.next(target.tableName.length > 40 ? 't' : target.tableName);
+      const source: EntitySource = node({ kind: 'entity' as const, entity: target, alias });
+      const type = child.innerJoin ? 'inner' : 'left';
+      for (const step of relationJoins(child.relation, parentResolve, source, () => names.next(child.relation.joinTable!.tableName.length > 40 ? 'link' : child.relation.joinTable!.tableName))) {
+        joins.push(node({ type, source: step.source, on: step.on }));
+      }
+      joinedNodes.push(child);
+      const resolve: ColumnResolver = (column) => columnNode(source, column);
+      for (const order of child.relation.orderBy ?? []) childOrder.push(node({ expr: columnNode(source, order.column), direction: order.direction, nulls: undefined }));
+      const slot = addSlot(EntityMapper.for(target), resolve, alias, child, parentSlot);
+      attach(child.children, resolve, slot);
+    }
+  };
+  attach(joined, resolveRoot, 0);
+
+  const selectNode: SelectNode = node({
+    kind: 'select' as const,
+    shape: 'record' as const,
+    items: Object.freeze(items),
+    ctes: outer.ctes,
+    distinct: outer.distinct,
+    from: Object.freeze([...from]),
+    joins: Object.freeze([...baseJoins, ...joins]),
+    where: outer.where,
+    groupBy: outer.groupBy,
+    having: outer.having,
+    orderBy: childOrder.length > 0 ? Object.freeze([...orderBy, ...childOrder]) : orderBy,
+    limit: outer.limit,
+    offset: outer.offset,
+    lock: outer.lock,
+  });
+  return Object.freeze({ node: selectNode, slots, extraLabels, joined: joinedNodes });
+}
+
+/** True when joining the step (or a joined step below it) can repeat parent rows. */
+function multipliesRows(step: PlanNode): boolean {
+  if (step.strategy !== 'joined') return false;
+  return step.relation.isCollection || step.children.some(multipliesRows);
+}
+
+/**
+ * Wraps the base query: it selects the root's columns (and any ORDER BY expression that
+ * is not one of them) as a subquery; outside, columns and ordering refer to the subquery.
+ */
+function wrapBase(base: SelectNode, root: EntitySource, alias: string): { source: SubquerySource; resolve: ColumnResolver; orderBy: OrderNode[] } {
+  const items: SelectItem[] = root.entity.columns.map((column) => node({ kind: 'expr' as const, key: column.columnName, expr: columnNode(root, column) }));
+  const outerOrder: { index: number; direction: OrderNode['direction']; nulls: OrderNode['nulls']; name: string; column: ColumnMetadata | undefined }[] = [];
+  base.orderBy.forEach((order, i) => {
+    const expr = order.expr;
+    const own = expr.kind === 'column' && isRoot(expr.source, root) && expr.column !== undefined && root.entity.columns.includes(expr.column);
+    if (own) {
+      outerOrder.push({ index: i, direction: order.direction, nulls: order.nulls, name: expr.name, column: expr.column });
+    } else {
+      const key = `_order_${i}`;
+      items.push(node({ kind: 'expr' as const, key, expr }));
+      outerOrder.push({ index: i, direction: order.direction, nulls: order.nulls, name: key, column: expr.kind === 'column' ? expr.column : undefined });
+    }
+  });
+  const inner: SelectNode = node({ ...base, shape: 'record' as const, items: Object.freeze(items) });
+  const source: SubquerySource = node({ kind: 'subquery' as const, query: inner, alias });
+  const resolve: ColumnResolver = (column) => node({ kind: 'column' as const, source, name: column.columnName, column });
+  const orderBy = outerOrder.map((o) =>
+    node({ expr: node({ kind: 'column' as const, source, name: o.name, column: o.column }), direction: o.direction, nulls: o.nulls }),
+  );
+  return { source, resolve, orderBy };
+}
+
+function isRoot(source: unknown, root: EntitySource): boolean {
+  if (source === root) return true;
+  const s = source as EntitySource;
+  return s?.kind === 'entity' && s.entity === root.entity && s.alias === root.alias;
+}
+
+/** The joins that reach `target` from a parent whose columns `parent` resolves (an association table first for a many-to-many). */
+export function relationJoins(relation: RelationMetadata, parent: ColumnResolver, target: EntitySource, linkAlias: () => string): { source: FromSource; on: ExprNode }[] {
+  const joinTable = relation.joinTable;
+  if (joinTable) {
+    const link: TableSource = node({ kind: 'table' as const, table: joinTable.tableName, alias: linkAlias() });
+    const linkColumn = (name: string, column: ColumnMetadata): ExprNode => node({ kind: 'column' as const, source: link, name, column });
+    return [
+      { source: link, on: all(joinTable.ownerColumns.map((c) => equals(linkColumn(c.name, c.referenced), parent(c.referenced)))) },
+      { source: target, on: all(joinTable.targetColumns.map((c) => equals(columnNode(target, c.referenced), linkColumn(c.name, c.referenced)))) },
+    ];
+  }
+  const on = relation.owner
+    ? all(relation.foreignKey.map((fk) => equals(parent(fk.column), columnNode(target, fk.referenced))))
+    : all(relation.foreignKey.map((fk) => equals(columnNode(target, fk.column), parent(fk.referenced))));
+  return [{ source: target, on }];
+}
+
+function equals(left: ExprNode, right: ExprNode): ExprNode {
+  return node({ kind: 'binary' as const, op: 'eq' as const, left, right });
+}
+
+function all(items: ExprNode[]): ExprNode {
+  return items.length === 1 ? items[0]! : node({ kind: 'logical' as const, op: 'and' as const, items: Object.freeze(items) });
+}
+
+/** Fresh source names that clash with none of the base query's. */
+export class Names {
+  readonly #taken = new Set<string>();
+  #counter = 0;
+
+  constructor(base?: SelectNode) {
+    if (base) for (const source of [...base.from, ...base.joins.map((j) => j.source)]) this.#taken.add(sourceName(source));
+  }
+
+  /** `${stem}_1`, `${stem}_2`, ... skipping names in use. */
+  next(stem: string): string {
+    let name: string;
+    do name = `${stem}_${++this.#counter}`;
+    while (this.#taken.has(name));
+    this.#taken.add(name);
+    return name;
+  }
+}

@@ -1,0 +1,139 @@
+/*
+ * Turns loader options and each relationship's `lazy` default into a plan: a tree of
+ * relationship steps, each with the strategy that loads it. Defaults apply below explicit
+ * steps too, but never along a relationship already on the path (or straight back along
+ * the inverse of the step before), so cycles such as User.posts -> Post.author stop.
+ * Plans are cached per entity and per options list, so a repeated query plans once.
+ */
+import { ArgumentError } from '../../errors/errors';
+import type { LoaderStrategy } from '../../metadata/declarations';
+import type { EntityMetadata, RelationMetadata } from '../../metadata/entity-metadata';
+import type { LoadOption, StepStrategy } from '../../query/load-options';
+
+/** One relationship to load (or to mark) below its parent. */
+export interface PlanNode {
+  readonly relation: RelationMetadata;
+  /** The relationship's position among its entity's relationships. */
+  readonly index: number;
+  readonly strategy: Exclude<LoaderStrategy, 'select'>;
+  /** joined only: use INNER JOIN (the foreign key is NOT NULL and every join above is inner too). */
+  readonly innerJoin: boolean;
+  readonly children: readonly PlanNode[];
+}
+
+/** What to load for the objects of one entity. */
+export interface LoadPlan {
+  readonly entity: EntityMetadata;
+  readonly nodes: readonly PlanNode[];
+  /** True when nothing at all is to be done (the common case, kept free). */
+  readonly empty: boolean;
+}
+
+/** How deep relationship defaults reach below the last explicit step. */
+const MAX_DEFAULT_DEPTH = 6;
+
+interface ExplicitStep {
+  strategy: Exclude<LoaderStrategy, 'select'> | 'select';
+  innerJoin: boolean;
+  readonly children: Map<string, ExplicitStep>;
+}
+
+const NONE: ReadonlyMap<string, ExplicitStep> = new Map();
+const defaultPlans = new WeakMap<EntityMetadata, LoadPlan>();
+const optionPlans = new WeakMap<readonly LoadOption[], Map<EntityMetadata, LoadPlan>>();
+
+/** The plan for objects of `entity` loaded with `options` (a frozen list is cached by identity). */
+export function planFor(entity: EntityMetadata, options: readonly LoadOption[]): LoadPlan {
+  if (options.length === 0) {
+    let plan = defaultPlans.get(entity);
+    if (!plan) defaultPlans.set(entity, (plan = buildPlan(entity, options)));
+    return plan;
+  }
+  let byEntity = optionPlans.get(options);
+  if (!byEntity && Object.isFrozen(options)) optionPlans.set(options, (byEntity = new Map()));
+  let plan = byEntity?.get(entity);
+  if (!plan) {
+    plan = buildPlan(entity, options);
+    byEntity?.set(entity, plan);
+  }
+  return plan;
+}
+
+/** Builds a plan; options for other entities are ignored (a tuple query plans per entity). */
+export function buildPlan(entity: EntityMetadata, options: readonly LoadOption[]): LoadPlan {
+  const explicit = new Map<string, ExplicitStep>();
+  for (const option of options) {
+    if (option.entity !== entity.target && !(entity.target.prototype instanceof option.entity)) continue;
+    let level = explicit;
+    let current = entity;
+    for (const step of option.steps) {
+      const relation = current.relation(step.property);
+      if (!relation) {
+        const known = current.relations.map((r) => r.propertyName);
+        throw new ArgumentError(
+          `Loader option ${option}: ${current.name} has no relationship '${step.property}'. ` +
+            (known.length > 0 ? `Its relationships: ${known.join(', ')}.` : `${current.name} declares no relationships.`),
+        );
+      }
+      const strategy = resolve(step.strategy, relation);
+      let entry = level.get(step.property);
+      if (!entry) level.set(step.property, (entry = { strategy, innerJoin: step.innerJoin, children: new Map() }));
+      else if (step === option.steps[option.steps.length - 1] || entry.strategy === 'select') {
+        entry.strategy = strategy;
+        entry.innerJoin = step.innerJoin;
+      }
+      level = entry.children;
+      current = relation.target;
+    }
+  }
+  const nodes = expand(entity, explicit, [], undefined, true);
+  return Object.freeze({ entity, nodes, empty: nodes.length === 0 });
+}
+
+function resolve(strategy: StepStrategy, relation: RelationMetadata): ExplicitStep['strategy'] {
+  if (strategy !== 'auto') return strategy;
+  return relation.isCollection ? 'selectin' : 'joined';
+}
+
+function expand(
+  entity: EntityMetadata,
+  explicit: ReadonlyMap<string, ExplicitStep>,
+  path: readonly RelationMetadata[],
+  parent: PlanNode | undefined,
+  innerAllowed: boolean,
+): PlanNode[] {
+  const out: PlanNode[] = [];
+  entity.relations.forEach((relation, index) => {
+    const step = explicit.get(relation.propertyName);
+    let strategy: ExplicitStep['strategy'];
+    let innerJoin: boolean;
+    if (step) {
+      strategy = step.strategy;
+      innerJoin = step.innerJoin;
+    } else {
+      strategy = relation.lazy;
+      if (strategy === 'select') return;
+      // A default never walks a relationship twice on one path, nor straight back to the parent.
+      if (path.includes(relation) || (parent && parent.relation.inverse === relation) || path.length >= MAX_DEFAULT_DEPTH) return;
+      innerJoin = relation.innerJoin;
+    }
+    if (strategy === 'select') return;
+    const inner = strategy === 'joined' && innerJoin && innerAllowed && keyNotNull(relation);
+    const node: { -readonly [K in keyof PlanNode]: PlanNode[K] } = { relation, index, strategy, innerJoin: inner, children: [] };
+    if (strategy === 'joined' || strategy === 'selectin' || strategy === 'subquery') {
+      node.children = Object.freeze(expand(relation.target, step?.children ?? NONE, [...path, relation], node, inner));
+    }
+    out.push(Object.freeze(node));
+  });
+  return out;
+}
+
+/** An INNER JOIN drops no parent only when the parent's own foreign key must be set. */
+function keyNotNull(relation: RelationMetadata): boolean {
+  return relation.owner && relation.joinTable === undefined && relation.foreignKey.length > 0 && relation.foreignKey.every((fk) => !fk.column.nullable);
+}
+
+/** A plan whose steps are explicit loads of `paths` (session.load), with the targets' defaults below them. */
+export function explicitPlan(entity: EntityMetadata, options: readonly LoadOption[]): LoadPlan {
+  return buildPlan(entity, options);
+}

@@ -1,0 +1,455 @@
+/*
+ * Runs a load plan: the query for the objects themselves (with its joined relationships),
+ * then, level by level, one statement per relationship for all the parents at that level
+ * (selectin: their keys in IN lists of at most 500; subquery: the original query joined
+ * to the children), and puts what came back into the objects. A relationship already
+ * loaded since the last commit is kept as it is; one with unflushed changes is never
+ * overwritten. Loading a collection also sets each child's side of the pair to its parent.
+ */
+import type { ColumnMetadata, RelationMetadata } from '../../metadata/entity-metadata';
+import { node, type EntitySource, type ExprNode, type JoinNode, type SelectNode } from '../../query/query-nodes';
+import { columnNode } from '../../query/result-columns';
+import { linkOf, loadedCollection } from '../state/collection';
+import { EntityMapper } from '../state/entity-mapper';
+import { isUnloaded, RAISE, stateOf, type InstanceState } from '../state/instance-state';
+import { hydrateValues, type HydrationTarget } from '../session/hydrate';
+import { entityQuery, Names, relationJoins, type ColumnResolver, type EntityQuery, type ExtraItem } from './entity-query';
+import type { LoadPlan, PlanNode } from './load-plan';
+
+/** What loading needs from its session. */
+export interface LoadContext {
+  /** Runs a SELECT on the session's connection and returns its decoded rows. */
+  run(select: SelectNode): Promise<Record<string, unknown>[]>;
+  readonly target: HydrationTarget;
+}
+
+/** The query the top-level objects came from: what a subquery load joins its children to. */
+interface Origin {
+  readonly base: SelectNode;
+  readonly root: EntitySource;
+  readonly path: readonly PlanNode[];
+}
+
+/** What one entity query produced. */
+interface ReadResult {
+  /** The query's own objects, each once, in row order. */
+  readonly roots: InstanceState[];
+  /** Per row: the extra values selected before the entity. */
+  readonly extras: unknown[][];
+  /** Per row: the query's own object. */
+  readonly rowRoots: InstanceState[];
+  /** The objects each joined step found, each once. */
+  readonly byNode: Map<PlanNode, InstanceState[]>;
+}
+
+/** Keys per IN list: well under every server's parameter limit, and what SQLAlchemy uses. */
+export const IN_CHUNK = 500;
+
+/** Loads the objects of a SELECT of one entity with the plan; returns them in row order, each once. */
+export async function loadQuery(ctx: LoadContext, base: SelectNode, root: EntitySource, plan: LoadPlan): Promise<object[]> {
+  const query = entityQuery(base, root, plan.nodes);
+  const result = readRows(ctx, query, await ctx.run(query.node));
+  await descend(ctx, result.roots, plan.nodes, { base, root, path: [] }, result, false);
+  return result.roots.map((state) => state.object);
+}
+
+/** Runs a plan's steps for objects already loaded (a tuple query's entities, session.get, session.load). */
+export async function loadPlanFor(ctx: LoadContext, parents: readonly InstanceState[], nodes: readonly PlanNode[], force: boolean): Promise<void> {
+  await descend(ctx, unique(parents), nodes, undefined, undefined, force);
+}
+
+/**
+ * The current members of `relation` for each parent, read from the database without
+ * touching the objects' relationship values (the flush uses it to learn what a replaced,
+ * never-loaded collection held).
+ */
+export async function fetchRelated(ctx: LoadContext, parents: readonly InstanceState[], relation: RelationMetadata): Promise<Map<InstanceState, object[]>> {
+  const index = parents[0]?.mapper.relationIndex(relation.propertyName) ?? -1;
+  const step: PlanNode = { relation, index, strategy: 'selectin', innerJoin: false, children: [] };
+  const found = new Map<InstanceState, object[]>();
+  await selectin(ctx, unique(parents), step, true, (parent, value) => {
+    found.set(parent, value === null ? [] : Array.isArray(value) ? value : [value as object]);
+    return true;
+  });
+  return found;
+}
+
+async function descend(
+  ctx: LoadContext,
+  parents: InstanceState[],
+  nodes: readonly PlanNode[],
+  origin: Origin | undefined,
+  result: ReadResult | undefined,
+  force: boolean,
+): Promise<void> {
+  if (parents.length === 0) return;
+  for (const step of nodes) {
+    const i = step.index;
+    if (step.strategy === 'raise') {
+      for (const parent of parents) if (parent.relations[i] !== RAISE && isUnloaded(parent.relations[i])) parent.relations[i] = RAISE;
+      continue;
+    }
+    if (step.strategy === 'noload') {
+      for (const parent of parents) if (!parent.relationFresh(i)) assignLoaded(parent, i, step.relation.isCollection ? [] : null, false);
+      continue;
+    }
+    const below = origin && { ...origin, path: [...origin.path, step] };
+    if (step.strategy === 'joined' && result?.byNode.has(step)) {
+      await descend(ctx, result.byNode.get(step)!, step.children, below, result, force);
+      continue;
+    }
+    const loaded =
+      step.strategy === 'subquery' && origin
+        ? await subquery(ctx, parents, step, origin, force)
+        : await selectin(ctx, parents, step, force, (parent, value) => assignLoaded(parent, i, value, force));
+    await descend(ctx, loaded.children, step.children, below, loaded.result, force);
+  }
+}
+
+/** Reads an entity query's rows into objects and puts joined relationships in place. */
+function readRows(ctx: LoadContext, query: EntityQuery, rows: readonly Record<string, unknown>[], into?: ReadResult): ReadResult {
+  const { slots, extraLabels } = query;
+  const result: ReadResult = into ?? { roots: [], extras: [], rowRoots: [], byNode: new Map() };
+  const seen = new Set<InstanceState>(into?.roots);
+  // Per joined slot: what each parent collected.
+  const collected = slots.map(() => new Map<InstanceState, { items: object[]; seen: Set<object> }>());
+  const current = new Array<InstanceState | undefined>(slots.length);
+  for (const row of rows) {
+    for (let s = 0; s < slots.length; s++) {
+      const slot = slots[s]!;
+      let parent: InstanceState | undefined;
+      if (s > 0) {
+        parent = current[slot.parent];
+        if (parent === undefined) {
+          current[s] = undefined;
+          continue;
+        }
+      }
+      let state: InstanceState | undefined;
+      if (s === 0 || !allNull(row, slot.keyLabels)) {
+        const labels = slot.labels;
+        const values = new Array<unknown>(labels.length);
+        for (let c = 0; c < labels.length; c++) values[c] = row[labels[c]!];
+        state = hydrateValues(ctx.target, slot.mapper, values);
+      }
+      current[s] = state;
+      if (s === 0) {
+        if (!seen.has(state!)) {
+          seen.add(state!);
+          result.roots.push(state!);
+        }
+        result.rowRoots.push(state!);
+        continue;
+      }
+      let entry = collected[s]!.get(parent!);
+      if (!entry) collected[s]!.set(parent!, (entry = { items: [], seen: new Set() }));
+      if (state && !entry.seen.has(state.object)) {
+        entry.seen.add(state.object);
+        entry.items.push(state.object);
+      }
+    }
+    if (extraLabels.length > 0) result.extras.push(extraLabels.map((label) => row[label]));
+  }
+  for (let s = 1; s < slots.length; s++) {
+    const step = slots[s]!.node!;
+    let children = result.byNode.get(step);
+    if (!children) result.byNode.set(step, (children = []));
+    for (const [parent, entry] of collected[s]!) {
+      assignLoaded(parent, step.index, step.relation.isCollection ? entry.items : (entry.items[0] ?? null), false);
+      for (const object of entry.items) children.push(stateOf(object)!);
+    }
+  }
+  return result;
+}
+
+function allNull(row: Record<string, unknown>, labels: readonly string[]): boolean {
+  for (const label of labels) if (row[label] !== null && row[label] !== undefined) return false;
+  return true;
+}
+
+/**
+ * Puts a loaded value into a relationship unless it is already loaded since the last commit
+ * (or `force`), or holds changes not yet flushed. Collection children get their side of
+ * the pair set to the parent. Returns true when the value was put.
+ */
+export function assignLoaded(parent: InstanceState, index: number, value: object[] | object | null, force: boolean): boolean {
+  const current = parent.relations[index];
+  if (!force && parent.relationFresh(index)) return false;
+  if (linkOf(current)?.snapshot !== undefined) return false;
+  const relation = parent.mapper.relations[index]!;
+  parent.relations[index] = relation.isCollection ? loadedCollection(parent, index, value as object[]) : value;
+  parent.relationLoaded(index);
+  const inverse = relation.inverse;
+  if (inverse && !inverse.isCollection && value !== null) {
+    for (const child of Array.isArray(value) ? value : [value]) {
+      const state = stateOf(child);
+      if (!state) continue;
+      const j = state.mapper.relationIndex(inverse.propertyName);
+      if (j < 0 || state.relationFresh(j) || linkOf(state.relations[j])) continue;
+      state.relations[j] = parent.object;
+      state.relationLoaded(j);
+    }
+  }
+  return true;
+}
+
+/** The columns of the parent entity a relationship's join reads. */
+function parentColumns(relation: RelationMetadata): ColumnMetadata[] {
+  if (relation.joinTable) return relation.joinTable.ownerColumns.map((c) => c.referenced);
+  return relation.owner ? relation.foreignKey.map((fk) => fk.column) : relation.foreignKey.map((fk) => fk.referenced);
+}
+
+/** A parent's key for a relationship: the values of those columns, or undefined when one is NULL. */
+function parentKey(state: InstanceState, columns: readonly ColumnMetadata[]): unknown {
+  if (columns.length === 1) {
+    const value = state.values[state.mapper.columns.indexOf(columns[0]!)];
+    return value === null || value === undefined ? undefined : keyPart(value);
+  }
+  const parts = columns.map((c) => state.values[state.mapper.columns.indexOf(c)]);
+  return parts.some((p) => p === null || p === undefined) ? undefined : compositeKey(parts);
+}
+
+function keyFrom(values: readonly unknown[]): unknown {
+  return values.length === 1 ? keyPart(values[0]) : compositeKey(values);
+}
+
+function keyPart(value: unknown): unknown {
+  if (value instanceof Date) return `d:${value.getTime()}`;
+  if (Buffer.isBuffer(value)) return `b:${value.toString('hex')}`;
+  return value;
+}
+
+function compositeKey(parts: readonly unknown[]): string {
+  let key = '';
+  for (const part of parts) key += `${typeof part}:${String(keyPart(part))}\u0001`;
+  return key;
+}
+
+/** The parents' raw key values (one array per distinct key), for binding. */
+type KeyGroups = Map<unknown, { values: unknown[]; parents: InstanceState[] }>;
+
+/**
+ * Loads one relationship for many parents with IN queries (also the `select` strategy's
+ * explicit session.load). `put` stores each parent's value. Returns the related objects
+ * (of every parent, fresh ones included, so deeper steps reach them) and the read result
+ * of the queries (for their joined steps).
+ */
+async function selectin(
+  ctx: LoadContext,
+  parents: InstanceState[],
+  step: PlanNode,
+  force: boolean,
+  put: (parent: InstanceState, value: object[] | object | null) => boolean,
+): Promise<{ children: InstanceState[]; result: ReadResult | undefined }> {
+  const { relation, index } = step;
+  const children: InstanceState[] = [];
+  const keyColumns = parentColumns(relation);
+  const groups: KeyGroups = new Map();
+  for (const parent of parents) {
+    const fresh = !force && (parent.relationFresh(index) || linkOf(parent.relations[index])?.snapshot !== undefined);
+    if (fresh) {
+      collect(children, parent.relations[index]);
+      continue;
+    }
+    if (parent.status === 'pending' || parent.status === 'transient') continue;
+    const key = parentKey(parent, keyColumns);
+    if (key === undefined) {
+      // A NULL foreign key: nothing related. (A NULL parent key cannot own children.)
+      put(parent, relation.isCollection ? [] : null);
+      continue;
+    }
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { values: keyColumns.map((c) => parent.values[parent.mapper.columns.indexOf(c)]), parents: [] }));
+    group.parents.push(parent);
+  }
+  if (groups.size === 0) return { children, result: undefined };
+
+  const target = relation.target;
+  const targetMapper = EntityMapper.for(target);
+  const toOne = relation.owner && relation.joinTable === undefined;
+  if (toOne && referencesPrimaryKey(relation, targetMapper)) {
+    // Many-to-one targets already in the session need no SQL.
+    for (const [key, group] of groups) {
+      const held = ctx.target.identity.get(target, identityOf(targetMapper, relation, group.values));
+      if (!held) continue;
+      for (const parent of group.parents) put(parent, held.object);
+      children.push(held);
+      groups.delete(key);
+    }
+    if (groups.size === 0) return { children, result: undefined };
+  }
+
+  const root: EntitySource = node({ kind: 'entity' as const, entity: target, alias: undefined });
+  const joined = step.children.filter((c) => c.strategy === 'joined');
+  const found = new Map<unknown, { items: object[]; seen: Set<object> }>();
+  let result: ReadResult | undefined;
+  const entries = [...groups.values()];
+  for (let at = 0; at < entries.length; at += IN_CHUNK) {
+    const chunk = entries.slice(at, at + IN_CHUNK);
+    const { where, joins, extras } = inQuery(relation, root, chunk.map((g) => g.values));
+    const base = baseSelect(root, joins, where, relationOrder(relation, root));
+    const query = entityQuery(base, root, joined, extras);
+    result = readRows(ctx, query, await ctx.run(query.node), result);
+    result.rowRoots.forEach((state, r) => {
+      const key = keyFrom(result!.extras[r]!);
+      let entry = found.get(key);
+      if (!entry) found.set(key, (entry = { items: [], seen: new Set() }));
+      if (!entry.seen.has(state.object)) {
+        entry.seen.add(state.object);
+        entry.items.push(state.object);
+      }
+    });
+    result.rowRoots.length = 0;
+    result.extras.length = 0;
+  }
+  for (const [key, group] of groups) {
+    const items = found.get(key)?.items ?? [];
+    for (const parent of group.parents) put(parent, relation.isCollection ? [...items] : (items[0] ?? null));
+  }
+  if (result) children.push(...result.roots);
+  return { children: unique(children), result };
+}
+
+/** WHERE (and joins) selecting the related rows of the given parent keys, with the parent key columns as extras. */
+function inQuery(relation: RelationMetadata, root: EntitySource, keys: readonly unknown[][]): { where: ExprNode; joins: JoinNode[]; extras: ExtraItem[] } {
+  const joinTable = relation.joinTable;
+  let columns: ExprNode[];
+  let metas: ColumnMetadata[];
+  const joins: JoinNode[] = [];
+  if (joinTable) {
+    // The association table, joined from the target's side: link.target_cols = target.referenced.
+    const link = node({ kind: 'table' as const, table: joinTable.tableName, alias: undefined });
+    const linkColumn = (name: string, column: ColumnMetadata): ExprNode => node({ kind: 'column' as const, source: link, name, column });
+    joins.push(node({ type: 'inner' as const, source: link, on: all(joinTable.targetColumns.map((c) => equals(linkColumn(c.name, c.referenced), columnNode(root, c.referenced)))) }));
+    columns = joinTable.ownerColumns.map((c) => linkColumn(c.name, c.referenced));
+    metas = joinTable.ownerColumns.map((c) => c.referenced);
+  } else if (relation.owner) {
+    metas = relation.foreignKey.map((fk) => fk.referenced);
+    columns = metas.map((c) => columnNode(root, c));
+  } else {
+    metas = relation.foreignKey.map((fk) => fk.column);
+    columns = metas.map((c) => columnNode(root, c));
+  }
+  const extras = columns.map((expr, i) => ({ key: `_key${i}`, expr }));
+  const where =
+    columns.length === 1
+      ? node({ kind: 'in' as const, item: columns[0]!, list: Object.freeze(keys.map((k) => param(metas[0]!, k[0]))), negated: false })
+      : any(keys.map((k) => all(columns.map((c, i) => equals(c, param(metas[i]!, k[i]))))));
+  return { where, joins, extras };
+}
+
+/**
+ * The `subquery` strategy: the original query, reduced to the keys the first step joins
+ * on, becomes a subquery; the path's relationships join to it; the last one's rows come
+ * back with their parents' keys.
+ */
+async function subquery(ctx: LoadContext, parents: InstanceState[], step: PlanNode, origin: Origin, force: boolean): Promise<{ children: InstanceState[]; result: ReadResult | undefined }> {
+  const path = [...origin.path, step];
+  const names = new Names(origin.base);
+  const rootColumns = parentColumns(path[0]!.relation);
+  const inner: SelectNode = node({
+    ...origin.base,
+    shape: 'record' as const,
+    items: Object.freeze(rootColumns.map((c, i) => node({ kind: 'expr' as const, key: `_s${i}`, expr: columnNode(origin.root, c) }))),
+  });
+  const anon = node({ kind: 'subquery' as const, query: inner, alias: names.next('anon') });
+  let resolve: ColumnResolver = (column) => node({ kind: 'column' as const, source: anon, name: `_s${rootColumns.indexOf(column)}`, column });
+  const joins: JoinNode[] = [];
+  let parentResolve = resolve;
+  let target: EntitySource | undefined;
+  for (const [k, current] of path.entries()) {
+    const entity = current.relation.target;
+    target = node({ kind: 'entity' as const, entity, alias: names.next(entity.tableName.length > 40 ? 't' : entity.tableName) });
+    for (const join of relationJoins(current.relation, resolve, target, () => names.next(current.relation.joinTable!.tableName))) {
+      joins.push(node({ type: 'inner' as const, source: join.source, on: join.on }));
+    }
+    if (k === path.length - 1) break;
+    parentResolve = (column) => columnNode(target!, column);
+    resolve = parentResolve;
+  }
+  if (path.length === 1) parentResolve = resolve;
+  const keyColumns = parentColumns(step.relation);
+  const extras = keyColumns.map((c, i) => ({ key: `_key${i}`, expr: parentResolve(c) }));
+  const base: SelectNode = node({ ...baseSelect(target!, joins, undefined, relationOrder(step.relation, target!)), from: Object.freeze([anon]) });
+  const query = entityQuery(base, target!, step.children.filter((c) => c.strategy === 'joined'), extras);
+  const result = readRows(ctx, query, await ctx.run(query.node));
+  const found = new Map<unknown, object[]>();
+  result.rowRoots.forEach((state, r) => {
+    const key = keyFrom(result.extras[r]!);
+    let items = found.get(key);
+    if (!items) found.set(key, (items = []));
+    if (!items.includes(state.object)) items.push(state.object);
+  });
+  for (const parent of parents) {
+    const key = parentKey(parent, keyColumns);
+    const items = key === undefined ? [] : (found.get(key) ?? []);
+    assignLoaded(parent, step.index, step.relation.isCollection ? [...items] : (items[0] ?? null), force);
+  }
+  return { children: result.roots, result };
+}
+
+function baseSelect(root: EntitySource, joins: readonly JoinNode[], where: ExprNode | undefined, orderBy: SelectNode['orderBy']): SelectNode {
+  return node({
+    kind: 'select' as const,
+    shape: 'record' as const,
+    items: Object.freeze([]),
+    ctes: Object.freeze([]),
+    distinct: false,
+    from: Object.freeze([root]),
+    joins: Object.freeze([...joins]),
+    where,
+    groupBy: Object.freeze([]),
+    having: undefined,
+    orderBy,
+    limit: undefined,
+    offset: undefined,
+    lock: undefined,
+  });
+}
+
+/** A collection's declared order (`orderBy` on the relationship), on the given source. */
+function relationOrder(relation: RelationMetadata, source: EntitySource): SelectNode['orderBy'] {
+  return Object.freeze(
+    (relation.orderBy ?? []).map((o) => node({ expr: columnNode(source, o.column), direction: o.direction, nulls: undefined })),
+  );
+}
+
+function referencesPrimaryKey(relation: RelationMetadata, mapper: EntityMapper): boolean {
+  const key = mapper.keyIndexes.map((i) => mapper.columns[i]!);
+  return relation.foreignKey.length === key.length && relation.foreignKey.every((fk) => key.includes(fk.referenced));
+}
+
+/** The identity-map key of the target a to-one's foreign-key values point at. */
+function identityOf(mapper: EntityMapper, relation: RelationMetadata, values: readonly unknown[]): unknown {
+  const row = new Array<unknown>(mapper.columns.length);
+  relation.foreignKey.forEach((fk, i) => (row[mapper.columns.indexOf(fk.referenced)] = values[i]));
+  return mapper.identityKey(row);
+}
+
+function collect(into: InstanceState[], value: unknown): void {
+  if (isUnloaded(value) || value === null || value === undefined) return;
+  for (const object of Array.isArray(value) ? value : [value]) {
+    const state = stateOf(object as object);
+    if (state) into.push(state);
+  }
+}
+
+function unique(states: readonly InstanceState[]): InstanceState[] {
+  return [...new Set(states)];
+}
+
+function param(column: ColumnMetadata, value: unknown): ExprNode {
+  return node({ kind: 'param' as const, value, column });
+}
+
+function equals(left: ExprNode, right: ExprNode): ExprNode {
+  return node({ kind: 'binary' as const, op: 'eq' as const, left, right });
+}
+
+function all(items: ExprNode[]): ExprNode {
+  return items.length === 1 ? items[0]! : node({ kind: 'logical' as const, op: 'and' as const, items: Object.freeze(items) });
+}
+
+function any(items: ExprNode[]): ExprNode {
+  return items.length === 1 ? items[0]! : node({ kind: 'logical' as const, op: 'or' as const, items: Object.freeze(items) });
+}

@@ -1,0 +1,166 @@
+/*
+ * Loader options: how a query (or `session.get`) loads relationships, overriding each
+ * relationship's `lazy` default. An option names a root entity and a path of relationship
+ * steps, each with its strategy; chaining adds steps below the last one:
+ *   joinedLoad(User, 'posts').selectinLoad('comments')
+ * A dotted path gives every step the same strategy: selectinLoad(User, 'posts.comments').
+ */
+import { ArgumentError } from '../errors/errors';
+import type { LoaderStrategy } from '../metadata/declarations';
+
+/** What an option asks for one step: a strategy, or 'auto' (joined for to-one, selectin for to-many). */
+export type StepStrategy = LoaderStrategy | 'auto';
+
+/** One relationship step of a loader option. */
+export interface LoadStep {
+  readonly property: string;
+  readonly strategy: StepStrategy;
+  /** joined only: INNER JOIN when the foreign key is NOT NULL. */
+  readonly innerJoin: boolean;
+}
+
+/** Options of `joinedLoad`. */
+export interface JoinedLoadOptions {
+  /** Use INNER JOIN instead of LEFT OUTER JOIN (applies where every foreign-key column is NOT NULL). */
+  innerJoin?: boolean;
+}
+
+/** A relationship path, or several relationship names separated by dots. */
+export type RelationPath<E> = (Extract<keyof E, string> & string) | `${string}.${string}`;
+
+/** A loader option for `.options(...)`, `session.get(..., { options })` and `session.load`. Immutable. */
+export class LoadOption {
+  /** The entity class the path starts from. */
+  readonly entity: Function;
+  readonly steps: readonly LoadStep[];
+
+  constructor(entity: Function, steps: readonly LoadStep[]) {
+    this.entity = entity;
+    this.steps = Object.freeze([...steps]);
+    Object.freeze(this);
+  }
+
+  /** Then loads `path` (from the last step's target) with a LEFT OUTER JOIN in the same query. */
+  joinedLoad(path: string, options: JoinedLoadOptions = {}): LoadOption {
+    return this.#then(path, 'joined', options.innerJoin ?? false);
+  }
+
+  /** Then loads `path` with one `IN` query per relationship (chunked for long key lists). */
+  selectinLoad(path: string): LoadOption {
+    return this.#then(path, 'selectin', false);
+  }
+
+  /** Then loads `path` with a query that joins the children to the original query run as a subquery. */
+  subqueryLoad(path: string): LoadOption {
+    return this.#then(path, 'subquery', false);
+  }
+
+  /** Then leaves `path` unloaded (load it with session.load). */
+  lazyLoad(path: string): LoadOption {
+    return this.#then(path, 'select', false);
+  }
+
+  /** Then leaves `path` unloaded, with an error that says so when it is read. */
+  raiseLoad(path: string): LoadOption {
+    return this.#then(path, 'raise', false);
+  }
+
+  /** Then sets `path` to empty (an empty array or null) without loading it. */
+  noLoad(path: string): LoadOption {
+    return this.#then(path, 'noload', false);
+  }
+
+  /** Then loads `path` as eagerLoad does. */
+  eagerLoad(path: string): LoadOption {
+    return this.#then(path, 'auto', false);
+  }
+
+  /** The dotted path, for messages. */
+  toString(): string {
+    return `${this.entity.name}.${this.steps.map((s) => `${s.property}(${s.strategy})`).join('.')}`;
+  }
+
+  #then(path: string, strategy: StepStrategy, innerJoin: boolean): LoadOption {
+    return new LoadOption(this.entity, [...this.steps, ...stepsOf(path, strategy, innerJoin, this.entity)]);
+  }
+}
+
+type EntityClass<E> = abstract new (...args: any[]) => E;
+
+/**
+ * Loads a relationship with a LEFT OUTER JOIN in the same query (INNER with `innerJoin`
+ * where the foreign key is NOT NULL). On a query with LIMIT, OFFSET or DISTINCT that loads
+ * a collection this way, the query becomes a subquery and the joins attach outside it, so
+ * the limit counts parents, not joined rows.
+ * @example
+ * const page = await session.scalars(select(User).orderBy((u) => u.name).limit(20).options(joinedLoad(User, 'posts')));
+ */
+export function joinedLoad<E>(entity: EntityClass<E>, path: RelationPath<E>, options: JoinedLoadOptions = {}): LoadOption {
+  return root(entity, path, 'joined', options.innerJoin ?? false);
+}
+
+/**
+ * Loads a relationship after the query, with one `SELECT ... WHERE key IN (...)` per
+ * relationship for all the parents (500 keys per statement).
+ * @example
+ * await session.scalars(select(User).options(selectinLoad(User, 'posts.comments')));
+ */
+export function selectinLoad<E>(entity: EntityClass<E>, path: RelationPath<E>): LoadOption {
+  return root(entity, path, 'selectin', false);
+}
+
+/** Loads a relationship after the query by joining the children to the original query, run again as a subquery. */
+export function subqueryLoad<E>(entity: EntityClass<E>, path: RelationPath<E>): LoadOption {
+  return root(entity, path, 'subquery', false);
+}
+
+/** Leaves a relationship unloaded (overriding an eager default); load it with `session.load`. */
+export function lazyLoad<E>(entity: EntityClass<E>, path: RelationPath<E>): LoadOption {
+  return root(entity, path, 'select', false);
+}
+
+/** Leaves a relationship unloaded, and reading it raises UnloadedRelationError saying so: a guard against N+1 patterns. */
+export function raiseLoad<E>(entity: EntityClass<E>, path: RelationPath<E>): LoadOption {
+  return root(entity, path, 'raise', false);
+}
+
+/** Sets a relationship to empty (an empty array or null) without loading anything. */
+export function noLoad<E>(entity: EntityClass<E>, path: RelationPath<E>): LoadOption {
+  return root(entity, path, 'noload', false);
+}
+
+/**
+ * Loads relationships with the strategy that suits each step: a JOIN for to-one
+ * relationships, an `IN` query for collections. Several paths may be given.
+ * @example
+ * await session.scalars(select(Post).options(...eagerLoad(Post, 'author', 'comments.author')));
+ */
+export function eagerLoad<E>(entity: EntityClass<E>, ...paths: RelationPath<E>[]): LoadOption[] {
+  if (paths.length === 0) throw new ArgumentError(`eagerLoad(${entity?.name ?? '?'}) needs at least one relationship path, e.g. eagerLoad(${entity?.name ?? 'User'}, 'posts').`);
+  return paths.map((path) => root(entity, path, 'auto', false));
+}
+
+function root(entity: Function, path: string, strategy: StepStrategy, innerJoin: boolean): LoadOption {
+  if (typeof entity !== 'function') throw new ArgumentError(`A loader option starts from an entity class, e.g. selectinLoad(User, 'posts'); got ${String(entity)}.`);
+  return new LoadOption(entity, stepsOf(path, strategy, innerJoin, entity));
+}
+
+function stepsOf(path: string, strategy: StepStrategy, innerJoin: boolean, entity: Function): LoadStep[] {
+  if (typeof path !== 'string' || path.trim() === '') throw new ArgumentError(`A loader option on ${entity.name} needs a relationship name such as 'posts' or a dotted path such as 'posts.comments'.`);
+  return path.split('.').map((property) => {
+    const name = property.trim();
+    if (name === '') throw new ArgumentError(`Loader path '${path}' on ${entity.name} has an empty step.`);
+    return Object.freeze({ property: name, strategy, innerJoin });
+  });
+}
+
+/** Flattens what `.options(...)` received. */
+export function flattenOptions(options: readonly (LoadOption | readonly LoadOption[])[]): LoadOption[] {
+  const out: LoadOption[] = [];
+  for (const option of options) {
+    if (Array.isArray(option)) out.push(...flattenOptions(option));
+    else if (option instanceof LoadOption) out.push(option);
+    else throw new ArgumentError(`options() takes loader options such as joinedLoad(User, 'posts'); got ${String(option)}.`);
+  }
+  return out;
+}
