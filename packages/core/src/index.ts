@@ -76,3 +76,4 @@ export * from './types/index';
 export * from './query/index';
 export * from './schema/index';
 export * from './orm/index';
+export { expectStatements } from './testing/expect-statements';

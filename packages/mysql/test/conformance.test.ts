@@ -17,3 +17,5 @@ import { scopeSuite } from '@strata/testkit';
 scopeSuite('mysql');
 import { transactionSuite } from '@strata/testkit';
 transactionSuite('mysql');
+import { relationshipSuite } from '@strata/testkit';
+relationshipSuite('mysql');

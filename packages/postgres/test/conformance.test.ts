@@ -17,3 +17,5 @@ import { scopeSuite } from '@strata/testkit';
 scopeSuite('postgresql');
 import { transactionSuite } from '@strata/testkit';
 transactionSuite('postgresql');
+import { relationshipSuite } from '@strata/testkit';
+relationshipSuite('postgresql');

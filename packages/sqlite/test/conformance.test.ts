@@ -16,3 +16,5 @@ import { scopeSuite } from '@strata/testkit';
 scopeSuite('sqlite');
 import { transactionSuite } from '@strata/testkit';
 transactionSuite('sqlite');
+import { relationshipSuite } from '@strata/testkit';
+relationshipSuite('sqlite');

@@ -17,3 +17,4 @@ export { typesSuite } from './suites/types-suite';
 export { querySuite } from './suites/query-suite';
 export { connectFailure, recordStatements, sleep } from './harness';
 export { scopeSuite } from './suites/scope-suite';
+export { relationshipSuite } from './suites/relationship-suite';

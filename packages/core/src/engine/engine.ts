@@ -15,6 +15,9 @@ import { parseEngineUrl, type EngineUrl } from './engine-url';
 import { EngineEvents, type EngineEventName, type EngineListener, type StatementEntry } from './engine-events';
 import type { Result, Row } from './result';
 
+/** Statements that only begin or end transactions and savepoints: not counted by countStatements. */
+const TRANSACTION_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|START TRANSACTION|SET TRANSACTION|END)\b/i;
+
 /** Engine settings. All durations are milliseconds. */
 export interface EngineOptions {
   /** Connections kept open in the pool. Default 5. */
@@ -182,6 +185,26 @@ export class Engine {
    */
   on<E extends EngineEventName>(event: E, listener: EngineListener<E>): () => void {
     return this.#events.on(event, listener);
+  }
+
+  /**
+   * Runs `fn` and reports the statements this engine ran meanwhile (BEGIN, COMMIT and
+   * savepoints are not counted), for guarding against N+1 query patterns in tests. Counts
+   * every statement of the engine, so run it where nothing else uses the engine at once.
+   * @example
+   * const { count } = await engine.countStatements(() => session.scalars(select(User).options(selectinLoad(User, 'posts'))));
+   */
+  async countStatements<T>(fn: () => Promise<T> | T): Promise<{ result: T; count: number; statements: StatementEntry[] }> {
+    const statements: StatementEntry[] = [];
+    const stop = this.on('statement', (entry) => {
+      if (!TRANSACTION_CONTROL.test(entry.sql)) statements.push(entry);
+    });
+    try {
+      const result = await fn();
+      return { result, count: statements.length, statements };
+    } finally {
+      stop();
+    }
   }
 
   /** Removes a listener added with `on`. */

@@ -154,10 +154,32 @@ export function findDeclaration(target: Function): ClassDeclaration | undefined 
   return declarations.get(target);
 }
 
+/** Callbacks the ORM layer installs, so mapped classes get their accessors without this layer knowing the ORM. */
+export interface MetadataHooks {
+  /** A class was decorated with `@Entity`. */
+  entityDeclared?(target: Function): void;
+  /** Metadata was resolved for these entities. */
+  metadataBuilt?(entities: readonly import('./entity-metadata').EntityMetadata[]): void;
+}
+
+let hooks: MetadataHooks = {};
+
+/** Installs the hooks (and runs `entityDeclared` for the classes declared so far). */
+export function setMetadataHooks(next: MetadataHooks): void {
+  hooks = next;
+  for (const target of entityClasses) next.entityDeclared?.(target);
+}
+
+/** The installed hooks. */
+export function metadataHooks(): MetadataHooks {
+  return hooks;
+}
+
 /** Records a class decorated with `@Entity`. */
 export function registerEntityClass(target: Function): void {
   if (!entityClasses.includes(target)) entityClasses.push(target);
   version++;
+  hooks.entityDeclared?.(target);
 }
 
 /** Every class decorated with `@Entity` so far, in declaration order. */

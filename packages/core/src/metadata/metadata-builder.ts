@@ -3,6 +3,7 @@
  * strategy, infers types, creates foreign-key columns, pairs both sides of each
  * relationship and checks everything, with errors that name class, property and fix.
  */
+import { metadataHooks } from './declarations';
 import { MetadataError } from '../errors/errors';
 import { SqlFragment } from '../sql/sql-fragment';
 import type { ColumnType, ColumnTypeName, CustomType } from './column-type';
@@ -98,6 +99,7 @@ export function buildMetadata(classes: readonly Function[], naming: NamingStrate
   for (const draft of drafts.values()) finish(draft);
   const result = new Map<Function, EntityMetadata>();
   for (const [target, draft] of drafts) result.set(target, draft.metadata);
+  metadataHooks().metadataBuilt?.([...result.values()]);
   return result;
 }
 

@@ -151,9 +151,9 @@ function wrapBase(base: SelectNode, root: EntitySource, alias: string): { source
   const outerOrder: { index: number; direction: OrderNode['direction']; nulls: OrderNode['nulls']; name: string; column: ColumnMetadata | undefined }[] = [];
   base.orderBy.forEach((order, i) => {
     const expr = order.expr;
-    const own = expr.kind === 'column' && isRoot(expr.source, root) && expr.column !== undefined && root.entity.columns.includes(expr.column);
+    const own = expr.kind === 'column' && isRoot(expr.source, root) && root.entity.columns.some((c) => c.columnName === expr.name);
     if (own) {
-      outerOrder.push({ index: i, direction: order.direction, nulls: order.nulls, name: expr.name, column: expr.column });
+      outerOrder.push({ index: i, direction: order.direction, nulls: order.nulls, name: expr.name, column: root.entity.columns.find((c) => c.columnName === expr.name) });
     } else {
       const key = `_order_${i}`;
       items.push(node({ kind: 'expr' as const, key, expr }));
@@ -172,7 +172,7 @@ function wrapBase(base: SelectNode, root: EntitySource, alias: string): { source
 function isRoot(source: unknown, root: EntitySource): boolean {
   if (source === root) return true;
   const s = source as EntitySource;
-  return s?.kind === 'entity' && s.entity === root.entity && s.alias === root.alias;
+  return s?.kind === 'entity' && (s.entity === root.entity || s.entity.target === root.entity.target) && s.alias === root.alias;
 }
 
 /** The joins that reach `target` from a parent whose columns `parent` resolves (an association table first for a many-to-many). */

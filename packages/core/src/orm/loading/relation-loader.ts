@@ -364,7 +364,8 @@ async function subquery(ctx: LoadContext, parents: InstanceState[], step: PlanNo
       joins.push(node({ type: 'inner' as const, source: join.source, on: join.on }));
     }
     if (k === path.length - 1) break;
-    parentResolve = (column) => columnNode(target!, column);
+    const level = target;
+    parentResolve = (column) => columnNode(level, column);
     resolve = parentResolve;
   }
   if (path.length === 1) parentResolve = resolve;

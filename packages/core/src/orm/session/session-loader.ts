@@ -56,7 +56,11 @@ export class SessionLoader {
       if (!plan.empty) {
         const select = statement.node as SelectNode;
         const root = select.items[0]!;
-        if (root.kind === 'entity') return loadQuery(this.#context(), select, root.source, plan);
+        if (root.kind === 'entity') {
+          // The statement may have resolved the class in another registry: load as the session maps it.
+          const source = root.source.entity === mapper.metadata ? root.source : node({ ...root.source, entity: mapper.metadata });
+          return loadQuery(this.#context(), select, source, plan);
+        }
       }
     }
     const connection = await this.#host.connectionForQuery();

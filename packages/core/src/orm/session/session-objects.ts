@@ -104,6 +104,7 @@ export class SessionObjects {
   /** Takes an object in: transient becomes pending, detached persistent again, a deletion is cancelled. */
   attach(mapper: EntityMapper, object: object, level: TransactionLevel | undefined): InstanceState {
     const state = adoptOwnProperties(mapper, object);
+    if (state.mapper !== mapper && state.owner === undefined) state.rebind(mapper);
     if (state.owner && state.owner !== this.#owner) {
       throw new InvalidStateError(`This ${mapper.metadata.name} already belongs to another session; expunge it there or merge() it into this one.`);
     }

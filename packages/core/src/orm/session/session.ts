@@ -579,7 +579,7 @@ export class Session implements StateOwner {
       const isNewState = (s: InstanceState) => s.status === 'transient' || s.status === 'pending' || (s.status === 'detached' && s.owner === undefined);
       for (const related of relatedStates(state, 'save-update', isNewState)) {
         if (related !== state && (related.status === 'transient' || (related.status === 'detached' && related.owner === undefined))) {
-          this.#objects.attach(related.mapper, related.object, this.#transactions.top());
+          this.#objects.attach(this.#mapper(related.object.constructor as EntityClass<object>), related.object, this.#transactions.top());
         }
       }
     }

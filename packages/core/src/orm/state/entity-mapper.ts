@@ -4,7 +4,9 @@
  * instrumented prototype. Nothing here looks at metadata per row.
  */
 import type { ColumnMetadata, EntityMetadata, RelationMetadata } from '../../metadata/entity-metadata';
-import { instrument } from './instrument';
+import { installPlaceholders, instrument } from './instrument';
+import { setMetadataHooks } from '../../metadata/declarations';
+import { defaultRegistry } from '../../metadata/entity-registry';
 import { InstanceState, STATE, UNLOADED, type ObjectStatus } from './instance-state';
 
 const mappers = new WeakMap<EntityMetadata, EntityMapper>();
@@ -126,3 +128,12 @@ export class EntityMapper {
     return true;
   }
 }
+
+// Mapped classes get their accessors as soon as they are declared (placeholders) and when
+// metadata is resolved for them (the real ones), before any session sees an object.
+setMetadataHooks({
+  entityDeclared: (target) => installPlaceholders(target, (t) => void EntityMapper.for(defaultRegistry().entity(t))),
+  metadataBuilt: (entities) => {
+    for (const entity of entities) EntityMapper.for(entity);
+  },
+});

@@ -41,7 +41,8 @@ export function isUnloaded(value: unknown): value is typeof UNLOADED | typeof RA
 
 /** One mapped object's state. Internal to the ORM; `inspect(obj)` shows the public part. */
 export class InstanceState {
-  readonly mapper: EntityMapper;
+  /** The entity's mapper; replaced (same layout) when a session of another registry takes the object in. */
+  mapper: EntityMapper;
   readonly object: object;
   /** Current column values, by the mapper's column index. */
   readonly values: unknown[];
@@ -67,6 +68,22 @@ export class InstanceState {
     this.owner = undefined;
     this.status = status;
     this.key = undefined;
+  }
+
+  /** Moves the state to another registry's mapper of the same class; the column and relationship layouts must agree. */
+  rebind(mapper: EntityMapper): void {
+    if (mapper === this.mapper) return;
+    const same =
+      mapper.columns.length === this.mapper.columns.length &&
+      mapper.columns.every((c, i) => c.columnName === this.mapper.columns[i]!.columnName) &&
+      mapper.relations.length === this.mapper.relations.length &&
+      mapper.relations.every((r, i) => r.propertyName === this.mapper.relations[i]!.propertyName);
+    if (!same) {
+      throw new InvalidStateError(
+        `This ${mapper.metadata.name} was created under another MetaData whose columns differ (another naming strategy?); create it again after choosing one registry.`,
+      );
+    }
+    this.mapper = mapper;
   }
 
   /** Writes a column value, remembering the committed value on the first change. */

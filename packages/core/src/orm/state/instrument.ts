@@ -6,6 +6,8 @@
  */
 import { ArgumentError, DetachedInstanceError, UnloadedRelationError } from '../../errors/errors';
 import { assignCollection, assignToOne, emptyRelation } from './backref';
+import { findDeclaration } from '../../metadata/declarations';
+import { classChain } from '../../metadata/metadata-builder';
 import type { EntityMapper } from './entity-mapper';
 import { isUnloaded, RAISE, STATE, UNLOADED, type InstanceState } from './instance-state';
 
@@ -125,4 +127,45 @@ export function adoptOwnProperties(mapper: EntityMapper, object: object): Instan
     if (value !== undefined) own[property] = value;
   }
   return state;
+}
+
+/** Getters of the placeholder accessors below, to tell them from the real ones. */
+const placeholders = new WeakSet<Function>();
+
+/**
+ * Puts placeholder accessors on a freshly declared entity class for every mapped property:
+ * the first read or write resolves the class (in the default registry) and installs the
+ * real accessors, then carries on through them. So `new User()` tracks from the start even
+ * when no session or MetaData has touched the class yet.
+ */
+export function installPlaceholders(target: Function, resolve: (target: Function) => void): void {
+  const prototype = (target as { prototype: object }).prototype;
+  const properties = new Set<string>();
+  for (const type of classChain(target)) {
+    const declaration = findDeclaration(type);
+    declaration?.columns.forEach((c) => properties.add(c.propertyName));
+    declaration?.relations.forEach((r) => properties.add(r.propertyName));
+  }
+  const ready = (property: string): boolean => {
+    resolve(target);
+    const descriptor = Object.getOwnPropertyDescriptor(prototype, property);
+    return descriptor?.get !== undefined && !placeholders.has(descriptor.get);
+  };
+  for (const property of properties) {
+    const existing = Object.getOwnPropertyDescriptor(prototype, property);
+    if (existing?.get && !placeholders.has(existing.get)) continue;
+    const get = function (this: Record<string, unknown>): unknown {
+      return ready(property) ? this[property] : undefined;
+    };
+    placeholders.add(get);
+    Object.defineProperty(prototype, property, {
+      configurable: true,
+      enumerable: true,
+      get,
+      set(this: Record<string, unknown>, value: unknown) {
+        if (ready(property)) this[property] = value;
+        else Object.defineProperty(this, property, { value, writable: true, enumerable: true, configurable: true });
+      },
+    });
+  }
 }
