@@ -56,23 +56,23 @@ const describePlan = (nodes: readonly PlanNode[]): string[] =>
 const compile = compilerFor(new SqliteCompiler(), CAPS.sqlite, 'SQLite 3.45');
 
 describe('load plans', () => {
-  test('defaults apply, but never straight back along the inverse or twice on a path', () => {
+  test('defaults apply, but never twice on a path nor from a collection back to its parent', () => {
     // Authors load their books (selectin); a book's author is the parent, so it is not joined back.
     expect(describePlan(buildPlan(author(), []).nodes)).toEqual(['books:selectin']);
-    // Books join their author; the author's books default stops there (the path came from books).
-    expect(describePlan(buildPlan(book(), []).nodes)).toEqual(['author:joined']);
+    // Books join their author, whose books come in by the author's default; below that, Book.author is on the path.
+    expect(describePlan(buildPlan(book(), []).nodes)).toEqual(['author:joined(books:selectin)']);
   });
 
   test('options override defaults; dotted paths give every step the strategy; eagerLoad picks per kind', () => {
     const plan = buildPlan(author(), [raiseLoad(LpAuthor, 'books')]);
     expect(describePlan(plan.nodes)).toEqual(['books:raise']);
     expect(describePlan(buildPlan(author(), [selectinLoad(LpAuthor, 'books.shelves')]).nodes)).toEqual(['books:selectin(shelves:selectin)']);
-    expect(describePlan(buildPlan(book(), eagerLoad(LpBook, 'editor', 'shelves')).nodes)).toEqual(['author:joined', 'editor:joined(books:selectin)', 'shelves:selectin']);
+    expect(describePlan(buildPlan(book(), eagerLoad(LpBook, 'editor', 'shelves')).nodes)).toEqual(['author:joined(books:selectin)', 'editor:joined(books:selectin)', 'shelves:selectin']);
   });
 
   test('INNER JOIN only for a NOT NULL key, and never below an outer join', () => {
     expect(describePlan(buildPlan(book(), [joinedLoad(LpBook, 'author', { innerJoin: true }), joinedLoad(LpBook, 'editor', { innerJoin: true })]).nodes)).toEqual([
-      'author:joined:inner',
+      'author:joined:inner(books:selectin)',
       'editor:joined(books:selectin)',
     ]);
   });

@@ -147,18 +147,34 @@ export class RlFile {
   @ManyToOne(() => RlFolder, 'files', { nullable: false, onDelete: 'CASCADE' }) folder!: RlFolder;
 }
 
+@Entity('rl_shop')
+export class RlShop {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column() name!: string;
+  /** Loaded with every shop, by default. */
+  @OneToMany(() => RlItem, 'shop', { lazy: 'selectin', cascade: 'all', orderBy: 'name' }) items!: RlItem[];
+}
+
+@Entity('rl_item')
+export class RlItem {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column() name!: string;
+  /** Joined with every item, by default. */
+  @ManyToOne(() => RlShop, 'items', { nullable: false, lazy: 'joined' }) shop!: RlShop;
+}
+
 /** The suite's metadata. */
 export function relationshipMetadata(): MetaData {
   return new MetaData([
     RlUser, RlProfile, RlPost, RlComment, RlTag, RlPhoto, RlPhotoTag, RlAlbum, RlAlbumTag, RlNode,
-    RlRegion, RlCity, RlStudent, RlCourse, RlEnrollment, RlBook, RlChapter, RlFolder, RlFile,
+    RlRegion, RlCity, RlStudent, RlCourse, RlEnrollment, RlBook, RlChapter, RlFolder, RlFile, RlShop, RlItem,
   ]);
 }
 
 /** Tables in an order that deletes children first. */
 export const RELATIONSHIP_TABLES = [
   'rl_post_tag', 'rl_comment', 'rl_post', 'rl_profile', 'rl_tag', 'rl_user', 'rl_photo_tag', 'rl_photo', 'rl_album_tag', 'rl_album',
-  'rl_node', 'rl_city', 'rl_region', 'rl_enrollment', 'rl_student', 'rl_course', 'rl_chapter', 'rl_book', 'rl_file', 'rl_folder',
+  'rl_node', 'rl_city', 'rl_region', 'rl_enrollment', 'rl_student', 'rl_course', 'rl_chapter', 'rl_book', 'rl_file', 'rl_folder', 'rl_item', 'rl_shop',
 ];
 
 /** A new object with properties set through its accessors. */

@@ -49,6 +49,8 @@ import {
   RlStudent,
   RlTag,
   RlUser,
+  RlShop,
+  RlItem,
 } from './relationship-fixtures';
 
 /** Registers the relationship suite for one dialect. */
@@ -331,12 +333,28 @@ export function relationshipSuite(dialect: DialectName): void {
         });
       });
 
-      test('a relationship default (lazy) applies to every query, and an option overrides it', async () => {
-        await seedBlog(2, 2);
+      test('a relationship default (lazy) applies to every query and to get, stops at the cycle, and an option overrides it', async () => {
+        await Session.run(async (s) => {
+          for (const name of ['north', 'south']) s.add(make(RlShop, { name, items: [make(RlItem, { name: `${name}-b` }), make(RlItem, { name: `${name}-a` })] }));
+        });
         await within(async (s) => {
-          // RlNode has no eager default; RlPost.tags declares orderBy only. Use explicit defaults through eagerLoad.
-          const users = await s.scalars(select(RlUser).options(lazyLoad(RlUser, 'posts')));
-          expect(() => users[0]!.posts).toThrow(UnloadedRelationError);
+          // Shops select their items in; the items' shop is their parent, so no join back.
+          const shops = await expectStatements(engine, 2, () => s.scalars(select(RlShop).orderBy((x) => x.name)));
+          expect(shops.map((shop) => shop.items.map((i) => i.name))).toEqual([['north-a', 'north-b'], ['south-a', 'south-b']]);
+          expect(shops[0]!.items[0]!.shop).toBe(shops[0]);
+        });
+        await within(async (s) => {
+          // Items join their shop, whose items come in by the shop's own default.
+          const items = await expectStatements(engine, 2, () => s.scalars(select(RlItem).where({ name: 'north-a' })));
+          expect(items[0]!.shop.items.map((i) => i.name)).toEqual(['north-a', 'north-b']);
+          const id = items[0]!.shop.id;
+          expect(await expectStatements(engine, 0, () => s.get(RlShop, id))).toBe(items[0]!.shop);
+        });
+        await within(async (s) => {
+          const shops = await expectStatements(engine, 1, () => s.scalars(select(RlShop).options(lazyLoad(RlShop, 'items'))));
+          expect(() => shops[0]!.items).toThrow(UnloadedRelationError);
+          const shop = await s.get(RlShop, shops[1]!.id, { options: [selectinLoad(RlShop, 'items')] });
+          expect(shop!.items).toHaveLength(2);
         });
       });
     });

@@ -1,8 +1,8 @@
 /*
  * Turns loader options and each relationship's `lazy` default into a plan: a tree of
  * relationship steps, each with the strategy that loads it. Defaults apply below explicit
- * steps too, but never along a relationship already on the path (or straight back along
- * the inverse of the step before), so cycles such as User.posts -> Post.author stop.
+ * steps too, but never along a relationship already on the path, nor from a collection's
+ * members back to their one parent, so cycles such as User.posts -> Post.author stop.
  * Plans are cached per entity and per options list, so a repeated query plans once.
  */
 import { ArgumentError } from '../../errors/errors';
@@ -113,8 +113,9 @@ function expand(
     } else {
       strategy = relation.lazy;
       if (strategy === 'select') return;
-      // A default never walks a relationship twice on one path, nor straight back to the parent.
-      if (path.includes(relation) || (parent && parent.relation.inverse === relation) || path.length >= MAX_DEFAULT_DEPTH) return;
+      // A default never walks a relationship twice on one path, nor back to the single parent
+      // it came from (a child's to-one side is set from its parent as the collection loads).
+      if (path.includes(relation) || (parent && parent.relation.inverse === relation && !relation.isCollection) || path.length >= MAX_DEFAULT_DEPTH) return;
       innerJoin = relation.innerJoin;
     }
     if (strategy === 'select') return;
