@@ -27,6 +27,8 @@ const FEATURES: DdlFeatures = Object.freeze({
   namedPrimaryKeys: false,
   partialIndexes: false,
   uniqueIndexesAreConstraints: true,
+  alterTable: true,
+  transactionalDdl: false,
 });
 
 const TYPES: Record<string, string> = {

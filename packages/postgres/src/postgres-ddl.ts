@@ -13,6 +13,8 @@ const FEATURES: DdlFeatures = Object.freeze({
   namedPrimaryKeys: true,
   partialIndexes: true,
   uniqueIndexesAreConstraints: false,
+  alterTable: true,
+  transactionalDdl: true,
 });
 
 /** PostgreSQL type names of the logical types without parameters. */

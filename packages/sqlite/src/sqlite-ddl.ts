@@ -14,6 +14,8 @@ const FEATURES: DdlFeatures = Object.freeze({
   namedPrimaryKeys: true,
   partialIndexes: true,
   uniqueIndexesAreConstraints: false,
+  alterTable: false,
+  transactionalDdl: true,
 });
 
 const TYPES: Record<string, string> = {

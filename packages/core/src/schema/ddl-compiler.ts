@@ -18,6 +18,7 @@ import {
   type SchemaTable,
 } from './schema-model';
 import { canonicalSql, type CanonicalOptions, type SqlToken, type TokenizeOptions } from './sql-text';
+import type { SchemaCheck, SchemaPrimaryKey, SchemaUnique } from './schema-model';
 
 /** What a dialect's DDL can express; the normaliser and the create / drop plans read these. */
 export interface DdlFeatures {
@@ -33,6 +34,19 @@ export interface DdlFeatures {
   readonly partialIndexes: boolean;
   /** A unique index and a unique constraint are the same object (MySQL), reported as a unique constraint. */
   readonly uniqueIndexesAreConstraints: boolean;
+  /**
+   * ALTER TABLE can change columns and add or drop constraints. False for SQLite, where a
+   * migration rebuilds the table instead (see `rebuildTable`).
+   */
+  readonly alterTable: boolean;
+  /** DDL runs inside transactions (PostgreSQL, SQLite); MySQL commits implicitly around each DDL statement. */
+  readonly transactionalDdl: boolean;
+}
+
+/** Options of ALTER statements on servers that can choose how (MySQL's ALGORITHM and LOCK). */
+export interface AlterOptions {
+  readonly algorithm?: 'INSTANT' | 'INPLACE' | 'COPY' | 'DEFAULT';
+  readonly lock?: 'NONE' | 'SHARED' | 'EXCLUSIVE' | 'DEFAULT';
 }
 
 /**
@@ -197,6 +211,127 @@ export abstract class DdlCompiler {
   /** DROP TABLE. */
   dropTable(name: string, ifExists: boolean): string {
     return `DROP TABLE ${ifExists ? 'IF EXISTS ' : ''}${this.quote(name)}`;
+  }
+
+  /** DROP TABLE for a migration; `cascade` also drops what depends on it where the dialect can. */
+  dropTableForMigration(name: string, options: { cascade?: boolean } = {}): string {
+    return `DROP TABLE ${this.quote(name)}${options.cascade ? ' CASCADE' : ''}`;
+  }
+
+  /** ALTER TABLE ... RENAME TO. */
+  renameTable(from: string, to: string): string {
+    return `ALTER TABLE ${this.quote(from)} RENAME TO ${this.quote(to)}`;
+  }
+
+  /** ALTER TABLE ... ADD COLUMN, and what the dialect adds after it (comments). */
+  addColumn(table: SchemaTable, column: SchemaColumn, options: AlterOptions = {}): string[] {
+    return [`ALTER TABLE ${this.quote(table.name)} ADD COLUMN ${this.columnDefinition(column, table)}${this.alterOptions(options)}`];
+  }
+
+  /** ALTER TABLE ... DROP COLUMN. */
+  dropColumn(table: string, column: string, options: AlterOptions = {}): string {
+    return `ALTER TABLE ${this.quote(table)} DROP COLUMN ${this.quote(column)}${this.alterOptions(options)}`;
+  }
+
+  /** ALTER TABLE ... RENAME COLUMN. */
+  renameColumn(table: string, from: string, to: string): string {
+    return `ALTER TABLE ${this.quote(table)} RENAME COLUMN ${this.quote(from)} TO ${this.quote(to)}`;
+  }
+
+  /**
+   * The statements that turn column `from` into `to` (same name; rename separately): type,
+   * nullability, default, comment. The default writes standard / PostgreSQL forms.
+   */
+  alterColumn(table: SchemaTable, from: SchemaColumn, to: SchemaColumn, _options: AlterOptions = {}): string[] {
+    const t = this.quote(table.name);
+    const c = this.quote(to.name);
+    const out: string[] = [];
+    if (this.columnType(from, table) !== this.columnType(to, table)) {
+      const type = this.columnType(to, table);
+      out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${type} USING ${c}::${type}`);
+    }
+    if (from.nullable !== to.nullable) out.push(`ALTER TABLE ${t} ALTER COLUMN ${c} ${to.nullable ? 'DROP' : 'SET'} NOT NULL`);
+    if (this.defaultClause(from) !== this.defaultClause(to)) {
+      out.push(to.default === undefined || to.autoIncrement ? `ALTER TABLE ${t} ALTER COLUMN ${c} DROP DEFAULT` : `ALTER TABLE ${t} ALTER COLUMN ${c} SET${this.defaultClause(to)}`);
+    }
+    return out;
+  }
+
+  /** DROP INDEX. */
+  dropIndex(table: string, name: string): string {
+    void table;
+    return `DROP INDEX ${this.quote(name)}`;
+  }
+
+  /** ALTER TABLE ... DROP CONSTRAINT for a foreign key. */
+  dropForeignKey(table: string, name: string): string {
+    return `ALTER TABLE ${this.quote(table)} DROP CONSTRAINT ${this.quote(name)}`;
+  }
+
+  /** ALTER TABLE ... ADD CONSTRAINT ... UNIQUE. */
+  addUnique(table: string, unique: SchemaUnique, options: AlterOptions = {}): string {
+    return `ALTER TABLE ${this.quote(table)} ADD CONSTRAINT ${this.quote(unique.name)} UNIQUE (${this.quoteList(unique.columns)})${this.alterOptions(options)}`;
+  }
+
+  /** Drops a UNIQUE constraint. */
+  dropUnique(table: string, name: string): string {
+    return `ALTER TABLE ${this.quote(table)} DROP CONSTRAINT ${this.quote(name)}`;
+  }
+
+  /** ALTER TABLE ... ADD CONSTRAINT ... CHECK. */
+  addCheck(table: string, check: SchemaCheck): string {
+    return `ALTER TABLE ${this.quote(table)} ADD CONSTRAINT ${this.quote(check.name)} CHECK (${check.expression})`;
+  }
+
+  /** Drops a CHECK constraint. */
+  dropCheck(table: string, name: string): string {
+    return `ALTER TABLE ${this.quote(table)} DROP CONSTRAINT ${this.quote(name)}`;
+  }
+
+  /** Replaces the primary key of a table. */
+  alterPrimaryKey(table: SchemaTable, from: SchemaPrimaryKey | undefined, to: SchemaPrimaryKey | undefined): string[] {
+    const out: string[] = [];
+    if (from) out.push(`ALTER TABLE ${this.quote(table.name)} DROP CONSTRAINT ${this.quote(from.name ?? `${table.name}_pkey`)}`);
+    if (to) out.push(`ALTER TABLE ${this.quote(table.name)} ADD ${this.primaryKeyClause({ ...table, primaryKey: to })!}`);
+    return out;
+  }
+
+  /** Adds values to a native enum type (PostgreSQL's ALTER TYPE ... ADD VALUE). */
+  addEnumValues(name: string, values: readonly string[]): string[] {
+    return values.map((v) => `ALTER TYPE ${this.quote(name)} ADD VALUE ${this.stringLiteral(v)}`);
+  }
+
+  /** CREATE INDEX without blocking writes, where the dialect has a form for it; undefined otherwise. */
+  createIndexConcurrently(table: SchemaTable, index: SchemaIndex): string | undefined {
+    void table;
+    void index;
+    return undefined;
+  }
+
+  /** The `, ALGORITHM=..., LOCK=...` tail of an ALTER where the dialect has one; empty otherwise. */
+  alterOptions(_options: AlterOptions): string {
+    return '';
+  }
+
+  /**
+   * The statements that rebuild table `from` as `to` keeping its rows, for changes ALTER
+   * TABLE cannot make: a new table, the rows copied (columns of `to` read from the
+   * `sources` columns of `from`; a column without a source takes its default), the old
+   * table dropped, the new one renamed, its indexes created.
+   */
+  rebuildTable(from: SchemaTable, to: SchemaTable, sources: ReadonlyMap<string, string>): string[] {
+    const temporary = `_strata_new_${to.name}`.slice(0, 60);
+    const copied = to.columns.filter((c) => sources.has(c.name));
+    const statements = this.createTable({ ...to, name: temporary, indexes: [] }, { foreignKeys: true });
+    if (copied.length > 0) {
+      statements.push(
+        `INSERT INTO ${this.quote(temporary)} (${this.quoteList(copied.map((c) => c.name))}) SELECT ${this.quoteList(copied.map((c) => sources.get(c.name)!))} FROM ${this.quote(from.name)}`,
+      );
+    }
+    statements.push(`DROP TABLE ${this.quote(from.name)}`);
+    statements.push(this.renameTable(temporary, to.name));
+    for (const index of to.indexes) statements.push(this.createIndex(to, index));
+    return statements;
   }
 
   /** Statements that open a drop of all tables, inside its transaction (switching foreign-key checks off or deferring them). */

@@ -21,7 +21,7 @@ export type {
 export { schemaFromMetadata } from './metadata-to-schema';
 export { baseType, normalizeSchema, parseDefault } from './schema-normalizer';
 export { DdlCompiler, checkLiteral } from './ddl-compiler';
-export type { DdlFeatures } from './ddl-compiler';
+export type { AlterOptions, DdlFeatures } from './ddl-compiler';
 export { createStatements, dependencyOrder, dropStatements } from './ddl-plan';
 export type { ExistingObjects } from './ddl-plan';
 export { introspect, queryOn } from './introspect';
