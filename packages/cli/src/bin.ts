@@ -4,4 +4,12 @@
  */
 import { runCli } from './cli';
 
-process.exitCode = runCli(process.argv.slice(2));
+runCli(process.argv.slice(2)).then(
+  (status) => {
+    process.exitCode = status;
+  },
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

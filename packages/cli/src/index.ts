@@ -1,4 +1,16 @@
 /*
- * @strata/cli: the `strata` command line, also callable from code.
+ * @strata/cli: the `strata` command line, and what migration files and strata.config.ts import.
  */
-export { runCli } from './cli';
+export { runCli, VERSION } from './cli';
+export type { CliIo } from './cli';
+export { defineConfig, loadConfig } from './config';
+export type { LoadedConfig, StrataConfig } from './config';
+export { Operations, columnOf, tableOf } from './operations';
+export type { AlterColumnOptions, ColumnChanges, ColumnSpec, ForeignKeySpec, IndexSpec, OperationContext, TableSpec } from './operations';
+export { Migrator } from './migrator';
+export type { AppliedRevision, MigratorOptions, Reporter } from './migrator';
+export { loadRevisions, RevisionGraph } from './revisions';
+export type { Revision } from './revisions';
+export { describeChange, newRevisionId, renderChange, renderRevision, revisionFileName, warningsFor } from './autogenerate';
+export type { RevisionDraft } from './autogenerate';
+export { registerTypeScript } from './ts-loader';

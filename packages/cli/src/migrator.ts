@@ -1,0 +1,399 @@
+/*
+ * Applies and undoes revisions against a database. One process migrates at a time (a
+ * PostgreSQL advisory lock, MySQL GET_LOCK, SQLite's write transaction), and a waiting
+ * process re-reads what was applied once it gets the lock. On PostgreSQL and SQLite each
+ * revision is one transaction; on MySQL, whose DDL commits as it goes, every step is
+ * recorded, so a failure says exactly which steps were applied.
+ */
+import {
+  introspect,
+  MigrationError,
+  queryOn,
+  sql,
+  SqlCompiler,
+  type SqlBuffer,
+  type Connection,
+  type DdlCompiler,
+  type Engine,
+  type SchemaTable,
+  type SqlFragment,
+} from '@strata/core';
+import { Operations, type OperationContext } from './operations';
+import type { Revision, RevisionGraph } from './revisions';
+
+/** Where the migrator reports progress. */
+export interface Reporter {
+  info(line: string): void;
+  warn(line: string): void;
+  /** A revision applied or undone, with its time. */
+  done(line: string, ms: number): void;
+}
+
+/** What the version table says about one revision. */
+export interface AppliedRevision {
+  readonly id: string;
+  readonly state: 'applied' | 'partial';
+  readonly steps: number;
+}
+
+/** Options of the migrator. */
+export interface MigratorOptions {
+  readonly engine: Engine;
+  readonly graph: RevisionGraph;
+  readonly versionTable: string;
+  readonly reporter: Reporter;
+  /** How long to wait for another process's migration lock, in ms. Default 120 000. */
+  readonly lockTimeout?: number;
+}
+
+/** A statement written out instead of run (upgrade --sql). */
+type Sink = (statement: string) => void;
+
+const LOCK_KEY = 727_146_522; // a fixed advisory-lock key for "strata migrations"
+
+/** Runs revisions. */
+export class Migrator {
+  readonly #engine: Engine;
+  readonly #graph: RevisionGraph;
+  readonly #table: string;
+  readonly #report: Reporter;
+  readonly #lockTimeout: number;
+
+  constructor(options: MigratorOptions) {
+    this.#engine = options.engine;
+    this.#graph = options.graph;
+    this.#table = options.versionTable;
+    this.#report = options.reporter;
+    this.#lockTimeout = options.lockTimeout ?? 120_000;
+  }
+
+  get #ddl(): DdlCompiler {
+    return this.#engine.dialect.ddl;
+  }
+
+  /** The revisions the database has, from its version table (none when it has no table yet). */
+  async applied(): Promise<AppliedRevision[]> {
+    const conn = await this.#engine.connect();
+    try {
+      return (await this.#hasVersionTable(conn)) ? await this.#readApplied(conn) : [];
+    } finally {
+      await conn.close();
+    }
+  }
+
+  /**
+   * Applies revisions up to `target`: 'head', 'heads', '+N', or a revision id (prefix).
+   * With `sink`, writes the SQL instead of running it. Returns the revisions applied.
+   */
+  async upgrade(target: string, sink?: Sink): Promise<Revision[]> {
+    return this.#locked(async (conn) => {
+      const applied = await this.#appliedChecked(conn, sink);
+      const done = new Set(applied.map((a) => a.id));
+      let plan: Revision[];
+      if (target === 'head') plan = this.#graph.upgradePlan(done, this.#graph.head() === undefined ? [] : [this.#graph.head()!]);
+      else if (target === 'heads') plan = this.#graph.upgradePlan(done, this.#graph.heads());
+      else if (/^\+\d+$/.test(target)) plan = this.#graph.upgradePlan(done, this.#graph.heads()).slice(0, Number(target.slice(1)));
+      else plan = this.#graph.upgradePlan(done, [this.#graph.resolve(target)]);
+      if (plan.length === 0) {
+        this.#report.info('Nothing to apply: the database is at the requested revision.');
+        return [];
+      }
+      for (const revision of plan) for (const warning of revision.warnings) this.#report.warn(`${revision.id} ${revision.message}: ${warning}`);
+      for (const revision of plan) await this.#apply(conn, revision, 'up', sink);
+      return plan;
+    }, sink);
+  }
+
+  /** Undoes revisions: '-N', 'base', or down to a revision id (kept). Returns the revisions undone. */
+  async downgrade(target: string, sink?: Sink): Promise<Revision[]> {
+    return this.#locked(async (conn) => {
+      const applied = await this.#appliedChecked(conn, sink);
+      const done = new Set(applied.map((a) => a.id));
+      let plan: Revision[];
+      if (target === 'base') plan = this.#graph.downgradePlan(done, []);
+      else if (/^-\d+$/.test(target)) plan = this.#graph.downgradePlan(done, []).slice(0, Number(target.slice(1)));
+      else {
+        const keep = this.#graph.resolve(target);
+        if (!done.has(keep)) throw new MigrationError(`Revision ${keep} is not applied, so the database cannot go down to it; 'strata current' shows where it is.`);
+        plan = this.#graph.downgradePlan(done, [keep]);
+      }
+      if (plan.length === 0) {
+        this.#report.info('Nothing to undo.');
+        return [];
+      }
+      for (const revision of plan) await this.#apply(conn, revision, 'down', sink);
+      return plan;
+    }, sink);
+  }
+
+  /** Records the database as being at `target` ('head', 'base' or an id) without running anything. */
+  async stamp(target: string): Promise<void> {
+    await this.#locked(async (maybe) => {
+      const conn = maybe!;
+      await this.#ensureVersionTable(conn);
+      const ids = target === 'base' ? [] : target === 'head' ? [this.#graph.head()!].filter(Boolean) : target === 'heads' ? this.#graph.heads() : [this.#graph.resolve(target)];
+      const wanted = this.#graph.lineage(ids);
+      await conn.execute(sql`DELETE FROM ${sql.id(this.#table)}`);
+      for (const revision of this.#graph.order()) if (wanted.has(revision.id)) await this.#record(conn, revision, 'applied', 0);
+      this.#report.info(ids.length === 0 ? 'Stamped: no revision applied.' : `Stamped at ${ids.join(', ')}.`);
+    });
+  }
+
+  /** The schema of the database now (for autogenerate and check), without the version table. */
+  async liveSchema(): Promise<ReturnType<typeof introspect> extends Promise<infer S> ? S : never> {
+    const schema = await introspect(this.#engine);
+    return { ...schema, tables: schema.tables.filter((t) => t.name !== this.#table) };
+  }
+
+  async #appliedChecked(conn: Connection | undefined, sink: Sink | undefined): Promise<AppliedRevision[]> {
+    let applied: AppliedRevision[] = [];
+    if (sink) {
+      // A script: read what the database has when it can be reached; create nothing.
+      if (conn && (await this.#hasVersionTable(conn))) applied = await this.#readApplied(conn);
+      else for (const statement of this.#ddl.createTable(this.#versionTableModel(), { foreignKeys: false })) sink(statement);
+    } else {
+      await this.#ensureVersionTable(conn!);
+      applied = await this.#readApplied(conn!);
+    }
+    const unknown = applied.filter((a) => !this.#graph.revisions.has(a.id));
+    if (unknown.length > 0) {
+      throw new MigrationError(
+        `The database has revision(s) ${unknown.map((a) => a.id).join(', ')} that no migration file here has: it is ahead of these files ` +
+          '(another branch, or files not pulled yet). Get the missing files, or stamp the database if you know what it holds.',
+      );
+    }
+    const partial = applied.find((a) => a.state === 'partial');
+    if (partial) {
+      throw new MigrationError(
+        `Revision ${partial.id} is partially applied (${partial.steps} step(s) ran before it failed; MySQL cannot roll DDL back). ` +
+          `Undo or finish those steps by hand, then record the result with 'strata stamp <revision>'.`,
+      );
+    }
+    return applied;
+  }
+
+  async #apply(conn: Connection | undefined, revision: Revision, direction: 'up' | 'down', sink: Sink | undefined): Promise<void> {
+    const started = performance.now();
+    const transactional = this.#ddl.features.transactionalDdl;
+    const isSqlite = this.#engine.dialect.name === 'sqlite';
+    const steps: string[] = [];
+    let savepoint: Awaited<ReturnType<Connection['savepoint']>> | undefined;
+    if (!sink && transactional) {
+      if (isSqlite) savepoint = await conn!.savepoint();
+      else await conn!.begin();
+    }
+    if (!sink && !transactional && direction === 'up') await this.#record(conn!, revision, 'partial', 0);
+    const context: OperationContext = {
+      ddl: this.#ddl,
+      run: async (statement) => {
+        if (sink) sink(statement);
+        else await conn!.execute(statement);
+      },
+      runWithValues: async (statement) => {
+        if (sink) sink(typeof statement === 'string' ? statement : inlineValues(statement, this.#ddl));
+        else await conn!.execute(statement as SqlFragment);
+      },
+      table: async (name) => (conn ? (await conn.dialect.introspect(queryOn(conn), { tables: [name] })).tables.find((t: SchemaTable) => t.name === name) : undefined),
+      outsideTransaction: async (fn) => {
+        if (sink || !transactional || isSqlite || !conn!.inTransaction) return fn();
+        await conn!.commit();
+        try {
+          return await fn();
+        } finally {
+          await conn!.begin();
+        }
+      },
+      step: async (description) => {
+        steps.push(description);
+        if (!sink && !transactional && direction === 'up' && steps.length > 1) await this.#record(conn!, revision, 'partial', steps.length - 1);
+      },
+    };
+    try {
+      if (sink) sink(`-- ${direction === 'up' ? 'Apply' : 'Undo'} ${revision.id}: ${revision.message}`);
+      await (direction === 'up' ? revision.up(new Operations(context)) : revision.down(new Operations(context)));
+      if (isSqlite && !sink) await this.#checkForeignKeys(conn!, revision);
+      if (direction === 'up') {
+        if (sink) sink(this.#recordSql(revision));
+        else await this.#record(conn!, revision, 'applied', steps.length);
+      } else if (sink) sink(`DELETE FROM ${this.#ddl.quote(this.#table)} WHERE ${this.#ddl.quote('revision')} = ${this.#ddl.stringLiteral(revision.id)}`);
+      else await conn!.execute(sql`DELETE FROM ${sql.id(this.#table)} WHERE ${sql.id('revision')} = ${revision.id}`);
+      if (savepoint) await savepoint.release();
+      else if (!sink && transactional) await conn!.commit();
+    } catch (error) {
+      if (savepoint) await savepoint.rollback().catch(() => undefined);
+      else if (!sink && transactional && conn!.inTransaction) await conn!.rollback().catch(() => undefined);
+      const failed = steps[steps.length - 1] ?? '(before the first step)';
+      const message = (error as Error).message;
+      if (!sink && !transactional && direction === 'up') {
+        const applied = steps.slice(0, -1);
+        throw new MigrationError(
+          `Revision ${revision.id} (${revision.message}) failed at step ${steps.length}, ${failed}: ${message}\n` +
+            (applied.length > 0 ? `Steps already applied (MySQL commits DDL as it goes):\n${applied.map((s, i) => `  ${i + 1}. ${s}`).join('\n')}\n` : 'No step of it was applied.\n') +
+            `The version table marks ${revision.id} as partially applied.`,
+          { cause: error },
+        );
+      }
+      throw new MigrationError(
+        `Revision ${revision.id} (${revision.message}) ${direction === 'up' ? 'failed' : 'could not be undone'} at ${failed}: ${message}\n` +
+          (transactional ? 'Its transaction was rolled back: nothing of it was applied.' : ''),
+        { cause: error },
+      );
+    }
+    this.#report.done(`${direction === 'up' ? 'Applied' : 'Undid'} ${revision.id} ${revision.message}`.trimEnd(), performance.now() - started);
+  }
+
+  /** SQLite: foreign keys are off while migrating (a rebuild must drop tables); check them before the revision commits. */
+  async #checkForeignKeys(conn: Connection, revision: Revision): Promise<void> {
+    const rows = (await conn.execute('PRAGMA foreign_key_check')).rows;
+    if (rows.length > 0) {
+      const first = rows[0] as Record<string, unknown>;
+      throw new MigrationError(`Revision ${revision.id} leaves ${rows.length} row(s) breaking foreign keys (first: table ${String(first.table)}, rowid ${String(first.rowid)}).`);
+    }
+  }
+
+  /** Runs `fn` holding the migration lock, on one connection. Writing a script (`sink`) takes no lock, and works offline. */
+  async #locked<T>(fn: (conn: Connection | undefined) => Promise<T>, sink?: Sink): Promise<T> {
+    if (sink) {
+      const conn = await this.#engine.connect().catch(() => undefined);
+      if (!conn) sink('-- The database could not be reached: this script starts from an empty database.');
+      try {
+        return await fn(conn);
+      } finally {
+        await conn?.close();
+      }
+    }
+    const conn = await this.#engine.connect();
+    const dialect = this.#engine.dialect.name;
+    let locked = false;
+    try {
+      if (dialect === 'sqlite') {
+        await conn.execute('PRAGMA foreign_keys = OFF');
+        // The write transaction is the lock: a second process waits at BEGIN until this one commits.
+        await conn.begin();
+        locked = true;
+      } else {
+        await this.#acquire(conn, dialect);
+        locked = true;
+      }
+      const result = await fn(conn);
+      if (dialect === 'sqlite') await conn.commit();
+      return result;
+    } catch (error) {
+      if (dialect === 'sqlite' && conn.inTransaction) {
+        // Earlier revisions stay applied; the failed one was rolled back to its savepoint.
+        await conn.commit().catch(() => conn.rollback().catch(() => undefined));
+      }
+      throw error;
+    } finally {
+      if (locked && dialect !== 'sqlite') await this.#release(conn, dialect).catch(() => undefined);
+      if (dialect === 'sqlite') await conn.execute('PRAGMA foreign_keys = ON').catch(() => undefined);
+      await conn.close();
+    }
+  }
+
+  async #acquire(conn: Connection, dialect: string): Promise<void> {
+    const deadline = Date.now() + this.#lockTimeout;
+    let told = false;
+    for (;;) {
+      const got =
+        dialect === 'postgresql'
+          ? (await conn.execute(sql`SELECT pg_try_advisory_lock(${LOCK_KEY}) AS ok`)).scalar()
+          : (await conn.execute(sql`SELECT GET_LOCK(${'strata_migrations'}, 0) AS ok`)).scalar();
+      if (got === true || Number(got) === 1) return;
+      if (Date.now() >= deadline) {
+        throw new MigrationError(`Another strata process has held the migration lock for ${Math.round(this.#lockTimeout / 1000)} s; giving up. Try again when it has finished.`);
+      }
+      if (!told) {
+        this.#report.info('Waiting for another strata process to finish migrating...');
+        told = true;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
+  async #release(conn: Connection, dialect: string): Promise<void> {
+    if (dialect === 'postgresql') await conn.execute(sql`SELECT pg_advisory_unlock(${LOCK_KEY})`);
+    else await conn.execute(sql`SELECT RELEASE_LOCK(${'strata_migrations'})`);
+  }
+
+  async #hasVersionTable(conn: Connection): Promise<boolean> {
+    const schema = await conn.dialect.introspect(queryOn(conn), { tables: [this.#table] });
+    return schema.tables.some((t) => t.name === this.#table);
+  }
+
+  async #ensureVersionTable(conn: Connection): Promise<void> {
+    if (await this.#hasVersionTable(conn)) return;
+    for (const statement of this.#ddl.createTable(this.#versionTableModel(), { foreignKeys: false })) await conn.execute(statement);
+  }
+
+  #versionTableModel(): SchemaTable {
+    const text = (name: string, length: number, nullable = false) => ({ name, type: { name: 'varchar' as const, length }, nullable, default: undefined, autoIncrement: false, comment: undefined });
+    return {
+      name: this.#table,
+      comment: undefined,
+      columns: [
+        text('revision', 64),
+        text('parents', 500),
+        text('message', 500, true),
+        text('state', 16),
+        { name: 'steps_done', type: { name: 'integer' }, nullable: false, default: { kind: 'literal', value: 0 }, autoIncrement: false, comment: undefined },
+        text('applied_at', 40),
+      ],
+      primaryKey: { name: `pk_${this.#table}`, columns: ['revision'] },
+      foreignKeys: [],
+      indexes: [],
+      uniques: [],
+      checks: [],
+    };
+  }
+
+  async #readApplied(conn: Connection): Promise<AppliedRevision[]> {
+    const rows = (await conn.execute(sql`SELECT ${sql.id('revision')} AS id, ${sql.id('state')} AS state, ${sql.id('steps_done')} AS steps FROM ${sql.id(this.#table)}`)).rows as Record<string, unknown>[];
+    return rows.map((r) => ({ id: String(r.id), state: r.state === 'partial' ? 'partial' : 'applied', steps: Number(r.steps) }));
+  }
+
+  async #record(conn: Connection, revision: Revision, state: 'applied' | 'partial', steps: number): Promise<void> {
+    const table = sql.id(this.#table);
+    await conn.execute(sql`DELETE FROM ${table} WHERE ${sql.id('revision')} = ${revision.id}`);
+    await conn.execute(
+      sql`INSERT INTO ${table} (${sql.id('revision')}, ${sql.id('parents')}, ${sql.id('message')}, ${sql.id('state')}, ${sql.id('steps_done')}, ${sql.id('applied_at')}) VALUES (${revision.id}, ${revision.parents.join(' ')}, ${revision.message.slice(0, 500)}, ${state}, ${steps}, ${new Date().toISOString()})`,
+    );
+  }
+
+  #recordSql(revision: Revision): string {
+    const d = this.#ddl;
+    return (
+      `INSERT INTO ${d.quote(this.#table)} (${d.quoteList(['revision', 'parents', 'message', 'state', 'steps_done', 'applied_at'])}) VALUES (` +
+      `${d.stringLiteral(revision.id)}, ${d.stringLiteral(revision.parents.join(' '))}, ${d.stringLiteral(revision.message.slice(0, 500))}, 'applied', 0, ${d.stringLiteral(new Date().toISOString())})`
+    );
+  }
+}
+
+/** Writes values as literals: an offline script has no driver to bind them. */
+class ScriptCompiler extends SqlCompiler {
+  readonly #ddl: DdlCompiler;
+
+  constructor(ddl: DdlCompiler) {
+    super();
+    this.#ddl = ddl;
+  }
+
+  override quoteIdentifier(name: string): string {
+    return this.#ddl.quote(name);
+  }
+
+  override bind(value: unknown, buffer: SqlBuffer): void {
+    const ddl = this.#ddl;
+    if (value === null || value === undefined) buffer.text += 'NULL';
+    else if (typeof value === 'number' || typeof value === 'bigint') buffer.text += String(value);
+    else if (typeof value === 'boolean') buffer.text += ddl.booleanLiteral(value);
+    else if (value instanceof Date) buffer.text += ddl.stringLiteral(value.toISOString());
+    else if (Buffer.isBuffer(value)) buffer.text += `X'${value.toString('hex')}'`;
+    else buffer.text += ddl.stringLiteral(typeof value === 'string' ? value : JSON.stringify(value));
+  }
+}
+
+/** An `sql` fragment with its values written as literals, for a script file. */
+function inlineValues(fragment: SqlFragment, ddl: DdlCompiler): string {
+  return new ScriptCompiler(ddl).compile(fragment).sql;
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+/*
+ * Runs the `strata` CLI straight from the TypeScript sources, for the CLI tests: `.ts`
+ * files are transpiled as they load and `@strata/*` resolves to packages/<name>/src.
+ * Users run the built binary (dist/bin.js) instead.
+ */
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const Module = require('node:module');
+const ts = require('typescript');
+
+const packages = path.resolve(__dirname, '../../..');
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, parent, ...rest) {
+  const match = /^@strata\/(core|postgres|mysql|sqlite|cli)$/.exec(request);
+  if (match) return path.join(packages, match[1], 'src', 'index.ts');
+  return resolve.call(this, request, parent, ...rest);
+};
+
+require.extensions['.ts'] = (module, filename) => {
+  const output = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
+    fileName: filename,
+    reportDiagnostics: true,
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      experimentalDecorators: true,
+      emitDecoratorMetadata: true,
+      useDefineForClassFields: false,
+      esModuleInterop: true,
+    },
+  });
+  const errors = (output.diagnostics || []).filter((d) => d.category === ts.DiagnosticCategory.Error);
+  if (errors.length > 0) {
+    const text = errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')).join('\n');
+    throw new Error(`${filename} does not compile:\n${text}`);
+  }
+  module._compile(output.outputText, filename);
+};
+
+require(path.join(packages, 'cli', 'src', 'bin.ts'));
