@@ -114,8 +114,8 @@ The database URL comes from strata.config.ts; DATABASE_URL overrides it.
 /** Runs the CLI with arguments (without `node` and the script) and resolves to the exit status. */
 export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
   const full: CliIo = {
-    out: io.out ?? ((t) => void process.stdout.write(t)),
-    err: io.err ?? ((t) => void process.stderr.write(t)),
+    out: io.out ?? ((t) => void writeQuietly(process.stdout, t)),
+    err: io.err ?? ((t) => void writeQuietly(process.stderr, t)),
     cwd: io.cwd ?? process.cwd(),
     color: io.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR),
   };
@@ -151,6 +151,12 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
     full.err(`${paint(full, 'red', 'Error:')} ${message}\n`);
     return 1;
   }
+}
+
+/** Writes to a stream, ignoring a reader that went away (`strata history | head`). */
+function writeQuietly(stream: NodeJS.WriteStream, text: string): void {
+  if (stream.listenerCount('error') === 0) stream.on('error', () => undefined);
+  stream.write(text);
 }
 
 /** Flags: --name value, --name=value, -m value, bare --flag; the rest positional. Negative numbers (-1) are positional. */

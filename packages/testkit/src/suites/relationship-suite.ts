@@ -576,6 +576,83 @@ export function relationshipSuite(dialect: DialectName): void {
       });
     });
 
+    describe('edge cases', () => {
+      test('changes made to a collection while its object was detached are flushed once it is added back', async () => {
+        await seedBlog(1, 1);
+        const user = await within((s) => s.scalar(select(RlUser).options(selectinLoad(RlUser, 'posts'))));
+        user!.posts.push(make(RlPost, { title: 'while detached' }));
+        await Session.run(async (s) => s.add(user!));
+        expect(await count('rl_post')).toBe(2);
+        expect((user!.posts.splice as () => RlPost[]).call(user!.posts)).toEqual([]);
+        expect(user!.posts).toHaveLength(2);
+      });
+
+      test('a detached child pushed into a loaded collection is put back and linked', async () => {
+        await Session.run(async (s) => {
+          s.add(make(RlPhoto, { name: 'p' }));
+          s.add(make(RlPhotoTag, { label: 'loose', photo: null }));
+        });
+        const tag = await within((s) => s.scalar(select(RlPhotoTag)));
+        await Session.run(async (s) => {
+          const photo = await s.scalar(select(RlPhoto).options(selectinLoad(RlPhoto, 'tags')));
+          photo!.tags.push(tag!);
+        });
+        expect(await count('rl_photo_tag', sql`WHERE photo_id IS NOT NULL`)).toBe(1);
+      });
+
+      test('replacing a collection loaded before the last commit reads what the database holds now', async () => {
+        await Session.run(async (s) => s.add(make(RlAlbum, { name: 'a', tags: [make(RlAlbumTag, { label: 'old' })] })));
+        await within(async (s) => {
+          const album = await s.scalar(select(RlAlbum).options(selectinLoad(RlAlbum, 'tags')));
+          await s.commit();
+          await engine.execute(sql`INSERT INTO rl_album_tag (label, album_id) VALUES (${'added elsewhere'}, ${album!.id})`);
+          album!.tags = [make(RlAlbumTag, { label: 'new' })];
+          await s.commit();
+        });
+        expect((await engine.execute(sql`SELECT label FROM rl_album_tag ORDER BY label`)).rows.map((r) => r.label)).toEqual(['new']);
+      });
+
+      test('deleting a parent whose collection was noLoad-ed still deletes its children', async () => {
+        await seedBlog(1, 2);
+        await Session.run(async (s) => {
+          const user = await s.scalar(select(RlUser).options(noLoad(RlUser, 'posts')));
+          expect(user!.posts).toEqual([]);
+          s.delete(user!);
+        });
+        expect(await count('rl_post')).toBe(0);
+        expect(await count('rl_user')).toBe(0);
+      });
+
+      test('deleting a pending parent takes its pending children out too', async () => {
+        await Session.run(async (s) => {
+          const user = make(RlUser, { name: 'gone', posts: [make(RlPost, { title: 'gone too' })] });
+          s.add(user);
+          s.delete(user);
+        });
+        expect(await count('rl_user')).toBe(0);
+        expect(await count('rl_post')).toBe(0);
+      });
+
+      test('session.load of a to-one after commit reads the target again', async () => {
+        await seedBlog(1, 1);
+        await within(async (s) => {
+          const post = await s.scalar(select(RlPost).options(joinedLoad(RlPost, 'author')));
+          await s.commit();
+          await engine.execute(sql`UPDATE rl_user SET name = ${'renamed'}`);
+          await s.load(post!, 'author');
+          expect(post!.author.name).toBe('renamed');
+        });
+      });
+
+      test('subqueryLoad under DISTINCT, ORDER BY and LIMIT', async () => {
+        await seedBlog(5, 2);
+        await within(async (s) => {
+          const users = await s.scalars(select(RlUser).distinct().orderBy((u) => u.name).limit(2).options(subqueryLoad(RlUser, 'posts')));
+          expect(users.map((u) => `${u.name}:${u.posts.length}`)).toEqual(['u0000:2', 'u0001:2']);
+        });
+      });
+    });
+
     describe('after commit', () => {
       test('collections loaded before a commit are stale after it and reload on the next load', async () => {
         await seedBlog(1, 1);

@@ -90,7 +90,11 @@ async function descend(
       continue;
     }
     if (step.strategy === 'noload') {
-      for (const parent of parents) if (!parent.relationFresh(i)) assignLoaded(parent, i, step.relation.isCollection ? [] : null, false);
+      for (const parent of parents) {
+        if (parent.relationFresh(i) || !assignLoaded(parent, i, step.relation.isCollection ? [] : null, false)) continue;
+        const link = linkOf(parent.relations[i]);
+        if (link) link.partial = true;
+      }
       continue;
     }
     const below = origin && { ...origin, path: [...origin.path, step] };
@@ -271,7 +275,8 @@ async function selectin(
     // Many-to-one targets already in the session need no SQL.
     for (const [key, group] of groups) {
       const held = ctx.target.identity.get(target, identityOf(targetMapper, relation, group.values));
-      if (!held) continue;
+      // An expired target is loaded again, so the relationship shows what the database has now.
+      if (!held || held.expired) continue;
       for (const parent of group.parents) put(parent, held.object);
       children.push(held);
       groups.delete(key);
@@ -347,10 +352,16 @@ async function subquery(ctx: LoadContext, parents: InstanceState[], step: PlanNo
   const path = [...origin.path, step];
   const names = new Names(origin.base);
   const rootColumns = parentColumns(path[0]!.relation);
+  // The original query reduced to the keys: its ORDER BY only matters under LIMIT / OFFSET, and
+  // a DISTINCT one must select what it orders by (PostgreSQL and MySQL insist).
+  const limited = origin.base.limit !== undefined || origin.base.offset !== undefined;
+  const keyItems = rootColumns.map((c, i) => node({ kind: 'expr' as const, key: `_s${i}`, expr: columnNode(origin.root, c) }));
+  const orderItems = limited && origin.base.distinct ? origin.base.orderBy.map((o, i) => node({ kind: 'expr' as const, key: `_so${i}`, expr: o.expr })) : [];
   const inner: SelectNode = node({
     ...origin.base,
     shape: 'record' as const,
-    items: Object.freeze(rootColumns.map((c, i) => node({ kind: 'expr' as const, key: `_s${i}`, expr: columnNode(origin.root, c) }))),
+    items: Object.freeze([...keyItems, ...orderItems]),
+    orderBy: limited ? origin.base.orderBy : Object.freeze([]),
   });
   const anon = node({ kind: 'subquery' as const, query: inner, alias: names.next('anon') });
   let resolve: ColumnResolver = (column) => node({ kind: 'column' as const, source: anon, name: `_s${rootColumns.indexOf(column)}`, column });
@@ -374,16 +385,16 @@ async function subquery(ctx: LoadContext, parents: InstanceState[], step: PlanNo
   const base: SelectNode = node({ ...baseSelect(target!, joins, undefined, relationOrder(step.relation, target!)), from: Object.freeze([anon]) });
   const query = entityQuery(base, target!, step.children.filter((c) => c.strategy === 'joined'), extras);
   const result = readRows(ctx, query, await ctx.run(query.node));
-  const found = new Map<unknown, object[]>();
+  const found = new Map<unknown, Set<object>>();
   result.rowRoots.forEach((state, r) => {
     const key = keyFrom(result.extras[r]!);
     let items = found.get(key);
-    if (!items) found.set(key, (items = []));
-    if (!items.includes(state.object)) items.push(state.object);
+    if (!items) found.set(key, (items = new Set()));
+    items.add(state.object);
   });
   for (const parent of parents) {
     const key = parentKey(parent, keyColumns);
-    const items = key === undefined ? [] : (found.get(key) ?? []);
+    const items = key === undefined ? [] : [...(found.get(key) ?? [])];
     assignLoaded(parent, step.index, step.relation.isCollection ? [...items] : (items[0] ?? null), force);
   }
   return { children: result.roots, result };

@@ -119,6 +119,10 @@ export class SessionObjects {
       state.key = mapper.identityKey(state.values);
       this.#identity.add(state);
       if (state.committed) this.#dirty.add(state);
+      // Collections changed while the object was detached.
+      state.relations.forEach((value, index) => {
+        if (linkOf(value)?.snapshot !== undefined) this.collectionChanged(state, index);
+      });
     } else if (this.#deleted.has(state)) {
       this.#deleted.delete(state);
     } else if (state.status === 'deleted') {

@@ -132,7 +132,13 @@ export class Session implements StateOwner {
   /** Marks a persistent object for deletion at the next flush; a pending one is simply removed. */
   delete(object: object): void {
     this.#usable();
-    this.#objects.delete(this.#objects.own(object, 'delete'));
+    const state = this.#objects.own(object, 'delete');
+    if (state.status === 'pending') {
+      // A new object never reached the database: it and the new objects its delete cascades reach just leave.
+      for (const related of relatedStates(state, 'delete', (s) => s.status === 'pending')) if (related.status === 'pending' && related.owner === this) this.#objects.delete(related);
+      return;
+    }
+    this.#objects.delete(state);
   }
 
   /**

@@ -45,7 +45,8 @@ export function assignCollection(state: InstanceState, index: number, value: rea
   const base = isNew ? [] : oldLink ? (oldLink.snapshot ?? [...oldItems!]) : oldItems ? [...oldItems] : [];
   const collection = trackCollection(state, index, value === old ? [...value] : value, base);
   const link = linkOf(collection)!;
-  link.unknownBase = !isNew && (oldItems === undefined || oldLink?.unknownBase === true);
+  // Replacing what nobody loaded, what was loaded before the last commit, or a noLoad placeholder: read the database at flush.
+  link.unknownBase = !isNew && (oldItems === undefined || oldLink?.unknownBase === true || oldLink?.partial === true || state.staleRelations?.[index] === true);
   state.relations[index] = collection;
   state.relationLoaded(index);
   state.owner?.collectionChanged?.(state, index);

@@ -16,10 +16,15 @@ export interface CollectionLink {
   /** Members at the last load or flush, copied on the first change since; undefined while unchanged. */
   snapshot: readonly object[] | undefined;
   /**
-   * True when the collection replaced one nobody had loaded: what the database holds is
-   * unknown, so the flush reads it before working out removals.
+   * True when the collection replaced one nobody had loaded (or one loaded before the last
+   * commit): what the database holds is unknown, so the flush reads it before working out removals.
    */
   unknownBase: boolean;
+  /**
+   * True for a collection that never held the database's members (noLoad): additions count,
+   * nothing is removed because of it, and a delete cascade reads the real members.
+   */
+  partial: boolean;
 }
 
 /** Receives membership changes, for keeping the inverse side in step. */
@@ -77,6 +82,7 @@ export class RelationCollection<T extends object = object> extends Array<T> {
   }
 
   override splice(start: number, deleteCount?: number, ...items: T[]): T[] {
+    if (arguments.length === 0) return [];
     const link = changing(this);
     const removed = (arguments.length < 2 ? arraySplice.call(this, start, this.length) : arraySplice.call(this, start, deleteCount!, ...items)) as T[];
     if (link) syncHook(link, items, removedFrom(this, removed));
@@ -125,7 +131,7 @@ export function trackCollection(state: InstanceState, index: number, items: read
     array = new RelationCollection();
     arrayPush.apply(array, items as object[]);
   }
-  const link: CollectionLink = { state, index, snapshot, unknownBase: false };
+  const link: CollectionLink = { state, index, snapshot, unknownBase: false, partial: false };
   Object.defineProperty(array, LINK, { value: link, enumerable: false, writable: false, configurable: false });
   return array;
 }
@@ -163,10 +169,9 @@ export function collectionChanges(collection: readonly object[], snapshot: reado
 function changing(collection: RelationCollection): CollectionLink | undefined {
   const link = linkOf(collection);
   if (!link) return undefined;
-  if (link.snapshot === undefined) {
-    link.snapshot = Array.prototype.slice.call(collection) as object[];
-    link.state.owner?.collectionChanged?.(link.state, link.index);
-  }
+  if (link.snapshot === undefined) link.snapshot = Array.prototype.slice.call(collection) as object[];
+  // Told on every change (a set insert), so changes made while detached are found once the object is back.
+  link.state.owner?.collectionChanged?.(link.state, link.index);
   return link;
 }
 

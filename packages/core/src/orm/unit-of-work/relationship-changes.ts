@@ -114,7 +114,9 @@ async function collectionDiffs(ctx: RelationshipContext): Promise<Diffs> {
         list.push({ state, index });
         continue;
       }
-      put(diffs, state, index, collectionChanges(value as object[], link.snapshot));
+      const diff = collectionChanges(value as object[], link.snapshot);
+      // A noLoad collection never held the database's members: only its additions mean anything.
+      put(diffs, state, index, link.partial ? { added: diff.added, removed: [] } : diff);
     }
   }
   for (const [relation, entries] of unknown) {
@@ -151,7 +153,8 @@ function followSaveUpdate(ctx: RelationshipContext, diffs: Diffs): void {
   const reach = (relation: RelationMetadata, object: unknown): void => {
     if (object === null || typeof object !== 'object') return;
     const state = stateOf(object);
-    if (state && state.status !== 'transient') return;
+    // New objects, and detached ones (loaded by another session) being put back.
+    if (state && state.status !== 'transient' && !(state.status === 'detached' && state.owner === undefined)) return;
     if (!relation.cascade.has('save-update')) return;
     queue.push(ctx.cascadeAdd(object));
   };
@@ -256,7 +259,8 @@ async function deleteCascades(ctx: RelationshipContext, work: RelationshipWork):
         const cascades = relation.cascade.has('delete');
         if (!cascades && (relation.joinTable || relation.owner || databaseHandles)) return;
         const value = state.relations[index];
-        if (!isUnloaded(value) && state.relationFresh(index)) {
+        const link = linkOf(value);
+        if (!isUnloaded(value) && state.relationFresh(index) && !link?.unknownBase && !link?.partial) {
           handle(state, relation, value === null ? [] : Array.isArray(value) ? value : [value as object]);
           return;
         }
