@@ -195,8 +195,14 @@ function reporter(io: CliIo): Reporter {
 }
 
 /** Config, engine, revisions and migrator for one command; the engine is disposed after. */
-async function withProject<T>(args: Parsed, io: CliIo, fn: (p: { config: LoadedConfig; engine: Engine; graph: RevisionGraph; migrator: Migrator }) => Promise<T>): Promise<T> {
+async function withProject<T>(
+  args: Parsed,
+  io: CliIo,
+  fn: (p: { config: LoadedConfig; engine: Engine; graph: RevisionGraph; migrator: Migrator }) => Promise<T>,
+  options: { createFolder?: boolean } = {},
+): Promise<T> {
   const config = loadConfig(io.cwd, args.flags.get('config') as string | undefined);
+  if (options.createFolder) mkdirSync(config.migrationsDir, { recursive: true });
   const graph = new RevisionGraph(loadRevisions(config.migrationsDir));
   const engine = createEngine(config.url, { poolSize: 2 });
   try {
@@ -279,7 +285,7 @@ async function revision(args: Parsed, io: CliIo): Promise<number> {
     for (const change of changes) io.out(`  ${describeChange(change)}\n`);
     for (const warning of warnings) io.out(`${paint(io, 'yellow', 'Warning:')} ${warning}\n`);
     return 0;
-  });
+  }, { createFolder: true });
 }
 
 /** The changes that turn the database into what the entities describe. */

@@ -202,9 +202,9 @@ export class Operations {
 
   /**
    * CREATE INDEX. `concurrently` builds it without blocking writes where the server can
-   * (PostgreSQL: outside the revision's transaction).
+   * (PostgreSQL: CONCURRENTLY, outside the revision's transaction; MySQL: ALGORITHM=INPLACE, LOCK=NONE).
    */
-  async createIndex(table: string, spec: IndexSpec, options: { concurrently?: boolean } & AlterOptions = {}): Promise<void> {
+  async createIndex(table: string, spec: IndexSpec, options: { concurrently?: boolean } = {}): Promise<void> {
     const index = indexOf(spec);
     await this.#ctx.step(`create index ${index.name} on ${table}`);
     const shape = (await this.#ctx.table(table)) ?? stubTable(table);
@@ -213,7 +213,7 @@ export class Operations {
       await this.#ctx.outsideTransaction(() => this.#ctx.run(concurrent));
       return;
     }
-    await this.#ctx.run(this.#ctx.ddl.createIndex(shape, index) + this.#ctx.ddl.alterOptions(options));
+    await this.#ctx.run(this.#ctx.ddl.createIndex(shape, index));
   }
 
   /** DROP INDEX. */

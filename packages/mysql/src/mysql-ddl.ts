@@ -3,17 +3,21 @@
  * it LONGTEXT with a JSON_VALID check), DATETIME(6) for both timestamp types (the session
  * is UTC), tinyint(1) booleans, InnoDB utf8mb4 tables, COMMENT clauses, backslash-aware
  * literals, and foreign-key checks off while dropping a whole schema. Enum values with
- * trailing spaces are refused: MySQL would strip them.
+ * trailing spaces are refused: MySQL would strip them. Migrations change a column with one
+ * MODIFY COLUMN of its whole definition and take ALGORITHM / LOCK options.
  */
 import {
   checkLiteral,
   DdlCompiler,
   NotSupportedError,
+  type AlterOptions,
   type DdlFeatures,
   type LiteralValue,
   type ColumnType,
   type ReferentialAction,
   type SchemaColumn,
+  type SchemaIndex,
+  type SchemaPrimaryKey,
   type SchemaTable,
   type SqlToken,
   type TokenizeOptions,
@@ -128,6 +132,68 @@ export class MysqlDdl extends DdlCompiler {
 
   override tableOptions(table: SchemaTable): string {
     return ` ENGINE=InnoDB DEFAULT CHARSET=utf8mb4${table.comment ? ` COMMENT=${this.stringLiteral(table.comment)}` : ''}`;
+  }
+
+  /** `, ALGORITHM=..., LOCK=...`: the server refuses the ALTER rather than fall back to a slower or more locking way. */
+  override alterOptions(options: AlterOptions): string {
+    const parts: string[] = [];
+    if (options.algorithm) parts.push(`, ALGORITHM=${options.algorithm}`);
+    if (options.lock) parts.push(`, LOCK=${options.lock}`);
+    return parts.join('');
+  }
+
+  /**
+   * One MODIFY COLUMN with the column's whole new definition: MySQL has no statement for
+   * one attribute, and whatever the definition leaves out (a default, a comment,
+   * AUTO_INCREMENT, NOT NULL) is dropped.
+   */
+  override alterColumn(table: SchemaTable, from: SchemaColumn, to: SchemaColumn, options: AlterOptions = {}): string[] {
+    const definition = this.columnDefinition(to, table);
+    if (definition === this.columnDefinition(from, table)) return [];
+    return [`ALTER TABLE ${this.quote(table.name)} MODIFY COLUMN ${definition}${this.alterOptions(options)}`];
+  }
+
+  override dropIndex(table: string, name: string): string {
+    return `DROP INDEX ${this.quote(name)} ON ${this.quote(table)}`;
+  }
+
+  /**
+   * Drops the constraint only. An index InnoDB made for the key (when no index covered its
+   * columns) stays behind as an ordinary index; models built from metadata give every
+   * foreign key its own index, so there is none.
+   */
+  override dropForeignKey(table: string, name: string): string {
+    return `ALTER TABLE ${this.quote(table)} DROP FOREIGN KEY ${this.quote(name)}`;
+  }
+
+  /** A unique constraint is a unique index in MySQL. */
+  override dropUnique(table: string, name: string): string {
+    return `ALTER TABLE ${this.quote(table)} DROP INDEX ${this.quote(name)}`;
+  }
+
+  /** Both changes in one ALTER, so the table is never without a key in between. */
+  override alterPrimaryKey(table: SchemaTable, from: SchemaPrimaryKey | undefined, to: SchemaPrimaryKey | undefined): string[] {
+    const changes: string[] = [];
+    if (from) changes.push('DROP PRIMARY KEY');
+    if (to) changes.push(`ADD PRIMARY KEY (${this.quoteList(to.columns)})`);
+    return changes.length === 0 ? [] : [`ALTER TABLE ${this.quote(table.name)} ${changes.join(', ')}`];
+  }
+
+  /** InnoDB builds a secondary index in place; LOCK=NONE makes the server refuse rather than block writes. */
+  override createIndexConcurrently(table: SchemaTable, index: SchemaIndex): string {
+    // createIndex refuses what MySQL cannot build: a unique index with a WHERE condition.
+    this.createIndex(table, index);
+    return (
+      `ALTER TABLE ${this.quote(table.name)} ADD ${index.unique ? 'UNIQUE ' : ''}INDEX ${this.quote(index.name)} (${this.quoteList(index.columns)})` +
+      this.alterOptions({ algorithm: 'INPLACE', lock: 'NONE' })
+    );
+  }
+
+  /** MySQL has no enum types: the values are part of the column's type, changed with alterColumn. */
+  override addEnumValues(name: string): string[] {
+    throw new NotSupportedError(
+      `MySQL and MariaDB have no enum type '${name}' to add values to: an ENUM's values belong to its column. Change the column's type with alterColumn instead.`,
+    );
   }
 
   override beforeDropAll(): string[] {

@@ -19,3 +19,7 @@ import { transactionSuite } from '@strata/testkit';
 transactionSuite('mysql');
 import { relationshipSuite } from '@strata/testkit';
 relationshipSuite('mysql');
+import { migrationDdlSuite } from '@strata/testkit';
+migrationDdlSuite('mysql');
+import { migrationCliSuite } from '@strata/testkit';
+migrationCliSuite('mysql');

@@ -19,3 +19,7 @@ import { transactionSuite } from '@strata/testkit';
 transactionSuite('postgresql');
 import { relationshipSuite } from '@strata/testkit';
 relationshipSuite('postgresql');
+import { migrationDdlSuite } from '@strata/testkit';
+migrationDdlSuite('postgresql');
+import { migrationCliSuite } from '@strata/testkit';
+migrationCliSuite('postgresql');

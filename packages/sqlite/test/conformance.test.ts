@@ -18,3 +18,7 @@ import { transactionSuite } from '@strata/testkit';
 transactionSuite('sqlite');
 import { relationshipSuite } from '@strata/testkit';
 relationshipSuite('sqlite');
+import { migrationDdlSuite } from '@strata/testkit';
+migrationDdlSuite('sqlite');
+import { migrationCliSuite } from '@strata/testkit';
+migrationCliSuite('sqlite');

@@ -8,7 +8,13 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const Module = require('node:module');
-const ts = require('typescript');
+const crypto = require('node:crypto');
+const os = require('node:os');
+
+// Transpiled files are cached by content, so each spawned command does not transpile all of core again.
+const cacheDir = path.join(os.tmpdir(), 'strata-dev-cache');
+fs.mkdirSync(cacheDir, { recursive: true });
+let ts;
 
 const packages = path.resolve(__dirname, '../../..');
 const resolve = Module._resolveFilename;
@@ -19,7 +25,15 @@ Module._resolveFilename = function (request, parent, ...rest) {
 };
 
 require.extensions['.ts'] = (module, filename) => {
-  const output = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
+  const source = fs.readFileSync(filename, 'utf8');
+  const key = crypto.createHash('sha1').update(filename).update('\0').update(source).digest('hex');
+  const cached = path.join(cacheDir, `${key}.js`);
+  if (fs.existsSync(cached)) {
+    module._compile(fs.readFileSync(cached, 'utf8'), filename);
+    return;
+  }
+  ts ??= require('typescript');
+  const output = ts.transpileModule(source, {
     fileName: filename,
     reportDiagnostics: true,
     compilerOptions: {
@@ -36,6 +50,9 @@ require.extensions['.ts'] = (module, filename) => {
     const text = errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')).join('\n');
     throw new Error(`${filename} does not compile:\n${text}`);
   }
+  const temporary = `${cached}.${process.pid}`;
+  fs.writeFileSync(temporary, output.outputText);
+  fs.renameSync(temporary, cached);
   module._compile(output.outputText, filename);
 };
 
