@@ -190,8 +190,13 @@ function reporter(io: CliIo): Reporter {
   return {
     info: (line) => io.out(`${line}\n`),
     warn: (line) => io.out(`${paint(io, 'yellow', 'Warning:')} ${line}\n`),
-    done: (line, ms) => io.out(`${paint(io, 'green', '✓')} ${line} ${paint(io, 'dim', `(${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms)`)}\n`),
+    done: (line, ms) => io.out(`${paint(io, 'green', '✓')} ${line} ${paint(io, 'dim', `(${formatMs(ms)})`)}\n`),
+    step: (line, ms) => io.out(`    ${line} ${paint(io, 'dim', `(${formatMs(ms)})`)}\n`),
   };
+}
+
+function formatMs(ms: number): string {
+  return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
 }
 
 /** Config, engine, revisions and migrator for one command; the engine is disposed after. */

@@ -27,6 +27,8 @@ export interface Reporter {
   warn(line: string): void;
   /** A revision applied or undone, with its time. */
   done(line: string, ms: number): void;
+  /** One operation of a revision, with its time. */
+  step?(line: string, ms: number): void;
 }
 
 /** What the version table says about one revision. */
@@ -177,6 +179,13 @@ export class Migrator {
     const transactional = this.#ddl.features.transactionalDdl;
     const isSqlite = this.#engine.dialect.name === 'sqlite';
     const steps: string[] = [];
+    let stepStarted = 0;
+    let reported = 0;
+    const finishStep = () => {
+      if (sink || steps.length === reported) return;
+      this.#report.step?.(steps[steps.length - 1]!, performance.now() - stepStarted);
+      reported = steps.length;
+    };
     let savepoint: Awaited<ReturnType<Connection['savepoint']>> | undefined;
     if (!sink && transactional) {
       if (isSqlite) savepoint = await conn!.savepoint();
@@ -204,6 +213,8 @@ export class Migrator {
         }
       },
       step: async (description) => {
+        finishStep();
+        stepStarted = performance.now();
         steps.push(description);
         if (!sink && !transactional && direction === 'up' && steps.length > 1) await this.#record(conn!, revision, 'partial', steps.length - 1);
       },
@@ -211,6 +222,7 @@ export class Migrator {
     try {
       if (sink) sink(`-- ${direction === 'up' ? 'Apply' : 'Undo'} ${revision.id}: ${revision.message}`);
       await (direction === 'up' ? revision.up(new Operations(context)) : revision.down(new Operations(context)));
+      finishStep();
       if (isSqlite && !sink) await this.#checkForeignKeys(conn!, revision);
       if (direction === 'up') {
         if (sink) sink(this.#recordSql(revision));

@@ -181,7 +181,12 @@ export function migrationCliSuite(dialect: DialectName): void {
       expect((await strata(dir, url, ['check'])).status).toBe(0);
       const step = await strata(dir, url, ['downgrade', '-1']);
       expect(step.out).toMatch(/Undid [0-9a-f]{12} profile fields/);
+      expect(step.out).toMatch(/ {4}drop foreign key fk_mc_post_editor_id_mc_user on mc_post \(\d/);
       expect(await tables()).toEqual(['mc_post', 'mc_strata_version', 'mc_tag', 'mc_user']);
+      // stamp records a revision without running it.
+      expect((await strata(dir, url, ['stamp', 'head'])).status).toBe(0);
+      expect((await strata(dir, url, ['current'])).out).toMatch(/profile fields \(head\)/);
+      expect((await strata(dir, url, ['check'])).status).toBe(1);
     }, TIMEOUT);
 
     test('bad input: no URL, a file that does not compile, a missing parent, two heads, a database ahead of the files', async () => {
