@@ -1,31 +1,13 @@
 /*
- * Strata's quickstart on embedded SQLite: decorated entities, the schema created from
- * them, a Session that adds a user with posts by cascade, queries through the identity
- * map, expire-on-commit and onCommit, with every statement echoed.
- * Run it with `npm run quickstart` from the repository root; no server is needed.
+ * Strata's quickstart on embedded SQLite: the schema made by the strata migrations (the
+ * start script runs `strata upgrade head` first), a unit of work that saves a user with
+ * posts by cascade, eager loading without N+1, the identity map, expire-on-commit and
+ * onCommit, with every statement echoed. Run `npm run quickstart` from the repository root.
  */
 import 'reflect-metadata';
-import { Column, createEngine, Entity, inspect, ManyToOne, MetaData, OneToMany, PrimaryGeneratedColumn, select, sessionMaker, sql } from '@strata/core';
+import { createEngine, inspect, joinedLoad, select, selectinLoad, sessionMaker } from '@strata/core';
 import '@strata/sqlite';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-@Entity('users')
-class User {
-  @PrimaryGeneratedColumn() id!: number;
-  @Column({ length: 100 }) name!: string;
-  @Column({ unique: true }) email!: string;
-  @OneToMany(() => Post, 'author', { cascade: 'all, delete-orphan' }) posts!: Post[];
-}
-
-@Entity('posts')
-class Post {
-  @PrimaryGeneratedColumn() id!: number;
-  @Column() title!: string;
-  @Column({ type: 'timestamptz', serverDefault: sql`CURRENT_TIMESTAMP` }) createdAt!: Date;
-  @ManyToOne(() => User, 'posts', { nullable: false, onDelete: 'CASCADE' }) author!: User;
-}
+import { Post, User } from './entities';
 
 function post(title: string): Post {
   const p = new Post();
@@ -33,41 +15,55 @@ function post(title: string): Post {
   return p;
 }
 
+function user(name: string, email: string, titles: string[]): User {
+  const u = new User();
+  u.name = name;
+  u.email = email;
+  u.posts = titles.map(post);
+  return u;
+}
+
+function heading(text: string): void {
+  console.log(`\n== ${text}`);
+}
+
 async function main(): Promise<void> {
-  const file = join(mkdtempSync(join(tmpdir(), 'strata-quickstart-')), 'app.db');
-  const engine = createEngine(`sqlite:///${file}`, { echo: true });
-  const md = new MetaData([User, Post]);
-  await md.createAll(engine);
+  // The same database `strata upgrade head` just migrated (strata.config.ts); DATABASE_URL overrides it.
+  const engine = createEngine(process.env.DATABASE_URL ?? 'sqlite:///quickstart.db', { echo: true });
+  const Session = sessionMaker({ bind: engine });
 
-  const Session = sessionMaker({ bind: engine, registry: md });
-
-  // One unit of work: the posts reach the session by cascade; one INSERT per table.
+  heading('One unit of work: posts reach the session by cascade; one INSERT per table');
   await Session.run(async (session) => {
-    const ann = new User();
-    ann.name = 'Ann';
-    ann.email = 'ann@example.com';
-    ann.posts = [post('Hello, Strata'), post('Units of work')];
-    session.add(ann);
-    session.onCommit(() => console.log(`\n-> committed: user ${ann.id} with ${ann.posts.length} posts\n`));
+    const ann = user('Ann', 'ann@example.com', ['Hello, Strata', 'Units of work']);
+    session.addAll([ann, user('Bob', 'bob@example.com', ['Identity maps', 'Loading strategies', 'Cascades'])]);
+    session.onCommit(() => console.log(`-> onCommit: runs after COMMIT (user ${ann.id} has ${ann.posts.length} posts)`));
   });
 
   const session = Session();
   try {
-    const ann = await session.one(select(User).where({ email: 'ann@example.com' }));
-    const again = await session.get(User, ann.id); // identity map: no SQL
-    console.log(`\nsame object: ${ann === again}`);
-    const posts = await session.scalars(select(Post).where((p) => p.author.eq(ann)).orderBy((p) => p.title));
-    console.log(`posts: ${posts.map((p) => p.title).join(', ')}\n`);
+    heading('Eager loading: users, then all their posts in one IN query (2 statements, not 1 + N)');
+    const users = await session.scalars(select(User).orderBy((u) => u.name).options(selectinLoad(User, 'posts')));
+    for (const u of users) console.log(`${u.name}: ${u.posts.map((p) => p.title).join(', ')}`);
 
-    ann.name = 'Ann Lee'; // tracked by the attribute: the commit writes only this column
+    heading('A page with a joined collection: LIMIT counts users, not joined rows');
+    const page = await session.scalars(select(User).orderBy((u) => u.name).limit(1).options(joinedLoad(User, 'posts')));
+    console.log(`page: ${page.map((u) => `${u.name} (${u.posts.length} posts)`).join(', ')}`);
+
+    heading('Identity map: one object per row, a second get sends no SQL');
+    const ann = users[0]!;
+    console.log(`same object: ${ann === (await session.get(User, ann.id))}; post.author is ann: ${ann.posts[0]!.author === ann}`);
+
+    heading('Change tracking: the commit writes only the changed column');
+    ann.name = 'Ann Lee';
+    ann.posts.push(post('Written after loading'));
     console.log('inspect:', inspect(ann));
     await session.commit();
-    console.log(`after commit: name ${ann.name}, expired ${inspect(ann).expired} (the next query refreshes it)\n`);
+    console.log(`after commit: name ${ann.name}, expired ${inspect(ann).expired} (the next query or load refreshes it)`);
+    await session.load(ann, 'posts');
+    console.log(`reloaded posts: ${ann.posts.length}`);
   } finally {
     await session.close();
   }
-
-  console.log('pool:', engine.status());
   await engine.dispose();
 }
 
