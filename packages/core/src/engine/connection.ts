@@ -8,7 +8,7 @@ import { ArgumentError, DisconnectionError, InvalidStateError, StrataError, Tran
 import type { PooledConnection } from '../pool/pooled-connection';
 import type { Pool } from '../pool/pool';
 import type { CompileOptions } from '../query/query-buffer';
-import type { CompiledStatement } from '../query/query-compiler';
+import { fillSlots, type CompiledStatement } from '../query/query-compiler';
 import type { RowOf, Statement } from '../query/statement';
 import type { CompiledSql } from '../sql/sql-compiler';
 import type { SqlFragment } from '../sql/sql-fragment';
@@ -133,6 +133,15 @@ export class Connection {
     }
     const compiled = this.#ctx.dialect.compiler.compile(statement, params, this.#compileOptions());
     return this.executeCompiled(compiled);
+  }
+
+  /**
+   * Runs a statement built with ParamSlot values, filling the slots from `values`: the
+   * statement compiles once (cached on its node) and runs with new values each time.
+   */
+  async executeWith<S extends Statement<unknown>>(statement: S, values: readonly unknown[]): Promise<Result<RowOf<S>>> {
+    const compiled = fillSlots(this.#compileStatement(statement, undefined), values);
+    return decoded(await this.executeCompiled(compiled), compiled) as Result<RowOf<S>>;
   }
 
   /** Runs an already compiled statement. */

@@ -41,8 +41,8 @@ export type {
   SelectionValue,
   Shorthand,
 } from './query-types';
-export { QueryCompiler } from './query-compiler';
-export type { CompiledStatement } from './query-compiler';
+export { QueryCompiler, ParamSlot, fillSlots } from './query-compiler';
+export type { CompiledSlot, CompiledStatement } from './query-compiler';
 export { QueryBuffer } from './query-buffer';
 export type { CodecSource, CompileOptions, ValueConverter } from './query-buffer';
 export type { CompiledColumn, RowDecoder } from './row-decoder';

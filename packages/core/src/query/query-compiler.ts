@@ -9,7 +9,7 @@ import { SqlCompiler, SqlBuffer, type CompiledSql } from '../sql/sql-compiler';
 import type { SqlFragment } from '../sql/sql-fragment';
 import { appendExpr, appendOperand } from './expression-compiler';
 import { Expr, queryNodeOf } from './expression';
-import { QueryBuffer, type CompileOptions } from './query-buffer';
+import { QueryBuffer, type CompileOptions, type ValueConverter } from './query-buffer';
 import { sourceName, type Assignment, type ConflictNode, type InsertNode, type LockNode, type OrderNode, type QueryNode, type SelectionNode, type StatementNode } from './query-nodes';
 import { firstSelect } from './result-columns';
 import { compiledColumns, rowDecoder, type CompiledColumn, type RowDecoder } from './row-decoder';
@@ -23,6 +23,38 @@ export interface CompiledStatement extends CompiledSql {
   readonly columns: readonly CompiledColumn[];
   /** Turns a driver row into a result row; undefined for statements without rows. */
   readonly decodeRow: RowDecoder | undefined;
+  /** Parameters left open by ParamSlot values, filled per execution (see `fillSlots`). */
+  readonly slots?: readonly CompiledSlot[];
+}
+
+/**
+ * A parameter whose value is given at execution, not when the statement is built: a
+ * statement shape built once with slots compiles once and runs with new values each time.
+ */
+export class ParamSlot {
+  constructor(readonly index: number) {
+    Object.freeze(this);
+  }
+}
+
+/** Where a slot's value goes in the parameters, and the codec it goes through. */
+export interface CompiledSlot {
+  readonly at: number;
+  readonly slot: number;
+  readonly codec: ValueConverter | undefined;
+}
+
+/** The compiled statement with its slots filled from `values` (converted by the columns' codecs). */
+export function fillSlots(compiled: CompiledStatement, values: readonly unknown[]): CompiledStatement {
+  const slots = compiled.slots;
+  if (!slots || slots.length === 0) return compiled;
+  const params = compiled.params.slice();
+  for (const s of slots) {
+    const value = values[s.slot];
+    if (value === undefined) throw new ArgumentError(`Slot ${s.slot} of a prepared statement has no value.`);
+    params[s.at] = value === null || !s.codec ? value : s.codec.toDriver(value);
+  }
+  return { ...compiled, params };
 }
 
 /**
@@ -80,6 +112,7 @@ export class QueryCompiler extends SqlCompiler {
       exactIntegers: exact.length > 0 ? Object.freeze(exact) : undefined,
       columns: Object.freeze(columns),
       decodeRow: selection ? rowDecoder(selection, columns) : undefined,
+      slots: b.slots.length > 0 ? Object.freeze(b.slots) : undefined,
     });
     this.#cache.set(stmt, { options, compiled });
     return compiled;
@@ -121,6 +154,11 @@ export class QueryCompiler extends SqlCompiler {
 
   /** Binds a value, converted by the column's codec when there is one. NULL is bound as it is. */
   bindParam(b: QueryBuffer, value: unknown, column: ColumnMetadata | undefined): void {
+    if (value instanceof ParamSlot) {
+      b.slots.push(Object.freeze({ at: b.params.length, slot: value.index, codec: column ? b.codec(column) : undefined }));
+      this.bind(value, b);
+      return;
+    }
     const codec = column && value !== null && value !== undefined ? b.codec(column) : undefined;
     this.bind(codec ? codec.toDriver(value) : value, b);
   }

@@ -644,6 +644,26 @@ export function relationshipSuite(dialect: DialectName): void {
         });
       });
 
+      test('rows whose same columns changed go out in one UPDATE; a row deleted meanwhile is reported', async () => {
+        await Session.run(async (s) => s.addAll(['a', 'b', 'c'].map((name) => make(RlTag, { name }))));
+        await within(async (s) => {
+          const tags = await s.scalars(select(RlTag).orderBy((t) => t.name));
+          for (const tag of tags) tag.name = `${tag.name}!`;
+          const { statements } = await engine.countStatements(() => s.commit());
+          expect(statements.filter((st) => /^UPDATE/i.test(st.sql))).toHaveLength(1);
+        });
+        expect((await engine.execute(sql`SELECT name FROM rl_tag ORDER BY name`)).rows.map((r) => r.name)).toEqual(['a!', 'b!', 'c!']);
+        const error = await within(async (s) => {
+          const tags = await s.scalars(select(RlTag));
+          for (const tag of tags) tag.name = `${tag.name}?`;
+          await engine.execute(sql`DELETE FROM rl_post_tag`);
+          await engine.execute(sql`DELETE FROM rl_tag WHERE name = ${'b!'}`);
+          return s.commit().catch((e: unknown) => e);
+        });
+        expect((error as Error).name).toBe('StaleDataError');
+        expect((await engine.execute(sql`SELECT name FROM rl_tag ORDER BY name`)).rows.map((r) => r.name)).toEqual(['a!', 'c!']);
+      });
+
       test('subqueryLoad under DISTINCT, ORDER BY and LIMIT', async () => {
         await seedBlog(5, 2);
         await within(async (s) => {

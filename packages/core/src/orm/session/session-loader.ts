@@ -8,6 +8,7 @@ import type { Connection } from '../../engine/connection';
 import type { EntityMetadata } from '../../metadata/entity-metadata';
 import { node, type SelectNode } from '../../query/query-nodes';
 import { SelectStatement } from '../../query/select-statement';
+import { ParamSlot } from '../../query/query-compiler';
 import { LoadOption, flattenOptions } from '../../query/load-options';
 import { buildPlan, planFor, type LoadPlan } from '../loading/load-plan';
 import { fetchRelated, loadPlanFor, loadQuery, type LoadContext } from '../loading/relation-loader';
@@ -27,8 +28,8 @@ import type { SessionObjects } from './session-objects';
 
 /** What the loader needs from its session. */
 export interface LoaderHost {
-  /** The connection a query runs on: autoflushes first, begins the transaction on first use. */
-  connectionForQuery(): Promise<Connection>;
+  /** The connection a query runs on: autoflushes first; `read` for a plain SELECT (may run outside a transaction). */
+  connectionForQuery(read?: boolean): Promise<Connection>;
   /** The session's mapper for an entity a statement selected. */
   mapperFor(entity: EntityMetadata): EntityMapper;
   /** Identity map and owner for hydration. */
@@ -63,7 +64,7 @@ export class SessionLoader {
         }
       }
     }
-    const connection = await this.#host.connectionForQuery();
+    const connection = await this.#host.connectionForQuery(isPlainRead(statement));
     const result = await connection.execute(statement);
     const rows = this.#materialize(statement, result.rows as Record<string, unknown>[]);
     if (placement.kind === 'row') {
@@ -125,7 +126,7 @@ export class SessionLoader {
   #context(): LoadContext {
     return {
       run: async (select) => {
-        const connection = await this.#host.connectionForQuery();
+        const connection = await this.#host.connectionForQuery(select.lock === undefined);
         return (await connection.execute(new NodeStatement(select))).rows as Record<string, unknown>[];
       },
       target: this.#host.hydrationTarget(),
@@ -183,6 +184,18 @@ export class SessionLoader {
   }
 
   async #loadByKey(mapper: EntityMapper, values: readonly unknown[], options: readonly LoadOption[] = []): Promise<object[]> {
+    if (planFor(mapper.metadata, options).empty) {
+      // The common case compiles once per entity: the key values fill the statement's slots.
+      const connection = await this.#host.connectionForQuery(true);
+      const result = await connection.executeWith(byKeyStatement(mapper), mapper.keyIndexes.map((i) => values[i]));
+      const target = this.#host.hydrationTarget();
+      return (result.rows as Record<string, unknown>[]).map((bag) => {
+        const object = hydrate(target, mapper, bag);
+        const state = stateOf(object)!;
+        if (state.expired) refreshInPlace(state, state.values);
+        return object;
+      });
+    }
     const source = sourceOf(mapper.metadata);
     const where = allOf(mapper.keyIndexes.map((i) => columnEquals(source, mapper.columns[i]!, values[i])));
     const select = node({
@@ -209,6 +222,43 @@ export class SessionLoader {
     }
     return rows;
   }
+}
+
+const byKeyStatements = new WeakMap<EntityMapper, NodeStatement>();
+
+/** SELECT ... WHERE key = ?, with the key as slots: built and compiled once per entity. */
+function byKeyStatement(mapper: EntityMapper): NodeStatement {
+  let statement = byKeyStatements.get(mapper);
+  if (statement) return statement;
+  const source = sourceOf(mapper.metadata);
+  const where = allOf(mapper.keyIndexes.map((i, slot) => columnEquals(source, mapper.columns[i]!, new ParamSlot(slot))));
+  statement = new NodeStatement(
+    node({
+      kind: 'select' as const,
+      shape: 'entity' as const,
+      items: Object.freeze([node({ kind: 'entity' as const, key: '0', source })]),
+      ctes: Object.freeze([]),
+      distinct: false,
+      from: Object.freeze([source]),
+      joins: Object.freeze([]),
+      where,
+      groupBy: Object.freeze([]),
+      having: undefined,
+      orderBy: Object.freeze([]),
+      limit: undefined,
+      offset: undefined,
+      lock: undefined,
+    }),
+  );
+  byKeyStatements.set(mapper, statement);
+  return statement;
+}
+
+/** A SELECT (or UNION) without FOR UPDATE: it may run outside the session's transaction. */
+function isPlainRead(statement: Statement<unknown>): boolean {
+  const n = statement.node;
+  if (n.kind === 'compound') return true;
+  return n.kind === 'select' && n.lock === undefined;
 }
 
 function loadOptionsOf(statement: Statement<unknown>): readonly LoadOption[] {

@@ -48,6 +48,24 @@ export async function openSessionTransaction(engine: Engine, join: Connection | 
   };
 }
 
+/** Begins a session transaction on a connection the session already holds (it read before writing). */
+export async function beginOn(connection: Connection, options: BeginOptions): Promise<SessionTransaction> {
+  try {
+    await connection.begin(options);
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
+  return {
+    connection,
+    isolationLevel: options.isolationLevel,
+    joined: false,
+    commit: () => connection.commit(),
+    rollback: () => connection.rollback(),
+    close: () => connection.close(),
+  };
+}
+
 /** Savepoints that joined sessions hold on each shared connection, oldest first. */
 const openOnConnection = new WeakMap<Connection, JoinedTransaction[]>();
 

@@ -242,6 +242,11 @@ export class Session implements StateOwner {
     const waiting = this.#waitingHooks.splice(0);
     const ended = this.#transactions.end();
     if (!ended) {
+      // A session that only read: nothing to COMMIT, but what it loaded is no longer trusted either.
+      if (await this.#transactions.releaseReader()) {
+        if (this.#options.expireOnCommit) this.#objects.expireAll();
+        await this.#events.emitSettled('afterCommit', this);
+      }
       await runCommitHooks(waiting, this.#reporter('onCommit'));
       return;
     }
@@ -271,7 +276,10 @@ export class Session implements StateOwner {
     } finally {
       if (ended) await ended.transaction.close();
       if (ended) this.#objects.undo(ended.root, true);
-      else this.#objects.discardPendingChanges();
+      else {
+        this.#objects.discardPendingChanges();
+        if (await this.#transactions.releaseReader()) this.#objects.expireAll();
+      }
     }
     if (ended) for (const hook of ended.root.rollbackHooks) await runQuietly(hook, this.#reporter('onRollback'));
     if (ended) await this.#events.emitSettled('afterRollback', this);
@@ -279,7 +287,7 @@ export class Session implements StateOwner {
 
   /** Rolls back any open transaction and detaches every object. The session can be used again afterwards. */
   async close(): Promise<void> {
-    if (this.#transactions.connection) await this.rollback();
+    if (this.#transactions.connection || this.#transactions.reading) await this.rollback();
     this.#failed = undefined;
     this.expungeAll();
   }
@@ -527,10 +535,17 @@ export class Session implements StateOwner {
     return this.#events;
   }
 
-  /** @internal The connection a query runs on: autoflushes first, begins the transaction on first use. */
-  async connectionForQuery(): Promise<Connection> {
+  /**
+   * @internal The connection a query runs on: autoflushes first. A plain read before the
+   * session's transaction began runs in autocommit on a connection the session holds (no
+   * BEGIN / COMMIT for sessions that only read); anything else begins the transaction.
+   */
+  async connectionForQuery(read = false): Promise<Connection> {
     this.#usable();
     if (this.#options.autoflush && this.#noAutoflush === 0) await this.flush();
+    if (read && !this.#transactions.connection && this.#options.joinTransaction === undefined && this.#options.isolationLevel === undefined) {
+      return this.#transactions.readConnection(this.bind);
+    }
     return this.#begin();
   }
 

@@ -7,7 +7,7 @@ import type { Connection } from '../../engine/connection';
 import type { IsolationLevel } from '../../engine/dialect';
 import type { Engine } from '../../engine/engine';
 import { InvalidStateError } from '../../errors/errors';
-import { openSessionTransaction, type SessionTransaction } from './session-transaction';
+import { beginOn, openSessionTransaction, type SessionTransaction } from './session-transaction';
 import { TransactionLevel } from './transaction-level';
 
 /** An ended transaction and its root level, holding everything every level recorded. */
@@ -20,6 +20,9 @@ export interface EndedTransaction {
 export class TransactionStack {
   #transaction: SessionTransaction | undefined;
   #levels: TransactionLevel[] = [];
+  /** A pooled connection held for reads before any transaction began (they run in autocommit). */
+  #reader: Connection | undefined;
+  #opening: Promise<Connection> | undefined;
 
   /** The connection of the open transaction; undefined when none is open. */
   get connection(): Connection | undefined {
@@ -36,14 +39,51 @@ export class TransactionStack {
     return this.#levels[this.#levels.length - 1];
   }
 
+  /** True while the session holds a connection for reads outside a transaction. */
+  get reading(): boolean {
+    return this.#reader !== undefined;
+  }
+
+  /**
+   * The connection a plain read runs on: the open transaction's, else one held for reads
+   * in autocommit (so a session that only reads sends no BEGIN / COMMIT).
+   */
+  async readConnection(engine: Engine): Promise<Connection> {
+    if (this.#transaction) return this.#transaction.connection;
+    if (this.#reader) return this.#reader;
+    // Two reads started together share the one connection being opened.
+    this.#opening ??= engine.connect().finally(() => (this.#opening = undefined));
+    const connection = await this.#opening;
+    // A transaction may have begun meanwhile (it takes the reader when there is one).
+    const begun = this.#transaction as SessionTransaction | undefined;
+    if (begun) {
+      if (begun.connection !== connection) await connection.close();
+      return begun.connection;
+    }
+    this.#reader ??= connection;
+    return this.#reader;
+  }
+
   /** The open transaction's connection, beginning the transaction (and its root level) first when none is open. */
   async begin(engine: Engine, join: Connection | undefined, isolationLevel: IsolationLevel | undefined): Promise<Connection> {
     if (this.#transaction) return this.#transaction.connection;
     // Sessions that only read must not queue behind each other on SQLite: writes take the lock when they come.
-    const transaction = await openSessionTransaction(engine, join, { isolationLevel, deferLock: true });
+    const options = { isolationLevel, deferLock: true };
+    const reader = join ? undefined : this.#reader;
+    this.#reader = undefined;
+    const transaction = reader ? await beginOn(reader, options) : await openSessionTransaction(engine, join, options);
     this.#transaction = transaction;
     this.#levels = [new TransactionLevel()];
     return transaction.connection;
+  }
+
+  /** Gives back the connection held for reads, if any; true when there was one. */
+  async releaseReader(): Promise<boolean> {
+    const reader = this.#reader;
+    if (!reader) return false;
+    this.#reader = undefined;
+    await reader.close();
+    return true;
   }
 
   /** Opens a savepoint on `connection` and makes it the innermost level. */

@@ -6,9 +6,12 @@
  */
 import { StaleDataError, StrataError } from '../../errors/errors';
 import type { Connection } from '../../engine/connection';
-import type { EntityMetadata } from '../../metadata/entity-metadata';
+import type { ColumnMetadata, EntityMetadata } from '../../metadata/entity-metadata';
+import { sql } from '../../sql/sql-fragment';
+import type { SchemaColumn, SchemaTable } from '../../schema/schema-model';
 import { node, type ExprNode } from '../../query/query-nodes';
 import { returningSelection } from '../../query/returning';
+import { ParamSlot } from '../../query/query-compiler';
 import type { EntityMapper } from '../state/entity-mapper';
 import type { InstanceState } from '../state/instance-state';
 import { allOf, anyOf, columnEquals, columnIn, NodeStatement, param, sourceOf } from './node-statement';
@@ -28,9 +31,9 @@ export interface PersistTarget {
  * Runs one flush statement. A database error keeps its class (IntegrityError stays
  * catchable as such) and gains the entity and the kind of statement in its message.
  */
-async function run(target: PersistTarget, mapper: EntityMapper, what: string, statement: NodeStatement) {
+async function run(target: PersistTarget, mapper: EntityMapper, what: string, statement: NodeStatement, slots?: readonly unknown[]) {
   try {
-    return await target.connection.execute(statement);
+    return slots ? await target.connection.executeWith(statement, slots) : await target.connection.execute(statement);
   } catch (error) {
     if (error instanceof StrataError && !error.message.startsWith('Flushing ')) {
       error.message = `Flushing ${mapper.metadata.name} (${what} ${mapper.metadata.tableName}) failed: ${error.message}`;
@@ -116,13 +119,104 @@ function rowCondition(mapper: EntityMapper, state: InstanceState, before: readon
 /** Updates one row's changed columns; a versioned row must still have the version it was loaded with. */
 export async function updateRow(target: PersistTarget, mapper: EntityMapper, state: InstanceState, changed: readonly number[], before: readonly unknown[]): Promise<void> {
   const entity = mapper.metadata;
-  const source = sourceOf(entity);
-  const assignments = changed.map((i) => node({ column: mapper.columns[i]!, value: param(mapper.columns[i]!, state.values[i]) }));
-  const statement = new NodeStatement(
-    node({ kind: 'update' as const, source, assignments: Object.freeze(assignments), where: rowCondition(mapper, state, before), returning: undefined }),
-  );
-  const result = await run(target, mapper, 'UPDATE', statement);
+  const version = entity.versionColumn;
+  const loadedVersion = version ? before[mapper.columns.indexOf(version)] : undefined;
+  if (version && (loadedVersion === null || loadedVersion === undefined)) {
+    // A row written elsewhere without a version: match it with IS NULL.
+    const source = sourceOf(entity);
+    const assignments = changed.map((i) => node({ column: mapper.columns[i]!, value: param(mapper.columns[i]!, state.values[i]) }));
+    const statement = new NodeStatement(node({ kind: 'update' as const, source, assignments: Object.freeze(assignments), where: rowCondition(mapper, state, before), returning: undefined }));
+    const result = await run(target, mapper, 'UPDATE', statement);
+    if (result.rowCount !== 1) throw stale(entity, before, mapper, 'UPDATE', result.rowCount);
+    return;
+  }
+  const statement = updateStatement(mapper, changed);
+  // Slots: the changed values, then the key as loaded, then the version as loaded.
+  const values: unknown[] = changed.map((i) => state.values[i] ?? null);
+  for (const i of mapper.keyIndexes) values.push(before[i]);
+  if (version) values.push(loadedVersion);
+  const result = await run(target, mapper, 'UPDATE', statement, values);
   if (result.rowCount !== 1) throw stale(entity, before, mapper, 'UPDATE', result.rowCount);
+}
+
+/** One row's UPDATE waiting to be sent: its state, changed column indexes and values as loaded. */
+export interface QueuedUpdate {
+  readonly state: InstanceState;
+  readonly changed: readonly number[];
+  readonly before: readonly unknown[];
+}
+
+/**
+ * Updates many rows of one entity whose changed columns are the same, 500 to a statement:
+ * `UPDATE t SET c = CASE key WHEN ? THEN ? ... END WHERE key IN (...)`. For entities with
+ * one key column and no version column (a version is checked row by row).
+ */
+export async function updateRows(target: PersistTarget, mapper: EntityMapper, rows: readonly QueuedUpdate[]): Promise<void> {
+  const entity = mapper.metadata;
+  const dialect = target.connection.dialect;
+  const keyIndex = mapper.keyIndexes[0]!;
+  const key = mapper.columns[keyIndex]!;
+  const changed = rows[0]!.changed;
+  const toDriver = (column: ColumnMetadata, value: unknown) => (value === null || value === undefined ? null : dialect.types.codec(column).toDriver(value));
+  // PostgreSQL cannot infer the type of a parameter in a CASE result: say it.
+  const cast = (column: ColumnMetadata, value: unknown): unknown => {
+    const bound = toDriver(column, value);
+    if (dialect.name !== 'postgresql') return bound;
+    return sql`CAST(${bound} AS ${sql.raw(dialect.ddl.columnType(castColumn(column), CAST_TABLE))})`;
+  };
+  for (let at = 0; at < rows.length; at += 500) {
+    const chunk = rows.slice(at, at + 500);
+    const keys = chunk.map((row) => toDriver(key, row.before[keyIndex]));
+    const sets = changed.map((i) => {
+      const column = mapper.columns[i]!;
+      const whens = chunk.map((row, r) => sql`WHEN ${keys[r]} THEN ${cast(column, row.state.values[i])}`);
+      return sql`${sql.id(column.columnName)} = CASE ${sql.id(key.columnName)} ${sql.join(whens, ' ')} END`;
+    });
+    const statement = sql`UPDATE ${sql.id(entity.tableName)} SET ${sql.join(sets, ', ')} WHERE ${sql.id(key.columnName)} IN (${sql.join(keys)})`;
+    let result;
+    try {
+      result = await target.connection.execute(statement);
+    } catch (error) {
+      if (error instanceof StrataError && !error.message.startsWith('Flushing ')) {
+        error.message = `Flushing ${entity.name} (UPDATE ${entity.tableName}) failed: ${error.message}`;
+      }
+      throw error;
+    }
+    if (result.rowCount !== chunk.length) {
+      throw new StaleDataError(
+        `UPDATE of ${chunk.length} ${entity.name} row(s) matched ${result.rowCount}: a row was deleted by someone else since it was loaded. Reload the objects and apply the changes again.`,
+      );
+    }
+  }
+}
+
+const CAST_TABLE: SchemaTable = { name: 'cast', comment: undefined, columns: [], primaryKey: undefined, foreignKeys: [], indexes: [], uniques: [], checks: [] };
+
+/** A column as the DDL compiler names its type, for a CAST. */
+function castColumn(column: ColumnMetadata): SchemaColumn {
+  const type = column.type.custom ? column.type.custom.storage : column.type;
+  return { name: column.columnName, type, nullable: true, default: undefined, autoIncrement: false, comment: undefined };
+}
+
+const updateStatements = new WeakMap<EntityMapper, Map<string, NodeStatement>>();
+
+/** UPDATE ... SET changed columns WHERE key (and version): one statement shape per set of changed columns, compiled once. */
+function updateStatement(mapper: EntityMapper, changed: readonly number[]): NodeStatement {
+  let byShape = updateStatements.get(mapper);
+  if (!byShape) updateStatements.set(mapper, (byShape = new Map()));
+  const shape = changed.join(',');
+  let statement = byShape.get(shape);
+  if (statement) return statement;
+  const entity = mapper.metadata;
+  const source = sourceOf(entity);
+  let slot = 0;
+  const assignments = changed.map((i) => node({ column: mapper.columns[i]!, value: param(mapper.columns[i]!, new ParamSlot(slot++)) }));
+  const parts = mapper.keyIndexes.map((i) => columnEquals(source, mapper.columns[i]!, new ParamSlot(slot++)));
+  const version = entity.versionColumn;
+  if (version) parts.push(columnEquals(source, version, new ParamSlot(slot++)));
+  statement = new NodeStatement(node({ kind: 'update' as const, source, assignments: Object.freeze(assignments), where: allOf(parts), returning: undefined }));
+  byShape.set(shape, statement);
+  return statement;
 }
 
 /** Deletes rows of one entity, batched where no version needs checking. */

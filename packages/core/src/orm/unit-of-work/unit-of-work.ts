@@ -10,7 +10,7 @@ import type { ColumnMetadata, EntityMetadata, RelationMetadata } from '../../met
 import { EntityMapper } from '../state/entity-mapper';
 import { isUnloaded, stateOf, type InstanceState } from '../state/instance-state';
 import { tableOrder } from './commit-order';
-import { deleteRows, insertRows, updateRow, type PersistTarget } from './persister';
+import { deleteRows, insertRows, updateRow, updateRows, type PersistTarget, type QueuedUpdate } from './persister';
 import { orderRows } from './row-order';
 import { prepareRelationships, type Membership, type RelationshipContext } from './relationship-changes';
 import { deleteAssociations, insertAssociations } from './association-rows';
@@ -50,6 +50,7 @@ export async function flush(ctx: FlushContext): Promise<FlushOutcome> {
   const deferred = new Set(order.postUpdate);
   const inserted: InstanceState[] = [];
   const updated: InstanceState[] = [];
+  const pendingUpdates = new Map<string, QueuedUpdate[]>();
   const postUpdates: InstanceState[] = [];
   try {
     const byEntity = groupByEntity([...ctx.pending].filter((s) => !ctx.deleted.has(s)));
@@ -76,8 +77,13 @@ export async function flush(ctx: FlushContext): Promise<FlushOutcome> {
       checkRequired(state);
       const changed = prepareUpdate(state);
       if (changed.length === 0) continue;
-      await updateRow(ctx, state.mapper, state, changed, before.get(state) ?? state.values);
+      queueUpdate(pendingUpdates, state, changed, before.get(state) ?? state.values);
       updated.push(state);
+    }
+    // Rows with the same changed columns go out together: one UPDATE per 500 where no version is checked.
+    for (const group of pendingUpdates.values()) {
+      if (group.length > 1 && batchable(group[0]!.state.mapper)) await updateRows(ctx, group[0]!.state.mapper, group);
+      else for (const u of group) await updateRow(ctx, u.state.mapper, u.state, u.changed, u.before);
     }
     // Children that joined or left a parent's collection without being changed themselves.
     for (const child of new Set([...memberships.keys(), ...work.unparented.keys()])) {
@@ -226,6 +232,19 @@ function groupByEntity(states: readonly InstanceState[]): Map<EntityMetadata, In
     list.push(state);
   }
   return out;
+}
+
+/** Queues an UPDATE, grouped by entity and changed columns. */
+function queueUpdate(queue: Map<string, QueuedUpdate[]>, state: InstanceState, changed: readonly number[], before: readonly unknown[]): void {
+  const key = `${state.mapper.metadata.tableName}\u0001${changed.join(',')}`;
+  let group = queue.get(key);
+  if (!group) queue.set(key, (group = []));
+  group.push({ state, changed, before });
+}
+
+/** Rows of this entity can share an UPDATE: one key column, no version to check per row. */
+function batchable(mapper: EntityMapper): boolean {
+  return mapper.keyIndexes.length === 1 && mapper.metadata.versionColumn === undefined;
 }
 
 /** Sets to NULL the foreign key of a child that left its parent (and joined no other). */
