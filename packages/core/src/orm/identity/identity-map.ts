@@ -39,11 +39,13 @@ export class IdentityMap {
     if (weak && ++this.#weakAdds >= this.#sweepAfter) this.#sweep();
   }
 
-  /** Holds a weakly held state strongly from now on (it changed). */
+  /** Holds a state strongly from now on (it changed): a weakly held or not yet held (streamed) one is taken in. */
   pin(state: InstanceState): void {
+    if (state.key === undefined) return;
     const map = this.#byEntity.get(state.mapper.metadata);
     const slot = map?.get(state.key);
     if (slot instanceof WeakRef) map!.set(state.key, state);
+    else if (slot === undefined) this.add(state);
   }
 
   /** Forgets a state. */
@@ -61,6 +63,17 @@ export class IdentityMap {
         if (state) yield state;
         else this.#delete(entity, key);
       }
+    }
+  }
+
+  /** The live states of one entity. */
+  *statesOf(entity: EntityMetadata): IterableIterator<InstanceState> {
+    const map = this.#byEntity.get(entity);
+    if (!map) return;
+    for (const [key, slot] of map) {
+      const state = slot instanceof WeakRef ? slot.deref() : slot;
+      if (state) yield state;
+      else this.#delete(entity, key);
     }
   }
 

@@ -36,7 +36,9 @@ export function hydrateValues(target: HydrationTarget, mapper: EntityMapper, val
   const state = mapper.materialize(values, 'persistent');
   state.owner = target.owner;
   state.key = key;
-  target.identity.add(state, target.weak === true);
+  // A streamed object joins the identity map only once it changes (markDirty pins it): clean
+  // ones are garbage as soon as the loop lets go of them, so memory stays flat.
+  if (target.weak !== true) target.identity.add(state);
   return state;
 }
 

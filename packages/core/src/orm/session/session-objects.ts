@@ -80,6 +80,11 @@ export class SessionObjects {
     return this.#identity.get(entity, key);
   }
 
+  /** The states of one entity the session holds. */
+  *held(entity: EntityMetadata): Iterable<InstanceState> {
+    yield* this.#identity.statesOf(entity);
+  }
+
   /** True when the object is marked for deletion at the next flush. */
   isDeleted(state: InstanceState): boolean {
     return this.#deleted.has(state);

@@ -224,6 +224,7 @@ export class Session implements StateOwner {
         cascadeAdd: (object) => this.#attach(object),
         cascadeDelete: (state) => this.#objects.cascadeDelete(state),
         related: (parents, relation) => this.#loader.related(parents, relation),
+        held: (entity) => this.#objects.held(entity),
       });
       this.#objects.settleFlush(outcome, this.#transactions.top()!);
     } catch (error) {

@@ -6,13 +6,13 @@
  */
 import { StaleDataError, StrataError } from '../../errors/errors';
 import type { Connection } from '../../engine/connection';
-import type { ColumnMetadata, EntityMetadata } from '../../metadata/entity-metadata';
+import type { ColumnMetadata, EntityMetadata, RelationMetadata } from '../../metadata/entity-metadata';
+import { EntityMapper } from '../state/entity-mapper';
 import { sql } from '../../sql/sql-fragment';
 import type { SchemaColumn, SchemaTable } from '../../schema/schema-model';
 import { node, type ExprNode } from '../../query/query-nodes';
 import { returningSelection } from '../../query/returning';
 import { ParamSlot } from '../../query/query-compiler';
-import type { EntityMapper } from '../state/entity-mapper';
 import type { InstanceState } from '../state/instance-state';
 import { allOf, anyOf, columnEquals, columnIn, NodeStatement, param, sourceOf } from './node-statement';
 
@@ -217,6 +217,21 @@ function updateStatement(mapper: EntityMapper, changed: readonly number[]): Node
   statement = new NodeStatement(node({ kind: 'update' as const, source, assignments: Object.freeze(assignments), where: allOf(parts), returning: undefined }));
   byShape.set(shape, statement);
   return statement;
+}
+
+/** Deletes the children of deleted parents by their foreign key (a delete cascade to rows nobody loaded). */
+export async function deleteByParents(target: PersistTarget, relation: RelationMetadata, parents: readonly InstanceState[]): Promise<void> {
+  const child = relation.target;
+  const source = sourceOf(child);
+  const keyOf = (parent: InstanceState) => relation.foreignKey.map((fk) => (parent.committed ?? parent.values)[parent.mapper.columns.indexOf(fk.referenced)]);
+  for (let at = 0; at < parents.length; at += MAX_ROWS) {
+    const chunk = parents.slice(at, at + MAX_ROWS);
+    const where =
+      relation.foreignKey.length === 1
+        ? columnIn(source, relation.foreignKey[0]!.column, chunk.map((p) => keyOf(p)[0]))
+        : anyOf(chunk.map((p) => allOf(relation.foreignKey.map((fk, i) => columnEquals(source, fk.column, keyOf(p)[i])))));
+    await run(target, EntityMapper.for(child), 'DELETE', new NodeStatement(node({ kind: 'delete' as const, source, where, returning: undefined })));
+  }
 }
 
 /** Deletes rows of one entity, batched where no version needs checking. */

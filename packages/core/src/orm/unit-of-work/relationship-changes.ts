@@ -35,6 +35,11 @@ export interface RelationshipWork {
   readonly pairsRemoved: AssociationPair[];
   /** Deleted objects whose association rows go too. */
   readonly associationsCleared: { readonly relation: RelationMetadata; readonly state: InstanceState }[];
+  /**
+   * Children a delete cascade removes with one DELETE by their foreign key instead of
+   * loading them: rows of a leaf entity (nothing cascades from it, no version) nobody loaded.
+   */
+  readonly bulkDeletes: { readonly relation: RelationMetadata; readonly parents: InstanceState[] }[];
 }
 
 /** What preparing needs from the session. */
@@ -49,11 +54,13 @@ export interface RelationshipContext {
   cascadeDelete(state: InstanceState): void;
   /** The database's members of a relationship per parent, without touching the objects. */
   related(parents: readonly InstanceState[], relation: RelationMetadata): Promise<Map<InstanceState, object[]>>;
+  /** The objects of an entity the session holds. */
+  held(entity: RelationMetadata['target']): Iterable<InstanceState>;
 }
 
 /** Works out the relationship changes of one flush. */
 export async function prepareRelationships(ctx: RelationshipContext): Promise<RelationshipWork> {
-  const work: RelationshipWork = { memberships: new Map(), unparented: new Map(), pairsAdded: [], pairsRemoved: [], associationsCleared: [] };
+  const work: RelationshipWork = { memberships: new Map(), unparented: new Map(), pairsAdded: [], pairsRemoved: [], associationsCleared: [], bulkDeletes: [] };
   const diffs = await collectionDiffs(ctx);
   followSaveUpdate(ctx, diffs);
   // New objects reached just now may hold collections too.
@@ -278,10 +285,36 @@ async function deleteCascades(ctx: RelationshipContext, work: RelationshipWork):
       });
     }
     for (const [relation, states] of toFetch) {
+      if (relation.cascade.has('delete') && !relation.owner && !relation.joinTable && isLeaf(relation.target)) {
+        // Nothing cascades from these children: one DELETE by foreign key, and the ones the session holds deleted as objects.
+        work.bulkDeletes.push({ relation, parents: states });
+        const keys = new Set(states.map((s) => parentKeyText(s, relation)));
+        for (const child of ctx.held(relation.target)) {
+          if (!ctx.deleted.has(child) && child.status === 'persistent' && keys.has(childKeyText(child, relation))) ctx.cascadeDelete(child);
+        }
+        continue;
+      }
       const found = await ctx.related(states, relation);
       for (const state of states) handle(state, relation, found.get(state) ?? []);
     }
   }
+}
+
+/** Deleting a row of this entity needs nothing beyond its DELETE: no relationship hangs off it, no version is checked. */
+function isLeaf(entity: RelationMetadata['target']): boolean {
+  return entity.versionColumn === undefined && entity.relations.every((r) => r.owner && !r.joinTable && !r.cascade.has('delete'));
+}
+
+/** A parent's referenced-key values, as text, for a one-to-many's foreign key. */
+function parentKeyText(parent: InstanceState, relation: RelationMetadata): string {
+  const values = parent.committed ?? parent.values;
+  return relation.foreignKey.map((fk) => `${typeof values[parent.mapper.columns.indexOf(fk.referenced)]}:${String(values[parent.mapper.columns.indexOf(fk.referenced)])}`).join('\u0001');
+}
+
+/** A child's foreign-key values, as text. */
+function childKeyText(child: InstanceState, relation: RelationMetadata): string {
+  const values = child.committed ?? child.values;
+  return relation.foreignKey.map((fk) => `${typeof values[child.mapper.columns.indexOf(fk.column)]}:${String(values[child.mapper.columns.indexOf(fk.column)])}`).join('\u0001');
 }
 
 /** The database deletes or unlinks the children itself (ON DELETE CASCADE / SET NULL on their key). */

@@ -10,7 +10,7 @@ import type { ColumnMetadata, EntityMetadata, RelationMetadata } from '../../met
 import { EntityMapper } from '../state/entity-mapper';
 import { isUnloaded, stateOf, type InstanceState } from '../state/instance-state';
 import { tableOrder } from './commit-order';
-import { deleteRows, insertRows, updateRow, updateRows, type PersistTarget, type QueuedUpdate } from './persister';
+import { deleteByParents, deleteRows, insertRows, updateRow, updateRows, type PersistTarget, type QueuedUpdate } from './persister';
 import { orderRows } from './row-order';
 import { prepareRelationships, type Membership, type RelationshipContext } from './relationship-changes';
 import { deleteAssociations, insertAssociations } from './association-rows';
@@ -108,14 +108,21 @@ export async function flush(ctx: FlushContext): Promise<FlushOutcome> {
     const deletions = groupByEntity([...ctx.deleted].filter((s) => s.status === 'persistent'));
     for (const entity of [...order.entities].reverse()) {
       const states = deletions.get(entity);
-      if (!states) continue;
+      // The held objects go first (their DELETE checks each row), then the rest by foreign key.
+      const bulk = work.bulkDeletes.filter((b) => b.relation.target === entity);
+      if (!states) {
+        for (const b of bulk) await deleteByParents(ctx, b.relation, b.parents);
+        continue;
+      }
       const mapper = EntityMapper.for(entity);
       if (!order.selfReferencing.includes(entity)) {
         await deleteRows(ctx, mapper, states, (s) => s.committed ?? s.values);
+        for (const b of bulk) await deleteByParents(ctx, b.relation, b.parents);
         continue;
       }
       // Children before parents, one statement per level: MySQL checks a self-reference row by row.
       for (const level of deleteLevels(mapper, states).reverse()) await deleteRows(ctx, mapper, level, (s) => s.committed ?? s.values);
+      for (const b of bulk) await deleteByParents(ctx, b.relation, b.parents);
     }
     return { inserted, updated, deleted: [...ctx.deleted], before };
   } catch (error) {
