@@ -144,6 +144,16 @@ export class Connection {
     return decoded(await this.executeCompiled(compiled), compiled) as Result<RowOf<S>>;
   }
 
+  /**
+   * @internal Runs a statement and returns the driver's rows undecoded, with the compiled
+   * statement (its columns say how to decode them): for callers that build their own rows.
+   */
+  async executeUndecoded(statement: Statement<unknown>, values?: readonly unknown[]): Promise<{ result: Result; compiled: CompiledStatement }> {
+    const base = this.#compileStatement(statement, undefined);
+    const compiled = values ? fillSlots(base, values) : base;
+    return { result: await this.executeCompiled(compiled), compiled: base };
+  }
+
   /** Runs an already compiled statement. */
   async executeCompiled(compiled: CompiledSql): Promise<Result> {
     const slot = this.#usable();

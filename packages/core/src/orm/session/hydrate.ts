@@ -5,6 +5,7 @@
  */
 import type { EntityMetadata } from '../../metadata/entity-metadata';
 import type { SelectNode, StatementNode } from '../../query/query-nodes';
+import type { CompiledStatement } from '../../query/query-compiler';
 import type { IdentityMap } from '../identity/identity-map';
 import { EntityMapper } from '../state/entity-mapper';
 import { sameValue, type InstanceState, type StateOwner } from '../state/instance-state';
@@ -40,6 +41,40 @@ export function hydrateValues(target: HydrationTarget, mapper: EntityMapper, val
   // ones are garbage as soon as the loop lets go of them, so memory stays flat.
   if (target.weak !== true) target.identity.add(state);
   return state;
+}
+
+/** How a compiled entity selection reads one row into column values, in the mapper's order. */
+type ValuesReader = (row: Record<string, unknown>) => unknown[];
+
+const readers = new WeakMap<CompiledStatement, ValuesReader>();
+
+/**
+ * The objects for driver rows of an entity selection: each row read straight into a
+ * column-value array by the statement's decoders (built once per compiled statement).
+ */
+export function hydrateRows(target: HydrationTarget, mapper: EntityMapper, rows: readonly Record<string, unknown>[], compiled: CompiledStatement): object[] {
+  let read = readers.get(compiled);
+  if (!read) {
+    const labels = compiled.columns.map((c) => c.label);
+    const decoders = compiled.columns.map((c) => c.decode);
+    const n = labels.length;
+    read = (row) => {
+      const values = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) {
+        const value = row[labels[i]!];
+        const decode = decoders[i];
+        values[i] = value === null || value === undefined ? null : decode ? decode(value) : value;
+      }
+      return values;
+    };
+    readers.set(compiled, read);
+  }
+  const out = new Array<object>(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const state = hydrateValues(target, mapper, read(rows[r]!));
+    out[r] = state.object;
+  }
+  return out;
 }
 
 /** Loads fresh values into an expired object, keeping attributes changed since. */

@@ -17,7 +17,7 @@ import type { Statement } from '../../query/statement';
 import type { EntityMapper } from '../state/entity-mapper';
 import { stateOf, type InstanceState } from '../state/instance-state';
 import { allOf, columnEquals, NodeStatement, sourceOf } from '../unit-of-work/node-statement';
-import { hydrate, placementOf, refreshInPlace, type HydrationTarget } from './hydrate';
+import { hydrate, hydrateRows, placementOf, refreshInPlace, type HydrationTarget } from './hydrate';
 
 /** Options of `session.load`. */
 export interface LoadRelationOptions {
@@ -65,6 +65,11 @@ export class SessionLoader {
       }
     }
     const connection = await this.#host.connectionForQuery(isPlainRead(statement));
+    if (placement.kind === 'row' && planFor(this.#host.mapperFor(placement.entity).metadata, options).empty) {
+      // The common case: driver rows straight into column-value arrays, no intermediate objects.
+      const { result, compiled } = await connection.executeUndecoded(statement);
+      return hydrateRows(this.#host.hydrationTarget(), this.#host.mapperFor(placement.entity), result.rows as Record<string, unknown>[], compiled);
+    }
     const result = await connection.execute(statement);
     const rows = this.#materialize(statement, result.rows as Record<string, unknown>[]);
     if (placement.kind === 'row') {
@@ -187,14 +192,8 @@ export class SessionLoader {
     if (planFor(mapper.metadata, options).empty) {
       // The common case compiles once per entity: the key values fill the statement's slots.
       const connection = await this.#host.connectionForQuery(true);
-      const result = await connection.executeWith(byKeyStatement(mapper), mapper.keyIndexes.map((i) => values[i]));
-      const target = this.#host.hydrationTarget();
-      return (result.rows as Record<string, unknown>[]).map((bag) => {
-        const object = hydrate(target, mapper, bag);
-        const state = stateOf(object)!;
-        if (state.expired) refreshInPlace(state, state.values);
-        return object;
-      });
+      const { result, compiled } = await connection.executeUndecoded(byKeyStatement(mapper), mapper.keyIndexes.map((i) => values[i]));
+      return hydrateRows(this.#host.hydrationTarget(), mapper, result.rows as Record<string, unknown>[], compiled);
     }
     const source = sourceOf(mapper.metadata);
     const where = allOf(mapper.keyIndexes.map((i) => columnEquals(source, mapper.columns[i]!, values[i])));
