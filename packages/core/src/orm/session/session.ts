@@ -504,8 +504,9 @@ export class Session implements StateOwner {
    * row streaming on MySQL, `iterate()` on SQLite), in the session's transaction, after an
    * autoflush. `select(Entity)` yields identity-mapped objects (an object the session
    * already holds comes back as is); other selections yield rows, like `execute`. Clean
-   * streamed objects are held weakly, so memory stays flat; one you change is kept until
-   * flushed. While the stream is open the session runs no other statement: finish the loop
+   * streamed objects are not kept by the identity map, so memory stays flat over millions
+   * of rows (streaming the same rows twice gives new objects); one you change or delete is
+   * taken into the map and kept until flushed. While the stream is open the session runs no other statement: finish the loop
    * or `break` out of it first. Default batchSize 1000.
    * @example
    * for await (const post of session.stream(select(Post), { batchSize: 1000 })) index(post);
