@@ -4,7 +4,7 @@
  * tables dropped afterwards.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -16,7 +16,8 @@ const EXAMPLE = resolve(__dirname, '../..');
 const ROOT = resolve(EXAMPLE, '../..');
 const STRATA = join(ROOT, 'packages/cli/test/support/strata-dev.js');
 const NEWMAN = join(ROOT, 'node_modules/.bin/newman');
-const COLLECTION = resolve(ROOT, '../shared/realworld/Conduit.postman_collection.json');
+/** The official collection, kept unchanged in the repository (see test/fixtures/README.md). */
+const COLLECTION = resolve(__dirname, '../fixtures/Conduit.postman_collection.json');
 
 /** What a spawned process did. */
 export interface Run {
@@ -105,6 +106,9 @@ export async function runNewman(api: string): Promise<{ result: Run; report: New
     ],
     { cwd: EXAMPLE },
   );
+  if (!existsSync(reportFile)) {
+    throw new Error(`newman wrote no report (exit ${result.status}):\n${result.out.slice(-2000)}\n${result.err.slice(-2000)}`);
+  }
   return { result, report: JSON.parse(readFileSync(reportFile, 'utf8')) as NewmanReport };
 }
 
