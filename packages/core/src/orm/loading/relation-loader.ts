@@ -13,6 +13,7 @@ import { linkOf, loadedCollection } from '../state/collection';
 import { EntityMapper } from '../state/entity-mapper';
 import { isUnloaded, RAISE, stateOf, type InstanceState } from '../state/instance-state';
 import { hydrateValues, type HydrationTarget } from '../session/hydrate';
+import { ParamSlot } from '../../query/query-compiler';
 import { entityQuery, Names, relationJoins, type ColumnResolver, type EntityQuery, type ExtraItem } from './entity-query';
 import type { LoadPlan, PlanNode } from './load-plan';
 
@@ -20,6 +21,8 @@ import type { LoadPlan, PlanNode } from './load-plan';
 export interface LoadContext {
   /** Runs a SELECT on the session's connection and returns its decoded rows. */
   run(select: SelectNode): Promise<Record<string, unknown>[]>;
+  /** Runs a SELECT built with ParamSlot values, filling them from `values`. */
+  runWith(select: SelectNode, values: readonly unknown[]): Promise<Record<string, unknown>[]>;
   readonly target: HydrationTarget;
 }
 
@@ -291,10 +294,11 @@ async function selectin(
   const entries = [...groups.values()];
   for (let at = 0; at < entries.length; at += IN_CHUNK) {
     const chunk = entries.slice(at, at + IN_CHUNK);
-    const { where, joins, extras } = inQuery(relation, root, chunk.map((g) => g.values));
-    const base = baseSelect(root, joins, where, relationOrder(relation, root));
-    const query = entityQuery(base, root, joined, extras);
-    result = readRows(ctx, query, await ctx.run(query.node), result);
+    // One statement shape per step and key count, its keys as slots: built and compiled once.
+    const query = inListQuery(step, root, joined, chunk.length, keyColumns.length);
+    const values: unknown[] = [];
+    for (const group of chunk) values.push(...group.values);
+    result = readRows(ctx, query, await ctx.runWith(query.node, values), result);
     result.rowRoots.forEach((state, r) => {
       const key = keyFrom(result!.extras[r]!);
       let entry = found.get(key);
@@ -313,6 +317,21 @@ async function selectin(
   }
   if (result) children.push(...result.roots);
   return { children: unique(children), result };
+}
+
+const inListQueries = new WeakMap<PlanNode, Map<number, EntityQuery>>();
+
+/** The IN-list query of a step for `count` parent keys of `width` columns, with ParamSlot keys. */
+function inListQuery(step: PlanNode, root: EntitySource, joined: readonly PlanNode[], count: number, width: number): EntityQuery {
+  let byCount = inListQueries.get(step);
+  if (!byCount) inListQueries.set(step, (byCount = new Map()));
+  let query = byCount.get(count);
+  if (query) return query;
+  const slots = Array.from({ length: count }, (_, r) => Array.from({ length: width }, (_, c) => new ParamSlot(r * width + c)));
+  const { where, joins, extras } = inQuery(step.relation, root, slots);
+  query = entityQuery(baseSelect(root, joins, where, relationOrder(step.relation, root)), root, joined, extras);
+  byCount.set(count, query);
+  return query;
 }
 
 /** WHERE (and joins) selecting the related rows of the given parent keys, with the parent key columns as extras. */

@@ -134,6 +134,10 @@ export class SessionLoader {
         const connection = await this.#host.connectionForQuery(select.lock === undefined);
         return (await connection.execute(new NodeStatement(select))).rows as Record<string, unknown>[];
       },
+      runWith: async (select, values) => {
+        const connection = await this.#host.connectionForQuery(select.lock === undefined);
+        return (await connection.executeWith(new NodeStatement(select), values)).rows as Record<string, unknown>[];
+      },
       target: this.#host.hydrationTarget(),
     };
   }
