@@ -62,7 +62,7 @@ export async function insertRows(target: PersistTarget, mapper: EntityMapper, st
     const perStatement = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / Math.max(1, indexes.length))));
     for (let at = 0; at < group.length; at += perStatement) {
       const chunk = group.slice(at, at + perStatement);
-      const result = await run(target, mapper, 'INSERT', insertStatement(mapper, chunk, indexes, true));
+      const result = await run(target, mapper, 'INSERT', insertStatement(mapper, chunk.length, indexes, true), insertValues(chunk, indexes));
       const keys = mapper.bagKeys;
       // RETURNING of a multi-row VALUES insert comes back in VALUES order.
       chunk.forEach((state, row) => {
@@ -75,7 +75,7 @@ export async function insertRows(target: PersistTarget, mapper: EntityMapper, st
 }
 
 async function insertOne(target: PersistTarget, mapper: EntityMapper, state: InstanceState, indexes: number[]): Promise<void> {
-  const result = await run(target, mapper, 'INSERT', insertStatement(mapper, [state], indexes, false));
+  const result = await run(target, mapper, 'INSERT', insertStatement(mapper, 1, indexes, false), insertValues([state], indexes));
   const [key] = mapper.keyIndexes;
   const generated = key !== undefined && mapper.keyIndexes.length === 1 && mapper.columns[key]!.generated === 'increment';
   if (generated && state.values[key] === undefined && result.insertId !== undefined) {
@@ -87,12 +87,24 @@ async function insertOne(target: PersistTarget, mapper: EntityMapper, state: Ins
   if (mapper.columns.some((c, i) => state.values[i] === undefined && c.serverDefault !== undefined)) state.expired = true;
 }
 
-function insertStatement(mapper: EntityMapper, states: readonly InstanceState[], indexes: readonly number[], returning: boolean): NodeStatement {
+const insertStatements = new WeakMap<EntityMapper, Map<string, NodeStatement>>();
+
+/**
+ * A multi-row INSERT of `count` rows over the columns at `indexes`, its values as slots:
+ * one statement shape per column set and row count, built and compiled once.
+ */
+function insertStatement(mapper: EntityMapper, count: number, indexes: readonly number[], returning: boolean): NodeStatement {
+  let byShape = insertStatements.get(mapper);
+  if (!byShape) insertStatements.set(mapper, (byShape = new Map()));
+  const shape = `${indexes.join(',')}|${count}|${returning ? 'r' : ''}`;
+  let statement = byShape.get(shape);
+  if (statement) return statement;
   const entity = mapper.metadata;
   const source = sourceOf(entity);
   const columns = indexes.map((i) => mapper.columns[i]!);
-  const rows = states.map((state) => Object.freeze(indexes.map((i) => param(mapper.columns[i]!, state.values[i]))));
-  return new NodeStatement(
+  const width = indexes.length;
+  const rows = Array.from({ length: count }, (_, r) => Object.freeze(columns.map((column, c) => param(column, new ParamSlot(r * width + c)))));
+  statement = new NodeStatement(
     node({
       kind: 'insert' as const,
       source,
@@ -102,6 +114,18 @@ function insertStatement(mapper: EntityMapper, states: readonly InstanceState[],
       returning: returning ? returningSelection(source, undefined) : undefined,
     }),
   );
+  // Row counts vary from flush to flush: keep the most recent shapes only.
+  if (byShape.size >= 64) byShape.delete(byShape.keys().next().value!);
+  byShape.set(shape, statement);
+  return statement;
+}
+
+/** The slot values of an INSERT: each state's values at `indexes`, row after row (null for SQL NULL). */
+function insertValues(states: readonly InstanceState[], indexes: readonly number[]): unknown[] {
+  const values = new Array<unknown>(states.length * indexes.length);
+  let at = 0;
+  for (const state of states) for (const i of indexes) values[at++] = state.values[i] ?? null;
+  return values;
 }
 
 /** The WHERE that finds a state's row: its key as loaded, and its version when versioned. */
