@@ -200,23 +200,7 @@ export class SessionLoader {
       return hydrateRows(this.#host.hydrationTarget(), mapper, result.rows as Record<string, unknown>[], compiled);
     }
     const source = sourceOf(mapper.metadata);
-    const where = allOf(mapper.keyIndexes.map((i) => columnEquals(source, mapper.columns[i]!, values[i])));
-    const select = node({
-      kind: 'select' as const,
-      shape: 'entity' as const,
-      items: Object.freeze([node({ kind: 'entity' as const, key: '0', source })]),
-      ctes: Object.freeze([]),
-      distinct: false,
-      from: Object.freeze([source]),
-      joins: Object.freeze([]),
-      where,
-      groupBy: Object.freeze([]),
-      having: undefined,
-      orderBy: Object.freeze([]),
-      limit: undefined,
-      offset: undefined,
-      lock: undefined,
-    });
+    const select = selectWhere(source, allOf(mapper.keyIndexes.map((i) => columnEquals(source, mapper.columns[i]!, values[i]))));
     const statement = new NodeStatement(select);
     const rows = (await this.query(statement, options)) as object[];
     for (const object of rows) {
@@ -229,30 +213,32 @@ export class SessionLoader {
 
 const byKeyStatements = new WeakMap<EntityMapper, NodeStatement>();
 
+/** SELECT every column of one entity's table WHERE `where`. */
+function selectWhere(source: ReturnType<typeof sourceOf>, where: ReturnType<typeof allOf>): SelectNode {
+  return node({
+    kind: 'select' as const,
+    shape: 'entity' as const,
+    items: Object.freeze([node({ kind: 'entity' as const, key: '0', source })]),
+    ctes: Object.freeze([]),
+    distinct: false,
+    from: Object.freeze([source]),
+    joins: Object.freeze([]),
+    where,
+    groupBy: Object.freeze([]),
+    having: undefined,
+    orderBy: Object.freeze([]),
+    limit: undefined,
+    offset: undefined,
+    lock: undefined,
+  });
+}
+
 /** SELECT ... WHERE key = ?, with the key as slots: built and compiled once per entity. */
 function byKeyStatement(mapper: EntityMapper): NodeStatement {
   let statement = byKeyStatements.get(mapper);
   if (statement) return statement;
   const source = sourceOf(mapper.metadata);
-  const where = allOf(mapper.keyIndexes.map((i, slot) => columnEquals(source, mapper.columns[i]!, new ParamSlot(slot))));
-  statement = new NodeStatement(
-    node({
-      kind: 'select' as const,
-      shape: 'entity' as const,
-      items: Object.freeze([node({ kind: 'entity' as const, key: '0', source })]),
-      ctes: Object.freeze([]),
-      distinct: false,
-      from: Object.freeze([source]),
-      joins: Object.freeze([]),
-      where,
-      groupBy: Object.freeze([]),
-      having: undefined,
-      orderBy: Object.freeze([]),
-      limit: undefined,
-      offset: undefined,
-      lock: undefined,
-    }),
-  );
+  statement = new NodeStatement(selectWhere(source, allOf(mapper.keyIndexes.map((i, slot) => columnEquals(source, mapper.columns[i]!, new ParamSlot(slot))))));
   byKeyStatements.set(mapper, statement);
   return statement;
 }

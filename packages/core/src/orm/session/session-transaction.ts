@@ -31,21 +31,7 @@ export interface SessionTransaction {
  */
 export async function openSessionTransaction(engine: Engine, join: Connection | undefined, options: BeginOptions): Promise<SessionTransaction> {
   if (join) return JoinedTransaction.open(join, options.isolationLevel);
-  const connection = await engine.connect();
-  try {
-    await connection.begin(options);
-  } catch (error) {
-    await connection.close();
-    throw error;
-  }
-  return {
-    connection,
-    isolationLevel: options.isolationLevel,
-    joined: false,
-    commit: () => connection.commit(),
-    rollback: () => connection.rollback(),
-    close: () => connection.close(),
-  };
+  return beginOn(await engine.connect(), options);
 }
 
 /** Begins a session transaction on a connection the session already holds (it read before writing). */
