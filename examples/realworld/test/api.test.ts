@@ -3,16 +3,12 @@
  * articles and keeps every tag list whole, a fixed number of statements per page, the
  * error bodies (422, 401, 403, 404), and favorites counted exactly under concurrency.
  */
-import { isSelected, testUrl, type DialectName } from '@strata/testkit';
+import { selectedDialects, testUrl } from '@strata/testkit';
 import { client, dropSchema, migrate, startApp, type RunningApp } from './support/conduit';
 
-const DIALECTS: readonly DialectName[] = ['sqlite', 'postgresql', 'mysql'];
-
-for (const dialect of DIALECTS) {
-  // Skipped only when STRATA_DIALECTS narrows the run on purpose.
-  const suite = isSelected(dialect) ? describe : describe.skip;
-
-  suite(`${dialect}: the Conduit API beyond the collection`, () => {
+// Every dialect, unless STRATA_DIALECTS narrows the run on purpose (the others are then not registered at all).
+for (const dialect of selectedDialects()) {
+  describe(`${dialect}: the Conduit API beyond the collection`, () => {
     const url = testUrl(dialect);
     let app: RunningApp;
     let call: ReturnType<typeof client>;

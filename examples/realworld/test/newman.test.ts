@@ -2,16 +2,12 @@
  * The official RealWorld Postman collection, run by newman against the app on each
  * dialect, from an empty database migrated by the strata CLI (checked against the entities).
  */
-import { isSelected, testUrl, type DialectName } from '@strata/testkit';
+import { selectedDialects, testUrl } from '@strata/testkit';
 import { dropSchema, migrate, runNewman, startApp, strataCheck, type RunningApp } from './support/conduit';
 
-const DIALECTS: readonly DialectName[] = ['sqlite', 'postgresql', 'mysql'];
-
-for (const dialect of DIALECTS) {
-  // Skipped only when STRATA_DIALECTS narrows the run on purpose.
-  const suite = isSelected(dialect) ? describe : describe.skip;
-
-  suite(`${dialect}: the Conduit Postman collection`, () => {
+// Every dialect, unless STRATA_DIALECTS narrows the run on purpose (the others are then not registered at all).
+for (const dialect of selectedDialects()) {
+  describe(`${dialect}: the Conduit Postman collection`, () => {
     const url = testUrl(dialect);
     let app: RunningApp;
 
