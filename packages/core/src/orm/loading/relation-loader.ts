@@ -13,6 +13,7 @@ import { linkOf, loadedCollection } from '../state/collection';
 import { EntityMapper } from '../state/entity-mapper';
 import { isUnloaded, RAISE, stateOf, type InstanceState } from '../state/instance-state';
 import { hydrateValues, type HydrationTarget } from '../session/hydrate';
+import { keyPart, keyText } from '../state/key-text';
 import { ParamSlot } from '../../query/query-compiler';
 import { entityQuery, Names, relationJoins, type ColumnResolver, type EntityQuery, type ExtraItem } from './entity-query';
 import type { LoadPlan, PlanNode } from './load-plan';
@@ -213,23 +214,11 @@ function parentKey(state: InstanceState, columns: readonly ColumnMetadata[]): un
     return value === null || value === undefined ? undefined : keyPart(value);
   }
   const parts = columns.map((c) => state.values[state.mapper.columns.indexOf(c)]);
-  return parts.some((p) => p === null || p === undefined) ? undefined : compositeKey(parts);
+  return parts.some((p) => p === null || p === undefined) ? undefined : keyText(parts);
 }
 
 function keyFrom(values: readonly unknown[]): unknown {
-  return values.length === 1 ? keyPart(values[0]) : compositeKey(values);
-}
-
-function keyPart(value: unknown): unknown {
-  if (value instanceof Date) return `d:${value.getTime()}`;
-  if (Buffer.isBuffer(value)) return `b:${value.toString('hex')}`;
-  return value;
-}
-
-function compositeKey(parts: readonly unknown[]): string {
-  let key = '';
-  for (const part of parts) key += `${typeof part}:${String(keyPart(part))}\u0001`;
-  return key;
+  return values.length === 1 ? keyPart(values[0]) : keyText(values);
 }
 
 /** The parents' raw key values (one array per distinct key), for binding. */

@@ -51,32 +51,28 @@ export class SessionLoader {
   /** A statement's rows, with entities turned into session objects and relationships loaded as planned. */
   async query(statement: Statement<unknown>, options: readonly LoadOption[] = loadOptionsOf(statement)): Promise<unknown[]> {
     const placement = placementOf(statement.node);
-    if (placement.kind === 'row' && statement.node.kind === 'select') {
-      const mapper = this.#host.mapperFor(placement.entity);
-      const plan = planFor(mapper.metadata, options);
-      if (!plan.empty) {
-        const select = statement.node as SelectNode;
-        const root = select.items[0]!;
-        if (root.kind === 'entity') {
-          // The statement may have resolved the class in another registry: load as the session maps it.
-          const source = root.source.entity === mapper.metadata ? root.source : node({ ...root.source, entity: mapper.metadata });
-          return loadQuery(this.#context(), select, source, plan);
-        }
-      }
-    }
-    const connection = await this.#host.connectionForQuery(isPlainRead(statement));
-    if (placement.kind === 'row' && planFor(this.#host.mapperFor(placement.entity).metadata, options).empty) {
-      // The common case: driver rows straight into column-value arrays, no intermediate objects.
-      const { result, compiled } = await connection.executeUndecoded(statement);
-      return hydrateRows(this.#host.hydrationTarget(), this.#host.mapperFor(placement.entity), result.rows as Record<string, unknown>[], compiled);
-    }
-    const result = await connection.execute(statement);
-    const rows = this.#materialize(statement, result.rows as Record<string, unknown>[]);
     if (placement.kind === 'row') {
       const mapper = this.#host.mapperFor(placement.entity);
       const plan = planFor(mapper.metadata, options);
-      if (!plan.empty) await loadPlanFor(this.#context(), (rows as object[]).map((o) => stateOf(o)!), plan.nodes, false);
-    } else if (placement.kind === 'items') {
+      if (plan.empty) {
+        // The common case: driver rows straight into column-value arrays, no intermediate objects.
+        const connection = await this.#host.connectionForQuery(isPlainRead(statement));
+        const { result, compiled } = await connection.executeUndecoded(statement);
+        return hydrateRows(this.#host.hydrationTarget(), mapper, result.rows as Record<string, unknown>[], compiled);
+      }
+      const root = statement.node.kind === 'select' ? statement.node.items[0] : undefined;
+      if (root?.kind === 'entity') {
+        // The statement may have resolved the class in another registry: load as the session maps it.
+        const source = root.source.entity === mapper.metadata ? root.source : node({ ...root.source, entity: mapper.metadata });
+        return loadQuery(this.#context(), statement.node as SelectNode, source, plan);
+      }
+      // A UNION of entity rows: the rows first, then the plan's loads for them.
+      const rows = await this.#rows(statement);
+      await loadPlanFor(this.#context(), (rows as object[]).map((o) => stateOf(o)!), plan.nodes, false);
+      return rows;
+    }
+    const rows = await this.#rows(statement);
+    if (placement.kind === 'items') {
       for (const item of placement.items) {
         const plan = planFor(this.#host.mapperFor(item.entity).metadata, options);
         if (plan.empty) continue;
@@ -88,6 +84,13 @@ export class SessionLoader {
       }
     }
     return rows;
+  }
+
+  /** A statement's rows, decoded, with entities turned into session objects. */
+  async #rows(statement: Statement<unknown>): Promise<unknown[]> {
+    const connection = await this.#host.connectionForQuery(isPlainRead(statement));
+    const result = await connection.execute(statement);
+    return this.#materialize(statement, result.rows as Record<string, unknown>[]);
   }
 
   /**

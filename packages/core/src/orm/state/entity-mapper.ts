@@ -5,6 +5,7 @@
  */
 import type { ColumnMetadata, EntityMetadata, RelationMetadata } from '../../metadata/entity-metadata';
 import { installPlaceholders, instrument } from './instrument';
+import { keyText } from './key-text';
 import { setMetadataHooks } from '../../metadata/declarations';
 import { defaultRegistry } from '../../metadata/entity-registry';
 import { InstanceState, STATE, UNLOADED, type ObjectStatus } from './instance-state';
@@ -114,12 +115,7 @@ export class EntityMapper {
   identityKey(values: readonly unknown[]): unknown {
     const indexes = this.keyIndexes;
     if (indexes.length === 1) return values[indexes[0]!];
-    let key = '';
-    for (const i of indexes) {
-      const v = values[i];
-      key += `${typeof v}:${String(v)}\u0001`;
-    }
-    return key;
+    return keyText(indexes.map((i) => values[i]));
   }
 
   /** True when every primary-key column has a value. */

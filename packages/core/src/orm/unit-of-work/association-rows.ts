@@ -6,6 +6,7 @@
 import type { ColumnMetadata, EntityMetadata, JoinTableMetadata } from '../../metadata/entity-metadata';
 import { node, type EntitySource, type ExprNode } from '../../query/query-nodes';
 import type { InstanceState } from '../state/instance-state';
+import { keyText } from '../state/key-text';
 import { allOf, anyOf, NodeStatement, param } from './node-statement';
 import type { PersistTarget } from './persister';
 import type { AssociationPair } from './relationship-changes';
@@ -73,7 +74,7 @@ export async function deleteAssociations(
     let entry = groups.get(group);
     if (!entry) groups.set(group, (entry = { joinTable, keys: new Map() }));
     const values = joinTable.ownerColumns.map((c) => (state.committed ?? state.values)[state.mapper.columns.indexOf(c.referenced)]);
-    entry.keys.set(values.map((v) => `${typeof v}:${String(v)}`).join('\u0001'), values);
+    entry.keys.set(keyText(values), values);
   }
   for (const { joinTable, keys } of groups.values()) {
     const entity = associationEntity(joinTable);
@@ -97,7 +98,7 @@ function rowOf(pair: AssociationPair): AssociationRow {
   const cells = [...joinTable.ownerColumns.map((c) => cell(pair.owner, c)), ...joinTable.targetColumns.map((c) => cell(pair.target, c))].sort((a, b) =>
     a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
   );
-  const key = `${joinTable.tableName}\u0002${cells.map((c) => `${c.name}=${typeof c.value}:${String(c.value)}`).join('\u0001')}`;
+  const key = `${joinTable.tableName}\u0002${cells.map((c) => c.name).join(',')}\u0002${keyText(cells.map((c) => c.value))}`;
   return { joinTable, cells, key };
 }
 

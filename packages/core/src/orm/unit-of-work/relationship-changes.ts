@@ -11,6 +11,7 @@ import type { RelationMetadata } from '../../metadata/entity-metadata';
 import { collectionChanges, linkOf } from '../state/collection';
 import { EntityMapper } from '../state/entity-mapper';
 import { isUnloaded, stateOf, type InstanceState } from '../state/instance-state';
+import { keyText } from '../state/key-text';
 
 /** A child that joined a parent's one-to-many collection: its foreign key is set from the parent. */
 export interface Membership {
@@ -308,13 +309,13 @@ function isLeaf(entity: RelationMetadata['target']): boolean {
 /** A parent's referenced-key values, as text, for a one-to-many's foreign key. */
 function parentKeyText(parent: InstanceState, relation: RelationMetadata): string {
   const values = parent.committed ?? parent.values;
-  return relation.foreignKey.map((fk) => `${typeof values[parent.mapper.columns.indexOf(fk.referenced)]}:${String(values[parent.mapper.columns.indexOf(fk.referenced)])}`).join('\u0001');
+  return keyText(relation.foreignKey.map((fk) => values[parent.mapper.columns.indexOf(fk.referenced)]));
 }
 
 /** A child's foreign-key values, as text. */
 function childKeyText(child: InstanceState, relation: RelationMetadata): string {
   const values = child.committed ?? child.values;
-  return relation.foreignKey.map((fk) => `${typeof values[child.mapper.columns.indexOf(fk.column)]}:${String(values[child.mapper.columns.indexOf(fk.column)])}`).join('\u0001');
+  return keyText(relation.foreignKey.map((fk) => values[child.mapper.columns.indexOf(fk.column)]));
 }
 
 /** The database deletes or unlinks the children itself (ON DELETE CASCADE / SET NULL on their key). */

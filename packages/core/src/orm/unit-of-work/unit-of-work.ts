@@ -278,6 +278,11 @@ function deleteLevels(mapper: EntityMapper, states: InstanceState[]): InstanceSt
       return parent && parent !== state ? [parent] : [];
     });
   };
+  return levelsOf(states, parentsOf);
+}
+
+/** Rows in levels by `parentsOf`: each row one level below its deepest parent in the batch. */
+function levelsOf(states: InstanceState[], parentsOf: (state: InstanceState) => InstanceState[]): InstanceState[][] {
   const { ordered, cyclic } = orderRows(states, parentsOf);
   const depth = new Map<InstanceState, number>();
   const levels: InstanceState[][] = [];
@@ -299,13 +304,5 @@ function selfLevels(mapper: EntityMapper, states: InstanceState[]): InstanceStat
       const parent = value && !isUnloaded(value) ? stateOf(value as object) : undefined;
       return parent && inBatch.has(parent) ? [parent] : [];
     });
-  const { ordered, cyclic } = orderRows(states, parentsOf);
-  const depth = new Map<InstanceState, number>();
-  const levels: InstanceState[][] = [];
-  for (const state of [...cyclic, ...ordered]) {
-    const d = Math.max(-1, ...parentsOf(state).map((p) => depth.get(p) ?? -1)) + 1;
-    depth.set(state, d);
-    (levels[d] ??= []).push(state);
-  }
-  return levels.filter(Boolean);
+  return levelsOf(states, parentsOf);
 }
