@@ -18,5 +18,10 @@ export interface AppContext {
  * the request reads anything, so the whole unit of work is inside the retried transaction.
  */
 export function write<T>(context: AppContext, fn: (session: Session) => Promise<T>): Promise<T> {
-  return context.db.current().transaction(fn, { retry: 5 });
+  const session = context.db.current();
+  // MySQL's default (REPEATABLE READ) would let a statement after a concurrent request's
+  // commit keep reading the snapshot taken before it (a favorite answered as not favorited):
+  // read committed there, as PostgreSQL does by default. SQLite serialises writers anyway.
+  const isolationLevel = session.bind.dialect.name === 'mysql' ? ('read committed' as const) : undefined;
+  return session.transaction(fn, { retry: 5, isolationLevel });
 }
