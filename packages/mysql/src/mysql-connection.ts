@@ -3,8 +3,8 @@
  * with backpressure, ping and close. It watches the connection's error and end events
  * so the pool learns at once when the server dropped it (wait_timeout, KILL).
  */
-import { ClosedConnectionError, type DialectConnection, type DriverResult } from '@strata/core';
-import type { Connection, ResultSetHeader } from 'mysql2';
+import { ClosedConnectionError, type DialectConnection, type DriverResult, type ExecuteOptions } from '@strata/core';
+import type { Connection, QueryOptions, ResultSetHeader } from 'mysql2';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 
@@ -32,15 +32,16 @@ export class MysqlConnection implements DialectConnection {
     return this.#closed;
   }
 
-  async execute(sql: string, params: readonly unknown[]): Promise<DriverResult> {
+  async execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult> {
     if (this.#closed) throw new ClosedConnectionError('MySQL');
+    const arrays = options?.arrays === true;
     try {
-      return toDriverResult(await this.#send(sql, params));
+      return toDriverResult(await this.#send(sql, params, arrays), arrays);
     } catch (error) {
       // The server asks for a re-prepare after some DDL on the statement's tables; the statement did not run.
       if ((error as { errno?: number }).errno !== ER_NEED_REPREPARE) throw error;
       this.#raw.unprepare(sql);
-      return toDriverResult(await this.#send(sql, params));
+      return toDriverResult(await this.#send(sql, params, arrays), arrays);
     }
   }
 
@@ -48,7 +49,7 @@ export class MysqlConnection implements DialectConnection {
    * Statements with parameters run as server-side prepared statements (mysql2 caches them
    * per connection), so values travel bound in the binary protocol, never spliced into text.
    */
-  #send(sql: string, params: readonly unknown[]): Promise<unknown> {
+  #send(sql: string, params: readonly unknown[], arrays: boolean): Promise<unknown> {
     return new Promise<unknown>((resolve, reject) => {
       const done = (error: (Error & { fatal?: boolean }) | null, value: unknown) => {
         if (!error) return resolve(value);
@@ -56,12 +57,13 @@ export class MysqlConnection implements DialectConnection {
         if (error.fatal) this.#closed = true;
         reject(error);
       };
-      if (params.length === 0) this.#raw.query(sql, done);
-      else this.#raw.execute(sql, params as never, done);
+      const command: QueryOptions = arrays ? { sql, rowsAsArray: true } : { sql };
+      if (params.length === 0) this.#raw.query(command, done);
+      else this.#raw.execute(command, params as never, done);
     });
   }
 
-  async *stream(sql: string, params: readonly unknown[], batchSize: number): AsyncIterable<Record<string, unknown>> {
+  async *stream(sql: string, params: readonly unknown[], batchSize: number, options?: ExecuteOptions): AsyncIterable<Record<string, unknown>> {
     if (this.#closed) throw new ClosedConnectionError('MySQL');
     let rows: Readable | undefined;
     let lost: Error | undefined;
@@ -72,7 +74,8 @@ export class MysqlConnection implements DialectConnection {
     };
     this.#raw.on('error', onLost).on('end', onLost);
     try {
-      const query = params.length === 0 ? this.#raw.query(sql) : this.#raw.execute(sql, params as never);
+      const command: QueryOptions = options?.arrays ? { sql, rowsAsArray: true } : { sql };
+      const query = params.length === 0 ? this.#raw.query(command) : this.#raw.execute(command, params as never);
       // After an early return destroys the readable, mysql2 still reads the rest of the result; keep its late errors handled.
       query.on('error', () => undefined);
       rows = query.stream({ highWaterMark: batchSize });
@@ -119,8 +122,10 @@ function connectionLost(): Error {
 }
 
 /** Normalises mysql2's results: rows for a query, the OK packet's counts for a write. */
-function toDriverResult(result: unknown): DriverResult {
+function toDriverResult(result: unknown, arrays: boolean): DriverResult {
   if (!Array.isArray(result)) return fromHeader(result as ResultSetHeader);
+  // Rows asked for as arrays come from the ORM's own single SELECTs: never several result sets.
+  if (arrays) return { rows: result as Record<string, unknown>[], rowCount: result.length };
   // A CALL yields several results (row sets, then a status); report the last row set.
   if (result.length > 0 && (Array.isArray(result[0]) || isHeader(result[0]))) {
     const sets = result.filter((part): part is Record<string, unknown>[] => Array.isArray(part));

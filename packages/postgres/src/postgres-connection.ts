@@ -3,7 +3,7 @@
  * and close. It watches the client's error and end events so the pool learns at once
  * when the server dropped the connection.
  */
-import { ClosedConnectionError, type DialectConnection, type DriverResult } from '@strata/core';
+import { ClosedConnectionError, type DialectConnection, type DriverResult, type ExecuteOptions } from '@strata/core';
 import type { Client, QueryResult } from 'pg';
 import type CursorType from 'pg-cursor';
 
@@ -27,18 +27,20 @@ export class PostgresConnection implements DialectConnection {
     return this.#closed;
   }
 
-  async execute(sql: string, params: readonly unknown[]): Promise<DriverResult> {
+  async execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult> {
     if (this.#closed) throw new ClosedConnectionError('PostgreSQL');
-    const raw = (await this.#client.query(sql, params as unknown[])) as QueryResult | QueryResult[];
+    const raw = (
+      options?.arrays ? await this.#client.query({ text: sql, values: params as unknown[], rowMode: 'array' }) : await this.#client.query(sql, params as unknown[])
+    ) as QueryResult | QueryResult[];
     // A simple-protocol string with several statements yields one result each; report the last.
     const result = Array.isArray(raw) ? raw[raw.length - 1]! : raw;
     return { rows: result.rows ?? [], rowCount: result.rowCount ?? result.rows?.length ?? 0, command: result.command };
   }
 
-  async *stream(sql: string, params: readonly unknown[], batchSize: number): AsyncIterable<Record<string, unknown>> {
+  async *stream(sql: string, params: readonly unknown[], batchSize: number, options?: ExecuteOptions): AsyncIterable<Record<string, unknown>> {
     if (this.#closed) throw new ClosedConnectionError('PostgreSQL');
     const Cursor = require('pg-cursor') as typeof CursorType;
-    const cursor = this.#client.query(new Cursor(sql, params as unknown[]));
+    const cursor = this.#client.query(new Cursor(sql, params as unknown[], options?.arrays ? { rowMode: 'array' } : undefined));
     try {
       for (;;) {
         const rows = await cursor.read(batchSize);

@@ -10,36 +10,55 @@ import type { Statement } from 'better-sqlite3';
 /** Declared types that mean a 64-bit integer: BIGINT, UNSIGNED BIG INT, INT8. */
 const BIGINT_DECLARED = /\b(?:BIG\s*INT|INT8)\b/i;
 
-/** Per statement: the result columns to narrow back to numbers. Absent for statements that read as usual. */
-const narrowed = new WeakMap<Statement, readonly string[]>();
+/** The result columns of an exact-reading statement to narrow back to numbers, by name and by position. */
+interface Narrowing {
+  readonly names: readonly string[];
+  readonly positions: readonly number[];
+  /** The caller's exact columns this was worked out for (the same SQL text always asks for the same). */
+  readonly exact: readonly string[] | undefined;
+}
+
+/** Per statement: what to narrow. Absent for statements that read as usual. */
+const narrowed = new WeakMap<Statement, Narrowing>();
+/** Statements already looked at (with no exact columns asked for) that read as usual. */
+const plain = new WeakSet<Statement>();
 
 /**
  * Sets a statement to read BIGINT columns, and the columns named in `exact`, as JavaScript
  * bigints when it has any. The same SQL text always asks for the same columns, so the
- * setting sticks to the (cached) statement.
+ * setting sticks to the (cached) statement and is worked out once.
  */
 export function readBigintsExactly(statement: Statement, exact: readonly string[] = []): void {
-  if (!statement.reader || (narrowed.has(statement) && exact.length === 0)) return;
+  if (!statement.reader) return;
+  const known = narrowed.get(statement);
+  if (known && (exact.length === 0 || known.exact === exact)) return;
+  if (!known && exact.length === 0 && plain.has(statement)) return;
   const columns = statement.columns();
   const isExact = (c: { name: string; type: string | null }) => (c.type !== null && BIGINT_DECLARED.test(c.type)) || exact.includes(c.name);
-  if (!columns.some(isExact)) return;
+  if (!columns.some(isExact)) {
+    if (exact.length === 0) plain.add(statement);
+    return;
+  }
   statement.safeIntegers(true);
-  narrowed.set(statement, columns.filter((c) => !isExact(c)).map((c) => c.name));
+  const positions = columns.flatMap((c, i) => (isExact(c) ? [] : [i]));
+  narrowed.set(statement, { names: positions.map((i) => columns[i]!.name), positions, exact: exact.length > 0 ? exact : undefined });
 }
 
 /** Turns the bigints of a row's non-BIGINT columns back into numbers, as the statement would have read them. */
-export function narrowRow<R extends Record<string, unknown>>(statement: Statement, row: R): R {
-  const names = narrowed.get(statement);
-  if (names === undefined) return row;
-  for (const name of names) {
-    const value = row[name];
-    if (typeof value === 'bigint') (row as Record<string, unknown>)[name] = Number(value);
+export function narrowRow<R extends Record<string, unknown> | unknown[]>(statement: Statement, row: R): R {
+  const narrowing = narrowed.get(statement);
+  if (narrowing === undefined) return row;
+  if (Array.isArray(row)) {
+    for (const i of narrowing.positions) if (typeof row[i] === 'bigint') row[i] = Number(row[i]);
+    return row;
   }
+  const record = row as Record<string, unknown>;
+  for (const name of narrowing.names) if (typeof record[name] === 'bigint') record[name] = Number(record[name]);
   return row;
 }
 
 /** narrowRow over a result set. */
-export function narrowRows<R extends Record<string, unknown>>(statement: Statement, rows: R[]): R[] {
+export function narrowRows<R extends Record<string, unknown> | unknown[]>(statement: Statement, rows: R[]): R[] {
   if (narrowed.has(statement)) for (const row of rows) narrowRow(statement, row);
   return rows;
 }

@@ -31,7 +31,7 @@ export class SqliteConnection implements DialectConnection {
     const started = Date.now();
     for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
       try {
-        return this.#run(sql, values, options?.exactIntegers);
+        return this.#run(sql, values, options);
       } catch (error) {
         // SQLITE_BUSY means the statement did nothing: wait without blocking other connections, then retry.
         if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() - started >= this.#busyTimeout) throw error;
@@ -44,6 +44,8 @@ export class SqliteConnection implements DialectConnection {
     if (!this.#db.open) throw new ClosedConnectionError('SQLite');
     const statement = this.#prepare(sql);
     if (options?.exactIntegers) readBigintsExactly(statement, options.exactIntegers);
+    // The raw flag is read when the iterator starts, so another use of the cached statement cannot change it midway.
+    statement.raw(options?.arrays === true);
     let n = 0;
     for (const row of statement.iterate(bindable(params)) as IterableIterator<Record<string, unknown>>) {
       yield narrowRow(statement, row);
@@ -61,7 +63,7 @@ export class SqliteConnection implements DialectConnection {
     if (this.#db.open) this.#db.close();
   }
 
-  #run(sql: string, values: unknown[], exactIntegers: readonly string[] | undefined): DriverResult {
+  #run(sql: string, values: unknown[], options: ExecuteOptions | undefined): DriverResult {
     let statement: Statement;
     try {
       statement = this.#prepare(sql);
@@ -74,7 +76,9 @@ export class SqliteConnection implements DialectConnection {
       throw error;
     }
     if (statement.reader) {
-      if (exactIntegers) readBigintsExactly(statement, exactIntegers);
+      if (options?.exactIntegers) readBigintsExactly(statement, options.exactIntegers);
+      // Value arrays where the caller reads by position: the driver builds no keyed objects then.
+      statement.raw(options?.arrays === true);
       const rows = narrowRows(statement, statement.all(values) as Record<string, unknown>[]);
       return { rows, rowCount: rows.length };
     }

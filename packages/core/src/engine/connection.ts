@@ -12,7 +12,7 @@ import { fillSlots, type CompiledStatement } from '../query/query-compiler';
 import type { RowOf, Statement } from '../query/statement';
 import type { CompiledSql } from '../sql/sql-compiler';
 import type { SqlFragment } from '../sql/sql-fragment';
-import type { BeginOptions, Dialect } from './dialect';
+import type { BeginOptions, Dialect, ExecuteOptions } from './dialect';
 import type { Row } from './result';
 import { Result } from './result';
 import { translateError } from './translate-error';
@@ -145,29 +145,31 @@ export class Connection {
   }
 
   /**
-   * @internal Runs a statement and returns the driver's rows undecoded, with the compiled
-   * statement (its columns say how to decode them): for callers that build their own rows.
+   * @internal Runs a statement (its ParamSlot values filled from `values`) and returns the
+   * driver's rows undecoded, as value arrays in SELECT-list order, with the compiled
+   * statement: its columns say how to decode each position. For the ORM's row mappers.
    */
-  async executeUndecoded(statement: Statement<unknown>, values?: readonly unknown[]): Promise<{ result: Result; compiled: CompiledStatement }> {
+  async queryArrays(statement: Statement<unknown>, values?: readonly unknown[]): Promise<{ rows: unknown[][]; compiled: CompiledStatement }> {
     const base = this.#compileStatement(statement, undefined);
     const compiled = values ? fillSlots(base, values) : base;
-    return { result: await this.executeCompiled(compiled), compiled: base };
+    const result = await this.executeCompiled(compiled, { exactIntegers: compiled.exactIntegers, arrays: true });
+    return { rows: result.rows as unknown as unknown[][], compiled: base };
   }
 
-  /** Runs an already compiled statement. */
-  async executeCompiled(compiled: CompiledSql): Promise<Result> {
+  /** Runs an already compiled statement; `options` are hints for the driver wrapper (default: the statement's exact integers). */
+  async executeCompiled(compiled: CompiledSql, options?: ExecuteOptions): Promise<Result> {
     const slot = this.#usable();
-    if (this.#inTransaction) return this.#send(slot, compiled);
+    if (this.#inTransaction) return this.#send(slot, compiled, options);
     // Outside a transaction every statement is a transaction of its own: re-check the slot first.
     await this.#ctx.pool.ensureUsable(slot);
     try {
-      return await this.#send(slot, compiled);
+      return await this.#send(slot, compiled, options);
     } catch (error) {
       if (!(error instanceof DisconnectionError)) throw error;
       // Replay only what provably never reached the server, or cannot have changed anything.
       if (!error.neverSent && !isReplayableRead(compiled.sql)) throw error;
       await this.#ctx.pool.reconnect(slot);
-      return this.#send(slot, compiled);
+      return this.#send(slot, compiled, options);
     }
   }
 
@@ -177,10 +179,23 @@ export class Connection {
    */
   stream<S extends Statement<unknown>>(statement: S, options?: StreamOptions): AsyncGenerator<RowOf<S>>;
   stream<R = Row>(statement: SqlFragment | string, options?: StreamOptions & { params?: readonly unknown[] }): AsyncGenerator<R>;
-  async *stream(statement: Statement<unknown> | SqlFragment | string, options: StreamOptions & { params?: readonly unknown[] } = {}): AsyncGenerator<unknown> {
+  stream(statement: Statement<unknown> | SqlFragment | string, options: StreamOptions & { params?: readonly unknown[] } = {}): AsyncGenerator<unknown> {
     const node = isStatement(statement) ? this.#compileStatement(statement, options.params) : undefined;
     const compiled = node ?? this.#ctx.dialect.compiler.compile(statement as SqlFragment | string, options.params, this.#compileOptions());
-    const decode = node?.decodeRow;
+    return this.#stream(compiled, options.batchSize, compiled.exactIntegers ? compiled : undefined, node?.decodeRow);
+  }
+
+  /**
+   * @internal Streams a statement's rows undecoded, as value arrays in SELECT-list order;
+   * `compiled` is the compiled statement whose columns decode them. For the ORM's row mappers.
+   */
+  streamArrays(statement: Statement<unknown>, options: StreamOptions = {}): { rows: AsyncGenerator<unknown[]>; compiled: CompiledStatement } {
+    const compiled = this.#compileStatement(statement, undefined);
+    const rows = this.#stream(compiled, options.batchSize, { exactIntegers: compiled.exactIntegers, arrays: true }, undefined) as AsyncGenerator<unknown[]>;
+    return { rows, compiled };
+  }
+
+  async *#stream(compiled: CompiledSql, batchSize: number | undefined, driverOptions: ExecuteOptions | undefined, decode: ((row: Row) => unknown) | undefined): AsyncGenerator<unknown> {
     const slot = this.#usable();
     if (!this.#inTransaction) await this.#ctx.pool.ensureUsable(slot);
     const startedAt = performance.now();
@@ -188,7 +203,7 @@ export class Connection {
     let failed = false;
     this.#streaming = true;
     try {
-      for await (const row of slot.raw.stream(compiled.sql, compiled.params, options.batchSize ?? 1000, compiled)) {
+      for await (const row of slot.raw.stream(compiled.sql, compiled.params, batchSize ?? 1000, driverOptions)) {
         count++;
         yield decode ? decode(row) : row;
       }
@@ -386,10 +401,10 @@ export class Connection {
     this.#aborted = undefined;
   }
 
-  async #send(slot: PooledConnection, compiled: CompiledSql): Promise<Result> {
+  async #send(slot: PooledConnection, compiled: CompiledSql, options: ExecuteOptions | undefined = compiled.exactIntegers ? compiled : undefined): Promise<Result> {
     const startedAt = this.#ctx.record ? performance.now() : 0;
     try {
-      const raw = await slot.raw.execute(compiled.sql, compiled.params, compiled.exactIntegers ? compiled : undefined);
+      const raw = await slot.raw.execute(compiled.sql, compiled.params, options);
       slot.lastUsedAt = Date.now();
       this.#ctx.record?.(compiled.sql, compiled.params, startedAt, raw.rowCount);
       return new Result(raw);

@@ -86,6 +86,7 @@ export interface ErrorClassification {
 
 /** One raw result as the driver returned it, normalised. */
 export interface DriverResult {
+  /** Rows keyed by result label; with `ExecuteOptions.arrays`, value arrays in SELECT-list order instead. */
   readonly rows: Record<string, unknown>[];
   /** Rows returned by a query, or rows matched by INSERT / UPDATE / DELETE. */
   readonly rowCount: number;
@@ -99,6 +100,11 @@ export interface DriverResult {
 export interface ExecuteOptions {
   /** Result labels holding 64-bit integers that must be read exactly (SQLite reads them as bigints). */
   readonly exactIntegers?: readonly string[];
+  /**
+   * Rows as arrays of values in SELECT-list order rather than objects keyed by label: the
+   * ORM reads entity rows by position, and the drivers build arrays for less than objects.
+   */
+  readonly arrays?: boolean;
 }
 
 /** One open driver connection, wrapped. Not pooled, not shared: the engine owns it. */

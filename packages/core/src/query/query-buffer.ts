@@ -12,6 +12,8 @@ import { SqlBuffer } from '../sql/sql-compiler';
 export interface ValueConverter {
   toDriver(value: unknown): unknown;
   fromDriver(value: unknown): unknown;
+  /** The `typeof` of driver values `fromDriver` returns unchanged, if any (see ValueCodec). */
+  readonly passes?: 'string' | 'number' | 'boolean';
 }
 
 /** Where codecs come from: the dialect's type layer (`dialect.types`). */

@@ -5,13 +5,15 @@
  */
 import type { QueryBuffer } from './query-buffer';
 import type { SelectionNode } from './query-nodes';
-import { resultColumns, resultTypeOf, type ResultColumn } from './result-columns';
+import { resultColumns, resultTypeOf } from './result-columns';
 
 /** One output column as compiled: its label, its key in the row, and its decoder. */
 export interface CompiledColumn {
   readonly label: string;
   readonly key: string;
   readonly decode: ((driverValue: unknown) => unknown) | undefined;
+  /** The `typeof` of driver values `decode` returns unchanged (the column codec's `passes`), if any. */
+  readonly passes: 'string' | 'number' | 'boolean' | undefined;
   /** True for a 64-bit integer column, which the driver must read exactly. */
   readonly exact: boolean;
 }
@@ -21,9 +23,17 @@ export type RowDecoder = (row: Record<string, unknown>) => unknown;
 
 /** The compiled columns of a selection, with their decoders resolved against the compile's codecs. */
 export function compiledColumns(selection: SelectionNode, b: QueryBuffer): CompiledColumn[] {
-  return resultColumns(selection).map((column) =>
-    Object.freeze({ label: column.label, key: column.key, decode: decoderOf(column, b), exact: resultTypeOf(column.expr).column?.type.name === 'bigint' }),
-  );
+  return resultColumns(selection).map((column) => {
+    const type = resultTypeOf(column.expr);
+    const codec = type.column ? b.codec(type.column) : undefined;
+    return Object.freeze({
+      label: column.label,
+      key: column.key,
+      decode: codec ? (value: unknown) => codec.fromDriver(value) : type.decode,
+      passes: codec?.passes,
+      exact: type.column?.type.name === 'bigint',
+    });
+  });
 }
 
 /** Builds the row decoder of a selection. */
@@ -61,11 +71,4 @@ export function rowDecoder(selection: SelectionNode, columns: readonly CompiledC
     for (const g of groups) out[g.key as string] = build(row, g);
     return out;
   };
-}
-
-function decoderOf(column: ResultColumn, b: QueryBuffer): CompiledColumn['decode'] {
-  const type = resultTypeOf(column.expr);
-  const codec = type.column ? b.codec(type.column) : undefined;
-  if (codec) return (value) => codec.fromDriver(value);
-  return type.decode;
 }

@@ -42,11 +42,12 @@ export interface DialectTypes {
   codec(column: ColumnMetadata): ValueCodec;
 }
 
-/** Wraps conversions so that null and undefined pass through untouched. */
-function nullSafe(toDriver: (value: unknown) => unknown, fromDriver: (raw: unknown) => unknown): ValueCodec {
+/** Wraps conversions so that null and undefined pass through untouched; `passes` as in ValueCodec. */
+function nullSafe(toDriver: (value: unknown) => unknown, fromDriver: (raw: unknown) => unknown, passes?: ValueCodec['passes']): ValueCodec {
   return {
     toDriver: (value) => (value == null ? value : toDriver(value)),
     fromDriver: (raw) => (raw == null ? raw : fromDriver(raw)),
+    passes,
   };
 }
 
@@ -88,7 +89,7 @@ export class BaseDialectTypes implements DialectTypes {
       case 'integer':
       case 'smallint': {
         const [min, max] = type.name === 'smallint' ? [-32_768, 32_767] : [-2_147_483_648, 2_147_483_647];
-        return nullSafe((v) => checkInteger(column, v, min, max), (raw) => this.integerFromDriver(column, raw));
+        return nullSafe((v) => checkInteger(column, v, min, max), (raw) => this.integerFromDriver(column, raw), this.integerPasses());
       }
       case 'bigint': {
         const asString = column.bigintMode === 'string';
@@ -106,18 +107,18 @@ export class BaseDialectTypes implements DialectTypes {
       case 'float':
       case 'double': {
         const single = type.name === 'float';
-        return nullSafe((v) => checkFloat(column, v, single), (raw) => this.floatFromDriver(column, raw, single));
+        return nullSafe((v) => checkFloat(column, v, single), (raw) => this.floatFromDriver(column, raw, single), single ? undefined : this.floatPasses());
       }
       case 'boolean':
-        return nullSafe((v) => this.booleanToDriver(checkBoolean(column, v)), (raw) => this.booleanFromDriver(column, raw));
+        return nullSafe((v) => this.booleanToDriver(checkBoolean(column, v)), (raw) => this.booleanFromDriver(column, raw), this.booleanPasses());
       case 'varchar':
       case 'text': {
         const length = type.name === 'varchar' ? type.length : undefined;
-        return nullSafe((v) => this.stringToDriver(column, checkString(column, v, length)), readString);
+        return nullSafe((v) => this.stringToDriver(column, checkString(column, v, length)), readString, 'string');
       }
       case 'enum': {
         const allowed = new Set(type.enumValues);
-        return nullSafe((v) => this.stringToDriver(column, checkEnum(column, v, allowed)), readString);
+        return nullSafe((v) => this.stringToDriver(column, checkEnum(column, v, allowed)), readString, 'string');
       }
       case 'json':
         return nullSafe((v) => this.jsonToDriver(column, checkJson(column, v)), (raw) => this.jsonFromDriver(column, raw));
@@ -139,6 +140,21 @@ export class BaseDialectTypes implements DialectTypes {
         throw new MetadataError(`${columnLabel(column)}: no codec for column type '${String(unknownType)}'.`);
       }
     }
+  }
+
+  /** The driver values `integerFromDriver` keeps as they are (see ValueCodec.passes); undefined when it converts every value. */
+  protected integerPasses(): ValueCodec['passes'] {
+    return 'number';
+  }
+
+  /** The driver values `floatFromDriver` keeps as they are for a double; undefined when it converts every value. */
+  protected floatPasses(): ValueCodec['passes'] {
+    return 'number';
+  }
+
+  /** The driver values `booleanFromDriver` keeps as they are; undefined when it converts every value. */
+  protected booleanPasses(): ValueCodec['passes'] {
+    return 'boolean';
   }
 
   /** Reads an integer or smallint; the default takes numbers, bigints and integer strings. */

@@ -19,4 +19,9 @@ export interface ValueCodec {
   toDriver(value: unknown): unknown;
   /** Converts a value the driver returned into the application value. */
   fromDriver(value: unknown): unknown;
+  /**
+   * The JavaScript type (`typeof`) of driver values that `fromDriver` returns unchanged, when
+   * there is one: row mappers skip the call for them. Undefined: always call `fromDriver`.
+   */
+  readonly passes?: 'string' | 'number' | 'boolean';
 }

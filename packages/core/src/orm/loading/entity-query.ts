@@ -14,10 +14,10 @@ import type { PlanNode } from './load-plan';
 /** Where one entity's columns sit in the rows of an entity query. */
 export interface EntitySlot {
   readonly mapper: EntityMapper;
-  /** The row label of each of the mapper's columns. */
-  readonly labels: readonly string[];
-  /** Labels of the primary-key columns (all NULL: no object, for an outer join that found nothing). */
-  readonly keyLabels: readonly string[];
+  /** The row position of the first of the mapper's columns; the others follow in the mapper's order. */
+  readonly start: number;
+  /** Row positions of the primary-key columns (all NULL: no object, for an outer join that found nothing). */
+  readonly keyPositions: readonly number[];
   /** The plan step this slot loads; undefined for the query's own entity. */
   readonly node: PlanNode | undefined;
   /** The slot of the parent object, -1 for the query's own entity. */
@@ -28,8 +28,8 @@ export interface EntitySlot {
 export interface EntityQuery {
   readonly node: SelectNode;
   readonly slots: readonly EntitySlot[];
-  /** Labels of the extra values (keys a loader groups by). */
-  readonly extraLabels: readonly string[];
+  /** How many extra values (keys a loader groups by) open each row, before the entities' columns. */
+  readonly extraCount: number;
   /** The joined plan steps, in slot order. */
   readonly joined: readonly PlanNode[];
 }
@@ -65,10 +65,8 @@ export function entityQuery(base: SelectNode, root: EntitySource, joined: readon
     labels.add(label);
     return label;
   };
-  const extraLabels = extras.map((extra, i) => {
-    const label = take(extra.key, `_x${i}`);
-    items.push(node({ kind: 'expr' as const, key: label, expr: extra.expr }));
-    return label;
+  extras.forEach((extra, i) => {
+    items.push(node({ kind: 'expr' as const, key: take(extra.key, `_x${i}`), expr: extra.expr }));
   });
 
   let resolveRoot: ColumnResolver = (column) => columnNode(root, column);
@@ -86,12 +84,12 @@ export function entityQuery(base: SelectNode, root: EntitySource, joined: readon
   }
 
   const addSlot = (mapper: EntityMapper, resolve: ColumnResolver, prefix: string | undefined, planNode: PlanNode | undefined, parent: number): number => {
-    const slotLabels = mapper.columns.map((column, i) => {
+    const start = items.length;
+    mapper.columns.forEach((column, i) => {
       const label = prefix === undefined ? take(column.columnName, `c${i}`) : take(`${prefix}_${column.columnName}`, `${prefix}_c${i}`);
       items.push(node({ kind: 'expr' as const, key: label, expr: resolve(column) }));
-      return label;
     });
-    slots.push(Object.freeze({ mapper, labels: slotLabels, keyLabels: mapper.keyIndexes.map((i) => slotLabels[i]!), node: planNode, parent }));
+    slots.push(Object.freeze({ mapper, start, keyPositions: mapper.keyIndexes.map((i) => start + i), node: planNode, parent }));
     return slots.length - 1;
   };
   addSlot(rootMapper, resolveRoot, undefined, undefined, -1);
@@ -133,7 +131,7 @@ export function entityQuery(base: SelectNode, root: EntitySource, joined: readon
     offset: outer.offset,
     lock: outer.lock,
   });
-  return Object.freeze({ node: selectNode, slots, extraLabels, joined: joinedNodes });
+  return Object.freeze({ node: selectNode, slots, extraCount: extras.length, joined: joinedNodes });
 }
 
 /** True when joining the step (or a joined step below it) can repeat parent rows. */

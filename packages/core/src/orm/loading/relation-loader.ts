@@ -12,18 +12,22 @@ import { columnNode } from '../../query/result-columns';
 import { linkOf, loadedCollection } from '../state/collection';
 import { EntityMapper } from '../state/entity-mapper';
 import { isUnloaded, RAISE, stateOf, type InstanceState } from '../state/instance-state';
-import { hydrateValues, type HydrationTarget } from '../session/hydrate';
+import { hydrateValues, readSlice, type Decoders, type HydrationTarget } from '../session/hydrate';
 import { keyPart, keyText } from '../state/key-text';
 import { ParamSlot } from '../../query/query-compiler';
 import { entityQuery, Names, relationJoins, type ColumnResolver, type EntityQuery, type ExtraItem } from './entity-query';
 import type { LoadPlan, PlanNode } from './load-plan';
 
+/** Rows of an entity query as value arrays in SELECT-list order, with the decoder of each position. */
+export interface LoadedRows {
+  readonly rows: readonly unknown[][];
+  readonly decoders: Decoders;
+}
+
 /** What loading needs from its session. */
 export interface LoadContext {
-  /** Runs a SELECT on the session's connection and returns its decoded rows. */
-  run(select: SelectNode): Promise<Record<string, unknown>[]>;
-  /** Runs a SELECT built with ParamSlot values, filling them from `values`. */
-  runWith(select: SelectNode, values: readonly unknown[]): Promise<Record<string, unknown>[]>;
+  /** Runs a SELECT on the session's connection (its ParamSlot values filled from `values`) and returns its undecoded rows. */
+  run(select: SelectNode, values?: readonly unknown[]): Promise<LoadedRows>;
   readonly target: HydrationTarget;
 }
 
@@ -115,8 +119,9 @@ async function descend(
 }
 
 /** Reads an entity query's rows into objects and puts joined relationships in place. */
-function readRows(ctx: LoadContext, query: EntityQuery, rows: readonly Record<string, unknown>[], into?: ReadResult): ReadResult {
-  const { slots, extraLabels } = query;
+function readRows(ctx: LoadContext, query: EntityQuery, loaded: LoadedRows, into?: ReadResult): ReadResult {
+  const { slots, extraCount } = query;
+  const { rows, decoders } = loaded;
   const result: ReadResult = into ?? { roots: [], extras: [], rowRoots: [], byNode: new Map() };
   const seen = new Set<InstanceState>(into?.roots);
   // Per joined slot: what each parent collected.
@@ -134,11 +139,8 @@ function readRows(ctx: LoadContext, query: EntityQuery, rows: readonly Record<st
         }
       }
       let state: InstanceState | undefined;
-      if (s === 0 || !allNull(row, slot.keyLabels)) {
-        const labels = slot.labels;
-        const values = new Array<unknown>(labels.length);
-        for (let c = 0; c < labels.length; c++) values[c] = row[labels[c]!];
-        state = hydrateValues(ctx.target, slot.mapper, values);
+      if (s === 0 || !allNull(row, slot.keyPositions)) {
+        state = hydrateValues(ctx.target, slot.mapper, readSlice(row, slot.start, slot.mapper.columns.length, decoders));
       }
       current[s] = state;
       if (s === 0) {
@@ -156,7 +158,7 @@ function readRows(ctx: LoadContext, query: EntityQuery, rows: readonly Record<st
         entry.items.push(state.object);
       }
     }
-    if (extraLabels.length > 0) result.extras.push(extraLabels.map((label) => row[label]));
+    if (extraCount > 0) result.extras.push(readSlice(row, 0, extraCount, decoders));
   }
   for (let s = 1; s < slots.length; s++) {
     const step = slots[s]!.node!;
@@ -170,8 +172,8 @@ function readRows(ctx: LoadContext, query: EntityQuery, rows: readonly Record<st
   return result;
 }
 
-function allNull(row: Record<string, unknown>, labels: readonly string[]): boolean {
-  for (const label of labels) if (row[label] !== null && row[label] !== undefined) return false;
+function allNull(row: readonly unknown[], positions: readonly number[]): boolean {
+  for (const i of positions) if (row[i] !== null && row[i] !== undefined) return false;
   return true;
 }
 
@@ -287,7 +289,7 @@ async function selectin(
     const query = inListQuery(step, root, joined, chunk.length, keyColumns.length);
     const values: unknown[] = [];
     for (const group of chunk) values.push(...group.values);
-    result = readRows(ctx, query, await ctx.runWith(query.node, values), result);
+    result = readRows(ctx, query, await ctx.run(query.node, values), result);
     result.rowRoots.forEach((state, r) => {
       const key = keyFrom(result!.extras[r]!);
       let entry = found.get(key);

@@ -7,7 +7,7 @@ import type { EntityMetadata } from '../../metadata/entity-metadata';
 import type { SelectNode, StatementNode } from '../../query/query-nodes';
 import type { CompiledStatement } from '../../query/query-compiler';
 import type { IdentityMap } from '../identity/identity-map';
-import { EntityMapper } from '../state/entity-mapper';
+import type { EntityMapper } from '../state/entity-mapper';
 import { sameValue, type InstanceState, type StateOwner } from '../state/instance-state';
 
 /** Where a session's hydrated objects go. */
@@ -43,38 +43,88 @@ export function hydrateValues(target: HydrationTarget, mapper: EntityMapper, val
   return state;
 }
 
-/** How a compiled entity selection reads one row into column values, in the mapper's order. */
-type ValuesReader = (row: Record<string, unknown>) => unknown[];
+/** How to read each position of a compiled statement's value-array rows. */
+export interface Decoders {
+  /** The decoder per position (undefined: the driver value is the value). */
+  readonly decode: readonly (((value: unknown) => unknown) | undefined)[];
+  /** Per position, the `typeof` of driver values the decoder would return unchanged (its call is skipped). */
+  readonly passes: readonly (string | undefined)[];
+}
 
-const readers = new WeakMap<CompiledStatement, ValuesReader>();
+const decoderLists = new WeakMap<CompiledStatement, Decoders>();
+
+/** The decoders of a compiled statement's columns, by position; built once per compiled statement. */
+export function decodersOf(compiled: CompiledStatement): Decoders {
+  let decoders = decoderLists.get(compiled);
+  if (!decoders) {
+    decoders = Object.freeze({ decode: Object.freeze(compiled.columns.map((c) => c.decode)), passes: Object.freeze(compiled.columns.map((c) => c.passes)) });
+    decoderLists.set(compiled, decoders);
+  }
+  return decoders;
+}
 
 /**
- * The objects for driver rows of an entity selection: each row read straight into a
- * column-value array by the statement's decoders (built once per compiled statement).
+ * Reads `count` columns from position `start` of a value-array row into a new array of
+ * column values, decoding each. NULL (or a missing value) reads as null.
  */
-export function hydrateRows(target: HydrationTarget, mapper: EntityMapper, rows: readonly Record<string, unknown>[], compiled: CompiledStatement): object[] {
-  let read = readers.get(compiled);
-  if (!read) {
-    const labels = compiled.columns.map((c) => c.label);
-    const decoders = compiled.columns.map((c) => c.decode);
-    const n = labels.length;
-    read = (row) => {
-      const values = new Array<unknown>(n);
-      for (let i = 0; i < n; i++) {
-        const value = row[labels[i]!];
-        const decode = decoders[i];
-        values[i] = value === null || value === undefined ? null : decode ? decode(value) : value;
-      }
-      return values;
-    };
-    readers.set(compiled, read);
+export function readSlice(row: readonly unknown[], start: number, count: number, decoders: Decoders): unknown[] {
+  const { decode, passes } = decoders;
+  const values = new Array<unknown>(count);
+  for (let c = 0; c < count; c++) {
+    const i = start + c;
+    const value = row[i];
+    const read = decode[i];
+    values[c] = value === null || value === undefined ? null : read === undefined || typeof value === passes[i] ? value : read(value);
   }
+  return values;
+}
+
+/**
+ * The objects for the value-array rows of an entity selection (`select(Entity)`).
+ * @see arrayHydrator
+ */
+export function hydrateArrays(target: HydrationTarget, mapper: EntityMapper, rows: readonly unknown[][], compiled: CompiledStatement): object[] {
+  const read = arrayHydrator(target, mapper, compiled);
   const out = new Array<object>(rows.length);
-  for (let r = 0; r < rows.length; r++) {
-    const state = hydrateValues(target, mapper, read(rows[r]!));
-    out[r] = state.object;
-  }
+  for (let r = 0; r < rows.length; r++) out[r] = read(rows[r]!);
   return out;
+}
+
+/**
+ * The row mapper of an entity selection: turns one value-array row into its object. When
+ * the row holds exactly the mapper's columns, as `select(Entity)` rows do, it is decoded in
+ * place and becomes the object's value array (no copy); otherwise its columns are copied.
+ */
+export function arrayHydrator(target: HydrationTarget, mapper: EntityMapper, compiled: CompiledStatement): (row: unknown[]) => object {
+  const decoders = decodersOf(compiled);
+  const count = mapper.columns.length;
+  if (!sameLayout(compiled, mapper)) return (row) => hydrateValues(target, mapper, readSlice(row, 0, count, decoders)).object;
+  const positions: number[] = [];
+  const decode: ((value: unknown) => unknown)[] = [];
+  const passes: (string | undefined)[] = [];
+  for (let i = 0; i < count; i++) {
+    if (!decoders.decode[i]) continue;
+    positions.push(i);
+    decode.push(decoders.decode[i]!);
+    passes.push(decoders.passes[i]);
+  }
+  return (row) => {
+    for (let d = 0; d < positions.length; d++) {
+      const i = positions[d]!;
+      const value = row[i];
+      if (value === null || typeof value === passes[d]) continue;
+      row[i] = value === undefined ? null : decode[d]!(value);
+    }
+    return hydrateValues(target, mapper, row).object;
+  };
+}
+
+/** True when the compiled selection's columns are the mapper's, in its order. */
+function sameLayout(compiled: CompiledStatement, mapper: EntityMapper): boolean {
+  const columns = compiled.columns;
+  if (columns.length !== mapper.columns.length) return false;
+  for (let i = 0; i < columns.length; i++) if (columns[i]!.label !== mapper.columns[i]!.columnName) return false;
+  return true;
 }
 
 /** Loads fresh values into an expired object, keeping attributes changed since. */

@@ -17,7 +17,7 @@ import type { Statement } from '../../query/statement';
 import type { EntityMapper } from '../state/entity-mapper';
 import { stateOf, type InstanceState } from '../state/instance-state';
 import { allOf, columnEquals, NodeStatement, sourceOf } from '../unit-of-work/node-statement';
-import { hydrate, hydrateRows, placementOf, refreshInPlace, type HydrationTarget } from './hydrate';
+import { decodersOf, hydrate, hydrateArrays, placementOf, refreshInPlace, type HydrationTarget } from './hydrate';
 
 /** Options of `session.load`. */
 export interface LoadRelationOptions {
@@ -57,8 +57,8 @@ export class SessionLoader {
       if (plan.empty) {
         // The common case: driver rows straight into column-value arrays, no intermediate objects.
         const connection = await this.#host.connectionForQuery(isPlainRead(statement));
-        const { result, compiled } = await connection.executeUndecoded(statement);
-        return hydrateRows(this.#host.hydrationTarget(), mapper, result.rows as Record<string, unknown>[], compiled);
+        const { rows, compiled } = await connection.queryArrays(statement);
+        return hydrateArrays(this.#host.hydrationTarget(), mapper, rows, compiled);
       }
       const root = statement.node.kind === 'select' ? statement.node.items[0] : undefined;
       if (root?.kind === 'entity') {
@@ -133,13 +133,10 @@ export class SessionLoader {
 
   #context(): LoadContext {
     return {
-      run: async (select) => {
+      run: async (select, values) => {
         const connection = await this.#host.connectionForQuery(select.lock === undefined);
-        return (await connection.execute(new NodeStatement(select))).rows as Record<string, unknown>[];
-      },
-      runWith: async (select, values) => {
-        const connection = await this.#host.connectionForQuery(select.lock === undefined);
-        return (await connection.executeWith(new NodeStatement(select), values)).rows as Record<string, unknown>[];
+        const { rows, compiled } = await connection.queryArrays(new NodeStatement(select), values);
+        return { rows, decoders: decodersOf(compiled) };
       },
       target: this.#host.hydrationTarget(),
     };
@@ -199,8 +196,8 @@ export class SessionLoader {
     if (planFor(mapper.metadata, options).empty) {
       // The common case compiles once per entity: the key values fill the statement's slots.
       const connection = await this.#host.connectionForQuery(true);
-      const { result, compiled } = await connection.executeUndecoded(byKeyStatement(mapper), mapper.keyIndexes.map((i) => values[i]));
-      return hydrateRows(this.#host.hydrationTarget(), mapper, result.rows as Record<string, unknown>[], compiled);
+      const { rows, compiled } = await connection.queryArrays(byKeyStatement(mapper), mapper.keyIndexes.map((i) => values[i]));
+      return hydrateArrays(this.#host.hydrationTarget(), mapper, rows, compiled);
     }
     const source = sourceOf(mapper.metadata);
     const select = selectWhere(source, allOf(mapper.keyIndexes.map((i) => columnEquals(source, mapper.columns[i]!, values[i]))));

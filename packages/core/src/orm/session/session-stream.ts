@@ -7,7 +7,7 @@
 import { ArgumentError, InvalidStateError } from '../../errors/errors';
 import type { StreamOptions } from '../../engine/connection';
 import type { Statement } from '../../query/statement';
-import { hydrate, placementOf } from './hydrate';
+import { arrayHydrator, hydrate, placementOf } from './hydrate';
 import type { Session } from './session';
 
 /** The streams open on each session, so commit can refuse to run under one and rollback can end them. */
@@ -28,18 +28,23 @@ async function* results(session: Session, statement: Statement<unknown>, options
     throw new ArgumentError(`session.stream(): batchSize must be a positive integer; got ${String(batchSize)}.`);
   }
   const connection = await session.connectionForQuery();
-  const rows = connection.stream(statement, options) as AsyncGenerator<Record<string | number, unknown>>;
   const placement = placementOf(statement.node);
   const target = session.hydrationTarget(true);
   let open = openStreams.get(session);
   if (!open) openStreams.set(session, (open = new Set()));
   open.add(self());
   try {
+    if (placement.kind === 'row') {
+      // Value arrays from the driver, read into objects a batch at a time by the entity's row mapper.
+      const mapper = session.mapperFor(placement.entity);
+      const { rows, compiled } = connection.streamArrays(statement, options);
+      const read = arrayHydrator(target, mapper, compiled);
+      for await (const row of rows) yield read(row);
+      return;
+    }
+    const rows = connection.stream(statement, options) as AsyncGenerator<Record<string | number, unknown>>;
     if (placement.kind === 'none') {
       yield* rows;
-    } else if (placement.kind === 'row') {
-      const mapper = session.mapperFor(placement.entity);
-      for await (const row of rows) yield hydrate(target, mapper, row);
     } else {
       const mappers = placement.items.map((item) => ({ at: item.at, mapper: session.mapperFor(item.entity) }));
       for await (const row of rows) {
