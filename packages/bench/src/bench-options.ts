@@ -3,6 +3,7 @@
  * scale of the row counts and where the JSON goes.
  */
 import { parseArgs } from 'node:util';
+import type { GcMode } from './measure';
 import { SCENARIO_GROUPS, type ScenarioGroup } from './scenario-ids';
 
 /** The dialects the bench knows. */
@@ -22,6 +23,8 @@ export interface BenchOptions {
   readonly out: string;
   /** Which sides run; one side alone is for profiling (no ratios then). Default both. */
   readonly sides: readonly BenchSide[];
+  /** What is collected before each timed window (see measure.ts). Default 'minor'. */
+  readonly gc: GcMode;
 }
 
 /** The two sides of a cell. */
@@ -32,6 +35,7 @@ export type BenchSide = (typeof SIDES)[number];
 /** The usage text, printed by --help and with a bad argument. */
 export const USAGE = `Usage: npm run bench -- [--dialects postgresql,mysql,sqlite] [--scenarios S1,S3] [--runs 5] [--scale 1] [--out file.json]
                        [--sides raw,strata]  (one side alone: for profiling with node --cpu-prof)
+                       [--gc minor|full]  (collected before each timed window; default minor, see measure.ts)
 
 Environment: STRATA_BENCH_PG_URL (default postgresql://postgres@127.0.0.1:5432/bench),
 STRATA_BENCH_MYSQL_URL (default mysql://root@127.0.0.1:3306/bench); SQLite uses a temp file.
@@ -48,6 +52,7 @@ export function parseBenchOptions(argv: readonly string[], now = new Date()): Be
       scale: { type: 'string', default: '1' },
       out: { type: 'string' },
       sides: { type: 'string', default: SIDES.join(',') },
+      gc: { type: 'string', default: 'minor' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -57,6 +62,7 @@ export function parseBenchOptions(argv: readonly string[], now = new Date()): Be
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer; got ${values.runs}`);
   const scale = Number(values.scale);
   if (!(scale > 0)) throw new Error(`--scale must be a positive number; got ${values.scale}`);
+  if (values.gc !== 'minor' && values.gc !== 'full') throw new Error(`--gc must be minor or full; got ${values.gc}`);
   const stamp = now.toISOString().replace(/[:.]/g, '-');
   return {
     dialects: listOf(values.dialects!, DIALECTS, '--dialects', { postgres: 'postgresql', pg: 'postgresql', mariadb: 'mysql' }),
@@ -65,6 +71,7 @@ export function parseBenchOptions(argv: readonly string[], now = new Date()): Be
     scale,
     out: values.out ?? `.bench-results/${stamp}.json`,
     sides: listOf(values.sides!.toLowerCase(), SIDES, '--sides', {}),
+    gc: values.gc,
   };
 }
 

@@ -8,6 +8,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseBenchOptions, USAGE, type BenchOptions, type DialectName } from './bench-options';
 import { openTarget } from './bench-target';
+import { setWindowGc } from './measure';
 import { formatTable, writeJson, type DialectResult } from './report';
 import { runCell, type CellResult } from './runner';
 import { SCENARIOS, type BenchContext } from './scenarios';
@@ -72,6 +73,7 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  setWindowGc(options.gc);
   const sizes = sizesFor(options.scale);
   const tempDir = mkdtempSync(join(tmpdir(), 'strata-bench-'));
   const startedAt = new Date().toISOString();
@@ -79,7 +81,7 @@ async function main(): Promise<number> {
   try {
     for (const dialect of options.dialects) {
       const result = await runDialect(dialect, options, sizes, tempDir);
-      console.log(formatTable(result, options.runs, options.scale));
+      console.log(formatTable(result, options.runs, options.scale, options.gc));
       results.push(result);
     }
   } finally {

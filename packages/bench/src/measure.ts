@@ -1,6 +1,13 @@
 /*
  * Timing one side of one scenario: collect garbage first (so the previous side's and the
  * seeding's garbage is not collected on this side's clock), then time the work alone.
+ *
+ * Before each timed window the young generation is collected (where nearly all of that
+ * garbage is); a full collection runs once per cell instead. A full collection right
+ * before every window measures something else: V8 then drops the hidden classes of
+ * objects that no longer exist and deoptimizes the code compiled against them, so each
+ * window would time re-optimisation after an idle pause rather than steady-state work, and
+ * weigh on whichever side runs more code. `--gc full` restores it, for comparison.
  */
 import { appendFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -16,12 +23,32 @@ export interface Sample {
 }
 
 setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
+const gc = runInNewContext('gc') as (options?: { type: 'minor' | 'major' }) => void;
+
+/** What is collected before each timed window: the young generation (default) or the whole heap. */
+export type GcMode = 'minor' | 'full';
+
+let windowGc: GcMode = 'minor';
+
+/** Chooses what is collected before each timed window. */
+export function setWindowGc(mode: GcMode): void {
+  windowGc = mode;
+}
 
 /** A full garbage collection, outside any timed part. */
 export function collectGarbage(): void {
   gc();
   gc();
+}
+
+/** The collection before a timed window: two young-generation collections (so survivors of the first are promoted out), or a full one. */
+function collectBeforeWindow(): void {
+  if (windowGc === 'full') {
+    collectGarbage();
+    return;
+  }
+  gc({ type: 'minor' });
+  gc({ type: 'minor' });
 }
 
 /**
@@ -30,9 +57,9 @@ export function collectGarbage(): void {
  */
 const windowsFile = process.env.STRATA_BENCH_WINDOWS;
 
-/** Runs `work` on the clock (after a full GC) and returns its time and result. */
+/** Runs `work` on the clock (after a garbage collection) and returns its time and result. */
 export async function measure<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  collectGarbage();
+  collectBeforeWindow();
   const from = process.hrtime.bigint();
   const started = performance.now();
   const value = await work();

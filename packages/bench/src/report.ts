@@ -36,8 +36,8 @@ function resultText(cell: CellResult): string {
 }
 
 /** The table of one dialect. */
-export function formatTable(result: DialectResult, runs: number, scale: number): string {
-  const title = `${result.dialect}${result.server ? ` (${result.server})` : ''}: median of ${runs} runs, scale ${scale}`;
+export function formatTable(result: DialectResult, runs: number, scale: number, gc: string): string {
+  const title = `${result.dialect}${result.server ? ` (${result.server})` : ''}: median of ${runs} runs, scale ${scale}, ${gc} GC before each window`;
   if (result.error) return `\n${title}\n  ERROR ${result.error}\n`;
   const header = ['scenario', 'raw ms', 'Strata ms', 'ratio', 'raw min-max', 'Strata min-max', 'target', 'result'];
   const rows = result.cells.map((cell) => [

@@ -4,7 +4,7 @@
  * first (a warm cache or a pending checkpoint would otherwise favour one side).
  */
 import type { BenchSide } from './bench-options';
-import type { Sample } from './measure';
+import { collectGarbage, type Sample } from './measure';
 import type { BenchContext, Scenario, Target } from './scenarios';
 import { summarize, type Summary } from './stats';
 
@@ -41,6 +41,8 @@ export async function runCell(
   const { runs, sides } = options;
   const samples: Record<BenchSide, Sample[]> = { raw: [], strata: [] };
   const base = { id: scenario.id, title: scenario.title, target: scenario.target };
+  // A clean heap per cell; each timed window then collects only the young generation (see measure.ts).
+  collectGarbage();
   for (let run = 0; run <= runs; run++) {
     const order: BenchSide[] = run % 2 === 0 ? ['raw', 'strata'] : ['strata', 'raw'];
     for (const side of order.filter((s) => sides.includes(s))) {

@@ -161,7 +161,7 @@ export class Connection {
     const slot = this.#usable();
     if (this.#inTransaction) return this.#send(slot, compiled, options);
     // Outside a transaction every statement is a transaction of its own: re-check the slot first.
-    await this.#ctx.pool.ensureUsable(slot);
+    if (this.#ctx.pool.needsCheck(slot)) await this.#ctx.pool.ensureUsable(slot);
     try {
       return await this.#send(slot, compiled, options);
     } catch (error) {
@@ -197,7 +197,7 @@ export class Connection {
 
   async *#stream(compiled: CompiledSql, batchSize: number | undefined, driverOptions: ExecuteOptions | undefined, decode: ((row: Row) => unknown) | undefined): AsyncGenerator<unknown> {
     const slot = this.#usable();
-    if (!this.#inTransaction) await this.#ctx.pool.ensureUsable(slot);
+    if (!this.#inTransaction && this.#ctx.pool.needsCheck(slot)) await this.#ctx.pool.ensureUsable(slot);
     const startedAt = performance.now();
     let count = 0;
     let failed = false;
@@ -230,7 +230,7 @@ export class Connection {
         `Isolation level '${options.isolationLevel}' is not available on ${this.#ctx.describeTarget()}; use one of: ${isolationLevels.join(', ')}.`,
       );
     }
-    await this.#ctx.pool.ensureUsable(slot);
+    if (this.#ctx.pool.needsCheck(slot)) await this.#ctx.pool.ensureUsable(slot);
     const statements = this.#ctx.dialect.beginStatements(options);
     try {
       for (const text of statements) await this.#send(slot, { sql: text, params: [] });
@@ -349,6 +349,16 @@ export class Connection {
     }
   }
 
+  /** @internal Returns the connection to the pool at once when no transaction is open (nothing to roll back); false otherwise. */
+  releaseNow(): boolean {
+    const slot = this.#slot;
+    if (!slot) return true;
+    if (this.#inTransaction) return false;
+    this.#slot = undefined;
+    this.#ctx.pool.checkin(slot);
+    return true;
+  }
+
   /** Compiles a statement node for this dialect: its capabilities, its codecs; cached per statement. */
   #compileStatement(statement: Statement<unknown>, params: readonly unknown[] | undefined): CompiledStatement {
     if (params !== undefined && params.length > 0) {
@@ -360,8 +370,13 @@ export class Connection {
   /** What the compiler needs to know about this server: capabilities, codecs, and its name for messages. */
   #compileOptions(): CompileOptions {
     const { dialect } = this.#ctx;
+    const cached = compileOptionsOf.get(dialect);
+    // The same object while the server facts stay the same, so the compiler's cache keeps hitting.
+    if (cached && cached.capabilities === dialect.capabilities && cached.info === dialect.serverInfo) return cached.options;
     const info = dialect.serverInfo;
-    return { capabilities: dialect.capabilities, types: dialect.types, target: info ? `${info.product} ${info.version}` : undefined };
+    const options = Object.freeze({ capabilities: dialect.capabilities, types: dialect.types, target: info ? `${info.product} ${info.version}` : undefined });
+    compileOptionsOf.set(dialect, { capabilities: dialect.capabilities, info, options });
+    return options;
   }
 
   #open(): PooledConnection {
@@ -430,6 +445,8 @@ export class Connection {
     return translated;
   }
 }
+
+const compileOptionsOf = new WeakMap<Dialect, { capabilities: Dialect['capabilities']; info: Dialect['serverInfo']; options: CompileOptions }>();
 
 /** A statement node holder; told apart from fragments and text without loading the query layer. */
 function isStatement(value: unknown): value is Statement<unknown> {

@@ -145,6 +145,15 @@ export class Engine {
   }
 
   /**
+   * @internal A connection at once when an idle one is fit without I/O; undefined when
+   * `connect()` must open, check or wait for one. For the session's short requests.
+   */
+  connectNow(): Connection | undefined {
+    const slot = this.pool.checkoutIdle();
+    return slot && new Connection(this.#ctx, slot);
+  }
+
+  /**
    * Runs `fn` with a connection in a transaction: commit on success, rollback on error, always returned to the pool.
    * @example
    * await engine.transaction(async (conn) => { await conn.execute(sql`insert into t values (${1})`); });

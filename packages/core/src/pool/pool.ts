@@ -88,6 +88,33 @@ export class Pool {
     };
   }
 
+  /**
+   * @internal Takes an idle connection at once when one is free and fit without any I/O
+   * (nobody waits, it is not stale, no pre-ping is due); undefined otherwise, and then
+   * `checkout()` does the rest. Lets a short request skip a round of promises.
+   */
+  checkoutIdle(): PooledConnection | undefined {
+    if (this.#disposed || this.#waiters.length > 0 || this.#idle.length === 0 || this.#options.leakDetection !== undefined) return undefined;
+    const lifo = this.#options.reuse === 'lifo';
+    const conn = lifo ? this.#idle[this.#idle.length - 1]! : this.#idle[0]!;
+    if (this.needsCheck(conn)) return undefined;
+    if (lifo) this.#idle.pop();
+    else this.#idle.shift();
+    this.#out.add(conn);
+    conn.checkedOutAt = Date.now();
+    conn.checkoutStack = undefined;
+    conn.leakReported = false;
+    if (this.#events.has('checkout')) this.#events.emit('checkout', { connectionId: conn.id });
+    return conn;
+  }
+
+  /** @internal True when `ensureUsable` has work to do for the connection (replace it or ping it). */
+  needsCheck(conn: PooledConnection): boolean {
+    if (this.#staleReason(conn) !== undefined) return true;
+    const { prePing, prePingAfterIdle } = this.#options;
+    return prePing && Date.now() - conn.lastUsedAt >= prePingAfterIdle;
+  }
+
   /** Takes a usable connection, opening one or waiting for one as needed. */
   async checkout(): Promise<PooledConnection> {
     if (this.#disposed) throw new InvalidStateError(`The engine for ${this.#describe()} has been disposed; create a new engine.`);
@@ -113,21 +140,21 @@ export class Pool {
     conn.leakReported = false;
     try {
       // A connection opened just now needs no checks.
-      if (grant !== 'create') await this.ensureUsable(conn);
+      if (grant !== 'create' && this.needsCheck(conn)) await this.ensureUsable(conn);
     } catch (error) {
       this.#out.delete(conn);
       this.#discard(conn);
       throw error;
     }
     if (stack !== undefined) this.#startLeakTimer();
-    this.#events.emit('checkout', { connectionId: conn.id });
+    if (this.#events.has('checkout')) this.#events.emit('checkout', { connectionId: conn.id });
     return conn;
   }
 
   /** Returns a connection. Stale, invalid or surplus connections are closed instead of kept. */
   checkin(conn: PooledConnection): void {
     if (!this.#out.delete(conn)) return;
-    this.#events.emit('checkin', { connectionId: conn.id });
+    if (this.#events.has('checkin')) this.#events.emit('checkin', { connectionId: conn.id });
     conn.lastUsedAt = Date.now();
     conn.checkoutStack = undefined;
     const stale = this.#staleReason(conn);

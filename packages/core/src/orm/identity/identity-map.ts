@@ -66,6 +66,20 @@ export class IdentityMap {
     }
   }
 
+  /** Calls `visit` with every live state (no iterator objects: for passes over the whole map). */
+  forEach(visit: (state: InstanceState) => void): void {
+    for (const map of this.#byEntity.values()) {
+      for (const slot of map.values()) {
+        if (!(slot instanceof WeakRef)) {
+          visit(slot);
+          continue;
+        }
+        const state = slot.deref();
+        if (state) visit(state);
+      }
+    }
+  }
+
   /** The live states of one entity. */
   *statesOf(entity: EntityMetadata): IterableIterator<InstanceState> {
     const map = this.#byEntity.get(entity);

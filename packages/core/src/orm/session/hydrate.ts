@@ -79,44 +79,73 @@ export function readSlice(row: readonly unknown[], start: number, count: number,
   return values;
 }
 
-/**
- * The objects for the value-array rows of an entity selection (`select(Entity)`).
- * @see arrayHydrator
- */
-export function hydrateArrays(target: HydrationTarget, mapper: EntityMapper, rows: readonly unknown[][], compiled: CompiledStatement): object[] {
-  const read = arrayHydrator(target, mapper, compiled);
-  const out = new Array<object>(rows.length);
-  for (let r = 0; r < rows.length; r++) out[r] = read(rows[r]!);
-  return out;
+/** How an entity selection's rows become a mapper's column values: worked out once per compiled statement. */
+interface ArrayPlan {
+  readonly mapper: EntityMapper;
+  /** True when a row holds exactly the mapper's columns in its order: it is decoded in place and kept. */
+  readonly inPlace: boolean;
+  /** Positions with a decoder, their decoders, and the driver value types each keeps. */
+  readonly positions: readonly number[];
+  readonly decode: readonly ((value: unknown) => unknown)[];
+  readonly passes: readonly (string | undefined)[];
+  readonly decoders: Decoders;
 }
 
-/**
- * The row mapper of an entity selection: turns one value-array row into its object. When
- * the row holds exactly the mapper's columns, as `select(Entity)` rows do, it is decoded in
- * place and becomes the object's value array (no copy); otherwise its columns are copied.
- */
-export function arrayHydrator(target: HydrationTarget, mapper: EntityMapper, compiled: CompiledStatement): (row: unknown[]) => object {
+const arrayPlans = new WeakMap<CompiledStatement, ArrayPlan>();
+
+function arrayPlan(compiled: CompiledStatement, mapper: EntityMapper): ArrayPlan {
+  const known = arrayPlans.get(compiled);
+  if (known && known.mapper === mapper) return known;
   const decoders = decodersOf(compiled);
-  const count = mapper.columns.length;
-  if (!sameLayout(compiled, mapper)) return (row) => hydrateValues(target, mapper, readSlice(row, 0, count, decoders)).object;
   const positions: number[] = [];
   const decode: ((value: unknown) => unknown)[] = [];
   const passes: (string | undefined)[] = [];
-  for (let i = 0; i < count; i++) {
-    if (!decoders.decode[i]) continue;
+  decoders.decode.forEach((read, i) => {
+    if (!read) return;
     positions.push(i);
-    decode.push(decoders.decode[i]!);
+    decode.push(read);
     passes.push(decoders.passes[i]);
+  });
+  const plan = { mapper, inPlace: sameLayout(compiled, mapper), positions, decode, passes, decoders };
+  arrayPlans.set(compiled, plan);
+  return plan;
+}
+
+/** Decodes an entity row in place (see ArrayPlan) and gives its object. */
+function hydrateInPlace(target: HydrationTarget, plan: ArrayPlan, row: unknown[]): object {
+  const { positions, decode, passes } = plan;
+  for (let d = 0; d < positions.length; d++) {
+    const i = positions[d]!;
+    const value = row[i];
+    if (value === null || typeof value === passes[d]) continue;
+    row[i] = value === undefined ? null : decode[d]!(value);
   }
-  return (row) => {
-    for (let d = 0; d < positions.length; d++) {
-      const i = positions[d]!;
-      const value = row[i];
-      if (value === null || typeof value === passes[d]) continue;
-      row[i] = value === undefined ? null : decode[d]!(value);
-    }
-    return hydrateValues(target, mapper, row).object;
-  };
+  return hydrateValues(target, plan.mapper, row).object;
+}
+
+/**
+ * The objects for the value-array rows of an entity selection (`select(Entity)`). When a
+ * row holds exactly the mapper's columns, as those rows do, it is decoded in place and
+ * becomes the object's value array (no copy); otherwise its columns are copied out.
+ */
+export function hydrateArrays(target: HydrationTarget, mapper: EntityMapper, rows: readonly unknown[][], compiled: CompiledStatement): object[] {
+  const plan = arrayPlan(compiled, mapper);
+  const out = new Array<object>(rows.length);
+  if (plan.inPlace) {
+    for (let r = 0; r < rows.length; r++) out[r] = hydrateInPlace(target, plan, rows[r]!);
+  } else {
+    const count = mapper.columns.length;
+    for (let r = 0; r < rows.length; r++) out[r] = hydrateValues(target, mapper, readSlice(rows[r]!, 0, count, plan.decoders)).object;
+  }
+  return out;
+}
+
+/** The row mapper of an entity selection for rows that come one at a time (streams); see hydrateArrays. */
+export function arrayHydrator(target: HydrationTarget, mapper: EntityMapper, compiled: CompiledStatement): (row: unknown[]) => object {
+  const plan = arrayPlan(compiled, mapper);
+  if (plan.inPlace) return (row) => hydrateInPlace(target, plan, row);
+  const count = mapper.columns.length;
+  return (row) => hydrateValues(target, mapper, readSlice(row, 0, count, plan.decoders)).object;
 }
 
 /** True when the compiled selection's columns are the mapper's, in its order. */

@@ -29,7 +29,7 @@ import type { SessionObjects } from './session-objects';
 /** What the loader needs from its session. */
 export interface LoaderHost {
   /** The connection a query runs on: autoflushes first; `read` for a plain SELECT (may run outside a transaction). */
-  connectionForQuery(read?: boolean): Promise<Connection>;
+  connectionForQuery(read?: boolean): Promise<Connection> | Connection;
   /** The session's mapper for an entity a statement selected. */
   mapperFor(entity: EntityMetadata): EntityMapper;
   /** Identity map and owner for hydration. */

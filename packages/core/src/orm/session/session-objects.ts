@@ -175,10 +175,7 @@ export class SessionObjects {
 
   /** Expires every object held: values are reloaded by the next load, relationships by their next load. */
   expireAll(): void {
-    for (const state of this.#identity.states()) {
-      state.expired = true;
-      state.expireRelations();
-    }
+    this.#identity.forEach(expireState);
   }
 
   /** Forgets one object: a pending one becomes transient, any other detached. */
@@ -194,10 +191,8 @@ export class SessionObjects {
 
   /** Forgets every object. */
   expungeAll(): void {
-    for (const state of [...this.#identity.states(), ...this.#pending]) {
-      state.owner = undefined;
-      state.status = state.status === 'pending' ? 'transient' : 'detached';
-    }
+    this.#identity.forEach(detachState);
+    this.#pending.forEach(detachState);
     this.#identity.clear();
     this.#pending.clear();
     this.#dirty.clear();
@@ -289,6 +284,17 @@ export class SessionObjects {
     }
     this.#collections.clear();
   }
+}
+
+function expireState(state: InstanceState): void {
+  state.expired = true;
+  state.expireRelations();
+}
+
+/** A pending object leaves as transient, any other as detached. */
+function detachState(state: InstanceState): void {
+  state.owner = undefined;
+  state.status = state.status === 'pending' ? 'transient' : 'detached';
 }
 
 /** Accepts a state's collections as what the database holds (after a flush). */

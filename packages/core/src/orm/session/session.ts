@@ -239,16 +239,17 @@ export class Session implements StateOwner {
   async commit(): Promise<void> {
     this.#usable();
     assertNoOpenStream(this, 'commit()');
-    await this.flush();
-    const waiting = this.#waitingHooks.splice(0);
+    if (this.#objects.hasPendingChanges) await this.flush();
+    const waiting = this.#waitingHooks.length > 0 ? this.#waitingHooks.splice(0) : NO_HOOKS;
     const ended = this.#transactions.end();
     if (!ended) {
       // A session that only read: nothing to COMMIT, but what it loaded is no longer trusted either.
-      if (await this.#transactions.releaseReader()) {
+      if (this.#transactions.reading) {
+        await this.#transactions.releaseReader();
         if (this.#options.expireOnCommit) this.#objects.expireAll();
-        await this.#events.emitSettled('afterCommit', this);
+        if (this.#events.has('afterCommit')) await this.#events.emitSettled('afterCommit', this);
       }
-      await runCommitHooks(waiting, this.#reporter('onCommit'));
+      if (waiting.length > 0) await runCommitHooks(waiting, this.#reporter('onCommit'));
       return;
     }
     const { transaction, root } = ended;
@@ -262,8 +263,8 @@ export class Session implements StateOwner {
       await transaction.close();
     }
     this.#objects.settleCommit(root, this.#options.expireOnCommit);
-    await this.#events.emitSettled('afterCommit', this);
-    await runCommitHooks(root.commitHooks, this.#reporter('onCommit'));
+    if (this.#events.has('afterCommit')) await this.#events.emitSettled('afterCommit', this);
+    if (root.commitHooks.length > 0) await runCommitHooks(root.commitHooks, this.#reporter('onCommit'));
   }
 
   /** Rolls the transaction back and puts objects back as they were before it: new ones transient, deleted ones back, changes undone. */
@@ -542,13 +543,19 @@ export class Session implements StateOwner {
    * session's transaction began runs in autocommit on a connection the session holds (no
    * BEGIN / COMMIT for sessions that only read); anything else begins the transaction.
    */
-  async connectionForQuery(read = false): Promise<Connection> {
+  connectionForQuery(read = false): Promise<Connection> | Connection {
     this.#usable();
-    if (this.#options.autoflush && this.#noAutoflush === 0) await this.flush();
+    if (this.#options.autoflush && this.#noAutoflush === 0 && !this.#flushing && this.#objects.hasPendingChanges) return this.#flushThenConnection(read);
     if (read && !this.#transactions.connection && this.#options.joinTransaction === undefined && this.#options.isolationLevel === undefined) {
       return this.#transactions.readConnection(this.bind);
     }
-    return this.#begin();
+    return this.#transactions.connection ?? this.#begin();
+  }
+
+  async #flushThenConnection(read: boolean): Promise<Connection> {
+    await this.flush();
+    // The flush began the transaction: the query runs in it.
+    return this.#transactions.connection ?? this.#begin();
   }
 
   /** @internal The session's mapper for an entity a statement selected. */
@@ -648,6 +655,8 @@ export class Session implements StateOwner {
     for (const hook of level.rollbackHooks) await runQuietly(hook);
   }
 }
+
+const NO_HOOKS: readonly CommitHook[] = Object.freeze([]);
 
 /** What `scalars` yields for rows of a column selection: the first (usually only) selected value. */
 export type FirstValue<R> = R extends readonly [infer F, ...unknown[]] ? F : R extends Record<string, infer V> ? V : R;

@@ -48,9 +48,17 @@ export class TransactionStack {
    * The connection a plain read runs on: the open transaction's, else one held for reads
    * in autocommit (so a session that only reads sends no BEGIN / COMMIT).
    */
-  async readConnection(engine: Engine): Promise<Connection> {
+  readConnection(engine: Engine): Promise<Connection> | Connection {
     if (this.#transaction) return this.#transaction.connection;
     if (this.#reader) return this.#reader;
+    if (!this.#opening) {
+      const now = engine.connectNow();
+      if (now) return (this.#reader = now);
+    }
+    return this.#openReader(engine);
+  }
+
+  async #openReader(engine: Engine): Promise<Connection> {
     // Two reads started together share the one connection being opened.
     this.#opening ??= engine.connect().finally(() => (this.#opening = undefined));
     const connection = await this.#opening;
@@ -82,7 +90,7 @@ export class TransactionStack {
     const reader = this.#reader;
     if (!reader) return false;
     this.#reader = undefined;
-    await reader.close();
+    if (!reader.releaseNow()) await reader.close();
     return true;
   }
 

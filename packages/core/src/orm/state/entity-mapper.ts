@@ -32,6 +32,14 @@ export class EntityMapper {
   readonly #columnIndex: ReadonlyMap<string, number>;
   readonly #relationIndex: ReadonlyMap<string, number>;
   readonly #prototype: object;
+  /**
+   * One object shaped like every loaded instance, kept for the mapper's lifetime. V8 holds
+   * the hidden class of `Object.create(prototype)` (and its transition to the state
+   * property) only weakly: without a live instance a garbage collection drops it, the next
+   * load makes a new one, and every property access site that saw the old one turns
+   * polymorphic, then megamorphic. Keeping one alive keeps loaded objects on one shape.
+   */
+  readonly #shapeAnchor: object;
   #keyTargets: (ForeignKeyTarget | undefined)[] | undefined;
 
   private constructor(metadata: EntityMetadata) {
@@ -43,6 +51,8 @@ export class EntityMapper {
     this.#columnIndex = new Map(metadata.columns.flatMap((c, i) => (c.propertyName === undefined ? [] : [[c.propertyName, i] as const])));
     this.#relationIndex = new Map(metadata.relations.map((r, i) => [r.propertyName, i] as const));
     this.#prototype = (metadata.target as { prototype: object }).prototype;
+    this.#shapeAnchor = Object.create(this.#prototype) as object;
+    (this.#shapeAnchor as { [STATE]: InstanceState | undefined })[STATE] = undefined;
   }
 
   /** The mapper of an entity, built (and its class instrumented) on first use. */
