@@ -4,6 +4,7 @@
  * process's own time zone.
  */
 import { AmbiguousTimeError, fromWallTime, NonExistentTimeError, toWallTime, zoneOffset, ArgumentError } from '@strata/core';
+import { parseDateTime } from '../src/types/date-time-text';
 
 const STOCKHOLM = 'Europe/Stockholm';
 const GAP = '2012-03-25T02:52'; // clocks jumped 02:00 -> 03:00 (UTC+1 -> UTC+2)
@@ -95,3 +96,30 @@ function catchError(fn: () => unknown): Error {
   }
   throw new Error('expected an error');
 }
+
+describe('fixed-offset zones', () => {
+  test('UTC and the Etc/ zones read without a DST lookup and agree with the general path', () => {
+    expect(fromWallTime('2012-03-25T02:52:00', 'UTC').toISOString()).toBe('2012-03-25T02:52:00.000Z');
+    expect(fromWallTime('2012-03-25T02:52:00', 'Etc/GMT-2').toISOString()).toBe('2012-03-25T00:52:00.000Z');
+    expect(zoneOffset('Etc/GMT+5', Date.UTC(2012, 6, 1))).toBe(-18_000_000);
+    expect(toWallTime(new Date('2012-10-28T01:52:00Z'), 'UTC')).toBe('2012-10-28T01:52:00');
+  });
+});
+
+describe('date-time text', () => {
+  test('the texts drivers return parse the same on the fast path as on the general one', () => {
+    expect(parseDateTime('2024-02-29 10:11:12')).toEqual({ wall: Date.UTC(2024, 1, 29, 10, 11, 12), micros: 0, fractionDigits: 0, offset: undefined });
+    expect(parseDateTime('2024-02-29T10:11:12.5')).toEqual({ wall: Date.UTC(2024, 1, 29, 10, 11, 12, 500), micros: 0, fractionDigits: 1, offset: undefined });
+    expect(parseDateTime('2024-02-29 10:11:12.123456')).toEqual({ wall: Date.UTC(2024, 1, 29, 10, 11, 12, 123), micros: 456, fractionDigits: 6, offset: undefined });
+    expect(new Date(parseDateTime('0099-03-01 00:00:00')!.wall).getUTCFullYear()).toBe(99);
+  });
+
+  test('zones, short times and long fractions take the general path; impossible dates are refused', () => {
+    expect(parseDateTime('2024-02-29 10:11:12+02')).toMatchObject({ wall: Date.UTC(2024, 1, 29, 10, 11, 12), offset: 7_200_000 });
+    expect(parseDateTime('2024-02-29 10:11')).toMatchObject({ wall: Date.UTC(2024, 1, 29, 10, 11) });
+    expect(parseDateTime('2024-01-01 00:00:00.1234567')).toMatchObject({ micros: 456, fractionDigits: 7 });
+    for (const bad of ['2023-02-29 10:11:12', '2024-13-01 00:00:00', '2024-01-01 24:00:00', '2024-01-01 00:00:00.', '2024-01-0a 00:00:00', '2024/01/01 00:00:00']) {
+      expect(parseDateTime(bad)).toBeUndefined();
+    }
+  });
+});

@@ -1,12 +1,14 @@
 /*
- * PostgreSQL's overrides of the compiler base: numbered placeholders and native ILIKE.
- * Double-quoted identifiers, NULLS FIRST / LAST, ON CONFLICT, RETURNING and FOR UPDATE
- * in all its forms are the base defaults.
+ * PostgreSQL's overrides of the compiler base: numbered placeholders, native ILIKE, and
+ * typed first rows in a VALUES list. Double-quoted identifiers, NULLS FIRST / LAST, ON
+ * CONFLICT, RETURNING and FOR UPDATE in all its forms are the base defaults.
  */
-import { QueryCompiler, type QueryBuffer } from '@strata/core';
+import { QueryCompiler, type ColumnMetadata, type ExprNode, type QueryBuffer } from '@strata/core';
+import { postgresTypeName } from './postgres-type-name';
 
 /** Compiles SQL for PostgreSQL: `$1, $2, ...` placeholders, ILIKE. */
 export class PostgresCompiler extends QueryCompiler {
+
   override get dialectLabel(): string {
     return 'PostgreSQL';
   }
@@ -19,5 +21,13 @@ export class PostgresCompiler extends QueryCompiler {
     item();
     b.text += negated ? ' NOT ILIKE ' : ' ILIKE ';
     pattern();
+  }
+
+  /** PostgreSQL types a VALUES column by its first row: untyped parameters there would make it text. */
+  override appendValuesCell(b: QueryBuffer, cell: ExprNode, column: ColumnMetadata, row: number): void {
+    if (row > 0) return super.appendValuesCell(b, cell, column, row);
+    b.text += 'CAST(';
+    super.appendValuesCell(b, cell, column, row);
+    b.text += ` AS ${postgresTypeName(column.type, (name) => this.quoteIdentifier(name))})`;
   }
 }

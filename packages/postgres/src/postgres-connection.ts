@@ -4,16 +4,26 @@
  * when the server dropped the connection.
  */
 import { ClosedConnectionError, type DialectConnection, type DriverResult, type ExecuteOptions } from '@strata/core';
-import type { Client, QueryResult } from 'pg';
+import type { Client, QueryConfig, QueryResult } from 'pg';
+import { PostgresStatementCache } from './postgres-statement-cache';
 import type CursorType from 'pg-cursor';
+
+/**
+ * SQLSTATEs after which a named statement must be prepared again: 26000 (the server no
+ * longer has it) and 0A000 "cached plan must not change result type" (DDL changed a table).
+ */
+const STALE_STATEMENT = new Set(['26000', '0A000']);
 
 /** One pg client as a DialectConnection. */
 export class PostgresConnection implements DialectConnection {
   readonly #client: Client;
+  readonly #statements: PostgresStatementCache;
   #closed = false;
 
-  constructor(client: Client) {
+  /** `statementCacheSize`: named prepared statements kept per connection; 0 runs every statement unnamed. */
+  constructor(client: Client, statementCacheSize: number) {
     this.#client = client;
+    this.#statements = new PostgresStatementCache(client, statementCacheSize);
     // Without a listener pg would crash the process when the server drops an idle connection.
     client.on('error', () => {
       this.#closed = true;
@@ -29,12 +39,26 @@ export class PostgresConnection implements DialectConnection {
 
   async execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult> {
     if (this.#closed) throw new ClosedConnectionError('PostgreSQL');
-    const raw = (
-      options?.arrays ? await this.#client.query({ text: sql, values: params as unknown[], rowMode: 'array' }) : await this.#client.query(sql, params as unknown[])
-    ) as QueryResult | QueryResult[];
-    // A simple-protocol string with several statements yields one result each; report the last.
-    const result = Array.isArray(raw) ? raw[raw.length - 1]! : raw;
-    return { rows: result.rows ?? [], rowCount: result.rowCount ?? result.rows?.length ?? 0, command: result.command };
+    // Statements without parameters go by the simple protocol (a script of several may be one of them).
+    if (params.length === 0 && !options?.arrays) return toDriverResult(await this.#client.query(sql));
+    try {
+      return await this.#run(sql, params, options);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === undefined || !STALE_STATEMENT.has(code)) throw error;
+      this.#statements.forget(sql);
+      // Outside a transaction nothing ran: prepare it again. Inside, the transaction is aborted already.
+      if (this.#client.getTransactionStatus() !== 'I') throw error;
+      return this.#run(sql, params, options);
+    }
+  }
+
+  async #run(sql: string, params: readonly unknown[], options: ExecuteOptions | undefined): Promise<DriverResult> {
+    const name = await this.#statements.nameFor(sql);
+    const config: QueryConfig = { text: sql, values: params as unknown[], name };
+    // pg's typings tie rowMode to its array-row overload; both shapes come back as QueryResult.
+    if (options?.arrays) (config as { rowMode?: 'array' }).rowMode = 'array';
+    return toDriverResult(await this.#client.query(config));
   }
 
   async *stream(sql: string, params: readonly unknown[], batchSize: number, options?: ExecuteOptions): AsyncIterable<Record<string, unknown>> {
@@ -62,4 +86,10 @@ export class PostgresConnection implements DialectConnection {
     // end() waits for the server's goodbye; a dead socket may never send one.
     await Promise.race([this.#client.end().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
   }
+}
+
+function toDriverResult(raw: QueryResult | QueryResult[]): DriverResult {
+  // A simple-protocol string with several statements yields one result each; report the last.
+  const result = Array.isArray(raw) ? raw[raw.length - 1]! : raw;
+  return { rows: result.rows ?? [], rowCount: result.rowCount ?? result.rows?.length ?? 0, command: result.command };
 }

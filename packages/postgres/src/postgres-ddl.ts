@@ -19,6 +19,7 @@ import {
   type TokenizeOptions,
 } from '@strata/core';
 import { PostgresCompiler } from './postgres-compiler';
+import { postgresTypeName } from './postgres-type-name';
 
 const FEATURES: DdlFeatures = Object.freeze({
   nativeEnums: true,
@@ -32,22 +33,6 @@ const FEATURES: DdlFeatures = Object.freeze({
 });
 
 /** PostgreSQL type names of the logical types without parameters. */
-const TYPES: Record<string, string> = {
-  integer: 'integer',
-  smallint: 'smallint',
-  bigint: 'bigint',
-  float: 'real',
-  double: 'double precision',
-  boolean: 'boolean',
-  text: 'text',
-  json: 'jsonb',
-  uuid: 'uuid',
-  bytes: 'bytea',
-  date: 'date',
-  timestamptz: 'timestamptz',
-  timestamp: 'timestamp',
-};
-
 const STRINGS = new Set(['varchar', 'text']);
 const NUMBERS = new Set(['integer', 'smallint', 'bigint', 'numeric', 'float', 'double']);
 const TEMPORAL = new Set(['date', 'timestamp', 'timestamptz']);
@@ -69,17 +54,7 @@ export class PostgresDdl extends DdlCompiler {
   }
 
   columnType(column: SchemaColumn): string {
-    const { type } = column;
-    switch (type.name) {
-      case 'varchar':
-        return `varchar(${type.length ?? 255})`;
-      case 'numeric':
-        return type.precision === undefined ? 'numeric' : `numeric(${type.precision},${type.scale ?? 0})`;
-      case 'enum':
-        return this.quote(type.enumName!);
-      default:
-        return TYPES[type.name]!;
-    }
+    return postgresTypeName(column.type, (name) => this.quote(name));
   }
 
   override stringLiteral(text: string): string {

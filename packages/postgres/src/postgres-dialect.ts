@@ -4,6 +4,7 @@
  * process time zone), and reports capabilities from the server version.
  */
 import {
+  ArgumentError,
   connectionFailed,
   socketFailure,
   type BeginOptions,
@@ -25,12 +26,16 @@ import type { DatabaseSchema, IntrospectOptions, SchemaQuery } from '@strata/cor
 import { classifyPostgresError } from './postgres-errors';
 import { PostgresTypes } from './postgres-types';
 
+/** Named prepared statements kept per connection unless the URL says otherwise. */
+const DEFAULT_STATEMENT_CACHE_SIZE = 100;
+
 /** OIDs of date/time types that stay text: date, time, timestamp, timestamptz, timetz, interval. */
 const TEXT_OIDS = new Set([1082, 1083, 1114, 1184, 1266, 1186]);
 
 const CAPABILITIES: Capabilities = Object.freeze({
   returning: true,
   updateReturning: true,
+  updateFromValues: true,
   transactionalDdl: true,
   savepoints: true,
   forUpdate: true,
@@ -54,10 +59,12 @@ export class PostgresDialect implements Dialect {
   #serverInfo: ServerInfo | undefined;
   readonly #url: EngineUrl;
   readonly #options: DialectOptions;
+  readonly #statementCacheSize: number;
 
   constructor(url: EngineUrl, options: DialectOptions) {
     this.#url = url;
     this.#options = options;
+    this.#statementCacheSize = statementCacheSize(url.query.statement_cache_size);
   }
 
   get serverInfo(): ServerInfo | undefined {
@@ -100,7 +107,7 @@ export class PostgresDialect implements Dialect {
       await client.end().catch(() => undefined);
       throw connectionFailed(this.describeTarget(), connectFailureOf(error), error, (error as { code?: string }).code);
     }
-    return new PostgresConnection(client);
+    return new PostgresConnection(client, this.#statementCacheSize);
   }
 
   async initialize(connection: DialectConnection): Promise<void> {
@@ -126,6 +133,16 @@ export class PostgresDialect implements Dialect {
   poolDefaults(): PoolDefaults {
     return {};
   }
+}
+
+/** Named prepared statements per connection, from the URL's `statement_cache_size` (default 100; 0 turns them off, e.g. behind PgBouncer's transaction pooling). */
+function statementCacheSize(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_STATEMENT_CACHE_SIZE;
+  const size = Number(text);
+  if (!Number.isInteger(size) || size < 0) {
+    throw new ArgumentError(`PostgreSQL URL option statement_cache_size must be a whole number of statements (0 turns prepared statements off); got ${JSON.stringify(text)}.`);
+  }
+  return size;
 }
 
 function connectFailureOf(error: unknown) {

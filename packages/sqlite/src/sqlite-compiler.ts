@@ -3,7 +3,7 @@
  * multi-row VALUES, UNION members wrapped as subqueries, and FOR UPDATE as a no-op (a
  * write transaction holds the whole database's lock).
  */
-import { ArgumentError, QueryCompiler, type ColumnMetadata, type LockNode, type QueryBuffer, type QueryNode } from '@strata/core';
+import { ArgumentError, QueryCompiler, type ColumnMetadata, type LockNode, type QueryBuffer, type QueryNode, type ValuesSource } from '@strata/core';
 
 /** Compiles SQL for SQLite: `?` placeholders, double-quoted identifiers. */
 export class SqliteCompiler extends QueryCompiler {
@@ -34,5 +34,12 @@ export class SqliteCompiler extends QueryCompiler {
     b.text += 'SELECT * FROM (';
     this.appendQuery(b, member);
     b.text += ')';
+  }
+
+  /** SQLite names the columns of a VALUES list column1, column2, ...: a SELECT gives them the source's names. */
+  override appendValuesSource(b: QueryBuffer, source: ValuesSource): void {
+    b.text += `(SELECT ${source.names.map((name, i) => `column${i + 1} AS ${this.quoteIdentifier(name)}`).join(', ')} FROM (`;
+    this.appendValuesRows(b, source);
+    b.text += `)) AS ${this.quoteIdentifier(source.alias)}`;
   }
 }

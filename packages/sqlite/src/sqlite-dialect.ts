@@ -124,6 +124,7 @@ function capabilitiesFor(version: string): Capabilities {
   return Object.freeze({
     returning: atLeast(3, 35),
     updateReturning: atLeast(3, 35),
+    updateFromValues: atLeast(3, 33),
     transactionalDdl: true,
     savepoints: true,
     forUpdate: false,

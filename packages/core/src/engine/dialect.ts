@@ -37,6 +37,11 @@ export interface Capabilities {
   readonly returning: boolean;
   /** UPDATE ... RETURNING (MariaDB has RETURNING on INSERT and DELETE only). */
   readonly updateReturning: boolean;
+  /**
+   * UPDATE ... FROM (VALUES ...): many rows updated to their own values by one join (the
+   * unit of work's batched UPDATE). Without it the batch is a CASE per column.
+   */
+  readonly updateFromValues?: boolean;
   /** DDL inside a transaction rolls back with it. */
   readonly transactionalDdl: boolean;
   /** SAVEPOINT / ROLLBACK TO SAVEPOINT. */

@@ -73,4 +73,5 @@ export type {
   SubquerySource,
   TableSource,
   UpdateNode,
+  ValuesSource,
 } from './query-nodes';

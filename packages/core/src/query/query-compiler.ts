@@ -10,7 +10,7 @@ import type { SqlFragment } from '../sql/sql-fragment';
 import { appendExpr, appendOperand } from './expression-compiler';
 import { Expr, queryNodeOf } from './expression';
 import { QueryBuffer, type CompileOptions, type ValueConverter } from './query-buffer';
-import { sourceName, type Assignment, type ConflictNode, type InsertNode, type LockNode, type OrderNode, type QueryNode, type SelectionNode, type StatementNode } from './query-nodes';
+import { sourceName, type Assignment, type ConflictNode, type ExprNode, type InsertNode, type LockNode, type OrderNode, type QueryNode, type SelectionNode, type StatementNode, type ValuesSource } from './query-nodes';
 import { firstSelect } from './result-columns';
 import { compiledColumns, rowDecoder, type CompiledColumn, type RowDecoder } from './row-decoder';
 import { appendCompound, appendSelect, appendSelection } from './select-compiler';
@@ -273,6 +273,34 @@ export class QueryCompiler extends SqlCompiler {
     } finally {
       b.qualify = true;
     }
+  }
+
+  /**
+   * Hook: the VALUES list of an UPDATE ... FROM, as `(VALUES (...), (...)) AS alias (names)`.
+   * Cells go through `appendValuesCell`.
+   */
+  appendValuesSource(b: QueryBuffer, source: ValuesSource): void {
+    b.text += '(';
+    this.appendValuesRows(b, source);
+    b.text += `) AS ${this.quoteIdentifier(source.alias)} (${source.names.map((n) => this.quoteIdentifier(n)).join(', ')})`;
+  }
+
+  /** Appends `VALUES (...), (...)` of a ValuesSource. */
+  appendValuesRows(b: QueryBuffer, source: ValuesSource): void {
+    b.text += 'VALUES ';
+    source.rows.forEach((row, r) => {
+      b.text += r === 0 ? '(' : ', (';
+      row.forEach((cell, i) => {
+        if (i > 0) b.text += ', ';
+        this.appendValuesCell(b, cell, source.columns[i]!, r);
+      });
+      b.text += ')';
+    });
+  }
+
+  /** Hook: one cell of a VALUES list (row `row`, typed like `column`); a server that infers VALUES types from the first row may cast it. */
+  appendValuesCell(b: QueryBuffer, cell: ExprNode, _column: ColumnMetadata, _row: number): void {
+    appendExpr(this, b, cell);
   }
 
   /** Hook: an INSERT of one row with no values at all. */

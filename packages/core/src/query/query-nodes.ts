@@ -171,11 +171,25 @@ export interface InsertNode {
   readonly returning: SelectionNode | undefined;
 }
 
-/** UPDATE ... SET. */
+/**
+ * A VALUES list joined to an UPDATE (`UPDATE t SET ... FROM (VALUES ...) AS alias (names)`):
+ * one row per target row, its cells typed like `columns`. Columns of it are read through a
+ * `table` source named `alias`.
+ */
+export interface ValuesSource {
+  readonly kind: 'values';
+  readonly alias: string;
+  readonly names: readonly string[];
+  readonly columns: readonly ColumnMetadata[];
+  readonly rows: readonly (readonly ExprNode[])[];
+}
+
+/** UPDATE ... SET, optionally joined to a VALUES list (where `capabilities.updateFromValues`). */
 export interface UpdateNode {
   readonly kind: 'update';
   readonly source: EntitySource;
   readonly assignments: readonly Assignment[];
+  readonly from?: ValuesSource;
   readonly where: ExprNode | undefined;
   readonly returning: SelectionNode | undefined;
 }

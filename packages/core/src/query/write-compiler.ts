@@ -43,6 +43,11 @@ export function appendUpdate(c: QueryCompiler, b: QueryBuffer, s: UpdateNode): v
   b.text += `UPDATE ${c.quoteIdentifier(entity.tableName)} SET `;
   withScope(b, sourceName(s.source), () => {
     appendAssignments(c, b, s.assignments);
+    if (s.from) {
+      if (!b.capabilities.updateFromValues) throw new NotSupportedError(`UPDATE ... FROM (VALUES ...) is not available on ${c.targetName(b)}.`);
+      b.text += ' FROM ';
+      c.appendValuesSource(b, s.from);
+    }
     if (s.where) {
       b.text += ' WHERE ';
       appendExpr(c, b, s.where);

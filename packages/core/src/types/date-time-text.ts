@@ -48,6 +48,51 @@ export function parseDate(text: string): number | undefined {
  * ±HH:MM:SS (PostgreSQL prints all of these). Undefined when it is not a valid date-time.
  */
 export function parseDateTime(text: string): DateTimeParts | undefined {
+  return parseCommonDateTime(text) ?? parseAnyDateTime(text);
+}
+
+/** The code of '0'. */
+const ZERO = 48;
+
+/** The number in `count` ASCII digits at `at`, or -1 when one of them is not a digit. */
+function digitsAt(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const d = text.charCodeAt(i) - ZERO;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
+/**
+ * The shape drivers return, read without a regular expression: 'YYYY-MM-DD HH:MM:SS'
+ * (or with a T), an optional fraction of 1 to 6 digits, no zone. Undefined for anything
+ * else, which the general parser then reads.
+ */
+function parseCommonDateTime(text: string): DateTimeParts | undefined {
+  const length = text.length;
+  if (length < 19 || length > 26 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return undefined;
+  const separator = text.charCodeAt(10);
+  if (separator !== 32 && separator !== 84) return undefined;
+  const year = digitsAt(text, 0, 4), month = digitsAt(text, 5, 2), day = digitsAt(text, 8, 2);
+  const hour = digitsAt(text, 11, 2), minute = digitsAt(text, 14, 2), second = digitsAt(text, 17, 2);
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return undefined;
+  let fraction = 0;
+  let fractionDigits = 0;
+  if (length > 19) {
+    fractionDigits = length - 20;
+    if (text.charCodeAt(19) !== 46 || fractionDigits === 0) return undefined;
+    fraction = digitsAt(text, 20, fractionDigits);
+    if (fraction < 0) return undefined;
+    for (let i = fractionDigits; i < 6; i++) fraction *= 10;
+  }
+  if (!validDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return undefined;
+  const ms = Math.floor(fraction / 1000);
+  return { wall: utcMs(year, month, day, hour, minute, second, ms), micros: fraction - ms * 1000, fractionDigits, offset: undefined };
+}
+
+function parseAnyDateTime(text: string): DateTimeParts | undefined {
   const m = DATE_TIME.exec(text);
   if (!m) return undefined;
   const year = Number(m[1]), month = Number(m[2]), day = Number(m[3]);

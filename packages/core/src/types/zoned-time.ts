@@ -38,6 +38,8 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
  * zoneOffset('Europe/Stockholm', Date.UTC(2012, 6, 1)); // 7_200_000
  */
 export function zoneOffset(timeZone: string, epochMs: number): number {
+  const fixed = fixedOffset(timeZone);
+  if (fixed !== undefined) return fixed;
   // Intl lookups are slow; an offset is cached per 6-hour span whose two ends agree (no zone changes twice in 6 hours).
   const span = Math.floor(epochMs / SPAN);
   let cache = offsetCache.get(timeZone);
@@ -49,6 +51,20 @@ export function zoneOffset(timeZone: string, epochMs: number): number {
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(span, start);
   return start;
+}
+
+/** Per zone: its one offset when it never changes (UTC, Etc/GMT±N), else null. */
+const fixedOffsets = new Map<string, number | null>();
+
+/** The offset of a zone whose offset never changes (UTC and the Etc/ zones), else undefined. */
+function fixedOffset(timeZone: string): number | undefined {
+  let known = fixedOffsets.get(timeZone);
+  if (known === undefined) {
+    const resolved = formatterFor(timeZone).resolvedOptions().timeZone;
+    known = resolved === 'UTC' || resolved.startsWith('Etc/') ? exactOffset(timeZone, 0) : null;
+    fixedOffsets.set(timeZone, known);
+  }
+  return known ?? undefined;
 }
 
 function exactOffset(timeZone: string, epochMs: number): number {
@@ -99,6 +115,9 @@ export function wallCandidates(wall: number, timeZone: string): WallTimeCandidat
  * `where` names the column for the error message (e.g. `Meeting.startsAt`).
  */
 export function wallToInstant(wall: number, timeZone: string, dst: DstPolicy, where = 'a timestamp'): number {
+  // A zone with one offset has no gaps or overlaps.
+  const fixed = fixedOffset(timeZone);
+  if (fixed !== undefined) return wall - fixed;
   const { instants, offsetBefore, offsetAfter } = wallCandidates(wall, timeZone);
   if (instants.length === 1) return instants[0]!;
   const shown = formatWallTime(wall);

@@ -120,6 +120,8 @@ export function sessionSuite(dialect: DialectName): void {
         expect(writes).toHaveLength(2);
         expect(writes[0]).toMatch(/ss_user/);
         expect(writes[1]).toMatch(/ss_post/);
+        // Only what the rows did not provide comes back: the generated keys.
+        for (const write of writes) expect(write.slice(write.search(/RETURNING/i))).toMatch(/^RETURNING\s+\S*id\S*$/i);
       } else {
         expect(writes.slice(0, 3).every((q) => /ss_user/.test(q))).toBe(true);
       }
@@ -152,6 +154,42 @@ export function sessionSuite(dialect: DialectName): void {
       expect(more[0]!.id).toBeGreaterThan(users[1]!.id);
       const owner = (await engine.execute(sql`SELECT author_id FROM ss_post WHERE title = ${'p3'}`)).scalar();
       expect(Number(owner)).toBe(more[1]!.id);
+    });
+
+    test('rows changed in the same columns go out in a batched UPDATE, each with its own value', async () => {
+      const author = user('batcher');
+      author.posts = Array.from({ length: 700 }, (_, i) => post(`draft ${i}`));
+      await Session.run((s) => s.add(author));
+      const session = Session();
+      try {
+        const posts = await session.scalars(select(SsPost).orderBy((p) => p.id));
+        posts.forEach((p, i) => (p.title = i % 7 === 0 ? `it's "final" ${i} ✓` : `final ${i}`));
+        const { statements } = await recordStatements(engine, () => session.flush());
+        const updates = statements.filter((s) => /^UPDATE/i.test(s.sql));
+        // A VALUES join takes up to 1,000 rows a statement; a CASE, 500.
+        expect(updates).toHaveLength(engine.capabilities.updateFromValues ? 1 : 2);
+        await session.commit();
+      } finally {
+        await session.close();
+      }
+      const rows = (await engine.execute(sql`SELECT title FROM ss_post ORDER BY id`)).rows;
+      expect(rows.map((r) => r.title)).toEqual(Array.from({ length: 700 }, (_, i) => (i % 7 === 0 ? `it's "final" ${i} ✓` : `final ${i}`)));
+    });
+
+    test('a batched UPDATE matching fewer rows than it should is a StaleDataError', async () => {
+      const author = user('vanisher');
+      author.posts = [post('a'), post('b'), post('c')];
+      await Session.run((s) => s.add(author));
+      const session = Session();
+      try {
+        const posts = await session.scalars(select(SsPost).orderBy((p) => p.id));
+        for (const p of posts) p.title = `${p.title}!`;
+        await engine.execute(sql`DELETE FROM ss_post WHERE id = ${posts[1]!.id}`);
+        await expect(session.flush()).rejects.toBeInstanceOf(StaleDataError);
+      } finally {
+        await session.rollback();
+        await session.close();
+      }
     });
 
     test('a flush after loading many objects visits only the changed one', async () => {

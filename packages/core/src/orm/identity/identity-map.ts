@@ -14,14 +14,24 @@ const MIN_SWEEP_INTERVAL = 16_384;
 
 /** A session's identity map. */
 export class IdentityMap {
-  readonly #byEntity = new Map<EntityMetadata, Map<unknown, Slot>>();
-  #size = 0;
-  #weakAdds = 0;
-  #sweepAfter = MIN_SWEEP_INTERVAL;
+  readonly #byEntity: Map<EntityMetadata, Map<unknown, Slot>>;
+  /** The entity looked up last and its map: rows of one entity come in runs. */
+  #lastEntity: EntityMetadata | undefined;
+  #lastMap: Map<unknown, Slot> | undefined;
+  #weakAdds: number;
+  #sweepAfter: number;
+
+  constructor() {
+    this.#byEntity = new Map();
+    this.#lastEntity = undefined;
+    this.#lastMap = undefined;
+    this.#weakAdds = 0;
+    this.#sweepAfter = MIN_SWEEP_INTERVAL;
+  }
 
   /** The state held for an entity's key, if any (and still alive). */
   get(entity: EntityMetadata, key: unknown): InstanceState | undefined {
-    const slot = this.#byEntity.get(entity)?.get(key);
+    const slot = (entity === this.#lastEntity ? this.#lastMap : this.#byEntity.get(entity))?.get(key);
     if (slot === undefined) return undefined;
     if (!(slot instanceof WeakRef)) return slot;
     const state = slot.deref();
@@ -32,9 +42,10 @@ export class IdentityMap {
   /** Holds a state under its key; `weak` for clean streamed objects. */
   add(state: InstanceState, weak = false): void {
     const entity = state.mapper.metadata;
-    let map = this.#byEntity.get(entity);
+    let map = entity === this.#lastEntity ? this.#lastMap : this.#byEntity.get(entity);
     if (!map) this.#byEntity.set(entity, (map = new Map()));
-    if (!map.has(state.key)) this.#size++;
+    this.#lastEntity = entity;
+    this.#lastMap = map;
     map.set(state.key, weak ? new WeakRef(state) : state);
     if (weak && ++this.#weakAdds >= this.#sweepAfter) this.#sweep();
   }
@@ -93,13 +104,16 @@ export class IdentityMap {
 
   /** How many keys are held (weak ones that died may still count until visited). */
   get size(): number {
-    return this.#size;
+    let size = 0;
+    for (const map of this.#byEntity.values()) size += map.size;
+    return size;
   }
 
   /** Forgets everything. */
   clear(): void {
     this.#byEntity.clear();
-    this.#size = 0;
+    this.#lastEntity = undefined;
+    this.#lastMap = undefined;
   }
 
   /**
@@ -110,17 +124,14 @@ export class IdentityMap {
   #sweep(): void {
     for (const map of this.#byEntity.values()) {
       for (const [key, slot] of map) {
-        if (slot instanceof WeakRef && slot.deref() === undefined) {
-          map.delete(key);
-          this.#size--;
-        }
+        if (slot instanceof WeakRef && slot.deref() === undefined) map.delete(key);
       }
     }
     this.#weakAdds = 0;
-    this.#sweepAfter = Math.max(MIN_SWEEP_INTERVAL, this.#size);
+    this.#sweepAfter = Math.max(MIN_SWEEP_INTERVAL, this.size);
   }
 
   #delete(entity: EntityMetadata, key: unknown): void {
-    if (this.#byEntity.get(entity)?.delete(key)) this.#size--;
+    this.#byEntity.get(entity)?.delete(key);
   }
 }

@@ -17,7 +17,8 @@ import type { Statement } from '../../query/statement';
 import type { EntityMapper } from '../state/entity-mapper';
 import { stateOf, type InstanceState } from '../state/instance-state';
 import { allOf, columnEquals, NodeStatement, sourceOf } from '../unit-of-work/node-statement';
-import { decodersOf, hydrate, hydrateArrays, placementOf, refreshInPlace, type HydrationTarget } from './hydrate';
+import { hydrate, hydrateArrays, placementOf, refreshInPlace, type HydrationTarget } from './hydrate';
+import { decodersOf } from '../state/row-values';
 
 /** Options of `session.load`. */
 export interface LoadRelationOptions {

@@ -202,7 +202,8 @@ export class SessionObjects {
 
   /** Applies a successful flush: inserted objects become persistent, deleted ones leave the map, all is clean. */
   settleFlush(outcome: FlushOutcome, level: TransactionLevel): void {
-    for (const [state, values] of outcome.before) level.remember(state, values);
+    // The flush's before-images are its own copies: the level keeps them as they are.
+    for (const [state, values] of outcome.before) level.rememberCopy(state, values as unknown[]);
     for (const state of outcome.inserted) {
       state.status = 'persistent';
       state.key = state.mapper.identityKey(state.values);

@@ -34,6 +34,11 @@ export class TransactionLevel {
     if (!this.images.has(state)) this.images.set(state, values.slice());
   }
 
+  /** `remember` for an array that is already a private copy nobody changes: it is kept as it is. */
+  rememberCopy(state: InstanceState, values: unknown[]): void {
+    if (!this.images.has(state)) this.images.set(state, values);
+  }
+
   /** Hands everything to the enclosing level (savepoint released). */
   mergeInto(parent: TransactionLevel): void {
     for (const [state, image] of this.images) if (!parent.images.has(state)) parent.images.set(state, image);

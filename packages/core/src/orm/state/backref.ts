@@ -46,7 +46,7 @@ export function assignCollection(state: InstanceState, index: number, value: rea
   const collection = trackCollection(state, index, value === old ? [...value] : value, base);
   const link = linkOf(collection)!;
   // Replacing what nobody loaded, what was loaded before the last commit, or a noLoad placeholder: read the database at flush.
-  link.unknownBase = !isNew && (oldItems === undefined || oldLink?.unknownBase === true || oldLink?.partial === true || state.staleRelations?.[index] === true);
+  link.unknownBase = !isNew && (oldItems === undefined || oldLink?.unknownBase === true || oldLink?.partial === true || state.relationStale(index));
   state.relations[index] = collection;
   state.relationLoaded(index);
   state.owner?.collectionChanged?.(state, index);

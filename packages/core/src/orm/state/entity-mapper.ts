@@ -40,6 +40,7 @@ export class EntityMapper {
    * polymorphic, then megamorphic. Keeping one alive keeps loaded objects on one shape.
    */
   readonly #shapeAnchor: object;
+  readonly #unloaded: readonly unknown[];
   #keyTargets: (ForeignKeyTarget | undefined)[] | undefined;
 
   private constructor(metadata: EntityMetadata) {
@@ -51,6 +52,7 @@ export class EntityMapper {
     this.#columnIndex = new Map(metadata.columns.flatMap((c, i) => (c.propertyName === undefined ? [] : [[c.propertyName, i] as const])));
     this.#relationIndex = new Map(metadata.relations.map((r, i) => [r.propertyName, i] as const));
     this.#prototype = (metadata.target as { prototype: object }).prototype;
+    this.#unloaded = new Array<unknown>(metadata.relations.length).fill(UNLOADED);
     this.#shapeAnchor = Object.create(this.#prototype) as object;
     (this.#shapeAnchor as { [STATE]: InstanceState | undefined })[STATE] = undefined;
   }
@@ -101,7 +103,7 @@ export class EntityMapper {
 
   /** A fresh relationship array with every slot unloaded. */
   unloadedRelations(): unknown[] {
-    return new Array<unknown>(this.relations.length).fill(UNLOADED);
+    return this.#unloaded.slice();
   }
 
   /** An instance built from column values (a loaded row), without running the constructor. */

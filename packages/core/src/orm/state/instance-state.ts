@@ -25,6 +25,9 @@ export interface StateOwner {
   relatedByKey?(state: InstanceState, index: number): object | null | undefined;
 }
 
+/** Relation indexes kept as bits of a small integer. */
+const STALE_BITS = 30;
+
 /** Stands in the before-image for a value written while the object was expired: never equal to anything. */
 const STALE: unique symbol = Symbol('strata.stale');
 
@@ -56,8 +59,10 @@ export class InstanceState {
   key: unknown;
   /** Set by commit (expire-on-commit), expire() and rollback: the values are no longer trusted. */
   expired = false;
-  /** Per relationship: loaded before a commit or rollback, so the next load replaces it. Allocated on first need. */
-  staleRelations: boolean[] | undefined = undefined;
+  /** Relationships loaded before a commit or rollback (the next load replaces them), one bit per relation index. */
+  #stale = 0;
+  /** The same for relation indexes past the bits of #stale (rare: entities with that many relationships). */
+  #staleHigh: Set<number> | undefined = undefined;
 
   constructor(mapper: EntityMapper, object: object, values: unknown[], status: ObjectStatus) {
     this.mapper = mapper;
@@ -121,18 +126,25 @@ export class InstanceState {
     const relations = this.relations;
     for (let i = 0; i < relations.length; i++) {
       if (isUnloaded(relations[i])) continue;
-      (this.staleRelations ??= new Array<boolean>(relations.length).fill(false))[i] = true;
+      if (i < STALE_BITS) this.#stale |= 1 << i;
+      else (this.#staleHigh ??= new Set()).add(i);
     }
+  }
+
+  /** True when relationship `index` was loaded before the last commit or rollback. */
+  relationStale(index: number): boolean {
+    return index < STALE_BITS ? (this.#stale & (1 << index)) !== 0 : this.#staleHigh?.has(index) === true;
   }
 
   /** True when relationship `index` holds a value loaded since the last commit or rollback. */
   relationFresh(index: number): boolean {
-    return !isUnloaded(this.relations[index]) && this.staleRelations?.[index] !== true;
+    return !isUnloaded(this.relations[index]) && !this.relationStale(index);
   }
 
   /** Records that relationship `index` was (re)loaded. */
   relationLoaded(index: number): void {
-    if (this.staleRelations !== undefined) this.staleRelations[index] = false;
+    if (index < STALE_BITS) this.#stale &= ~(1 << index);
+    else this.#staleHigh?.delete(index);
   }
 
   /** Raised by a strict-mode read of an expired attribute. */

@@ -45,7 +45,7 @@ export function instrument(mapper: EntityMapper): void {
         const state = (this as { [STATE]?: InstanceState })[STATE] ?? mapper.attach(this);
         const value = state.relations[index];
         if (!isUnloaded(value)) {
-          if (state.staleRelations?.[index] === true && state.owner?.strict) state.expiredRead(property);
+          if (state.owner?.strict && state.relationStale(index)) state.expiredRead(property);
           return value;
         }
         // Nothing in the database belongs to an object that was never saved.

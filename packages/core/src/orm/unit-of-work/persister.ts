@@ -9,9 +9,10 @@ import type { Connection } from '../../engine/connection';
 import type { ColumnMetadata, EntityMetadata, RelationMetadata } from '../../metadata/entity-metadata';
 import { EntityMapper } from '../state/entity-mapper';
 import { sql } from '../../sql/sql-fragment';
-import type { SchemaColumn, SchemaTable } from '../../schema/schema-model';
 import { node, type ExprNode } from '../../query/query-nodes';
-import { returningSelection } from '../../query/returning';
+import { exprOf } from '../../query/expression';
+import { columnNode } from '../../query/result-columns';
+import { decodersOf, type Decoders } from '../state/row-values';
 import { ParamSlot } from '../../query/query-compiler';
 import type { InstanceState } from '../state/instance-state';
 import { allOf, anyOf, columnEquals, columnIn, NodeStatement, param, sourceOf } from './node-statement';
@@ -35,47 +36,81 @@ async function run(target: PersistTarget, mapper: EntityMapper, what: string, st
   try {
     return slots ? await target.connection.executeWith(statement, slots) : await target.connection.execute(statement);
   } catch (error) {
-    if (error instanceof StrataError && !error.message.startsWith('Flushing ')) {
-      error.message = `Flushing ${mapper.metadata.name} (${what} ${mapper.metadata.tableName}) failed: ${error.message}`;
-    }
-    throw error;
+    throw flushError(error, mapper, what);
   }
+}
+
+/** A database error of a flush statement, its message saying which entity and statement. */
+function flushError(error: unknown, mapper: EntityMapper, what: string): unknown {
+  if (error instanceof StrataError && !error.message.startsWith('Flushing ')) {
+    error.message = `Flushing ${mapper.metadata.name} (${what} ${mapper.metadata.tableName}) failed: ${error.message}`;
+  }
+  return error;
 }
 
 /** Inserts rows of one entity; fills generated keys and server defaults into the states. */
 export async function insertRows(target: PersistTarget, mapper: EntityMapper, states: readonly InstanceState[]): Promise<void> {
+  // Rows providing the same columns share a statement; the others use the column's DEFAULT.
   const groups = new Map<string, InstanceState[]>();
   for (const state of states) {
-    // Rows providing the same columns share a statement; the others use the column's DEFAULT.
-    let signature = '';
-    for (const value of state.values) signature += value === undefined ? '0' : '1';
+    const signature = providedSignature(state.values);
     let group = groups.get(signature);
     if (!group) groups.set(signature, (group = []));
     group.push(state);
   }
-  for (const [signature, group] of groups) {
-    const indexes = [...signature].flatMap((bit, i) => (bit === '1' ? [i] : []));
+  for (const group of groups.values()) {
+    const values = group[0]!.values;
+    const indexes: number[] = [];
+    const missing: number[] = [];
+    for (let i = 0; i < values.length; i++) (values[i] === undefined ? missing : indexes).push(i);
     if (!target.returning) {
       for (const state of group) await insertOne(target, mapper, state, indexes);
       continue;
     }
     const perStatement = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / Math.max(1, indexes.length))));
     for (let at = 0; at < group.length; at += perStatement) {
-      const chunk = group.slice(at, at + perStatement);
-      const result = await run(target, mapper, 'INSERT', insertStatement(mapper, chunk.length, indexes, true), insertValues(chunk, indexes));
-      const keys = mapper.bagKeys;
-      // RETURNING of a multi-row VALUES insert comes back in VALUES order.
-      chunk.forEach((state, row) => {
-        const returned = result.rows[row] as Record<string, unknown> | undefined;
-        if (!returned) return;
-        for (let i = 0; i < keys.length; i++) if (state.values[i] === undefined) state.values[i] = returned[keys[i]!];
-      });
+      const chunk = at === 0 && group.length <= perStatement ? group : group.slice(at, at + perStatement);
+      const statement = insertStatement(mapper, chunk.length, indexes, missing);
+      const slots = insertValues(chunk, indexes);
+      if (missing.length === 0) {
+        await run(target, mapper, 'INSERT', statement, slots);
+        continue;
+      }
+      // RETURNING only what the rows did not provide, in VALUES order (a multi-row VALUES insert keeps it).
+      const { rows, decoders } = await returning(target, mapper, statement, slots);
+      for (let row = 0; row < chunk.length; row++) {
+        const returned = rows[row];
+        if (!returned) continue;
+        const state = chunk[row]!;
+        for (let j = 0; j < missing.length; j++) {
+          const value = returned[j];
+          const decode = decoders.decode[j];
+          state.values[missing[j]!] = value === null || value === undefined ? null : decode === undefined || typeof value === decoders.passes[j] ? value : decode(value);
+        }
+      }
     }
   }
 }
 
+/** Which columns a row provides, as a key: rows with the same one share an INSERT. */
+function providedSignature(values: readonly unknown[]): string {
+  let signature = '';
+  for (let i = 0; i < values.length; i++) signature += values[i] === undefined ? '0' : '1';
+  return signature;
+}
+
+/** Runs an INSERT ... RETURNING and hands back its rows as value arrays with their decoders. */
+async function returning(target: PersistTarget, mapper: EntityMapper, statement: NodeStatement, slots: readonly unknown[]): Promise<{ rows: unknown[][]; decoders: Decoders }> {
+  try {
+    const { rows, compiled } = await target.connection.queryArrays(statement, slots);
+    return { rows, decoders: decodersOf(compiled) };
+  } catch (error) {
+    throw flushError(error, mapper, 'INSERT');
+  }
+}
+
 async function insertOne(target: PersistTarget, mapper: EntityMapper, state: InstanceState, indexes: number[]): Promise<void> {
-  const result = await run(target, mapper, 'INSERT', insertStatement(mapper, 1, indexes, false), insertValues([state], indexes));
+  const result = await run(target, mapper, 'INSERT', insertStatement(mapper, 1, indexes, []), insertValues([state], indexes));
   const [key] = mapper.keyIndexes;
   const generated = key !== undefined && mapper.keyIndexes.length === 1 && mapper.columns[key]!.generated === 'increment';
   if (generated && state.values[key] === undefined && result.insertId !== undefined) {
@@ -90,13 +125,14 @@ async function insertOne(target: PersistTarget, mapper: EntityMapper, state: Ins
 const insertStatements = new WeakMap<EntityMapper, Map<string, NodeStatement>>();
 
 /**
- * A multi-row INSERT of `count` rows over the columns at `indexes`, its values as slots:
- * one statement shape per column set and row count, built and compiled once.
+ * A multi-row INSERT of `count` rows over the columns at `indexes`, its values as slots,
+ * returning the columns at `returned` (none: no RETURNING): one statement shape per column
+ * set and row count, built and compiled once.
  */
-function insertStatement(mapper: EntityMapper, count: number, indexes: readonly number[], returning: boolean): NodeStatement {
+function insertStatement(mapper: EntityMapper, count: number, indexes: readonly number[], returned: readonly number[]): NodeStatement {
   let byShape = insertStatements.get(mapper);
   if (!byShape) insertStatements.set(mapper, (byShape = new Map()));
-  const shape = `${indexes.join(',')}|${count}|${returning ? 'r' : ''}`;
+  const shape = `${indexes.join(',')}|${count}|${returned.join(',')}`;
   let statement = byShape.get(shape);
   if (statement) return statement;
   const entity = mapper.metadata;
@@ -104,16 +140,14 @@ function insertStatement(mapper: EntityMapper, count: number, indexes: readonly 
   const columns = indexes.map((i) => mapper.columns[i]!);
   const width = indexes.length;
   const rows = Array.from({ length: count }, (_, r) => Object.freeze(columns.map((column, c) => param(column, new ParamSlot(r * width + c)))));
-  statement = new NodeStatement(
-    node({
-      kind: 'insert' as const,
-      source,
-      columns: Object.freeze(columns),
-      rows: Object.freeze(rows),
-      conflict: undefined,
-      returning: returning ? returningSelection(source, undefined) : undefined,
-    }),
-  );
+  const returning =
+    returned.length === 0
+      ? undefined
+      : node({
+          shape: 'record' as const,
+          items: Object.freeze(returned.map((i) => node({ kind: 'expr' as const, key: mapper.columns[i]!.columnName, expr: columnNode(source, mapper.columns[i]!) }))),
+        });
+  statement = new NodeStatement(node({ kind: 'insert' as const, source, columns: Object.freeze(columns), rows: Object.freeze(rows), conflict: undefined, returning }));
   // Row counts vary from flush to flush: keep the most recent shapes only.
   if (byShape.size >= 64) byShape.delete(byShape.keys().next().value!);
   byShape.set(shape, statement);
@@ -171,41 +205,35 @@ export interface QueuedUpdate {
 }
 
 /**
- * Updates many rows of one entity whose changed columns are the same, 500 to a statement:
- * `UPDATE t SET c = CASE key WHEN ? THEN ? ... END WHERE key IN (...)`. For entities with
- * one key column and no version column (a version is checked row by row).
+ * Updates many rows of one entity whose changed columns are the same, in batches:
+ * `UPDATE t SET c = v.c FROM (VALUES (key, value), ...) AS v WHERE t.key = v.key` where the
+ * server has it, else `UPDATE t SET c = CASE key WHEN ? THEN ? ... END WHERE key IN (...)`.
+ * For entities with one key column and no version column (a version is checked row by row).
+ * The statement is built with slots and compiled once per changed-column set and row count.
  */
 export async function updateRows(target: PersistTarget, mapper: EntityMapper, rows: readonly QueuedUpdate[]): Promise<void> {
   const entity = mapper.metadata;
-  const dialect = target.connection.dialect;
   const keyIndex = mapper.keyIndexes[0]!;
-  const key = mapper.columns[keyIndex]!;
   const changed = rows[0]!.changed;
-  const toDriver = (column: ColumnMetadata, value: unknown) => (value === null || value === undefined ? null : dialect.types.codec(column).toDriver(value));
-  // PostgreSQL cannot infer the type of a parameter in a CASE result: say it.
-  const cast = (column: ColumnMetadata, value: unknown): unknown => {
-    const bound = toDriver(column, value);
-    if (dialect.name !== 'postgresql') return bound;
-    return sql`CAST(${bound} AS ${sql.raw(dialect.ddl.columnType(castColumn(column), CAST_TABLE))})`;
-  };
-  for (let at = 0; at < rows.length; at += 500) {
-    const chunk = rows.slice(at, at + 500);
-    const keys = chunk.map((row) => toDriver(key, row.before[keyIndex]));
-    const sets = changed.map((i) => {
-      const column = mapper.columns[i]!;
-      const whens = chunk.map((row, r) => sql`WHEN ${keys[r]} THEN ${cast(column, row.state.values[i])}`);
-      return sql`${sql.id(column.columnName)} = CASE ${sql.id(key.columnName)} ${sql.join(whens, ' ')} END`;
-    });
-    const statement = sql`UPDATE ${sql.id(entity.tableName)} SET ${sql.join(sets, ', ')} WHERE ${sql.id(key.columnName)} IN (${sql.join(keys)})`;
-    let result;
-    try {
-      result = await target.connection.execute(statement);
-    } catch (error) {
-      if (error instanceof StrataError && !error.message.startsWith('Flushing ')) {
-        error.message = `Flushing ${entity.name} (UPDATE ${entity.tableName}) failed: ${error.message}`;
+  const fromValues = target.connection.dialect.capabilities.updateFromValues === true;
+  // A CASE is searched row by row, so its lists stay short; a VALUES join takes as many rows as an INSERT.
+  const perStatement = fromValues ? Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / (changed.length + 1)))) : 500;
+  for (let at = 0; at < rows.length; at += perStatement) {
+    const chunk = at === 0 && rows.length <= perStatement ? rows : rows.slice(at, at + perStatement);
+    const values: unknown[] = [];
+    if (fromValues) {
+      // Slots: row by row, the key and then each new value.
+      for (const row of chunk) {
+        values.push(row.before[keyIndex]);
+        for (const i of changed) values.push(row.state.values[i] ?? null);
       }
-      throw error;
+    } else {
+      // Slots: per changed column, each row's key and new value; then the keys again for the IN list.
+      for (const i of changed) for (const row of chunk) values.push(row.before[keyIndex], row.state.values[i] ?? null);
+      for (const row of chunk) values.push(row.before[keyIndex]);
     }
+    const statement = batchUpdateStatement(mapper, changed, chunk.length, fromValues);
+    const result = await run(target, mapper, 'UPDATE', statement, values);
     if (result.rowCount !== chunk.length) {
       throw new StaleDataError(
         `UPDATE of ${chunk.length} ${entity.name} row(s) matched ${result.rowCount}: a row was deleted by someone else since it was loaded. Reload the objects and apply the changes again.`,
@@ -214,12 +242,56 @@ export async function updateRows(target: PersistTarget, mapper: EntityMapper, ro
   }
 }
 
-const CAST_TABLE: SchemaTable = { name: 'cast', comment: undefined, columns: [], primaryKey: undefined, foreignKeys: [], indexes: [], uniques: [], checks: [] };
+const batchUpdates = new WeakMap<EntityMapper, Map<string, NodeStatement>>();
 
-/** A column as the DDL compiler names its type, for a CAST. */
-function castColumn(column: ColumnMetadata): SchemaColumn {
-  const type = column.type.custom ? column.type.custom.storage : column.type;
-  return { name: column.columnName, type, nullable: true, default: undefined, autoIncrement: false, comment: undefined };
+/** The batched UPDATE of `count` rows over the `changed` columns, its keys and values as slots. */
+function batchUpdateStatement(mapper: EntityMapper, changed: readonly number[], count: number, fromValues: boolean): NodeStatement {
+  let byShape = batchUpdates.get(mapper);
+  if (!byShape) batchUpdates.set(mapper, (byShape = new Map()));
+  const shape = `${changed.join(',')}|${count}|${fromValues ? 'v' : 'c'}`;
+  let statement = byShape.get(shape);
+  if (!statement) {
+    statement = fromValues ? valuesUpdate(mapper, changed, count) : caseUpdate(mapper, changed, count);
+    // Row counts vary from flush to flush: keep the most recent shapes only.
+    if (byShape.size >= 64) byShape.delete(byShape.keys().next().value!);
+    byShape.set(shape, statement);
+  }
+  return statement;
+}
+
+/** UPDATE t SET c = v.c1 FROM (VALUES (key, value...), ...) AS v (k, c1...) WHERE t.key = v.k. */
+function valuesUpdate(mapper: EntityMapper, changed: readonly number[], count: number): NodeStatement {
+  const source = sourceOf(mapper.metadata);
+  const key = mapper.columns[mapper.keyIndexes[0]!]!;
+  const columns = [key, ...changed.map((i) => mapper.columns[i]!)];
+  // Names no column of the table can clash with: the table's own columns stay unambiguous.
+  const names = columns.map((_, i) => `_strata_v${i}`);
+  const alias = '_strata_rows';
+  const rowsTable = node({ kind: 'table' as const, table: alias, alias: undefined });
+  let slot = 0;
+  const rows = Array.from({ length: count }, () => Object.freeze(columns.map((column) => param(column, new ParamSlot(slot++)))));
+  const from = node({ kind: 'values' as const, alias, names: Object.freeze(names), columns: Object.freeze(columns), rows: Object.freeze(rows) });
+  const valueOf = (i: number): ExprNode => node({ kind: 'column' as const, source: rowsTable, name: names[i]!, column: columns[i] });
+  const assignments = changed.map((index, k) => node({ column: mapper.columns[index]!, value: valueOf(k + 1) }));
+  const where = node({ kind: 'binary' as const, op: 'eq' as const, left: node({ kind: 'column' as const, source, name: key.columnName, column: key }), right: valueOf(0) });
+  return new NodeStatement(node({ kind: 'update' as const, source, assignments: Object.freeze(assignments), from, where, returning: undefined }));
+}
+
+/** UPDATE t SET c = CASE key WHEN ? THEN ? ... END WHERE key IN (...). */
+function caseUpdate(mapper: EntityMapper, changed: readonly number[], count: number): NodeStatement {
+  const source = sourceOf(mapper.metadata);
+  const key = mapper.columns[mapper.keyIndexes[0]!]!;
+  const keyExpr = exprOf(node({ kind: 'column' as const, source, name: key.columnName, column: key }));
+  let slot = 0;
+  const slotParam = (column: ColumnMetadata) => exprOf(param(column, new ParamSlot(slot++)));
+  const assignments = changed.map((i) => {
+    const column = mapper.columns[i]!;
+    const whens = Array.from({ length: count }, () => sql`WHEN ${slotParam(key)} THEN ${slotParam(column)}`);
+    return node({ column, value: node({ kind: 'fragment' as const, fragment: sql`CASE ${keyExpr} ${sql.join(whens, ' ')} END` }) });
+  });
+  const keys = Array.from({ length: count }, () => param(key, new ParamSlot(slot++)));
+  const where = node({ kind: 'in' as const, item: keyExpr.node, list: Object.freeze(keys), negated: false });
+  return new NodeStatement(node({ kind: 'update' as const, source, assignments: Object.freeze(assignments), where, returning: undefined }));
 }
 
 const updateStatements = new WeakMap<EntityMapper, Map<string, NodeStatement>>();

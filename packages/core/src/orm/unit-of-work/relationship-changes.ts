@@ -65,7 +65,10 @@ export async function prepareRelationships(ctx: RelationshipContext): Promise<Re
   const diffs = await collectionDiffs(ctx);
   followSaveUpdate(ctx, diffs);
   // New objects reached just now may hold collections too.
-  for (const state of ctx.pending) diffs.set(state, newObjectDiffs(state));
+  for (const state of ctx.pending) {
+    const added = newObjectDiffs(state);
+    if (added) diffs.set(state, added);
+  }
   const removedChildren: { child: InstanceState; parent: InstanceState; relation: RelationMetadata }[] = [];
   for (const [parent, byIndex] of diffs) {
     if (ctx.deleted.has(parent)) continue;
@@ -83,9 +86,14 @@ export async function prepareRelationships(ctx: RelationshipContext): Promise<Re
         continue;
       }
       if (relation.owner) continue;
+      const paired = relation.inverse !== undefined;
       for (const object of added) {
         const child = stateOf(object);
-        if (child) work.memberships.set(child, { parent, relation });
+        if (!child) continue;
+        // A new child whose own to-one already names this parent gets its key from that (the common case of a
+        // bidirectional pair); only the others need the membership.
+        if (paired && child.status === 'pending' && pointsAt(child, relation, parent)) continue;
+        work.memberships.set(child, { parent, relation });
       }
       for (const object of removed) {
         const child = stateOf(object);
@@ -141,16 +149,19 @@ function put(diffs: Diffs, state: InstanceState, index: number, diff: { added: o
   byIndex.set(index, diff);
 }
 
-/** A new object's collections: every member is an addition. */
-function newObjectDiffs(state: InstanceState): Map<number, { added: object[]; removed: object[] }> {
-  const out = new Map<number, { added: object[]; removed: object[] }>();
-  state.mapper.relations.forEach((relation, index) => {
+/** A new object's collections: every member is an addition. Undefined when it has none with members. */
+function newObjectDiffs(state: InstanceState): Map<number, { added: object[]; removed: object[] }> | undefined {
+  let out: Map<number, { added: object[]; removed: object[] }> | undefined;
+  const relations = state.mapper.relations;
+  for (let index = 0; index < relations.length; index++) {
     const value = state.relations[index];
-    if (!relation.isCollection || isUnloaded(value) || !Array.isArray(value) || value.length === 0) return;
-    out.set(index, { added: [...new Set(value as object[])], removed: [] });
-  });
+    if (!relations[index]!.isCollection || isUnloaded(value) || !Array.isArray(value) || value.length === 0) continue;
+    (out ??= new Map()).set(index, { added: [...new Set(value as object[])], removed: NONE });
+  }
   return out;
 }
+
+const NONE: object[] = [];
 
 /**
  * save-update: objects new to the session reached from new objects (through any loaded
@@ -178,12 +189,23 @@ function followSaveUpdate(ctx: RelationshipContext, diffs: Diffs): void {
     const state = queue.pop()!;
     if (seen.has(state)) continue;
     seen.add(state);
-    state.mapper.relations.forEach((relation, index) => {
+    const relations = state.mapper.relations;
+    for (let index = 0; index < relations.length; index++) {
       const value = state.relations[index];
-      if (isUnloaded(value) || value === null || value === undefined) return;
-      for (const object of Array.isArray(value) ? value : [value]) reach(relation, object);
-    });
+      if (isUnloaded(value) || value === null || value === undefined) continue;
+      if (!Array.isArray(value)) {
+        reach(relations[index]!, value);
+        continue;
+      }
+      for (let k = 0; k < value.length; k++) reach(relations[index]!, value[k]);
+    }
   }
+}
+
+/** True when a child's to-one side of a one-to-many (its inverse) holds `parent`'s object. */
+function pointsAt(child: InstanceState, relation: RelationMetadata, parent: InstanceState): boolean {
+  const j = child.mapper.relationIndex(relation.inverse!.propertyName);
+  return j >= 0 && child.relations[j] === parent.object;
 }
 
 /** True when a child removed from `parent`'s collection now points at another parent. */

@@ -52,6 +52,7 @@ export async function flush(ctx: FlushContext): Promise<FlushOutcome> {
   const updated: InstanceState[] = [];
   const pendingUpdates = new Map<string, QueuedUpdate[]>();
   const postUpdates: InstanceState[] = [];
+  const now = new Date();
   try {
     const byEntity = groupByEntity([...ctx.pending].filter((s) => !ctx.deleted.has(s)));
     for (const entity of order.entities) {
@@ -62,7 +63,7 @@ export async function flush(ctx: FlushContext): Promise<FlushOutcome> {
       for (const level of levels) {
         for (const state of level) {
           if (syncForeignKeys(state, memberships, deferred)) postUpdates.push(state);
-          applyInsertDefaults(state);
+          applyInsertDefaults(state, now);
           checkRequired(state);
         }
         await insertRows(ctx, mapper, level);
@@ -138,17 +139,19 @@ export async function flush(ctx: FlushContext): Promise<FlushOutcome> {
 function syncForeignKeys(state: InstanceState, memberships: Map<InstanceState, Membership>, deferred: ReadonlySet<RelationMetadata>): boolean {
   let postponed = false;
   const mapper = state.mapper;
-  mapper.relations.forEach((relation, index) => {
-    if (!relation.owner || relation.joinTable || relation.foreignKey.length === 0) return;
+  const relations = mapper.relations;
+  for (let index = 0; index < relations.length; index++) {
+    const relation = relations[index]!;
+    if (!relation.owner || relation.joinTable || relation.foreignKey.length === 0) continue;
     const value = state.relations[index];
-    if (isUnloaded(value)) return;
+    if (isUnloaded(value)) continue;
     const target = value === null || value === undefined ? undefined : stateOf(value as object);
-    if (target && !target.mapper.hasIdentity(target.values) && deferred.has(relation)) {
+    if (target && deferred.size > 0 && !target.mapper.hasIdentity(target.values) && deferred.has(relation)) {
       postponed = true;
-      return;
+      continue;
     }
     writeKey(state, relation, target);
-  });
+  }
   const membership = memberships.get(state);
   if (membership) {
     const inverse = membership.relation.inverse;
@@ -161,9 +164,11 @@ function syncForeignKeys(state: InstanceState, memberships: Map<InstanceState, M
 }
 
 function writeKey(state: InstanceState, relation: RelationMetadata, target: InstanceState | undefined): void {
-  for (const { column, referenced } of relation.foreignKey) {
-    const i = state.mapper.columns.indexOf(column);
-    const value = target ? target.values[target.mapper.columns.indexOf(referenced)] : null;
+  const positions = keyPositions(state.mapper, relation);
+  for (let k = 0; k < relation.foreignKey.length; k++) {
+    const { referenced } = relation.foreignKey[k]!;
+    const i = positions.from[k]!;
+    const value = target ? target.values[target.mapper === positions.target ? positions.to[k]! : target.mapper.columns.indexOf(referenced)] : null;
     if (target && (value === undefined || value === null)) {
       throw new FlushError(
         `${state.mapper.metadata.name}.${relation.propertyName} points at a ${target.mapper.metadata.name} that has no ${referenced.propertyName ?? referenced.columnName} yet ` +
@@ -174,17 +179,41 @@ function writeKey(state: InstanceState, relation: RelationMetadata, target: Inst
   }
 }
 
-function applyInsertDefaults(state: InstanceState): void {
+function applyInsertDefaults(state: InstanceState, now: Date): void {
   const { columns } = state.mapper;
-  const now = new Date();
   for (let i = 0; i < columns.length; i++) {
     if (state.values[i] !== undefined) continue;
     const column = columns[i]!;
     if (column.generated === 'uuid') state.values[i] = randomUUID();
     else if (column.default) state.values[i] = column.default();
     else if (column.role === 'version') state.values[i] = 1;
-    else if ((column.role === 'createDate' || column.role === 'updateDate') && column.serverDefault === undefined) state.values[i] = now;
+    else if ((column.role === 'createDate' || column.role === 'updateDate') && column.serverDefault === undefined) state.values[i] = new Date(now);
   }
+}
+
+/** Where a relationship's foreign-key columns sit here (`from`) and, in the target's mapper, the columns they reference (`to`). */
+interface KeyPositions {
+  readonly target: EntityMapper;
+  readonly from: readonly number[];
+  readonly to: readonly number[];
+}
+
+const keyPositionCache = new WeakMap<EntityMapper, Map<RelationMetadata, KeyPositions>>();
+
+function keyPositions(mapper: EntityMapper, relation: RelationMetadata): KeyPositions {
+  let byRelation = keyPositionCache.get(mapper);
+  if (!byRelation) keyPositionCache.set(mapper, (byRelation = new Map()));
+  let positions = byRelation.get(relation);
+  if (!positions) {
+    const target = EntityMapper.for(relation.target);
+    positions = {
+      target,
+      from: relation.foreignKey.map((fk) => mapper.columns.indexOf(fk.column)),
+      to: relation.foreignKey.map((fk) => target.columns.indexOf(fk.referenced)),
+    };
+    byRelation.set(relation, positions);
+  }
+  return positions;
 }
 
 /** A NOT NULL foreign key with nothing to fill it is the user's mistake: say which relationship. */

@@ -1,0 +1,36 @@
+/*
+ * PostgreSQL's name for a logical column type: what CREATE TABLE declares and what a cast
+ * in a statement names. A custom type is named by its storage type.
+ */
+import type { ColumnType } from '@strata/core';
+
+const TYPES: Record<string, string> = {
+  integer: 'integer',
+  smallint: 'smallint',
+  bigint: 'bigint',
+  float: 'real',
+  double: 'double precision',
+  boolean: 'boolean',
+  text: 'text',
+  json: 'jsonb',
+  uuid: 'uuid',
+  bytes: 'bytea',
+  date: 'date',
+  timestamptz: 'timestamptz',
+  timestamp: 'timestamp',
+};
+
+/** The SQL type of `type`; `quote` quotes an enum type's name. */
+export function postgresTypeName(type: ColumnType, quote: (name: string) => string): string {
+  if (type.custom) return postgresTypeName(type.custom.storage, quote);
+  switch (type.name) {
+    case 'varchar':
+      return `varchar(${type.length ?? 255})`;
+    case 'numeric':
+      return type.precision === undefined ? 'numeric' : `numeric(${type.precision},${type.scale ?? 0})`;
+    case 'enum':
+      return quote(type.enumName!);
+    default:
+      return TYPES[type.name]!;
+  }
+}
