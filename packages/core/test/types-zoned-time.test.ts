@@ -112,6 +112,7 @@ describe('date-time text', () => {
     expect(parseDateTime('2024-02-29T10:11:12.5')).toEqual({ wall: Date.UTC(2024, 1, 29, 10, 11, 12, 500), micros: 0, fractionDigits: 1, offset: undefined });
     expect(parseDateTime('2024-02-29 10:11:12.123456')).toEqual({ wall: Date.UTC(2024, 1, 29, 10, 11, 12, 123), micros: 456, fractionDigits: 6, offset: undefined });
     expect(new Date(parseDateTime('0099-03-01 00:00:00')!.wall).getUTCFullYear()).toBe(99);
+    expect(parseDateTime('2024-02-29T10:11:12.123Z')).toEqual({ wall: Date.UTC(2024, 1, 29, 10, 11, 12, 123), micros: 0, fractionDigits: 3, offset: 0 });
   });
 
   test('zones, short times and long fractions take the general path; impossible dates are refused', () => {

@@ -66,22 +66,27 @@ function digitsAt(text: string, at: number, count: number): number {
 }
 
 /**
- * The shape drivers return, read without a regular expression: 'YYYY-MM-DD HH:MM:SS'
- * (or with a T), an optional fraction of 1 to 6 digits, no zone. Undefined for anything
- * else, which the general parser then reads.
+ * The shapes drivers return, read without a regular expression: 'YYYY-MM-DD HH:MM:SS' (or
+ * with a T), an optional fraction of 1 to 6 digits, and no zone or a Z. Undefined for
+ * anything else, which the general parser then reads.
  */
 function parseCommonDateTime(text: string): DateTimeParts | undefined {
-  const length = text.length;
-  if (length < 19 || length > 26 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return undefined;
+  let end = text.length;
+  let offset: number | undefined;
+  if (end > 19 && (text.charCodeAt(end - 1) | 32) === 122) {
+    offset = 0;
+    end--;
+  }
+  if (end < 19 || end > 26 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return undefined;
   const separator = text.charCodeAt(10);
-  if (separator !== 32 && separator !== 84) return undefined;
+  if (separator !== 32 && separator !== 84 && separator !== 116) return undefined;
   const year = digitsAt(text, 0, 4), month = digitsAt(text, 5, 2), day = digitsAt(text, 8, 2);
   const hour = digitsAt(text, 11, 2), minute = digitsAt(text, 14, 2), second = digitsAt(text, 17, 2);
   if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return undefined;
   let fraction = 0;
   let fractionDigits = 0;
-  if (length > 19) {
-    fractionDigits = length - 20;
+  if (end > 19) {
+    fractionDigits = end - 20;
     if (text.charCodeAt(19) !== 46 || fractionDigits === 0) return undefined;
     fraction = digitsAt(text, 20, fractionDigits);
     if (fraction < 0) return undefined;
@@ -89,7 +94,7 @@ function parseCommonDateTime(text: string): DateTimeParts | undefined {
   }
   if (!validDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return undefined;
   const ms = Math.floor(fraction / 1000);
-  return { wall: utcMs(year, month, day, hour, minute, second, ms), micros: fraction - ms * 1000, fractionDigits, offset: undefined };
+  return { wall: utcMs(year, month, day, hour, minute, second, ms), micros: fraction - ms * 1000, fractionDigits, offset };
 }
 
 function parseAnyDateTime(text: string): DateTimeParts | undefined {

@@ -28,8 +28,11 @@ export interface EntitySlot {
 export interface EntityQuery {
   readonly node: SelectNode;
   readonly slots: readonly EntitySlot[];
-  /** How many extra values (keys a loader groups by) open each row, before the entities' columns. */
-  readonly extraCount: number;
+  /**
+   * Where each row holds the key its loader groups it by: the extra values opening the row,
+   * or columns of the query's own entity. Empty when rows are not grouped.
+   */
+  readonly keyPositions: readonly number[];
   /** The joined plan steps, in slot order. */
   readonly joined: readonly PlanNode[];
 }
@@ -49,9 +52,10 @@ const MAX_LABEL = 60;
 /**
  * The query loading `root` (the base's own entity source) with the `joined` steps (and
  * their joined steps), selecting `extras` first. `base` supplies FROM, joins, WHERE,
- * ordering, limits and locks; its selection is replaced.
+ * ordering, limits and locks; its selection is replaced. Rows are grouped by the extras,
+ * or, when `keyColumns` names some of the root entity's columns, by those.
  */
-export function entityQuery(base: SelectNode, root: EntitySource, joined: readonly PlanNode[], extras: readonly ExtraItem[] = []): EntityQuery {
+export function entityQuery(base: SelectNode, root: EntitySource, joined: readonly PlanNode[], extras: readonly ExtraItem[] = [], keyColumns: readonly ColumnMetadata[] = []): EntityQuery {
   const names = new Names(base);
   const rootMapper = EntityMapper.for(root.entity);
   const wrap = (base.limit !== undefined || base.offset !== undefined || base.distinct) && joined.some(multipliesRows);
@@ -131,7 +135,8 @@ export function entityQuery(base: SelectNode, root: EntitySource, joined: readon
     offset: outer.offset,
     lock: outer.lock,
   });
-  return Object.freeze({ node: selectNode, slots, extraCount: extras.length, joined: joinedNodes });
+  const keyPositions = keyColumns.length > 0 ? keyColumns.map((column) => slots[0]!.start + rootMapper.columns.indexOf(column)) : extras.map((_, i) => i);
+  return Object.freeze({ node: selectNode, slots, keyPositions, joined: joinedNodes });
 }
 
 /** True when joining the step (or a joined step below it) can repeat parent rows. */

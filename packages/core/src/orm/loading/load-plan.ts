@@ -40,22 +40,32 @@ interface ExplicitStep {
 
 const NONE: ReadonlyMap<string, ExplicitStep> = new Map();
 const defaultPlans = new WeakMap<EntityMetadata, LoadPlan>();
-const optionPlans = new WeakMap<readonly LoadOption[], Map<EntityMetadata, LoadPlan>>();
+/** Plans by their options, one level per option in order (options are frozen, so their identity is their meaning). */
+interface OptionTrie {
+  readonly next: WeakMap<LoadOption, OptionTrie>;
+  readonly plans: Map<EntityMetadata, LoadPlan>;
+}
 
-/** The plan for objects of `entity` loaded with `options` (a frozen list is cached by identity). */
+const optionPlans: OptionTrie = { next: new WeakMap(), plans: new Map() };
+
+/**
+ * The plan for objects of `entity` loaded with `options`, cached by the option objects: a
+ * query built again with the same options (a new list of the same ones) plans once.
+ */
 export function planFor(entity: EntityMetadata, options: readonly LoadOption[]): LoadPlan {
   if (options.length === 0) {
     let plan = defaultPlans.get(entity);
     if (!plan) defaultPlans.set(entity, (plan = buildPlan(entity, options)));
     return plan;
   }
-  let byEntity = optionPlans.get(options);
-  if (!byEntity && Object.isFrozen(options)) optionPlans.set(options, (byEntity = new Map()));
-  let plan = byEntity?.get(entity);
-  if (!plan) {
-    plan = buildPlan(entity, options);
-    byEntity?.set(entity, plan);
+  let level = optionPlans;
+  for (const option of options) {
+    let next = level.next.get(option);
+    if (!next) level.next.set(option, (next = { next: new WeakMap(), plans: new Map() }));
+    level = next;
   }
+  let plan = level.plans.get(entity);
+  if (!plan) level.plans.set(entity, (plan = buildPlan(entity, options)));
   return plan;
 }
 

@@ -43,8 +43,8 @@ interface Origin {
 interface ReadResult {
   /** The query's own objects, each once, in row order. */
   readonly roots: InstanceState[];
-  /** Per row: the extra values selected before the entity. */
-  readonly extras: unknown[][];
+  /** Per row: the key it is grouped by (see EntityQuery.keyPositions). */
+  readonly keys: unknown[];
   /** Per row: the query's own object. */
   readonly rowRoots: InstanceState[];
   /** The objects each joined step found, each once. */
@@ -121,10 +121,13 @@ async function descend(
 
 /** Reads an entity query's rows into objects and puts joined relationships in place. */
 function readRows(ctx: LoadContext, query: EntityQuery, loaded: LoadedRows, into?: ReadResult): ReadResult {
-  const { slots, extraCount } = query;
+  const { slots, keyPositions } = query;
   const { rows, decoders } = loaded;
-  const result: ReadResult = into ?? { roots: [], extras: [], rowRoots: [], byNode: new Map() };
-  const seen = new Set<InstanceState>(into?.roots);
+  const result: ReadResult = into ?? { roots: [], keys: [], rowRoots: [], byNode: new Map() };
+  // A row that is one entity's columns and nothing else is decoded in place and kept as its values.
+  const whole = slots.length === 1 && slots[0]!.start === 0 && decoders.decode.length === slots[0]!.mapper.columns.length;
+  // From one table without joins, each row is another object: only joins (or several FROM items) repeat one.
+  const seen = slots.length > 1 || query.node.joins.length > 0 || query.node.from.length > 1 ? new Set<InstanceState>(into?.roots) : undefined;
   // Per joined slot: what each parent collected.
   const collected = slots.map(() => new Map<InstanceState, { items: object[]; seen: Set<object> }>());
   const current = new Array<InstanceState | undefined>(slots.length);
@@ -141,11 +144,15 @@ function readRows(ctx: LoadContext, query: EntityQuery, loaded: LoadedRows, into
       }
       let state: InstanceState | undefined;
       if (s === 0 || !allNull(row, slot.keyPositions)) {
-        state = hydrateValues(ctx.target, slot.mapper, readSlice(row, slot.start, slot.mapper.columns.length, decoders));
+        // Keys are read before an in-place decode replaces the row's values.
+        if (s === 0 && keyPositions.length > 0) result.keys.push(keyAt(row, keyPositions, decoders));
+        const values = whole ? decodeInPlace(row, decoders) : readSlice(row, slot.start, slot.mapper.columns.length, decoders);
+        state = hydrateValues(ctx.target, slot.mapper, values);
       }
       current[s] = state;
       if (s === 0) {
-        if (!seen.has(state!)) {
+        if (seen === undefined) result.roots.push(state!);
+        else if (!seen.has(state!)) {
           seen.add(state!);
           result.roots.push(state!);
         }
@@ -159,7 +166,6 @@ function readRows(ctx: LoadContext, query: EntityQuery, loaded: LoadedRows, into
         entry.items.push(state.object);
       }
     }
-    if (extraCount > 0) result.extras.push(readSlice(row, 0, extraCount, decoders));
   }
   for (let s = 1; s < slots.length; s++) {
     const step = slots[s]!.node!;
@@ -171,6 +177,24 @@ function readRows(ctx: LoadContext, query: EntityQuery, loaded: LoadedRows, into
     }
   }
   return result;
+}
+
+/** The grouping key of a row: the decoded value at one position, or the key text of several. */
+function keyAt(row: readonly unknown[], positions: readonly number[], decoders: Decoders): unknown {
+  if (positions.length === 1) return keyPart(decodeAt(row, positions[0]!, decoders));
+  return keyText(positions.map((p) => decodeAt(row, p, decoders)));
+}
+
+function decodeAt(row: readonly unknown[], at: number, decoders: Decoders): unknown {
+  const value = row[at];
+  const read = decoders.decode[at];
+  return value === null || value === undefined ? null : read === undefined || typeof value === decoders.passes[at] ? value : read(value);
+}
+
+/** Decodes every value of a row in place and returns it. */
+function decodeInPlace(row: unknown[], decoders: Decoders): unknown[] {
+  for (let i = 0; i < row.length; i++) row[i] = decodeAt(row, i, decoders);
+  return row;
 }
 
 function allNull(row: readonly unknown[], positions: readonly number[]): boolean {
@@ -218,10 +242,6 @@ function parentKey(state: InstanceState, columns: readonly ColumnMetadata[]): un
   }
   const parts = columns.map((c) => state.values[state.mapper.columns.indexOf(c)]);
   return parts.some((p) => p === null || p === undefined) ? undefined : keyText(parts);
-}
-
-function keyFrom(values: readonly unknown[]): unknown {
-  return values.length === 1 ? keyPart(values[0]) : keyText(values);
 }
 
 /** The parents' raw key values (one array per distinct key), for binding. */
@@ -281,7 +301,9 @@ async function selectin(
 
   const root: EntitySource = node({ kind: 'entity' as const, entity: target, alias: undefined });
   const joined = step.children.filter((c) => c.strategy === 'joined');
-  const found = new Map<unknown, { items: object[]; seen: Set<object> }>();
+  // Related rows come once per parent key unless joined steps repeat them.
+  const repeats = joined.length > 0;
+  const found = new Map<unknown, { items: object[]; seen: Set<object> | undefined }>();
   let result: ReadResult | undefined;
   const entries = [...groups.values()];
   for (let at = 0; at < entries.length; at += IN_CHUNK) {
@@ -291,21 +313,23 @@ async function selectin(
     const values: unknown[] = [];
     for (const group of chunk) values.push(...group.values);
     result = readRows(ctx, query, await ctx.run(query.node, values), result);
-    result.rowRoots.forEach((state, r) => {
-      const key = keyFrom(result!.extras[r]!);
-      let entry = found.get(key);
-      if (!entry) found.set(key, (entry = { items: [], seen: new Set() }));
-      if (!entry.seen.has(state.object)) {
-        entry.seen.add(state.object);
-        entry.items.push(state.object);
-      }
-    });
+    const { rowRoots, keys } = result;
+    for (let r = 0; r < rowRoots.length; r++) {
+      const object = rowRoots[r]!.object;
+      let entry = found.get(keys[r]);
+      if (!entry) found.set(keys[r], (entry = { items: [], seen: repeats ? new Set() : undefined }));
+      if (entry.seen?.has(object)) continue;
+      entry.seen?.add(object);
+      entry.items.push(object);
+    }
     result.rowRoots.length = 0;
-    result.extras.length = 0;
+    result.keys.length = 0;
   }
   for (const [key, group] of groups) {
     const items = found.get(key)?.items ?? [];
-    for (const parent of group.parents) put(parent, relation.isCollection ? [...items] : (items[0] ?? null));
+    // Parents sharing a key get a collection each; a parent alone takes the list as it is.
+    const shared = group.parents.length > 1;
+    for (const parent of group.parents) put(parent, relation.isCollection ? (shared ? [...items] : items) : (items[0] ?? null));
   }
   if (result) children.push(...result.roots);
   return { children: unique(children), result };
@@ -320,14 +344,22 @@ function inListQuery(step: PlanNode, root: EntitySource, joined: readonly PlanNo
   let query = byCount.get(count);
   if (query) return query;
   const slots = Array.from({ length: count }, (_, r) => Array.from({ length: width }, (_, c) => new ParamSlot(r * width + c)));
-  const { where, joins, extras } = inQuery(step.relation, root, slots);
-  query = entityQuery(baseSelect(root, joins, where, relationOrder(step.relation, root)), root, joined, extras);
+  const { where, joins, extras, keyColumns } = inQuery(step.relation, root, slots);
+  query = entityQuery(baseSelect(root, joins, where, relationOrder(step.relation, root)), root, joined, extras, keyColumns);
   byCount.set(count, query);
   return query;
 }
 
-/** WHERE (and joins) selecting the related rows of the given parent keys, with the parent key columns as extras. */
-function inQuery(relation: RelationMetadata, root: EntitySource, keys: readonly unknown[][]): { where: ExprNode; joins: JoinNode[]; extras: ExtraItem[] } {
+/**
+ * WHERE (and joins) selecting the related rows of the given parent keys, and where each row
+ * shows its parent's key: the association table's columns as extras for a many-to-many,
+ * else columns of the related entity itself (`keyColumns`), selected once.
+ */
+function inQuery(
+  relation: RelationMetadata,
+  root: EntitySource,
+  keys: readonly unknown[][],
+): { where: ExprNode; joins: JoinNode[]; extras: ExtraItem[]; keyColumns: ColumnMetadata[] } {
   const joinTable = relation.joinTable;
   let columns: ExprNode[];
   let metas: ColumnMetadata[];
@@ -346,12 +378,12 @@ function inQuery(relation: RelationMetadata, root: EntitySource, keys: readonly 
     metas = relation.foreignKey.map((fk) => fk.column);
     columns = metas.map((c) => columnNode(root, c));
   }
-  const extras = columns.map((expr, i) => ({ key: `_key${i}`, expr }));
+  const extras = joinTable ? columns.map((expr, i) => ({ key: `_key${i}`, expr })) : [];
   const where =
     columns.length === 1
       ? node({ kind: 'in' as const, item: columns[0]!, list: Object.freeze(keys.map((k) => param(metas[0]!, k[0]))), negated: false })
       : any(keys.map((k) => all(columns.map((c, i) => equals(c, param(metas[i]!, k[i]))))));
-  return { where, joins, extras };
+  return { where, joins, extras, keyColumns: joinTable ? [] : metas };
 }
 
 /**
@@ -398,7 +430,7 @@ async function subquery(ctx: LoadContext, parents: InstanceState[], step: PlanNo
   const result = readRows(ctx, query, await ctx.run(query.node));
   const found = new Map<unknown, Set<object>>();
   result.rowRoots.forEach((state, r) => {
-    const key = keyFrom(result.extras[r]!);
+    const key = result.keys[r];
     let items = found.get(key);
     if (!items) found.set(key, (items = new Set()));
     items.add(state.object);
