@@ -320,14 +320,37 @@ export async function deleteByParents(target: PersistTarget, relation: RelationM
   const child = relation.target;
   const source = sourceOf(child);
   const keyOf = (parent: InstanceState) => relation.foreignKey.map((fk) => (parent.committed ?? parent.values)[parent.mapper.columns.indexOf(fk.referenced)]);
+  const childMapper = EntityMapper.for(child);
   for (let at = 0; at < parents.length; at += MAX_ROWS) {
-    const chunk = parents.slice(at, at + MAX_ROWS);
-    const where =
-      relation.foreignKey.length === 1
-        ? columnIn(source, relation.foreignKey[0]!.column, chunk.map((p) => keyOf(p)[0]))
-        : anyOf(chunk.map((p) => allOf(relation.foreignKey.map((fk, i) => columnEquals(source, fk.column, keyOf(p)[i])))));
-    await run(target, EntityMapper.for(child), 'DELETE', new NodeStatement(node({ kind: 'delete' as const, source, where, returning: undefined })));
+    const chunk = at === 0 && parents.length <= MAX_ROWS ? parents : parents.slice(at, at + MAX_ROWS);
+    if (relation.foreignKey.length === 1) {
+      // One statement shape per row count, the keys as slots: built and compiled once.
+      const column = relation.foreignKey[0]!.column;
+      await run(target, childMapper, 'DELETE', deleteInStatement(childMapper, column, chunk.length), chunk.map((p) => keyOf(p)[0]));
+      continue;
+    }
+    const where = anyOf(chunk.map((p) => allOf(relation.foreignKey.map((fk, i) => columnEquals(source, fk.column, keyOf(p)[i])))));
+    await run(target, childMapper, 'DELETE', new NodeStatement(node({ kind: 'delete' as const, source, where, returning: undefined })));
   }
+}
+
+const deleteInStatements = new WeakMap<EntityMapper, Map<string, NodeStatement>>();
+
+/** DELETE FROM t WHERE column IN (count slots). */
+function deleteInStatement(mapper: EntityMapper, column: ColumnMetadata, count: number): NodeStatement {
+  let byShape = deleteInStatements.get(mapper);
+  if (!byShape) deleteInStatements.set(mapper, (byShape = new Map()));
+  const shape = `${column.columnName}|${count}`;
+  let statement = byShape.get(shape);
+  if (!statement) {
+    const source = sourceOf(mapper.metadata);
+    const where = columnIn(source, column, Array.from({ length: count }, (_, i) => new ParamSlot(i)));
+    statement = new NodeStatement(node({ kind: 'delete' as const, source, where, returning: undefined }));
+    // Row counts vary from flush to flush: keep the most recent shapes only.
+    if (byShape.size >= 64) byShape.delete(byShape.keys().next().value!);
+    byShape.set(shape, statement);
+  }
+  return statement;
 }
 
 /** Deletes rows of one entity, batched where no version needs checking. */
@@ -336,11 +359,11 @@ export async function deleteRows(target: PersistTarget, mapper: EntityMapper, st
   const source = sourceOf(entity);
   const single = mapper.keyIndexes.length === 1 && !entity.versionColumn;
   for (let at = 0; at < states.length; at += MAX_ROWS) {
-    const chunk = states.slice(at, at + MAX_ROWS);
-    const where = single
-      ? columnIn(source, mapper.columns[mapper.keyIndexes[0]!]!, chunk.map((s) => before(s)[mapper.keyIndexes[0]!]))
-      : anyOf(chunk.map((s) => rowCondition(mapper, s, before(s))));
-    const result = await run(target, mapper, 'DELETE', new NodeStatement(node({ kind: 'delete' as const, source, where, returning: undefined })));
+    const chunk = at === 0 && states.length <= MAX_ROWS ? states : states.slice(at, at + MAX_ROWS);
+    const keyIndex = mapper.keyIndexes[0]!;
+    const result = single
+      ? await run(target, mapper, 'DELETE', deleteInStatement(mapper, mapper.columns[keyIndex]!, chunk.length), chunk.map((s) => before(s)[keyIndex]))
+      : await run(target, mapper, 'DELETE', new NodeStatement(node({ kind: 'delete' as const, source, where: anyOf(chunk.map((s) => rowCondition(mapper, s, before(s)))), returning: undefined })));
     if (result.rowCount !== chunk.length) {
       throw new StaleDataError(
         `DELETE from ${entity.tableName} (${entity.name}) expected to remove ${chunk.length} row(s) but removed ${result.rowCount}: ` +
