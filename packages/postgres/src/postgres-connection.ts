@@ -54,7 +54,8 @@ export class PostgresConnection implements DialectConnection {
   }
 
   async #run(sql: string, params: readonly unknown[], options: ExecuteOptions | undefined): Promise<DriverResult> {
-    const name = await this.#statements.nameFor(sql);
+    const named = this.#statements.nameFor(sql);
+    const name = typeof named === 'object' ? await named : named;
     const config: QueryConfig = { text: sql, values: params as unknown[], name };
     // pg's typings tie rowMode to its array-row overload; both shapes come back as QueryResult.
     if (options?.arrays) (config as { rowMode?: 'array' }).rowMode = 'array';

@@ -20,9 +20,10 @@ export class PostgresStatementCache {
 
   /**
    * The name to run `text` under, or undefined for an unnamed statement (cache off). When
-   * the cache is full, the least recently used statement is deallocated first.
+   * the cache is full, the least recently used statement is deallocated first (the only
+   * case that returns a promise).
    */
-  async nameFor(text: string): Promise<string | undefined> {
+  nameFor(text: string): string | undefined | Promise<string> {
     if (this.#size === 0) return undefined;
     const names = this.#names;
     const known = names.get(text);
@@ -32,12 +33,19 @@ export class PostgresStatementCache {
       names.set(text, known);
       return known;
     }
-    if (names.size >= this.#size) {
-      const [oldText, oldName] = names.entries().next().value as [string, string];
-      await this.#deallocate(oldText, oldName);
-    }
+    if (names.size >= this.#size) return this.#evictThenName(text);
+    return this.#newName(text);
+  }
+
+  async #evictThenName(text: string): Promise<string> {
+    const [oldText, oldName] = this.#names.entries().next().value as [string, string];
+    await this.#deallocate(oldText, oldName);
+    return this.#newName(text);
+  }
+
+  #newName(text: string): string {
     const name = `strata_${++this.#counter}`;
-    names.set(text, name);
+    this.#names.set(text, name);
     return name;
   }
 

@@ -106,7 +106,14 @@ function bindable(params: readonly unknown[]): unknown[] {
     let converted = value;
     if (typeof value === 'boolean') converted = value ? 1 : 0;
     else if (value instanceof Date) converted = value.toISOString();
-    if (converted !== value) (out ??= [...params])[i] = converted;
+    if (converted !== value) (out ??= copyOf(params))[i] = converted;
   }
   return out ?? (params as unknown[]);
+}
+
+/** A copy made by index (spreading or slicing a frozen array takes V8's slow path). */
+function copyOf(values: readonly unknown[]): unknown[] {
+  const out = new Array<unknown>(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i];
+  return out;
 }

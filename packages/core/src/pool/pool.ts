@@ -57,7 +57,8 @@ export class Pool {
   readonly #events: EngineEvents;
   readonly #describe: () => string;
   readonly #idle: PooledConnection[] = [];
-  readonly #out = new Set<PooledConnection>();
+  /** Checked-out connections; each knows its place (`outAt`), so taking one out is O(1) without a hash table. */
+  readonly #out: PooledConnection[] = [];
   readonly #waiters: Waiter[] = [];
   #openCount = 0;
   #generation = 0;
@@ -81,7 +82,7 @@ export class Pool {
     return {
       size: this.#options.poolSize,
       open: this.#openCount,
-      checkedOut: this.#out.size,
+      checkedOut: this.#out.length,
       idle: this.#idle.length,
       overflow: Math.max(0, this.#openCount - this.#options.poolSize),
       waiting: this.#waiters.length,
@@ -100,7 +101,7 @@ export class Pool {
     if (this.needsCheck(conn)) return undefined;
     if (lifo) this.#idle.pop();
     else this.#idle.shift();
-    this.#out.add(conn);
+    this.#markOut(conn);
     conn.checkedOutAt = Date.now();
     conn.checkoutStack = undefined;
     conn.leakReported = false;
@@ -134,7 +135,7 @@ export class Pool {
       this.#discard(conn);
       throw new InvalidStateError(`The engine for ${this.#describe()} was disposed while a connection was being opened.`);
     }
-    this.#out.add(conn);
+    this.#markOut(conn);
     conn.checkedOutAt = Date.now();
     conn.checkoutStack = stack;
     conn.leakReported = false;
@@ -142,7 +143,7 @@ export class Pool {
       // A connection opened just now needs no checks.
       if (grant !== 'create' && this.needsCheck(conn)) await this.ensureUsable(conn);
     } catch (error) {
-      this.#out.delete(conn);
+      this.#markIn(conn);
       this.#discard(conn);
       throw error;
     }
@@ -153,7 +154,7 @@ export class Pool {
 
   /** Returns a connection. Stale, invalid or surplus connections are closed instead of kept. */
   checkin(conn: PooledConnection): void {
-    if (!this.#out.delete(conn)) return;
+    if (!this.#markIn(conn)) return;
     if (this.#events.has('checkin')) this.#events.emit('checkin', { connectionId: conn.id });
     conn.lastUsedAt = Date.now();
     conn.checkoutStack = undefined;
@@ -244,6 +245,24 @@ export class Pool {
     await Promise.all(idle.map((conn) => conn.raw.close()));
   }
 
+  #markOut(conn: PooledConnection): void {
+    conn.outAt = this.#out.length;
+    this.#out.push(conn);
+  }
+
+  /** Takes a connection off the checked-out list; false when it was not on it. */
+  #markIn(conn: PooledConnection): boolean {
+    const at = conn.outAt;
+    if (at < 0 || this.#out[at] !== conn) return false;
+    const last = this.#out.pop()!;
+    if (last !== conn) {
+      this.#out[at] = last;
+      last.outAt = at;
+    }
+    conn.outAt = -1;
+    return true;
+  }
+
   #staleReason(conn: PooledConnection): string | undefined {
     if (conn.invalid) return 'connection closed or invalidated';
     if (conn.generation < this.#generation) return 'pool invalidated after a disconnect';
@@ -315,7 +334,7 @@ export class Pool {
     }
     return new PoolTimeoutError(
       `No connection to ${this.#describe()} became free within poolTimeout ${poolTimeout} ms: ` +
-        `poolSize ${poolSize}, maxOverflow ${maxOverflow}, ${this.#out.size} checked out, ` +
+        `poolSize ${poolSize}, maxOverflow ${maxOverflow}, ${this.#out.length} checked out, ` +
         `${this.#waiters.length + 1} waiting.${holder} ` +
         'Close connections and sessions when done (Session.run or scopedSession do it for you), ' +
         'or raise poolSize / maxOverflow.',

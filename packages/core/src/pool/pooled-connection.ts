@@ -21,6 +21,8 @@ export class PooledConnection {
   checkoutStack: string | undefined;
   /** Whether the leak detector already reported the current checkout. */
   leakReported = false;
+  /** Where the pool keeps it among the checked-out connections; -1 while idle. */
+  outAt = -1;
   /** A reconnect in progress, shared by everyone who needs this slot fresh. */
   reconnecting: Promise<void> | undefined;
 
