@@ -63,7 +63,7 @@ export class MysqlConnection implements DialectConnection {
     });
   }
 
-  async *stream(sql: string, params: readonly unknown[], batchSize: number, options?: ExecuteOptions): AsyncIterable<Record<string, unknown>> {
+  async *stream(sql: string, params: readonly unknown[], batchSize: number, options?: ExecuteOptions): AsyncIterable<Record<string, unknown>[]> {
     if (this.#closed) throw new ClosedConnectionError('MySQL');
     let rows: Readable | undefined;
     let lost: Error | undefined;
@@ -80,7 +80,19 @@ export class MysqlConnection implements DialectConnection {
       query.on('error', () => undefined);
       rows = query.stream({ highWaterMark: batchSize });
       if (lost) rows.destroy(lost);
-      for await (const row of rows) yield row as Record<string, unknown>;
+      // What the stream holds goes out as one batch; only an empty buffer waits for more.
+      for (;;) {
+        const batch: Record<string, unknown>[] = [];
+        let row: unknown;
+        while (batch.length < batchSize && (row = rows.read()) !== null) batch.push(row as Record<string, unknown>);
+        if (batch.length > 0) {
+          yield batch;
+          continue;
+        }
+        if (rows.errored) throw rows.errored;
+        if (rows.readableEnded || rows.destroyed) return;
+        await moreRows(rows);
+      }
     } finally {
       // destroy() resumes a connection paused by backpressure, so the unread rows drain and the next query runs.
       rows?.destroy();
@@ -114,6 +126,19 @@ export class MysqlConnection implements DialectConnection {
     raw.destroy();
     socket?.destroy();
   }
+}
+
+/** Resolves when the readable has rows to read or ended; rejects when it failed. */
+function moreRows(rows: Readable): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const settle = (error?: Error): void => {
+      rows.off('readable', ready).off('end', ready).off('close', ready).off('error', settle);
+      if (error) reject(error);
+      else resolve();
+    };
+    const ready = (): void => settle();
+    rows.once('readable', ready).once('end', ready).once('close', ready).once('error', settle);
+  });
 }
 
 /** The error a stream ends with when the server closed the socket without a word. */

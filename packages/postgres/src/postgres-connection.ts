@@ -62,7 +62,7 @@ export class PostgresConnection implements DialectConnection {
     return toDriverResult(await this.#client.query(config));
   }
 
-  async *stream(sql: string, params: readonly unknown[], batchSize: number, options?: ExecuteOptions): AsyncIterable<Record<string, unknown>> {
+  async *stream(sql: string, params: readonly unknown[], batchSize: number, options?: ExecuteOptions): AsyncIterable<Record<string, unknown>[]> {
     if (this.#closed) throw new ClosedConnectionError('PostgreSQL');
     const Cursor = require('pg-cursor') as typeof CursorType;
     const cursor = this.#client.query(new Cursor(sql, params as unknown[], options?.arrays ? { rowMode: 'array' } : undefined));
@@ -70,7 +70,7 @@ export class PostgresConnection implements DialectConnection {
       for (;;) {
         const rows = await cursor.read(batchSize);
         if (rows.length === 0) return;
-        yield* rows;
+        yield rows;
       }
     } finally {
       await cursor.close().catch(() => undefined);

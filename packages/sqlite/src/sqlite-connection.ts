@@ -40,18 +40,22 @@ export class SqliteConnection implements DialectConnection {
     }
   }
 
-  async *stream(sql: string, params: readonly unknown[], batchSize: number, options?: ExecuteOptions): AsyncIterable<Record<string, unknown>> {
+  async *stream(sql: string, params: readonly unknown[], batchSize: number, options?: ExecuteOptions): AsyncIterable<Record<string, unknown>[]> {
     if (!this.#db.open) throw new ClosedConnectionError('SQLite');
     const statement = this.#prepare(sql);
     if (options?.exactIntegers) readBigintsExactly(statement, options.exactIntegers);
     // The raw flag is read when the iterator starts, so another use of the cached statement cannot change it midway.
     statement.raw(options?.arrays === true);
-    let n = 0;
+    let batch: Record<string, unknown>[] = [];
     for (const row of statement.iterate(bindable(params)) as IterableIterator<Record<string, unknown>>) {
-      yield narrowRow(statement, row);
+      batch.push(narrowRow(statement, row));
+      if (batch.length < batchSize) continue;
+      yield batch;
+      batch = [];
       // Give other work a turn between batches: the driver itself never yields.
-      if (++n % batchSize === 0) await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
     }
+    if (batch.length > 0) yield batch;
   }
 
   async ping(): Promise<void> {

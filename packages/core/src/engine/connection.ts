@@ -186,16 +186,23 @@ export class Connection {
   }
 
   /**
-   * @internal Streams a statement's rows undecoded, as value arrays in SELECT-list order;
-   * `compiled` is the compiled statement whose columns decode them. For the ORM's row mappers.
+   * @internal Streams a statement's rows undecoded, in batches of value arrays in SELECT-list
+   * order; `compiled` is the compiled statement whose columns decode them. For the ORM's row
+   * mappers, which pay one promise per batch this way.
    */
-  streamArrays(statement: Statement<unknown>, options: StreamOptions = {}): { rows: AsyncGenerator<unknown[]>; compiled: CompiledStatement } {
+  streamArrays(statement: Statement<unknown>, options: StreamOptions = {}): { batches: AsyncGenerator<unknown[][]>; compiled: CompiledStatement } {
     const compiled = this.#compileStatement(statement, undefined);
-    const rows = this.#stream(compiled, options.batchSize, { exactIntegers: compiled.exactIntegers, arrays: true }, undefined) as AsyncGenerator<unknown[]>;
-    return { rows, compiled };
+    const batches = this.#batches(compiled, options.batchSize, { exactIntegers: compiled.exactIntegers, arrays: true }) as AsyncGenerator<unknown[][]>;
+    return { batches, compiled };
   }
 
   async *#stream(compiled: CompiledSql, batchSize: number | undefined, driverOptions: ExecuteOptions | undefined, decode: ((row: Row) => unknown) | undefined): AsyncGenerator<unknown> {
+    for await (const batch of this.#batches(compiled, batchSize, driverOptions)) {
+      for (const row of batch) yield decode ? decode(row) : row;
+    }
+  }
+
+  async *#batches(compiled: CompiledSql, batchSize: number | undefined, driverOptions: ExecuteOptions | undefined): AsyncGenerator<Row[]> {
     const slot = this.#usable();
     if (!this.#inTransaction && this.#ctx.pool.needsCheck(slot)) await this.#ctx.pool.ensureUsable(slot);
     const startedAt = performance.now();
@@ -203,9 +210,9 @@ export class Connection {
     let failed = false;
     this.#streaming = true;
     try {
-      for await (const row of slot.raw.stream(compiled.sql, compiled.params, batchSize ?? 1000, driverOptions)) {
-        count++;
-        yield decode ? decode(row) : row;
+      for await (const batch of slot.raw.stream(compiled.sql, compiled.params, batchSize ?? 1000, driverOptions)) {
+        count += batch.length;
+        yield batch;
       }
     } catch (error) {
       failed = true;

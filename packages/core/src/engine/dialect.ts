@@ -118,8 +118,11 @@ export interface DialectConnection {
   readonly closed: boolean;
   /** Runs one statement with bound parameters. */
   execute(sql: string, params: readonly unknown[], options?: ExecuteOptions): Promise<DriverResult>;
-  /** Streams a query's rows, fetching `batchSize` at a time where the server allows. */
-  stream(sql: string, params: readonly unknown[], batchSize: number, options?: ExecuteOptions): AsyncIterable<Record<string, unknown>>;
+  /**
+   * Streams a query's rows in batches of up to `batchSize` (fetched that many at a time where
+   * the server allows): one promise per batch, not per row.
+   */
+  stream(sql: string, params: readonly unknown[], batchSize: number, options?: ExecuteOptions): AsyncIterable<Record<string, unknown>[]>;
   /** A cheap round trip that fails if the connection is dead. */
   ping(): Promise<void>;
   /** Closes the connection; never throws. */

@@ -37,9 +37,16 @@ async function* results(session: Session, statement: Statement<unknown>, options
     if (placement.kind === 'row') {
       // Value arrays from the driver, read into objects a batch at a time by the entity's row mapper.
       const mapper = session.mapperFor(placement.entity);
-      const { rows, compiled } = connection.streamArrays(statement, options);
+      const { batches, compiled } = connection.streamArrays(statement, options);
       const read = arrayHydrator(target, mapper, compiled);
-      for await (const row of rows) yield read(row);
+      for await (const batch of batches) {
+        for (let i = 0; i < batch.length; i++) {
+          const object = read(batch[i]!);
+          // The batch lets go of each row as it is handed out, so the caller's loop alone decides what stays alive.
+          batch[i] = undefined as never;
+          yield object;
+        }
+      }
       return;
     }
     const rows = connection.stream(statement, options) as AsyncGenerator<Record<string | number, unknown>>;
