@@ -57,9 +57,13 @@ function collectBeforeWindow(): void {
  */
 const windowsFile = process.env.STRATA_BENCH_WINDOWS;
 
-/** Runs `work` on the clock (after a garbage collection) and returns its time and result. */
-export async function measure<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  collectBeforeWindow();
+/** Runs `work` on the clock (after a garbage collection; a full one with `fullGc`) and returns its time and result. */
+export async function measure<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }>;
+export async function measure<T>(options: { fullGc: boolean }, work: () => Promise<T>): Promise<{ ms: number; value: T }>;
+export async function measure<T>(first: (() => Promise<T>) | { fullGc: boolean }, second?: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const work = typeof first === 'function' ? first : second!;
+  if (typeof first !== 'function' && first.fullGc) collectGarbage();
+  else collectBeforeWindow();
   const from = process.hrtime.bigint();
   const started = performance.now();
   const value = await work();
