@@ -45,12 +45,18 @@ export async function flush(ctx: FlushContext): Promise<FlushOutcome> {
   const memberships = work.memberships;
   const before = new Map<InstanceState, unknown[]>();
   for (const state of ctx.pending) before.set(state, state.values.slice());
-  for (const state of ctx.dirty) if (!ctx.deleted.has(state)) before.set(state, (state.committed ?? state.values).slice());
+  for (const state of ctx.dirty) {
+    if (ctx.deleted.has(state)) continue;
+    // The committed copy is the state's own, dropped once the flush succeeds: it can serve as is,
+    // unless the object is expired (a write then marks entries of it stale during the flush).
+    const committed = state.committed;
+    before.set(state, committed !== undefined && !state.expired ? committed : (committed ?? state.values).slice());
+  }
   const order = tableOrder(ctx.entities);
   const deferred = new Set(order.postUpdate);
   const inserted: InstanceState[] = [];
   const updated: InstanceState[] = [];
-  const pendingUpdates = new Map<string, QueuedUpdate[]>();
+  const pendingUpdates = new Map<EntityMapper, Map<number | string, QueuedUpdate[]>>();
   const postUpdates: InstanceState[] = [];
   const now = new Date();
   try {
@@ -82,9 +88,11 @@ export async function flush(ctx: FlushContext): Promise<FlushOutcome> {
       updated.push(state);
     }
     // Rows with the same changed columns go out together: one UPDATE per 500 where no version is checked.
-    for (const group of pendingUpdates.values()) {
-      if (group.length > 1 && batchable(group[0]!.state.mapper)) await updateRows(ctx, group[0]!.state.mapper, group);
-      else for (const u of group) await updateRow(ctx, u.state.mapper, u.state, u.changed, u.before);
+    for (const byColumns of pendingUpdates.values()) {
+      for (const group of byColumns.values()) {
+        if (group.length > 1 && batchable(group[0]!.state.mapper)) await updateRows(ctx, group[0]!.state.mapper, group);
+        else for (const u of group) await updateRow(ctx, u.state.mapper, u.state, u.changed, u.before);
+      }
     }
     // Children that joined or left a parent's collection without being changed themselves.
     for (const child of new Set([...memberships.keys(), ...work.unparented.keys()])) {
@@ -271,11 +279,23 @@ function groupByEntity(states: readonly InstanceState[]): Map<EntityMetadata, In
 }
 
 /** Queues an UPDATE, grouped by entity and changed columns. */
-function queueUpdate(queue: Map<string, QueuedUpdate[]>, state: InstanceState, changed: readonly number[], before: readonly unknown[]): void {
-  const key = `${state.mapper.metadata.tableName}\u0001${changed.join(',')}`;
-  let group = queue.get(key);
-  if (!group) queue.set(key, (group = []));
+function queueUpdate(queue: Map<EntityMapper, Map<number | string, QueuedUpdate[]>>, state: InstanceState, changed: readonly number[], before: readonly unknown[]): void {
+  let byColumns = queue.get(state.mapper);
+  if (!byColumns) queue.set(state.mapper, (byColumns = new Map()));
+  const key = columnsKey(changed);
+  let group = byColumns.get(key);
+  if (!group) byColumns.set(key, (group = []));
   group.push({ state, changed, before });
+}
+
+/** A key for a set of column indexes: a bit mask while they fit in one, else their list as text. */
+function columnsKey(indexes: readonly number[]): number | string {
+  let mask = 0;
+  for (const i of indexes) {
+    if (i >= 30) return indexes.join(',');
+    mask |= 1 << i;
+  }
+  return mask;
 }
 
 /** Rows of this entity can share an UPDATE: one key column, no version to check per row. */
