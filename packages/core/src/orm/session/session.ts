@@ -546,15 +546,19 @@ export class Session implements StateOwner {
   connectionForQuery(read = false): Promise<Connection> | Connection {
     this.#usable();
     if (this.#options.autoflush && this.#noAutoflush === 0 && !this.#flushing && this.#objects.hasPendingChanges) return this.#flushThenConnection(read);
-    if (read && !this.#transactions.connection && this.#options.joinTransaction === undefined && this.#options.isolationLevel === undefined) {
-      return this.#transactions.readConnection(this.bind);
-    }
-    return this.#transactions.connection ?? this.#begin();
+    return this.#queryConnection(read);
   }
 
   async #flushThenConnection(read: boolean): Promise<Connection> {
     await this.flush();
-    // The flush began the transaction: the query runs in it.
+    return this.#queryConnection(read);
+  }
+
+  /** The open transaction's connection, else the reader for a plain read, else a new transaction's. */
+  #queryConnection(read: boolean): Promise<Connection> | Connection {
+    if (read && !this.#transactions.connection && this.#options.joinTransaction === undefined && this.#options.isolationLevel === undefined) {
+      return this.#transactions.readConnection(this.bind);
+    }
     return this.#transactions.connection ?? this.#begin();
   }
 
