@@ -129,6 +129,7 @@ export class MysqlDialect implements Dialect {
     const mariadb = /mariadb/i.test(version);
     const at = (least: readonly number[]) => atLeast(version, least);
     this.#serverInfo = { product: mariadb ? 'MariaDB' : 'MySQL', version };
+    this.types.useServer(this.#serverInfo.product);
     this.#capabilities = Object.freeze({
       ...CONSERVATIVE,
       returning: mariadb && at([10, 5]),

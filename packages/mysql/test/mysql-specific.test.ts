@@ -3,7 +3,22 @@
  * matched-row counts, values bound through prepared statements, UTC sessions, and
  * streams that survive an early exit or a killed connection.
  */
-import { ConnectionFailedError, createEngine, DataError, DisconnectionError, IntegrityError, SerializationError, sql, TransactionAbortedError } from '@strata/core';
+import {
+  Column,
+  ConnectionFailedError,
+  createEngine,
+  DataError,
+  DisconnectionError,
+  Entity,
+  insert,
+  IntegrityError,
+  MetaData,
+  PrimaryGeneratedColumn,
+  SerializationError,
+  sql,
+  TransactionAbortedError,
+  ValidationError,
+} from '@strata/core';
 import '@strata/mysql';
 import { connectFailure, SERVER_URLS, testUrl, TRAITS } from '@strata/testkit';
 
@@ -104,6 +119,32 @@ describe('mysql: driver specifics', () => {
       await b.rollback().catch(() => undefined);
       await a.close();
       await b.close();
+    }
+  });
+
+  test('JSON deeper than the server stores is refused before the server, naming the column', async () => {
+    const nested = (levels: number): unknown => (levels === 0 ? 1 : [nested(levels - 1)]);
+    @Entity('my_json_depth')
+    class JsonDepth {
+      @PrimaryGeneratedColumn() id!: number;
+      @Column({ type: 'json', nullable: true }) data!: unknown;
+    }
+    const md = new MetaData([JsonDepth]);
+    await md.dropAll(engine, { checkFirst: true });
+    await md.createAll(engine);
+    try {
+      const limit = engine.serverInfo!.product === 'MariaDB' ? 32 : 100;
+      // JSON_DEPTH counts the scalar: limit - 1 nested arrays around a number is as deep as the server goes.
+      await engine.execute(insert(JsonDepth).values({ data: nested(limit - 1) }));
+      const refused = await engine.execute(insert(JsonDepth).values({ data: nested(limit) })).then(
+        () => undefined,
+        (error: Error) => error,
+      );
+      expect(refused).toBeInstanceOf(ValidationError);
+      expect(refused!.message).toMatch(new RegExp(`JsonDepth\\.data.*nested at most ${limit} levels`));
+      expect(Number((await engine.execute('SELECT count(*) AS n FROM my_json_depth')).scalar())).toBe(1);
+    } finally {
+      await md.dropAll(engine, { checkFirst: true });
     }
   });
 

@@ -20,3 +20,7 @@ export { scopeSuite } from './suites/scope-suite';
 export { relationshipSuite } from './suites/relationship-suite';
 export { migrationDdlSuite } from './suites/migration-ddl-suite';
 export { migrationCliSuite } from './suites/migration-cli-suite';
+export { outageSuite } from './faults/outage-suite';
+export { saturationSuite } from './faults/saturation-suite';
+export { concurrencySuite } from './faults/concurrency-suite';
+export { badInputSuite } from './faults/bad-input-suite';

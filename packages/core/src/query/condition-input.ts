@@ -4,6 +4,7 @@
  * nodes. Shared by the select, update and delete builders.
  */
 import { ArgumentError } from '../errors/errors';
+import { columnLabel } from '../types/value-errors';
 import { SqlFragment } from '../sql/sql-fragment';
 import { and } from './conditions';
 import { conditionNode, describe, Expr, operandNode, type Predicate } from './expression';
@@ -76,7 +77,11 @@ function shorthand(values: Record<string, unknown>, first: unknown, where: strin
   const conditions: Predicate[] = [];
   for (const [key, value] of Object.entries(values)) {
     const property = Object.prototype.hasOwnProperty.call(target, key) ? target[key] : undefined;
-    if (value === undefined) throw new ArgumentError(`${where}: '${key}' is undefined in the shorthand; pass null to match NULL, or leave the key out.`);
+    if (value === undefined) {
+      const column = property instanceof Expr && property.node.kind === 'column' ? property.node.column : undefined;
+      const name = column ? columnLabel(column) : `'${key}'`;
+      throw new ArgumentError(`${where}: ${name} is undefined in the shorthand; pass null to match NULL, or leave the key out.`);
+    }
     if (property instanceof RelationRef) conditions.push(property.eq(value));
     else if (property instanceof Expr) conditions.push(Array.isArray(value) ? property.in(value) : property.eq(value));
     else {

@@ -4,6 +4,7 @@
  * with, so the compiler can convert them with that column's codec.
  */
 import { ArgumentError } from '../errors/errors';
+import { columnLabel } from '../types/value-errors';
 import type { ColumnMetadata } from '../metadata/entity-metadata';
 import { SqlFragment } from '../sql/sql-fragment';
 import { Ordering } from './ordering';
@@ -197,10 +198,11 @@ export function exprOf<T>(exprNode: ExprNode): Expr<T> {
 export function operandNode(value: unknown, against?: ExprNode): ExprNode {
   if (value instanceof Expr) return value.node;
   if (value instanceof SqlFragment) return node({ kind: 'fragment', fragment: value });
-  if (value === undefined) {
-    throw new ArgumentError('An expression got undefined as a value. Pass null for SQL NULL; undefined usually hides a missing value.');
-  }
   const column = against && (against.kind === 'column' || against.kind === 'func') ? against.column : undefined;
+  if (value === undefined) {
+    const subject = column ? `${columnLabel(column)} was compared with undefined` : 'An expression got undefined as a value';
+    throw new ArgumentError(`${subject}. Pass null for SQL NULL; undefined usually hides a missing value.`);
+  }
   return node({ kind: 'param', value, column });
 }
 
