@@ -94,6 +94,8 @@ export function concurrencySuite(dialect: ServerDialect): void {
     });
 
     afterAll(async () => {
+      // The worker's database is shared with the other suites (schema checks see every table): leave nothing behind.
+      await ccMetadata.dropAll(engine, { checkFirst: true });
       await engine.dispose();
     });
 

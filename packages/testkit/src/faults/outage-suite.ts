@@ -32,8 +32,9 @@ export function outageSuite(dialect: ServerDialect): void {
     });
 
     afterAll(async () => {
-      // A failed test must not leave the server down for what runs next.
+      // A failed test must not leave the server down, nor its tables, for what runs next.
       await ensureServer(dialect);
+      await bankMetadata.dropAll(engine, { checkFirst: true });
       await engine.dispose();
     });
 

@@ -140,6 +140,13 @@ export function saturationSuite(dialect: ServerDialect): void {
 
     afterAll(async () => {
       for (const engine of engines.splice(0)) await engine.dispose();
+      // The worker's database is shared with the other suites (schema checks see every table): leave nothing behind.
+      const cleanup = createEngine(url, { poolSize: 1 });
+      try {
+        await satMetadata.dropAll(cleanup, { checkFirst: true });
+      } finally {
+        await cleanup.dispose();
+      }
     });
 
     /** The pool after a burst: nothing held or waiting, overflow closed, and a new request served at once. */
