@@ -40,6 +40,7 @@ export type { CompiledSql } from './sql/sql-compiler';
 
 export { Engine, createEngine } from './engine/engine';
 export type { EngineOptions } from './engine/engine';
+export type { ReplicaState } from './engine/replica-set';
 export { Connection, Savepoint } from './engine/connection';
 export type { StreamOptions } from './engine/connection';
 export { Result } from './engine/result';

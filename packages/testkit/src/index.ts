@@ -24,3 +24,4 @@ export { outageSuite } from './faults/outage-suite';
 export { saturationSuite } from './faults/saturation-suite';
 export { concurrencySuite } from './faults/concurrency-suite';
 export { badInputSuite } from './faults/bad-input-suite';
+export { replicaSuite } from './scale/replica-suite';

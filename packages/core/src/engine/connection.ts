@@ -22,6 +22,8 @@ export interface ConnectionContext {
   readonly dialect: Dialect;
   readonly pool: Pool;
   readonly hideParameters: boolean;
+  /** True for the connections of an engine's read replicas. */
+  readonly replica?: boolean;
   /** Reports a statement to echo and listeners; `undefined` when nobody listens. */
   readonly record: ((sql: string, params: readonly unknown[], startedAt: number, rowCount: number | undefined, error?: Error) => void) | undefined;
   describeTarget(): string;
@@ -94,6 +96,11 @@ export class Connection {
   constructor(ctx: ConnectionContext, slot: PooledConnection) {
     this.#ctx = ctx;
     this.#slot = slot;
+  }
+
+  /** True for a connection to a read replica (from `engine.connectForRead()`). */
+  get replica(): boolean {
+    return this.#ctx.replica === true;
   }
 
   /** True while a transaction begun with `begin()` is open. */

@@ -30,6 +30,8 @@ export interface EngineEventMap {
   ping: { readonly connectionId: number; readonly ok: boolean };
   /** A connection has been held longer than `leakDetection`. */
   leak: { readonly connectionId: number; readonly heldMs: number; readonly stack: string | undefined };
+  /** A read replica stopped answering (it is skipped for a while) or answered again. */
+  replica: { readonly target: string; readonly healthy: boolean; readonly error?: unknown };
   /** A statement ran (or failed). */
   statement: StatementEntry;
 }

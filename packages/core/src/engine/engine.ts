@@ -13,6 +13,7 @@ import type { BeginOptions, Capabilities, Dialect, DialectConnection, ServerInfo
 import { dialectFactoryFor } from './dialect-registry';
 import { parseEngineUrl, type EngineUrl } from './engine-url';
 import { EngineEvents, type EngineEventName, type EngineListener, type StatementEntry } from './engine-events';
+import { ReplicaSet, type ReplicaState } from './replica-set';
 import type { Result, Row } from './result';
 
 /** Statements that only begin or end transactions and savepoints: not counted by countStatements. */
@@ -44,6 +45,18 @@ export interface EngineOptions {
   connectTimeout?: number;
   /** Options handed to the driver unchanged (pg Client, mysql2 connection, better-sqlite3 Database). */
   driverOptions?: Record<string, unknown>;
+  /**
+   * URLs of read replicas of this database (same dialect). Sessions send their reads outside
+   * a transaction to them, opening connections round robin; see `readYourWrites`. Default: none.
+   */
+  replicas?: readonly string[];
+  /** How long a replica that could not be reached is skipped before it is tried again. Default 5000. */
+  replicaRetryAfter?: number;
+  /**
+   * Replace pooled replica connections older than this, so load spreads again over replicas
+   * that came back or were added. Default 30000.
+   */
+  replicaRecycle?: number;
 }
 
 /** Numeric options and their unit, for validation messages. */
@@ -55,6 +68,8 @@ const NUMERIC_OPTIONS = {
   prePingAfterIdle: 'milliseconds',
   leakDetection: 'milliseconds',
   connectTimeout: 'milliseconds',
+  replicaRetryAfter: 'milliseconds',
+  replicaRecycle: 'milliseconds',
 } as const;
 
 /**
@@ -71,8 +86,12 @@ export class Engine {
   readonly url: EngineUrl;
   readonly dialect: Dialect;
   readonly pool: Pool;
+  /** The pool of connections to the read replicas; undefined without replicas. */
+  readonly readPool: Pool | undefined;
   readonly #events = new EngineEvents();
   readonly #ctx: ConnectionContext;
+  readonly #readCtx: ConnectionContext | undefined;
+  readonly #replicas: ReplicaSet | undefined;
   #initialized: Promise<void> | undefined;
 
   constructor(url: string | EngineUrl, options: EngineOptions = {}) {
@@ -123,6 +142,32 @@ export class Engine {
       },
       describeTarget: () => this.dialect.describeTarget(),
     };
+    if (options.replicas && options.replicas.length > 0) {
+      const dialectOptions = { connectTimeout: options.connectTimeout ?? 10_000, driverOptions: options.driverOptions ?? {} };
+      const replicas = options.replicas.map((text) => {
+        const replicaUrl = parseEngineUrl(text);
+        if (dialectFactoryFor(replicaUrl.scheme) !== factory) {
+          throw new ArgumentError(`Engine option replicas: ${replicaUrl.toString()} is not a ${this.dialect.name} URL like the primary's.`);
+        }
+        return { dialect: factory(replicaUrl, dialectOptions), target: replicaUrl.toString() };
+      });
+      const events = this.#events;
+      this.#replicas = new ReplicaSet(replicas, options.replicaRetryAfter ?? 5_000, () => this.#openRaw(), (target, healthy, error) =>
+        events.emit('replica', { target, healthy, error }),
+      );
+      this.readPool = new Pool(
+        {
+          ...this.pool.options,
+          poolRecycle: Math.min(options.replicaRecycle ?? 30_000, options.poolRecycle ?? Number.POSITIVE_INFINITY),
+        },
+        () => this.#openReplica(),
+        this.#events,
+        () => `the read replicas of ${this.dialect.describeTarget()}`,
+      );
+      this.#readCtx = { ...this.#ctx, pool: this.readPool, replica: true, describeTarget: () => `a read replica of ${this.dialect.describeTarget()}` };
+      // The getter does not survive the spread: keep the live decision.
+      Object.defineProperty(this.#readCtx, 'record', { get: () => this.#ctx.record });
+    }
   }
 
   /** What the server can do; conservative until the first connection was made. */
@@ -151,6 +196,29 @@ export class Engine {
   connectNow(): Connection | undefined {
     const slot = this.pool.checkoutIdle();
     return slot && new Connection(this.#ctx, slot);
+  }
+
+  /**
+   * A connection for reads: from the read replicas when the engine has them (round robin,
+   * skipping replicas that failed), else the same as `connect()`.
+   * @example
+   * const conn = await engine.connectForRead();
+   */
+  async connectForRead(): Promise<Connection> {
+    if (!this.readPool) return this.connect();
+    return new Connection(this.#readCtx!, await this.readPool.checkout());
+  }
+
+  /** @internal `connectNow()` for reads (see `connectForRead`). */
+  connectForReadNow(): Connection | undefined {
+    if (!this.readPool) return this.connectNow();
+    const slot = this.readPool.checkoutIdle();
+    return slot && new Connection(this.#readCtx!, slot);
+  }
+
+  /** Each read replica, and whether reads go to it now; empty without replicas. */
+  replicaStatus(): ReplicaState[] {
+    return this.#replicas?.status() ?? [];
   }
 
   /**
@@ -228,7 +296,21 @@ export class Engine {
 
   /** Closes every pooled connection. Connections still checked out close when returned. */
   async dispose(): Promise<void> {
-    await this.pool.dispose();
+    await Promise.all([this.pool.dispose(), this.readPool?.dispose()]);
+  }
+
+  /** A replica connection; the first one also tells the dialect what server it is, when no primary connection did yet. */
+  async #openReplica(): Promise<DialectConnection> {
+    const { raw } = await this.#replicas!.open();
+    if (this.dialect.serverInfo === undefined) {
+      try {
+        await this.dialect.initialize(raw);
+      } catch (error) {
+        await raw.close();
+        throw translateError(error, this.dialect.classifyError(error), undefined, false, this.dialect.describeTarget());
+      }
+    }
+    return raw;
   }
 
   async #openRaw(): Promise<DialectConnection> {

@@ -26,6 +26,13 @@ export interface SessionOptions {
    */
   returning?: boolean;
   /**
+   * With read replicas (engine option `replicas`): once the session has written (a flush that
+   * sent a statement), its later reads go to the primary, so it sees its own writes despite
+   * replication lag. Reads inside a transaction always run on the primary. Default false;
+   * `session.usePrimary()` pins one session at any time.
+   */
+  readYourWrites?: boolean;
+  /**
    * Test-fixture mode: instead of a pooled connection with a transaction of its own, each
    * session runs in a savepoint inside the transaction already open on this connection.
    * The session's commit releases its savepoint (onCommit hooks then run), its rollback

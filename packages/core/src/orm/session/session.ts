@@ -65,6 +65,8 @@ export interface OnCommitOptions {
 export class Session implements StateOwner {
   readonly bind: Engine;
   readonly #options: Required<Omit<SessionOptions, 'isolationLevel' | 'registry' | 'joinTransaction'>> & Pick<SessionOptions, 'isolationLevel' | 'joinTransaction'>;
+  /** Reads go to the primary from now on (usePrimary, or readYourWrites after a write). */
+  #primaryReads = false;
   readonly #registry: EntityRegistry;
   /** onCommit hooks registered before the transaction that writes the pending changes began. */
   readonly #waitingHooks: CommitHook[] = [];
@@ -88,6 +90,7 @@ export class Session implements StateOwner {
       autoflush: options.autoflush ?? true,
       strict: options.strict ?? false,
       returning: options.returning ?? true,
+      readYourWrites: options.readYourWrites ?? false,
       isolationLevel: options.isolationLevel,
       joinTransaction: options.joinTransaction,
     };
@@ -227,6 +230,7 @@ export class Session implements StateOwner {
         held: (entity) => this.#objects.held(entity),
       });
       this.#objects.settleFlush(outcome, this.#transactions.top()!);
+      if (this.#options.readYourWrites) this.#primaryReads = true;
     } catch (error) {
       throw await this.#flushFailed(error);
     } finally {
@@ -473,6 +477,18 @@ export class Session implements StateOwner {
     await this.#begin(options.isolationLevel ?? this.#options.isolationLevel);
   }
 
+  /**
+   * Sends this session's reads to the primary from now on, when the engine has read replicas
+   * (they otherwise serve reads outside a transaction). For a session that must see what was
+   * just written, by itself or by another request.
+   * @example
+   * session.usePrimary();
+   * const fresh = await session.get(Order, id);
+   */
+  usePrimary(): void {
+    this.#primaryReads = true;
+  }
+
   /** The isolation level the open transaction began at; undefined for the server's default or when none is open. */
   get transactionIsolationLevel(): IsolationLevel | undefined {
     return this.#transactions.isolationLevel;
@@ -557,7 +573,7 @@ export class Session implements StateOwner {
   /** The open transaction's connection, else the reader for a plain read, else a new transaction's. */
   #queryConnection(read: boolean): Promise<Connection> | Connection {
     if (read && !this.#transactions.connection && this.#options.joinTransaction === undefined && this.#options.isolationLevel === undefined) {
-      return this.#transactions.readConnection(this.bind);
+      return this.#transactions.readConnection(this.bind, this.#primaryReads);
     }
     return this.#transactions.connection ?? this.#begin();
   }

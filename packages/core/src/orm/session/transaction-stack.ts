@@ -48,19 +48,25 @@ export class TransactionStack {
    * The connection a plain read runs on: the open transaction's, else one held for reads
    * in autocommit (so a session that only reads sends no BEGIN / COMMIT).
    */
-  readConnection(engine: Engine): Promise<Connection> | Connection {
+  readConnection(engine: Engine, primary = false): Promise<Connection> | Connection {
     if (this.#transaction) return this.#transaction.connection;
-    if (this.#reader) return this.#reader;
+    if (this.#reader) {
+      if (!primary || !this.#reader.replica) return this.#reader;
+      // Reads moved to the primary: the replica connection goes back.
+      const replica = this.#reader;
+      this.#reader = undefined;
+      if (!replica.releaseNow()) void replica.close();
+    }
     if (!this.#opening) {
-      const now = engine.connectNow();
+      const now = primary ? engine.connectNow() : engine.connectForReadNow();
       if (now) return (this.#reader = now);
     }
-    return this.#openReader(engine);
+    return this.#openReader(engine, primary);
   }
 
-  async #openReader(engine: Engine): Promise<Connection> {
+  async #openReader(engine: Engine, primary: boolean): Promise<Connection> {
     // Two reads started together share the one connection being opened.
-    this.#opening ??= engine.connect().finally(() => (this.#opening = undefined));
+    this.#opening ??= (primary ? engine.connect() : engine.connectForRead()).finally(() => (this.#opening = undefined));
     const connection = await this.#opening;
     // A transaction may have begun meanwhile (it takes the reader when there is one).
     const begun = this.#transaction as SessionTransaction | undefined;
@@ -77,8 +83,13 @@ export class TransactionStack {
     if (this.#transaction) return this.#transaction.connection;
     // Sessions that only read must not queue behind each other on SQLite: writes take the lock when they come.
     const options = { isolationLevel, deferLock: true };
-    const reader = join ? undefined : this.#reader;
+    let reader = join ? undefined : this.#reader;
     this.#reader = undefined;
+    if (reader?.replica) {
+      // A transaction runs on the primary: the connection that read from a replica goes back.
+      if (!reader.releaseNow()) await reader.close();
+      reader = undefined;
+    }
     const transaction = reader ? await beginOn(reader, options) : await openSessionTransaction(engine, join, options);
     this.#transaction = transaction;
     this.#levels = [new TransactionLevel()];
