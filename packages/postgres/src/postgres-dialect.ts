@@ -5,6 +5,7 @@
  */
 import {
   ArgumentError,
+  ConfigurationError,
   connectionFailed,
   socketFailure,
   type BeginOptions,
@@ -60,11 +61,14 @@ export class PostgresDialect implements Dialect {
   readonly #url: EngineUrl;
   readonly #options: DialectOptions;
   readonly #statementCacheSize: number;
+  /** Behind PgBouncer in transaction pooling: no named statements by default, no startup options. */
+  readonly #pgbouncer: boolean;
 
   constructor(url: EngineUrl, options: DialectOptions) {
     this.#url = url;
     this.#options = options;
-    this.#statementCacheSize = statementCacheSize(url.query.statement_cache_size);
+    this.#pgbouncer = flag(url.query.pgbouncer, 'pgbouncer');
+    this.#statementCacheSize = statementCacheSize(url.query.statement_cache_size, this.#pgbouncer ? 0 : DEFAULT_STATEMENT_CACHE_SIZE);
   }
 
   get serverInfo(): ServerInfo | undefined {
@@ -90,7 +94,8 @@ export class PostgresDialect implements Dialect {
       keepAlive: true,
       application_name: query.application_name ?? 'strata',
       // Date text must be ISO whatever the server's default, and floats must round-trip (PostgreSQL < 12).
-      options: '-c DateStyle=ISO,MDY -c IntervalStyle=postgres -c extra_float_digits=3',
+      // PgBouncer refuses the options startup parameter: behind it the server's own settings are checked instead.
+      options: this.#pgbouncer ? undefined : '-c DateStyle=ISO,MDY -c IntervalStyle=postgres -c extra_float_digits=3',
       ssl: sslmode === undefined || sslmode === 'disable' || sslmode === 'prefer' ? undefined : { rejectUnauthorized: sslmode !== 'require' },
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -112,6 +117,15 @@ export class PostgresDialect implements Dialect {
 
   async initialize(connection: DialectConnection): Promise<void> {
     const result = await connection.execute('SHOW server_version', []);
+    if (this.#pgbouncer) {
+      const style = String((await connection.execute('SHOW DateStyle', [])).rows[0]?.DateStyle ?? '');
+      if (!/^ISO/i.test(style)) {
+        throw new ConfigurationError(
+          `${this.describeTarget()} (through PgBouncer) uses DateStyle '${style}'; Strata reads dates as ISO text and cannot set DateStyle per connection through PgBouncer. ` +
+            "Set datestyle = 'iso, mdy' in postgresql.conf (the default) or ALTER DATABASE ... SET datestyle = 'iso, mdy'.",
+        );
+      }
+    }
     this.#serverInfo = { product: 'PostgreSQL', version: String(result.rows[0]?.server_version ?? '') };
   }
 
@@ -135,14 +149,21 @@ export class PostgresDialect implements Dialect {
   }
 }
 
-/** Named prepared statements per connection, from the URL's `statement_cache_size` (default 100; 0 turns them off, e.g. behind PgBouncer's transaction pooling). */
-function statementCacheSize(text: string | undefined): number {
-  if (text === undefined) return DEFAULT_STATEMENT_CACHE_SIZE;
+/** Named prepared statements per connection, from the URL's `statement_cache_size` (default 100, 0 with `pgbouncer=true`; 0 turns them off). */
+function statementCacheSize(text: string | undefined, byDefault: number): number {
+  if (text === undefined) return byDefault;
   const size = Number(text);
   if (!Number.isInteger(size) || size < 0) {
     throw new ArgumentError(`PostgreSQL URL option statement_cache_size must be a whole number of statements (0 turns prepared statements off); got ${JSON.stringify(text)}.`);
   }
   return size;
+}
+
+/** A true / false URL option. */
+function flag(text: string | undefined, name: string): boolean {
+  if (text === undefined || text === 'false' || text === '0') return false;
+  if (text === 'true' || text === '1') return true;
+  throw new ArgumentError(`PostgreSQL URL option ${name} must be true or false; got ${JSON.stringify(text)}.`);
 }
 
 function connectFailureOf(error: unknown) {
