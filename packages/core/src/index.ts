@@ -25,6 +25,7 @@ export {
   ProgrammingError,
   SerializationError,
   TransactionAbortedError,
+  PartialCommitError,
   StaleDataError,
   StrataError,
   UnloadedRelationError,

@@ -1,8 +1,10 @@
 /*
- * The scale-out suite on PostgreSQL: read replicas (streaming replicas made in the set-up).
+ * The scale-out suite on PostgreSQL: read replicas (streaming replicas made in the set-up) and sharding
+ * over two databases.
  * `npm run test:scale`.
  */
 import '@strata/postgres';
-import { replicaSuite } from '@strata/testkit';
+import { replicaSuite, shardingSuite } from '@strata/testkit';
 
 replicaSuite('postgresql');
+shardingSuite('postgresql');

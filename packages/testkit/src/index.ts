@@ -25,3 +25,4 @@ export { saturationSuite } from './faults/saturation-suite';
 export { concurrencySuite } from './faults/concurrency-suite';
 export { badInputSuite } from './faults/bad-input-suite';
 export { replicaSuite } from './scale/replica-suite';
+export { shardingSuite } from './scale/sharding-suite';

@@ -158,6 +158,17 @@ export class FlushError extends StrataError {
   }
 }
 
+/** A sharded commit failed on one shard after others had committed (shards are separate databases). */
+export class PartialCommitError extends StrataError {
+  /** The shards whose transactions were committed before the failure. */
+  readonly committed: readonly string[];
+
+  constructor(message: string, options: StrataErrorOptions & { committed: readonly string[] }) {
+    super('partial_commit', message, options);
+    this.committed = options.committed;
+  }
+}
+
 /** An UPDATE or DELETE matched fewer rows than expected: the row changed (version) or vanished. */
 export class StaleDataError extends StrataError {
   constructor(message: string, options?: StrataErrorOptions) {

@@ -15,6 +15,8 @@ export { testTransaction } from './session/test-fixture';
 export type { TestTransaction } from './session/test-fixture';
 export type { Propagation, RetryPolicy, TransactionOptions } from './session/transaction-runner';
 export { scopedSession } from './session/scoped-session';
+export { ShardedSession, shardedSessionMaker } from './session/sharded-session';
+export type { ShardedSessionFactory, ShardingOptions, ShardQueryOptions } from './session/sharded-session';
 export type { ScopedSession, ScopeMiddleware, ScopedResponse } from './session/scoped-session';
 export { SessionEvents } from './session/session-events';
 export type { HookFailure, HookKind, SessionEventMap, SessionEventName } from './session/session-events';

@@ -127,6 +127,12 @@ export class Session implements StateOwner {
     this.#attach(object);
   }
 
+  /** True when the object belongs to this session (added, loaded or merged here, and not expunged). */
+  contains(object: object): boolean {
+    const state = object !== null && typeof object === 'object' ? stateOf(object) : undefined;
+    return state !== undefined && state.owner === this && state.status !== 'detached' && state.status !== 'transient';
+  }
+
   /** Adds several objects. */
   addAll(objects: Iterable<object>): void {
     for (const object of objects) this.add(object);
