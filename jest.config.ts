@@ -22,7 +22,7 @@ const config: Config = {
   globalSetup: '<rootDir>/packages/testkit/src/global-setup.ts',
   testTimeout: 60_000,
   reporters: ['default', '<rootDir>/packages/testkit/summary-reporter.js'],
-  modulePathIgnorePatterns: ['<rootDir>/packages/.*/dist', '<rootDir>/examples/.*/dist'],
+  modulePathIgnorePatterns: ['<rootDir>/packages/[^/]+/dist/', '<rootDir>/examples/[^/]+/dist/'],
 };
 
 export default config;

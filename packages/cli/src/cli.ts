@@ -105,6 +105,9 @@ ${Object.entries(COMMANDS)
 
 Options:
   --config <file>  the config file (default: strata.config.ts in this folder)
+  --lock-timeout <s>  how long to wait for another strata process's migration lock (default 120)
+  --no-lock        migrate without the lock (servers without advisory locks, e.g. CockroachDB;
+                   only when deploys never migrate at once)
   -h, --help       show help (also after a command: strata upgrade --help)
   -v, --version    show the version
 
@@ -212,7 +215,8 @@ async function withProject<T>(
   const engine = createEngine(config.url, { poolSize: 2 });
   try {
     const lockTimeout = args.flags.has('lock-timeout') ? Number(args.flags.get('lock-timeout')) * 1000 : undefined;
-    const migrator = new Migrator({ engine, graph, versionTable: config.versionTable, reporter: reporter(io), lockTimeout });
+    const lock = !args.flags.has('no-lock');
+    const migrator = new Migrator({ engine, graph, versionTable: config.versionTable, reporter: reporter(io), lockTimeout, lock });
     return await fn({ config, engine, graph, migrator });
   } finally {
     await engine.dispose();

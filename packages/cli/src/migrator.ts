@@ -46,6 +46,8 @@ export interface MigratorOptions {
   readonly reporter: Reporter;
   /** How long to wait for another process's migration lock, in ms. Default 120 000. */
   readonly lockTimeout?: number;
+  /** Take the migration lock (advisory lock / GET_LOCK). Default true; false for servers without advisory locks. */
+  readonly lock?: boolean;
 }
 
 /** A statement written out instead of run (upgrade --sql). */
@@ -60,6 +62,7 @@ export class Migrator {
   readonly #table: string;
   readonly #report: Reporter;
   readonly #lockTimeout: number;
+  readonly #lock: boolean;
 
   constructor(options: MigratorOptions) {
     this.#engine = options.engine;
@@ -67,6 +70,7 @@ export class Migrator {
     this.#table = options.versionTable;
     this.#report = options.reporter;
     this.#lockTimeout = options.lockTimeout ?? 120_000;
+    this.#lock = options.lock ?? true;
   }
 
   get #ddl(): DdlCompiler {
@@ -283,7 +287,7 @@ export class Migrator {
         // The write transaction is the lock: a second process waits at BEGIN until this one commits.
         await conn.begin();
         locked = true;
-      } else {
+      } else if (this.#lock) {
         await this.#acquire(conn, dialect);
         locked = true;
       }

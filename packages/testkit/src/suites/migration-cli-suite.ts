@@ -280,6 +280,28 @@ export async function down(op: Operations) { await op.dropTable('mc_half'); }
       expect(Number(versions)).toBe(1);
     }, TIMEOUT);
 
+    if (dialect !== 'sqlite') {
+      test('while another process holds the migration lock, upgrade waits and gives up after --lock-timeout; --no-lock migrates anyway', async () => {
+        const dir = project();
+        writeFileSync(join(dir, 'strata.config.ts'), CONFIG);
+        expect((await strata(dir, url, ['revision', '--autogenerate', '-m', 'initial'])).status).toBe(0);
+        const holder = await engine.connect();
+        try {
+          // The lock another strata process would hold while it migrates.
+          await holder.execute(dialect === 'postgresql' ? sql`SELECT pg_advisory_lock(${727_146_522})` : sql`SELECT GET_LOCK(${'strata_migrations'}, 0)`);
+          const waited = await strata(dir, url, ['upgrade', 'head', '--lock-timeout', '1']);
+          expect(waited.status).not.toBe(0);
+          expect(waited.err).toMatch(/held the migration lock/);
+          const free = await strata(dir, url, ['upgrade', 'head', '--no-lock']);
+          expect(free.status).toBe(0);
+          expect(free.out).toMatch(/Applied [0-9a-f]{12} initial/);
+        } finally {
+          await holder.execute(dialect === 'postgresql' ? sql`SELECT pg_advisory_unlock(${727_146_522})` : sql`SELECT RELEASE_LOCK(${'strata_migrations'})`);
+          await holder.close();
+        }
+      }, TIMEOUT);
+    }
+
     if (dialect === 'sqlite') {
       test('upgrade --sql writes the script without touching the database, and a generated file type-checks', async () => {
         const dir = project();
