@@ -1,6 +1,7 @@
 /*
  * Runs once before the test suites: checks that every selected server answers, failing
- * the run loudly with its name if not, and creates one database per Jest worker.
+ * the run loudly with its name if not, and gives every Jest worker a new, empty database
+ * (dropped and created again, so tables left by an interrupted earlier run cannot leak in).
  */
 import { SERVER_URLS, selectedDialects, workerDatabase } from './targets';
 
@@ -34,9 +35,10 @@ async function createPostgresDatabases(url: string, names: string[]): Promise<vo
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
   await client.connect();
   try {
-    const existing = await client.query('SELECT datname FROM pg_database WHERE datname = ANY($1)', [names]);
-    const have = new Set(existing.rows.map((r: { datname: string }) => r.datname));
-    for (const name of names) if (!have.has(name)) await client.query(`CREATE DATABASE "${name}"`);
+    for (const name of names) {
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await client.query(`CREATE DATABASE "${name}"`);
+    }
   } finally {
     await client.end();
   }
@@ -53,7 +55,10 @@ async function createMysqlDatabases(url: string, names: string[]): Promise<void>
     connectTimeout: 5000,
   });
   try {
-    for (const name of names) await conn.query(`CREATE DATABASE IF NOT EXISTS \`${name}\``);
+    for (const name of names) {
+      await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await conn.query(`CREATE DATABASE \`${name}\``);
+    }
   } finally {
     await conn.end();
   }
