@@ -3,7 +3,7 @@
  * multi-row VALUES, UNION members wrapped as subqueries, and FOR UPDATE as a no-op (a
  * write transaction holds the whole database's lock).
  */
-import { ArgumentError, QueryCompiler, type ColumnMetadata, type LockNode, type QueryBuffer, type QueryNode, type ValuesSource } from '@strata/core';
+import { ArgumentError, QueryCompiler, ValidationError, columnLabel, type ColumnMetadata, type ExprNode, type LockNode, type QueryBuffer, type QueryNode, type ValuesSource } from '@strata/core';
 
 /** Compiles SQL for SQLite: `?` placeholders, double-quoted identifiers. */
 export class SqliteCompiler extends QueryCompiler {
@@ -21,6 +21,22 @@ export class SqliteCompiler extends QueryCompiler {
    * what FOR UPDATE asks for; SKIP LOCKED and NOWAIT have no rows to apply to.
    */
   override appendLock(_b: QueryBuffer, _lock: LockNode): void {}
+
+  /**
+   * SQLite's LIKE reads a pattern only up to its first NUL character, so `'\u0000x%'` would
+   * match every value starting with NUL: such a pattern is refused instead of answering
+   * wrongly.
+   */
+  override checkLikePattern(item: ExprNode, pattern: ExprNode): void {
+    if (pattern.kind !== 'param' || typeof pattern.value !== 'string' || !pattern.value.includes('\u0000')) return;
+    const column = item.kind === 'column' || item.kind === 'func' ? item.column : undefined;
+    const subject = column ? `The LIKE pattern for ${columnLabel(column)}` : 'A LIKE pattern';
+    throw new ValidationError(
+      `${subject} contains a NUL character, and SQLite stops reading a LIKE pattern at NUL, so it would match other rows than asked for. ` +
+        'Remove the NUL, or compare with eq() or a sql`instr(...)` fragment.',
+      column ? { entity: column.entityName, column: column.propertyName ?? column.columnName } : {},
+    );
+  }
 
   override defaultKeyword(column: ColumnMetadata): string {
     throw new ArgumentError(

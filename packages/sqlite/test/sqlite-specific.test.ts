@@ -1,8 +1,9 @@
 /*
  * SQLite-only behaviour: the in-memory database's single connection, URL options,
- * pragmas set on connect, value binding, and busy waits that never block the event loop.
+ * pragmas set on connect, value binding, busy waits that never block the event loop, and
+ * LIKE patterns SQLite would read short.
  */
-import { ArgumentError, ConnectionFailedError, createEngine, IntegrityError, SerializationError, sql } from '@strata/core';
+import { ArgumentError, Column, ConnectionFailedError, createEngine, Entity, IntegrityError, MetaData, PrimaryGeneratedColumn, select, SerializationError, sql, ValidationError } from '@strata/core';
 import '@strata/sqlite';
 import { sqliteFileUrl } from '@strata/testkit';
 
@@ -120,6 +121,38 @@ describe('sqlite: specifics', () => {
     expect(() => createEngine('sqlite:///x.db?busy_timeout=soon')).toThrow(ArgumentError);
     expect(() => createEngine('sqlite:///x.db?journal_mode=fast')).toThrow(/journal_mode must be one of/);
     expect(() => createEngine('sqlite:///x.db?begin=later')).toThrow(/begin must be one of deferred, immediate, exclusive/);
+  });
+
+  test('a LIKE pattern with a NUL character is refused, naming the column, instead of matching the wrong rows', async () => {
+    @Entity('like_nul')
+    class LikeNul {
+      @PrimaryGeneratedColumn() id!: number;
+      @Column({ length: 50 }) name!: string;
+    }
+    const engine = createEngine('sqlite::memory:');
+    try {
+      await new MetaData([LikeNul]).createAll(engine);
+      await engine.execute(sql`INSERT INTO like_nul (name) VALUES (${'\u0000abc'}), (${'\u0000zzz'}), (${'plain'})`);
+      // What SQLite does with such a pattern: it stops at the NUL and matches both NUL rows.
+      const raw = await engine.execute(sql`SELECT count(*) AS n FROM like_nul WHERE name LIKE ${'\u0000abc%'}`);
+      expect(Number(raw.scalar())).toBe(2);
+      const refused = [
+        select(LikeNul).where((t) => t.name.like('\u0000abc%')),
+        select(LikeNul).where((t) => t.name.ilike('%\u0000')),
+        select(LikeNul).where((t) => t.name.notLike('a\u0000')),
+      ];
+      for (const statement of refused) {
+        const error = (await engine.execute(statement).catch((e: unknown) => e)) as ValidationError;
+        expect(error).toBeInstanceOf(ValidationError);
+        expect(error.message).toMatch(/The LIKE pattern for LikeNul\.name contains a NUL character/);
+        expect([error.entity, error.column]).toEqual(['LikeNul', 'name']);
+      }
+      // Patterns without NUL, and NUL in plain comparisons, work as before.
+      expect((await engine.execute(select(LikeNul).where((t) => t.name.like('pl%')))).rows).toHaveLength(1);
+      expect((await engine.execute(select(LikeNul).where((t) => t.name.eq('\u0000abc')))).rows).toHaveLength(1);
+    } finally {
+      await engine.dispose();
+    }
   });
 
   test('a script of several statements runs in one call', async () => {

@@ -45,6 +45,7 @@ export function appendExpr(c: QueryCompiler, b: QueryBuffer, e: ExprNode): void 
       b.text += e.negated ? ' IS NOT NULL' : ' IS NULL';
       return;
     case 'like':
+      c.checkLikePattern(e.item, e.pattern);
       if (e.caseInsensitive) c.appendCaseInsensitiveLike(b, () => appendOperand(c, b, e.item), () => appendOperand(c, b, e.pattern), e.negated);
       else {
         appendOperand(c, b, e.item);

@@ -71,7 +71,11 @@ export class Expr<T> {
     return this.#binary('ge', value);
   }
 
-  /** `LIKE pattern` (the pattern is bound as given; `%` and `_` are wildcards). */
+  /**
+   * `LIKE pattern` (the pattern is bound as given; `%` and `_` are wildcards). Case follows
+   * the server: sensitive on PostgreSQL, insensitive for ASCII letters on SQLite, and the
+   * column's collation on MySQL / MariaDB (insensitive with the default `_ci` collations).
+   */
   like(pattern: Operand<string>): Predicate {
     return this.#like(pattern, false, false);
   }
@@ -81,7 +85,10 @@ export class Expr<T> {
     return this.#like(pattern, false, true);
   }
 
-  /** Case-insensitive LIKE: `ILIKE` where the server has it, `LOWER(x) LIKE LOWER(pattern)` elsewhere. */
+  /**
+   * Case-insensitive LIKE: `ILIKE` where the server has it, `LOWER(x) LIKE LOWER(pattern)`
+   * elsewhere. SQLite folds the case of ASCII letters only.
+   */
   ilike(pattern: Operand<string>): Predicate {
     return this.#like(pattern, true, false);
   }

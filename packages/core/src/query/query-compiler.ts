@@ -196,6 +196,13 @@ export class QueryCompiler extends SqlCompiler {
   }
 
   /** Hook: case-insensitive LIKE. Standard SQL has no ILIKE: `LOWER(x) LIKE LOWER(pattern)`. */
+  /**
+   * Hook: checks a LIKE / ILIKE pattern before it is bound. A server that would match some
+   * pattern other than as written (SQLite stops reading one at a NUL character) refuses it
+   * here, naming the column it is matched against.
+   */
+  checkLikePattern(_item: ExprNode, _pattern: ExprNode): void {}
+
   appendCaseInsensitiveLike(b: QueryBuffer, item: () => void, pattern: () => void, negated: boolean): void {
     b.text += 'LOWER(';
     item();

@@ -9,4 +9,4 @@ export { fromWallTime, toWallTime, zoneOffset } from './zoned-time';
 export { formatUtcDateTime } from './date-time-text';
 export { shortestFloat32 } from './decimal-text';
 export type { NumericLimits } from './scalar-values';
-export { invalidValue } from './value-errors';
+export { columnLabel, invalidValue } from './value-errors';

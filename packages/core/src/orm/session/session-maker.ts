@@ -51,19 +51,7 @@ export function sessionMaker(options: SessionOptions): SessionFactory {
   };
   const factory = ((overrides?: Partial<SessionOptions>) => make({ ...frozen, ...overrides })) as SessionFactory;
   factory.on = (event, listener) => events.on(event, listener);
-  factory.run = async <T>(fn: (session: Session) => Promise<T> | T): Promise<T> => {
-    const session = make(frozen);
-    try {
-      const result = await fn(session);
-      await session.commit();
-      return result;
-    } catch (error) {
-      await session.rollback().catch(() => undefined);
-      throw error;
-    } finally {
-      await session.close();
-    }
-  };
+  factory.run = <T>(fn: (session: Session) => Promise<T> | T): Promise<T> => runUnitOfWork(make(frozen), fn);
   factory.transaction = async <T>(fn: (session: Session) => Promise<T> | T, transactionOptions?: TransactionOptions): Promise<T> => {
     const session = make(frozen);
     try {
@@ -74,4 +62,28 @@ export function sessionMaker(options: SessionOptions): SessionFactory {
   };
   Object.defineProperty(factory, 'options', { value: frozen, enumerable: true });
   return factory;
+}
+
+/** What `runUnitOfWork` needs of a session. */
+interface UnitOfWork {
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Runs `fn` with a session, commits when it returns, rolls back when it throws (the
+ * callback's error wins over a failed rollback) and closes the session either way.
+ */
+export async function runUnitOfWork<S extends UnitOfWork, T>(session: S, fn: (session: S) => Promise<T> | T): Promise<T> {
+  try {
+    const result = await fn(session);
+    await session.commit();
+    return result;
+  } catch (error) {
+    await session.rollback().catch(() => undefined);
+    throw error;
+  } finally {
+    await session.close();
+  }
 }

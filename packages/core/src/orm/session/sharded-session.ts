@@ -14,6 +14,7 @@ import type { Statement } from '../../query/statement';
 import type { LoadOption } from '../../query/load-options';
 import { Session, type GetOptions } from './session';
 import type { SessionOptions } from './session-options';
+import { runUnitOfWork } from './session-maker';
 
 type EntityClass<E> = abstract new (...args: any[]) => E;
 
@@ -216,19 +217,7 @@ export interface ShardedSessionFactory<K extends string> {
  */
 export function shardedSessionMaker<K extends string>(options: ShardingOptions<K>): ShardedSessionFactory<K> {
   const factory = (() => new ShardedSession(options)) as ShardedSessionFactory<K>;
-  factory.run = async (fn) => {
-    const session = new ShardedSession(options);
-    try {
-      const result = await fn(session);
-      await session.commit();
-      return result;
-    } catch (error) {
-      await session.rollback().catch(() => undefined);
-      throw error;
-    } finally {
-      await session.close();
-    }
-  };
+  factory.run = (fn) => runUnitOfWork(new ShardedSession(options), fn);
   return factory;
 }
 
