@@ -308,6 +308,15 @@ export class Migrator {
   }
 
   async #acquire(conn: Connection, dialect: string): Promise<void> {
+    const bouncer = this.#engine.url.query.pgbouncer;
+    if (dialect === 'postgresql' && (bouncer === 'true' || bouncer === '1')) {
+      // A session-level advisory lock through transaction pooling lands on whichever server
+      // connection PgBouncer picks, and may never be released.
+      throw new MigrationError(
+        'The URL goes through PgBouncer (pgbouncer=true): the migration lock is a session-level advisory lock, which transaction pooling cannot hold. ' +
+          'Migrate against PostgreSQL directly (DATABASE_URL=postgresql://...@server:5432/db), or pass --no-lock when deploys never migrate at once.',
+      );
+    }
     const deadline = Date.now() + this.#lockTimeout;
     let told = false;
     for (;;) {

@@ -49,4 +49,31 @@ describe('strata CLI', () => {
     expect(status).toBe(1);
     expect(err).toMatch(/needs a message/);
   });
+
+  test('a mistyped or misplaced option is refused before anything runs, naming the options the command takes', async () => {
+    // An empty folder: had any of these got as far as running, it would fail on the missing config with status 1.
+    const empty = mkdtempSync(join(tmpdir(), 'strata-cli-'));
+    const typo = await run(['upgrade', 'head', '--sq1'], empty);
+    expect(typo.status).toBe(2);
+    expect(typo.err).toMatch(/strata upgrade: unknown option --sq1\. It takes --config, --sql, --lock-timeout, --no-lock/);
+    const autogen = await run(['revision', '--autogenrate', '-m', 'x'], empty);
+    expect(autogen.status).toBe(2);
+    expect(autogen.err).toMatch(/unknown option --autogenrate/);
+    expect((await run(['current', '--sql'], empty)).err).toMatch(/strata current: unknown option --sql\. It takes --config/);
+    expect((await run(['revision', '--autogenerate', '-m', 'x', '--no-lock'], empty)).err).toMatch(/unknown option --no-lock/);
+    expect((await run(['init', '--config', 'x.ts'], empty)).err).toMatch(/strata init: unknown option --config\. It takes no options/);
+  });
+
+  test('a switch given a value, surplus arguments and a lock timeout that is not a number are refused', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'strata-cli-'));
+    expect(await run(['upgrade', '--sql=no'], empty)).toMatchObject({ status: 2, err: expect.stringMatching(/--sql is a switch and takes no value \(got 'no'\)/) });
+    expect(await run(['upgrade', 'head', 'extra'], empty)).toMatchObject({ status: 2, err: expect.stringMatching(/unexpected argument 'extra'\. Usage: strata upgrade/) });
+    expect(await run(['check', 'a', 'b'], empty)).toMatchObject({ status: 2, err: expect.stringMatching(/unexpected arguments 'a' 'b'/) });
+    for (const bad of ['abc', '-5', '', '1e9x']) {
+      expect(await run(['upgrade', '--lock-timeout', bad], empty)).toMatchObject({ status: 2, err: expect.stringMatching(/--lock-timeout takes seconds as a number/) });
+    }
+    // Good arguments get past the check (and then stop at the missing config).
+    expect(await run(['upgrade', 'head', '--sql', '--lock-timeout', '2.5', '--no-lock'], empty)).toMatchObject({ status: 1, err: expect.stringMatching(/No strata\.config\.ts/) });
+    expect(await run(['downgrade', '-1', '--config', 'strata.config.ts'], empty)).toMatchObject({ status: 1 });
+  });
 });

@@ -467,7 +467,7 @@ export function sessionSuite(dialect: DialectName): void {
       expect(rolledBack).toBe(true);
     });
 
-    test('onCommit registered before the first flush waits for the commit that writes the changes', async () => {
+    test('onCommit registered before the first write waits for the session\'s commit, and is dropped by rollback or close', async () => {
       const seen: unknown[] = [];
       await Session.run((s) => {
         const early = user('early');
@@ -482,13 +482,21 @@ export function sessionSuite(dialect: DialectName): void {
         session.add(user('dropped'));
         session.onCommit(() => void seen.push('dropped'));
         await session.rollback();
-        session.onCommit(() => void seen.push('at once'));
-        expect(seen).toHaveLength(2);
+        // Registered with nothing pending and no transaction: it waits for the commit of what follows.
+        session.onCommit(() => void seen.push('after the next commit'));
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(seen).toHaveLength(1);
+        session.add(user('later'));
+        await session.commit();
+        expect(seen).toEqual([seen[0], 'after the next commit']);
+        // A hook registered first, then work that fails: nothing is published.
+        session.onCommit(() => void seen.push('never'));
+        session.add(user('failed'));
       } finally {
         await session.close();
       }
-      await new Promise((resolve) => setImmediate(resolve));
-      expect(seen[1]).toBe('at once');
+      await Session.run((s) => s.onCommit(() => void seen.push('read-only commit')));
+      expect(seen).toEqual([seen[0], 'after the next commit', 'read-only commit']);
     });
 
     test('object states: transient, pending, persistent, deleted, detached; expunge and merge', async () => {

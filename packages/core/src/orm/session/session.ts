@@ -300,6 +300,7 @@ export class Session implements StateOwner {
   /** Rolls back any open transaction and detaches every object. The session can be used again afterwards. */
   async close(): Promise<void> {
     if (this.#transactions.connection || this.#transactions.reading) await this.rollback();
+    this.#waitingHooks.length = 0;
     this.#failed = undefined;
     this.expungeAll();
   }
@@ -407,25 +408,16 @@ export class Session implements StateOwner {
   }
 
   /**
-   * Runs `fn` after the outermost COMMIT succeeds; dropped on rollback. Registered while
-   * changes are pending but before the transaction began, it waits for the commit that
-   * writes them. Runs at once when no transaction is open and nothing is pending (a failure
-   * then is reported like a robust hook's: nobody awaits it).
+   * Runs `fn` after the outermost COMMIT succeeds; dropped on rollback. A session begins its
+   * transaction at the first write, so a hook registered before then waits for the session's
+   * next `commit()` (which writes whatever was added after it) and is dropped by `rollback()`
+   * or `close()` without a commit: registering first and writing afterwards is safe.
    */
   onCommit(fn: () => unknown, options: OnCommitOptions = {}): void {
-    const level = this.#transactions.top();
     const hook: CommitHook = { fn, robust: options.robust ?? false };
-    if (!level && this.#objects.hasPendingChanges) {
-      // The transaction that will write the pending changes has not begun yet: wait for its commit.
-      this.#waitingHooks.push(hook);
-      return;
-    }
-    if (!level) {
-      // Nobody can await this call, so even a non-robust hook's failure is reported rather than thrown.
-      void runCommitHooks([{ fn, robust: true }], this.#reporter('onCommit'));
-      return;
-    }
-    level.commitHooks.push(hook);
+    const level = this.#transactions.top();
+    if (level) level.commitHooks.push(hook);
+    else this.#waitingHooks.push(hook);
   }
 
   /** Runs `fn` when the transaction (or the savepoint it was registered in) rolls back. */
