@@ -44,6 +44,7 @@ const CAPABILITIES: Capabilities = Object.freeze({
   nowait: true,
   forUpdateOf: true,
   nullsOrdering: true,
+  nullsSortHigh: true,
   serverCursors: true,
   multiRowInsert: true,
   insertId: false,

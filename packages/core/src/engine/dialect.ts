@@ -56,6 +56,8 @@ export interface Capabilities {
   readonly forUpdateOf: boolean;
   /** ORDER BY ... NULLS FIRST / LAST. */
   readonly nullsOrdering: boolean;
+  /** NULL sorts after every value in ascending order (PostgreSQL); without it, before (MySQL, SQLite). */
+  readonly nullsSortHigh?: boolean;
   /** A cursor that fetches rows from the server in batches. */
   readonly serverCursors: boolean;
   /** Several rows in one INSERT ... VALUES. */

@@ -119,11 +119,14 @@ export async function postgresReplication(port: number, replicas: number, databa
       await cluster.caughtUp(i);
     },
     async caughtUp(only) {
-      const target = await sql(port, 'SELECT pg_current_wal_lsn()');
+      // The insert position, not the write position: with synchronous_commit off a COMMIT
+      // returns before its record is written, and the write position can be short of it.
+      const target = await sql(port, 'SELECT pg_current_wal_insert_lsn()');
       for (const i of only === undefined ? running : [only]) {
-        for (let n = 0; n < 200; n++) {
+        for (let n = 0; ; n++) {
           const behind = await sql(portOf(i), `SELECT pg_last_wal_replay_lsn() < '${target}'::pg_lsn`);
           if (behind === 'f') break;
+          if (n === 200) throw new Error(`PostgreSQL replica ${i} (port ${portOf(i)}) has not replayed up to ${target} after 10 s.`);
           await pause(50);
         }
       }
@@ -207,9 +210,10 @@ export async function mariadbReplication(port: number, replicas: number, databas
     async caughtUp(only) {
       const [file, position] = (await sql(port, 'SHOW MASTER STATUS')).split('\t');
       for (const i of only === undefined ? running : [only]) {
-        for (let n = 0; n < 200; n++) {
+        for (let n = 0; ; n++) {
           const done = await sql(portOf(i), `SELECT MASTER_POS_WAIT('${file}', ${position}, 1)`);
           if (done !== '-1' && done !== 'NULL') break;
+          if (n === 200) throw new Error(`MariaDB replica ${i} (port ${portOf(i)}) has not applied ${file}:${position} after 200 tries.`);
           await pause(50);
         }
       }

@@ -4,7 +4,7 @@
  * and merged by ORDER BY / LIMIT / OFFSET, changes and deletes committed shard by shard.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { Column, createEngine, Entity, ManyToOne, MetaData, OneToMany, PrimaryColumn, select, shardedSessionMaker, sql, type Engine, type ShardedSessionFactory } from '@strata/core';
+import { ArgumentError, Column, createEngine, Entity, ManyToOne, MetaData, OneToMany, PrimaryColumn, ref, select, shardedSessionMaker, sql, type Engine, type ShardedSessionFactory } from '@strata/core';
 import { recordStatements } from '../harness';
 import { testUrl, withDatabase } from '../targets';
 
@@ -12,6 +12,7 @@ import { testUrl, withDatabase } from '../targets';
 class ShCustomer {
   @PrimaryColumn({ type: 'uuid' }) id!: string;
   @Column({ length: 50 }) name!: string;
+  @Column({ type: 'numeric', precision: 12, scale: 2, nullable: true }) balance!: string | null;
   @OneToMany(() => ShOrder, 'customer', { cascade: 'all, delete-orphan' }) orders!: ShOrder[];
 }
 
@@ -139,6 +140,56 @@ export function shardingSuite(dialect: 'postgresql' | 'mysql'): void {
         await expect(session.scalars(select(ShCustomer).limit(3))).rejects.toThrow(/ORDER BY columns of its own entity/);
       } finally {
         await session.close();
+      }
+    });
+
+    test('a fanned-out page matches the page one database would give: NULLs where the server puts them, numeric text by value, text by the given collation', async () => {
+      // Mixed case, NULL balances, numbers of different lengths and signs.
+      const rows = Array.from({ length: 60 }, (_, i) => ({
+        id: randomUUID(),
+        name: `${i % 3 === 0 ? 'X' : 'x'}${String((i * 7) % 60).padStart(2, '0')}`,
+        balance: i % 6 === 0 ? null : `${((i * 37) % 23) - 10}.${i % 2 ? '50' : '05'}`,
+      }));
+      await Shards.run((s) => s.addAll(rows.map((r) => Object.assign(new ShCustomer(), r, { orders: [] }))));
+      expect(await count('a', 'sh_customer')).toBeGreaterThan(10);
+      expect(await count('b', 'sh_customer')).toBeGreaterThan(10);
+      // The oracle: the same rows in one table of one database, ordered by the server.
+      const oracle = engines.a;
+      await oracle.execute('DROP TABLE IF EXISTS sh_oracle');
+      await oracle.execute(`CREATE TABLE sh_oracle (id varchar(36) PRIMARY KEY, name varchar(50) NOT NULL, balance numeric(12,2))${dialect === 'mysql' ? ' DEFAULT CHARSET=utf8mb4' : ''}`);
+      try {
+        for (const r of rows) await oracle.execute(sql`INSERT INTO sh_oracle (id, name, balance) VALUES (${r.id}, ${r.name}, ${r.balance})`);
+        const serverPage = async (orderBy: string, limit: number, offset: number) =>
+          (await oracle.execute(`SELECT id FROM sh_oracle ORDER BY ${orderBy} LIMIT ${limit} OFFSET ${offset}`)).rows.map((r) => String(r.id));
+        // MariaDB's default collation ignores case; PostgreSQL's here (C) compares code points, the default.
+        const caseless = (a: string, b: string) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0);
+        const Merged = shardedSessionMaker<Shard>({ shards: engines, shardFor: () => 'a', session: { registry: md }, ...(dialect === 'mysql' ? { compareText: caseless } : {}) });
+        const session = Merged();
+        try {
+          for (const [limit, offset] of [[7, 0], [9, 13], [20, 40]] as const) {
+            const byBalance = await session.scalars(select(ShCustomer).orderBy((c) => [c.balance, c.id]).limit(limit).offset(offset));
+            expect(byBalance.map((c) => c.id)).toEqual(await serverPage('balance, id', limit, offset));
+            const byBalanceDesc = await session.scalars(select(ShCustomer).orderBy((c) => [c.balance.desc(), c.id]).limit(limit).offset(offset));
+            expect(byBalanceDesc.map((c) => c.id)).toEqual(await serverPage('balance DESC, id', limit, offset));
+            const byName = await session.scalars(select(ShCustomer).orderBy((c) => [c.name, c.id]).limit(limit).offset(offset));
+            expect(byName.map((c) => c.id)).toEqual(await serverPage('name, id', limit, offset));
+          }
+          // Selected values merge by themselves.
+          const c = ref(ShCustomer);
+          const balances = await session.scalars(select({ balance: c.balance }).from(c).where(c.balance.isNotNull()).orderBy(c.balance).limit(5));
+          const expected = (await oracle.execute('SELECT balance FROM sh_oracle WHERE balance IS NOT NULL ORDER BY balance LIMIT 5')).rows.map((r) => Number(r.balance));
+          expect(balances.map(Number)).toEqual(expected);
+          // An ORDER BY the results do not carry cannot be merged: refused, not answered in the wrong order.
+          await expect(session.scalars(select({ name: c.name }).from(c).orderBy(c.balance).limit(5))).rejects.toThrow(ArgumentError);
+          await expect(session.scalars(select(ShOrder).join((o) => o.customer).orderBy((_o, cu) => cu.name).limit(5))).rejects.toThrow(
+            /must name columns of the selected entity; ShCustomer\.name is not/,
+          );
+          await expect(session.scalars(select(ShCustomer).orderBy((cu) => cu.name).union(select(ShCustomer)).limit(3))).rejects.toThrow(/A UNION with ORDER BY, LIMIT or OFFSET cannot be merged/);
+        } finally {
+          await session.close();
+        }
+      } finally {
+        await oracle.execute('DROP TABLE IF EXISTS sh_oracle');
       }
     });
 

@@ -7,7 +7,8 @@
  */
 import type { Engine } from '../../engine/engine';
 import { ArgumentError, PartialCommitError } from '../../errors/errors';
-import type { OrderNode, SelectNode } from '../../query/query-nodes';
+import type { ColumnMetadata } from '../../metadata/entity-metadata';
+import type { ExprNode, OrderNode, SelectNode } from '../../query/query-nodes';
 import { SelectStatement } from '../../query/select-statement';
 import type { EntityRef, EntityRow } from '../../query/query-types';
 import type { Statement } from '../../query/statement';
@@ -30,6 +31,13 @@ export interface ShardingOptions<K extends string> {
   shardsForQuery?(statement: Statement<unknown>): K | readonly K[];
   /** Options of every shard's Session (registry, expireOnCommit, ...). */
   readonly session?: Omit<SessionOptions, 'bind'>;
+  /**
+   * How text compares when fanned-out results are merged by an ORDER BY on a text column.
+   * Default: by UTF-16 code unit, which is the order of PostgreSQL's "C" collation and of
+   * MySQL's `_bin` collations. Give the servers' order when it differs, e.g.
+   * `new Intl.Collator('en', { sensitivity: 'base' }).compare` for a case-insensitive one.
+   */
+  compareText?(a: string, b: string): number;
 }
 
 /** Options of a sharded query. */
@@ -110,11 +118,15 @@ export class ShardedSession<K extends string> {
   async scalars(statement: Statement<unknown>, options: ShardQueryOptions<K> = {}): Promise<unknown[]> {
     const shards = this.#list(options.shard ?? this.#options.shardsForQuery?.(statement) ?? this.shardNames, 'shardsForQuery');
     if (shards.length === 1) return this.session(shards[0]!).scalars(statement);
-    const select = statement.node.kind === 'select' ? (statement.node as SelectNode) : undefined;
+    const node = statement.node;
+    if (node.kind === 'compound' && (node.orderBy.length > 0 || node.limit !== undefined || node.offset !== undefined)) {
+      throw new ArgumentError('A UNION with ORDER BY, LIMIT or OFFSET cannot be merged across shards; name one shard ({ shard }), or fan out its members one by one.');
+    }
+    const select = node.kind === 'select' ? (node as SelectNode) : undefined;
     const { limit, offset } = select ?? {};
     const sliced = typeof limit === 'number' || typeof offset === 'number';
-    const order = select ? orderKeys(select.orderBy) : [];
-    if (sliced && (order === undefined || order.length === 0)) {
+    const compare = select && select.orderBy.length > 0 ? this.#comparator(select, shards[0]!) : undefined;
+    if (sliced && !compare) {
       throw new ArgumentError('A query fanned out over shards with LIMIT or OFFSET must ORDER BY columns of its own entity, so the merged page is the right one; or name one shard.');
     }
     // Each shard returns the rows up to the end of the page; the page is cut from the merged list.
@@ -124,11 +136,51 @@ export class ShardedSession<K extends string> {
       if (typeof limit === 'number') perShard = (perShard as SelectStatement<unknown>).limit(limit + (typeof offset === 'number' ? offset : 0));
     }
     const results = await Promise.all(shards.map((shard) => this.session(shard).scalars(perShard)));
-    let merged = results.flat();
-    if (order && order.length > 0) merged = merged.sort((a, b) => compareRows(a, b, order));
+    const merged = compare ? mergeSorted(results, compare) : results.flat();
     if (!sliced) return merged;
     const from = typeof offset === 'number' ? offset : 0;
     return merged.slice(from, typeof limit === 'number' ? from + limit : undefined);
+  }
+
+  /**
+   * Compares two results the way the servers ordered them, or throws when the ORDER BY
+   * cannot be read back from the results (a column of another entity, an expression).
+   */
+  #comparator(select: SelectNode, shard: K): (a: unknown, b: unknown) => number {
+    const engine = this.#options.shards[shard];
+    const nullsHigh = engine.dialect.capabilities.nullsSortHigh === true;
+    const nativeEnums = engine.dialect.name !== 'sqlite';
+    const compareText = this.#options.compareText ?? compareCodeUnits;
+    const first = select.items[0];
+    const keys = select.orderBy.map((order): OrderKey => {
+      const read = first ? orderedValue(first, order.expr) : undefined;
+      const column = order.expr.kind === 'column' ? order.expr.column : undefined;
+      if (!read || column?.type.custom) {
+        throw new ArgumentError(
+          `A query fanned out over shards is merged by its ORDER BY, which must name ${first?.kind === 'entity' ? 'columns of the selected entity' : 'the selected column'}` +
+            `${column?.type.custom ? ' of a built-in type' : ''}; ${describeOrder(order.expr)} is not. Order by such a column, or name one shard ({ shard }).`,
+        );
+      }
+      const descending = order.direction === 'desc';
+      // Without NULLS FIRST / LAST the server puts NULL where its sort order does: high on PostgreSQL, low elsewhere.
+      const nullsFirst = order.nulls === undefined ? descending === nullsHigh : order.nulls === 'first';
+      return { read, descending, nullsFirst, compare: valueComparator(column, compareText, nativeEnums) };
+    });
+    return (a, b) => {
+      for (const key of keys) {
+        const x = key.read(a);
+        const y = key.read(b);
+        const xNull = x === null || x === undefined;
+        const yNull = y === null || y === undefined;
+        if (xNull || yNull) {
+          if (xNull && yNull) continue;
+          return xNull === key.nullsFirst ? -1 : 1;
+        }
+        const cmp = key.compare(x, y);
+        if (cmp !== 0) return key.descending ? -cmp : cmp;
+      }
+      return 0;
+    };
   }
 
   /** Loads relationships of objects from several shards, each in its own shard. */
@@ -156,11 +208,14 @@ export class ShardedSession<K extends string> {
    */
   async commit(): Promise<void> {
     await this.flush();
+    // Shards that only read commit first: nothing of theirs can be half-committed.
+    const sessions = [...this.#sessions].sort(([, a], [, b]) => Number(a.inTransaction) - Number(b.inTransaction));
     const committed: K[] = [];
-    for (const [shard, session] of this.#sessions) {
+    for (const [shard, session] of sessions) {
+      const wrote = session.inTransaction;
       try {
         await session.commit();
-        committed.push(shard);
+        if (wrote) committed.push(shard);
       } catch (error) {
         if (committed.length === 0) throw error;
         throw new PartialCommitError(
@@ -221,36 +276,99 @@ export function shardedSessionMaker<K extends string>(options: ShardingOptions<K
   return factory;
 }
 
-/** One ORDER BY item as a property to compare and a direction; undefined when an item is not a column of the query's entity. */
-type OrderKey = { readonly property: string; readonly descending: boolean; readonly nullsFirst: boolean };
+/** One ORDER BY item: how to read its value from a result, and how values compare. */
+type OrderKey = {
+  readonly read: (result: unknown) => unknown;
+  readonly descending: boolean;
+  readonly nullsFirst: boolean;
+  readonly compare: (x: unknown, y: unknown) => number;
+};
 
-function orderKeys(orderBy: readonly OrderNode[]): OrderKey[] | undefined {
-  const keys: OrderKey[] = [];
-  for (const order of orderBy) {
-    const expr = order.expr;
-    const property = expr.kind === 'column' ? expr.column?.propertyName : undefined;
-    if (property === undefined) return undefined;
-    const descending = order.direction === 'desc';
-    keys.push({ property, descending, nullsFirst: order.nulls === undefined ? descending : order.nulls === 'first' });
+/** Reads an ORDER BY expression's value from a `scalars` result, or undefined when the result does not carry it. */
+function orderedValue(first: SelectNode['items'][number], expr: ExprNode): ((result: unknown) => unknown) | undefined {
+  if (first.kind === 'entity') {
+    // Results are objects of the selected entity: only its own mapped columns can be read back.
+    if (expr.kind !== 'column' || expr.source !== first.source) return undefined;
+    const property = expr.column?.propertyName;
+    return property === undefined ? undefined : (result) => (result as Record<string, unknown>)[property];
   }
-  return keys;
+  // Results are the first selected value: the ORDER BY must be that value.
+  const selected = first.expr;
+  const same = selected === expr || (selected.kind === 'column' && expr.kind === 'column' && selected.source === expr.source && selected.name === expr.name);
+  return same ? (result) => result : undefined;
 }
 
-function compareRows(a: unknown, b: unknown, order: readonly OrderKey[]): number {
-  for (const key of order) {
-    const x = comparable((a as Record<string, unknown>)[key.property]);
-    const y = comparable((b as Record<string, unknown>)[key.property]);
-    if (x === y) continue;
-    if (x === null) return key.nullsFirst ? -1 : 1;
-    if (y === null) return key.nullsFirst ? 1 : -1;
-    const cmp = (x as number) < (y as number) ? -1 : 1;
-    return key.descending ? -cmp : cmp;
-  }
-  return 0;
+function describeOrder(expr: ExprNode): string {
+  if (expr.kind === 'column') return expr.column ? `${expr.column.entityName}.${expr.column.propertyName ?? expr.column.columnName}` : `column ${expr.name}`;
+  return `an ORDER BY ${expr.kind} expression`;
 }
 
-/** A value as it compares: Dates by their time, NULL as null. */
-function comparable(value: unknown): unknown {
-  if (value === undefined || value === null) return null;
-  return value instanceof Date ? value.getTime() : value;
+/** How two non-NULL values of a column compare, as the servers order them. */
+function valueComparator(column: ColumnMetadata | undefined, compareText: (a: string, b: string) => number, nativeEnums: boolean): (x: unknown, y: unknown) => number {
+  const type = column?.type;
+  if (type?.name === 'enum' && nativeEnums && type.enumValues) {
+    // PostgreSQL and MySQL sort an enum by its declaration order; SQLite stores text.
+    const rank = new Map(type.enumValues.map((value, i) => [value, i]));
+    return (x, y) => (rank.get(x as string) ?? -1) - (rank.get(y as string) ?? -1);
+  }
+  const numericText = type !== undefined && (type.name === 'numeric' || type.name === 'bigint' || type.name === 'integer' || type.name === 'smallint');
+  return (x, y) => {
+    if (typeof x === 'string' && typeof y === 'string') return numericText ? compareNumericText(x, y) : compareText(x, y);
+    if (x instanceof Date && y instanceof Date) return Math.sign(x.getTime() - y.getTime());
+    if (Buffer.isBuffer(x) && Buffer.isBuffer(y)) return Buffer.compare(x, y);
+    return (x as number) < (y as number) ? -1 : (x as number) > (y as number) ? 1 : 0;
+  };
+}
+
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const DECIMAL = /^(-?)0*(\d*)(?:\.(\d*))?$/;
+
+/**
+ * Compares numbers written as text (numeric columns, bigints read as strings) by value,
+ * exactly, whatever their length: '9.5' < '10.00'. NaN sorts above every number, as
+ * PostgreSQL sorts it.
+ */
+export function compareNumericText(a: string, b: string): number {
+  const x = DECIMAL.exec(a);
+  const y = DECIMAL.exec(b);
+  if (!x || !y) {
+    const [p, q] = [Number(a), Number(b)];
+    if (Number.isNaN(p) || Number.isNaN(q)) return Number.isNaN(p) === Number.isNaN(q) ? 0 : Number.isNaN(p) ? 1 : -1;
+    return p < q ? -1 : p > q ? 1 : 0;
+  }
+  const [xInt, xFrac] = [x[2]!, (x[3] ?? '').replace(/0+$/, '')];
+  const [yInt, yFrac] = [y[2]!, (y[3] ?? '').replace(/0+$/, '')];
+  const xZero = xInt === '' && xFrac === '';
+  const yZero = yInt === '' && yFrac === '';
+  const xSign = xZero ? 0 : x[1] ? -1 : 1;
+  const ySign = yZero ? 0 : y[1] ? -1 : 1;
+  if (xSign !== ySign) return xSign < ySign ? -1 : 1;
+  if (xSign === 0) return 0;
+  let magnitude: number;
+  if (xInt.length !== yInt.length) magnitude = xInt.length < yInt.length ? -1 : 1;
+  else if (xInt !== yInt) magnitude = xInt < yInt ? -1 : 1;
+  else magnitude = xFrac === yFrac ? 0 : xFrac < yFrac ? -1 : 1;
+  return xSign * magnitude;
+}
+
+/**
+ * Merges lists that are each in the servers' order into one. Each list keeps its own
+ * order, so every shard contributes a prefix of its rows to a page even where the
+ * comparison differs from a server's collation.
+ */
+function mergeSorted(lists: readonly unknown[][], compare: (a: unknown, b: unknown) => number): unknown[] {
+  const merged: unknown[] = [];
+  const at = lists.map(() => 0);
+  for (;;) {
+    let best = -1;
+    for (let i = 0; i < lists.length; i++) {
+      if (at[i]! >= lists[i]!.length) continue;
+      if (best < 0 || compare(lists[i]![at[i]!], lists[best]![at[best]!]) < 0) best = i;
+    }
+    if (best < 0) return merged;
+    merged.push(lists[best]![at[best]!++]);
+  }
 }
