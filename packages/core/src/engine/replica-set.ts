@@ -76,7 +76,7 @@ export class ReplicaSet {
     return { raw: await this.#primary(), replica: undefined };
   }
 
-  /** Skips a replica for `retryAfter` ms (it refused a connection, or dropped one). */
+  /** Skips a replica for `retryAfter` ms (it refused a connection). */
   markDown(target: string, error?: unknown): void {
     const member = this.#members.find((m) => m.target === target);
     if (!member) return;

@@ -4,7 +4,7 @@
  * go to the replicas round robin, transactions and read-your-writes sessions to the primary,
  * and a replica that stops is skipped until it answers again.
  */
-import { Column, createEngine, Entity, MetaData, PrimaryGeneratedColumn, select, sessionMaker, sql, type Engine, type SessionFactory } from '@strata/core';
+import { Column, createEngine, Entity, insert, MetaData, PrimaryGeneratedColumn, select, sessionMaker, sql, type Engine, type SessionFactory } from '@strata/core';
 import { mariadbReplication, postgresReplication, type ReplicatedCluster } from './clusters';
 
 @Entity('rs_item')
@@ -87,11 +87,29 @@ export function replicaSuite(dialect: 'postgresql' | 'mysql'): void {
         } finally {
           await ryw.close();
         }
+        // The default: a bulk statement through session.execute pins the session's reads to the primary too.
+        const bulk = Session();
+        try {
+          await bulk.execute(insert(RsItem).values([{ label: 'bulk' }]));
+          await bulk.commit();
+          expect(await labels(() => bulk.scalars(select(RsItem)))).toEqual(['bulk', 'fresh', 'mine']);
+        } finally {
+          await bulk.close();
+        }
+        // readYourWrites: false keeps reads outside transactions on the (paused) replicas even after writing.
+        const lagging = Session({ readYourWrites: false });
+        try {
+          lagging.add(Object.assign(new RsItem(), { label: 'lagging' }));
+          await lagging.commit();
+          expect(await labels(() => lagging.scalars(select(RsItem)))).toEqual([]);
+        } finally {
+          await lagging.close();
+        }
       } finally {
         await cluster.resumeReplication(0);
         await cluster.resumeReplication(1);
       }
-      expect(await labels(() => Session.run((s) => s.scalars(select(RsItem))))).toEqual(['fresh', 'mine']);
+      expect(await labels(() => Session.run((s) => s.scalars(select(RsItem))))).toEqual(['bulk', 'fresh', 'lagging', 'mine']);
     });
 
     test('a session that read from a replica writes through the primary', async () => {

@@ -647,5 +647,27 @@ export function sessionSuite(dialect: DialectName): void {
       expect(await count('ss_user')).toBe(100);
       expect(engine.status()).toMatchObject({ checkedOut: 0, waiting: 0 });
     });
+
+    test('reads started together on one session, while its connection is still being opened, share it and leak nothing', async () => {
+      await Session.run((s) => s.addAll([user('r1'), user('r2')]));
+      for (let round = 0; round < 30; round++) {
+        const session = Session();
+        try {
+          // Staggered by a microtask or a macrotask, so some reads start while the first is opening a connection and some after.
+          const reads = Array.from({ length: 6 }, (_, i) =>
+            (i % 3 === 0 ? Promise.resolve() : new Promise((resolve) => (i % 3 === 1 ? queueMicrotask : setImmediate)(() => resolve(undefined)))).then(() =>
+              session.scalars(select(SsUser).orderBy((u) => u.name)),
+            ),
+          );
+          const results = await Promise.all(reads);
+          for (const users of results) expect(users.map((u) => u.name)).toEqual(['r1', 'r2']);
+          // One object per row, whichever read loaded it.
+          expect(new Set(results.flat()).size).toBe(2);
+        } finally {
+          await session.close();
+        }
+        expect(engine.status()).toMatchObject({ checkedOut: 0, waiting: 0 });
+      }
+    });
   });
 }

@@ -26,10 +26,12 @@ export interface SessionOptions {
    */
   returning?: boolean;
   /**
-   * With read replicas (engine option `replicas`): once the session has written (a flush that
-   * sent a statement), its later reads go to the primary, so it sees its own writes despite
-   * replication lag. Reads inside a transaction always run on the primary. Default false;
-   * `session.usePrimary()` pins one session at any time.
+   * With read replicas (engine option `replicas`): once the session has begun a transaction
+   * (a flush, a statement through `session.execute`, `begin()`), its later reads go to the
+   * primary, so after its commit it reloads what it wrote, not a lagging replica's older copy
+   * (which would also make a version column look stale). Reads inside a transaction always
+   * run on the primary. Default true; false sends reads outside transactions to replicas
+   * even after writing. `session.usePrimary()` pins one session at any time.
    */
   readYourWrites?: boolean;
   /**

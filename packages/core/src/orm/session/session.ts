@@ -90,7 +90,7 @@ export class Session implements StateOwner {
       autoflush: options.autoflush ?? true,
       strict: options.strict ?? false,
       returning: options.returning ?? true,
-      readYourWrites: options.readYourWrites ?? false,
+      readYourWrites: options.readYourWrites ?? true,
       isolationLevel: options.isolationLevel,
       joinTransaction: options.joinTransaction,
     };
@@ -236,7 +236,6 @@ export class Session implements StateOwner {
         held: (entity) => this.#objects.held(entity),
       });
       this.#objects.settleFlush(outcome, this.#transactions.top()!);
-      if (this.#options.readYourWrites) this.#primaryReads = true;
     } catch (error) {
       throw await this.#flushFailed(error);
     } finally {
@@ -599,6 +598,9 @@ export class Session implements StateOwner {
   }
 
   async #begin(isolationLevel = this.#options.isolationLevel): Promise<Connection> {
+    // Any transaction may write (a flush, session.execute(update(...)), raw SQL): with
+    // readYourWrites the session's later reads stay on the primary.
+    if (this.#options.readYourWrites) this.#primaryReads = true;
     return this.#transactions.begin(this.bind, this.#options.joinTransaction, isolationLevel);
   }
 

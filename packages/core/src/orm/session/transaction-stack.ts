@@ -23,6 +23,8 @@ export class TransactionStack {
   /** A pooled connection held for reads before any transaction began (they run in autocommit). */
   #reader: Connection | undefined;
   #opening: Promise<Connection> | undefined;
+  /** Whether the connection being opened is the primary's (else a replica's). */
+  #openingPrimary = false;
 
   /** The connection of the open transaction; undefined when none is open. */
   get connection(): Connection | undefined {
@@ -57,6 +59,11 @@ export class TransactionStack {
       this.#reader = undefined;
       if (!replica.releaseNow()) void replica.close();
     }
+    if (this.#opening && primary && !this.#openingPrimary) {
+      // A replica connection is being opened for an earlier read: once it is there (or has
+      // failed, which that read reports), this read moves the session to the primary.
+      return this.#opening.catch(() => undefined).then(() => this.readConnection(engine, true));
+    }
     if (!this.#opening) {
       const now = primary ? engine.connectNow() : engine.connectForReadNow();
       if (now) return (this.#reader = now);
@@ -66,7 +73,10 @@ export class TransactionStack {
 
   async #openReader(engine: Engine, primary: boolean): Promise<Connection> {
     // Two reads started together share the one connection being opened.
-    this.#opening ??= (primary ? engine.connect() : engine.connectForRead()).finally(() => (this.#opening = undefined));
+    if (!this.#opening) {
+      this.#openingPrimary = primary;
+      this.#opening = (primary ? engine.connect() : engine.connectForRead()).finally(() => (this.#opening = undefined));
+    }
     const connection = await this.#opening;
     // A transaction may have begun meanwhile (it takes the reader when there is one).
     const begun = this.#transaction as SessionTransaction | undefined;
@@ -74,8 +84,18 @@ export class TransactionStack {
       if (begun.connection !== connection) await connection.close();
       return begun.connection;
     }
-    this.#reader ??= connection;
-    return this.#reader;
+    const held = this.#reader;
+    if (held && held !== connection) {
+      // Another read took a connection while this one was opening: the session keeps one,
+      // the primary's when reads have moved there.
+      const keep = primary && held.replica ? connection : held;
+      const spare = keep === held ? connection : held;
+      this.#reader = keep;
+      if (!spare.releaseNow()) await spare.close();
+      return keep;
+    }
+    this.#reader = connection;
+    return connection;
   }
 
   /** The open transaction's connection, beginning the transaction (and its root level) first when none is open. */
