@@ -18,6 +18,7 @@ describe('errors of distributed SQL engines', () => {
 
   test.each([
     ['TiDB write conflict 9007', 9007],
+    ['TiDB write conflict on a stale start timestamp 8005', 8005],
     ['TiDB retryable KV error 8022', 8022],
     ['TiDB schema changed meanwhile 8028', 8028],
     ['TiDB SELECT FOR UPDATE conflict 8002', 8002],

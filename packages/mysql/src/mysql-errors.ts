@@ -12,8 +12,8 @@ const KINDS: Readonly<Record<number, ErrorKind>> = {
   1264: 'data', 1265: 'data', 1366: 'data', 1406: 'data', 1292: 'data', 1367: 'data', 1690: 'data',
   3140: 'data', 1365: 'data', 1411: 'data',
   1213: 'serialization', 1205: 'serialization',
-  // TiDB (MySQL protocol): write conflict, retryable KV error, schema changed meanwhile, SELECT FOR UPDATE conflict.
-  9007: 'serialization', 8022: 'serialization', 8028: 'serialization', 8002: 'serialization',
+  // TiDB (MySQL protocol): write conflict, stale-timestamp write conflict, retryable KV error, schema changed meanwhile, SELECT FOR UPDATE conflict.
+  9007: 'serialization', 8005: 'serialization', 8022: 'serialization', 8028: 'serialization', 8002: 'serialization',
   // disconnect: client-side gone-away / lost, MariaDB's connection killed, server shutdown
   2006: 'disconnect', 2013: 'disconnect', 2055: 'disconnect', 1927: 'disconnect', 1053: 'disconnect',
   // programming: syntax, unknown table / column / database, wrong arguments, ambiguous, value count
@@ -50,7 +50,7 @@ export function classifyMysqlError(error: unknown): ErrorClassification {
       : { kind: 'programming', code: 'ER_REFERENCED_TRG_DOES_NOT_EXIST' };
   }
   // A deadlock rolls back the whole transaction on the server (TiDB's optimistic conflicts too).
-  if (errno === 1213 || errno === 9007 || errno === 8022 || errno === 8028 || errno === 8002) return { kind: 'serialization', code, endsTransaction: true };
+  if (errno === 1213 || errno === 9007 || errno === 8005 || errno === 8022 || errno === 8028 || errno === 8002) return { kind: 'serialization', code, endsTransaction: true };
   const kind = KINDS[errno] ?? 'operational';
   return kind === 'integrity' ? integrity(code, message) : { kind, code };
 }

@@ -118,7 +118,9 @@ export class PostgresDialect implements Dialect {
 
   async initialize(connection: DialectConnection): Promise<void> {
     const result = await connection.execute('SHOW server_version', []);
+    const version = String(result.rows[0]?.server_version ?? '');
     if (this.#pgbouncer) {
+      // The settings the startup options would have made sure of, checked instead.
       const style = String((await connection.execute('SHOW DateStyle', [])).rows[0]?.DateStyle ?? '');
       if (!/^ISO/i.test(style)) {
         throw new ConfigurationError(
@@ -126,8 +128,17 @@ export class PostgresDialect implements Dialect {
             "Set datestyle = 'iso, mdy' in postgresql.conf (the default) or ALTER DATABASE ... SET datestyle = 'iso, mdy'.",
         );
       }
+      // Floats round-trip from extra_float_digits 1 on PostgreSQL 12 and later (shortest exact text), from 3 before.
+      const digits = Number((await connection.execute('SHOW extra_float_digits', [])).rows[0]?.extra_float_digits);
+      const needed = Number.parseInt(version, 10) >= 12 ? 1 : 3;
+      if (!(digits >= needed)) {
+        throw new ConfigurationError(
+          `${this.describeTarget()} (through PgBouncer) has extra_float_digits ${digits}, so float values would come back rounded; Strata cannot set it per connection through PgBouncer. ` +
+            `Set extra_float_digits = ${needed} (or more) for the database or role: ALTER DATABASE ... SET extra_float_digits = ${needed}.`,
+        );
+      }
     }
-    this.#serverInfo = { product: 'PostgreSQL', version: String(result.rows[0]?.server_version ?? '') };
+    this.#serverInfo = { product: 'PostgreSQL', version };
   }
 
   introspect(query: SchemaQuery, options?: IntrospectOptions): Promise<DatabaseSchema> {

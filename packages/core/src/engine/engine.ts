@@ -255,7 +255,8 @@ export class Engine {
   }
 
   /**
-   * Listens to engine events: `connect`, `checkout`, `checkin`, `invalidate`, `leak`, `statement`.
+   * Listens to engine events: `connect`, `checkout`, `checkin`, `invalidate`, `ping`, `leak`,
+   * `replica`, `statement` (see EngineEventMap).
    * Returns a function that removes the listener.
    * @example
    * const stop = engine.on('statement', (s) => statements.push(s.sql));
