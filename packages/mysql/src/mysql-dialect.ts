@@ -40,6 +40,7 @@ const CONSERVATIVE: Capabilities = Object.freeze({
   nullsOrdering: false,
   serverCursors: false,
   multiRowInsert: true,
+  multiRowDefaultInsert: true,
   insertId: true,
   isolationLevels: ISOLATION_LEVELS,
 });

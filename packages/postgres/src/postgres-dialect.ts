@@ -47,6 +47,7 @@ const CAPABILITIES: Capabilities = Object.freeze({
   nullsSortHigh: true,
   serverCursors: true,
   multiRowInsert: true,
+  multiRowDefaultInsert: true,
   insertId: false,
   isolationLevels: Object.freeze(['read uncommitted', 'read committed', 'repeatable read', 'serializable'] as const),
 });

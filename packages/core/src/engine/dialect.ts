@@ -62,6 +62,12 @@ export interface Capabilities {
   readonly serverCursors: boolean;
   /** Several rows in one INSERT ... VALUES. */
   readonly multiRowInsert: boolean;
+  /**
+   * Several rows that give no value at all (every column takes its default) in one INSERT:
+   * `VALUES (DEFAULT), (DEFAULT)` or `() VALUES (), ()`. Without it each such row is an
+   * `INSERT ... DEFAULT VALUES` of its own.
+   */
+  readonly multiRowDefaultInsert?: boolean;
   /** The driver reports the generated id of an inserted row (MySQL, SQLite); without it keys come back only through RETURNING. */
   readonly insertId: boolean;
   /** The isolation levels `begin()` accepts. */

@@ -169,10 +169,39 @@ export class PartialCommitError extends StrataError {
   }
 }
 
-/** An UPDATE or DELETE matched fewer rows than expected: the row changed (version) or vanished. */
+/** Which row a StaleDataError is about, when one row is: its entity, key and versions. */
+export interface StaleRow {
+  /** The entity's class name. */
+  readonly entity: string;
+  /** The primary-key values, in key order. */
+  readonly identity: readonly unknown[];
+  /** The version the UPDATE or DELETE expected the row to have (versioned entities). */
+  readonly expectedVersion?: unknown;
+  /** The version the row has now, when it was read after the conflict; undefined when the row is gone or unversioned. */
+  readonly currentVersion?: unknown;
+}
+
+/**
+ * An UPDATE or DELETE matched fewer rows than expected: the row changed (version) or
+ * vanished. For a single row it names the entity, key and versions; `session.transaction(fn,
+ * { retry })` re-runs fn on it, since re-reading resolves an optimistic conflict.
+ */
 export class StaleDataError extends StrataError {
-  constructor(message: string, options?: StrataErrorOptions) {
+  /** The entity's class name, when the error is about one row. */
+  readonly entity: string | undefined;
+  /** The row's primary-key values, when the error is about one row. */
+  readonly identity: readonly unknown[] | undefined;
+  /** The version the statement expected. */
+  readonly expectedVersion: unknown;
+  /** The row's version when it was read after the conflict (undefined: deleted, or not read). */
+  readonly currentVersion: unknown;
+
+  constructor(message: string, options: StrataErrorOptions & Partial<StaleRow> = {}) {
     super('stale_data', message, options);
+    this.entity = options.entity;
+    this.identity = options.identity;
+    this.expectedVersion = options.expectedVersion;
+    this.currentVersion = options.currentVersion;
   }
 }
 

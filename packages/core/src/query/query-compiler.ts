@@ -4,7 +4,7 @@
  * clause structure lives in select-compiler.ts, write-compiler.ts, expression-compiler.ts.
  */
 import { ArgumentError, NotSupportedError } from '../errors/errors';
-import type { ColumnMetadata } from '../metadata/entity-metadata';
+import type { ColumnMetadata, EntityMetadata } from '../metadata/entity-metadata';
 import { SqlCompiler, SqlBuffer, type CompiledSql } from '../sql/sql-compiler';
 import type { SqlFragment } from '../sql/sql-fragment';
 import { appendExpr, appendOperand } from './expression-compiler';
@@ -325,6 +325,14 @@ export class QueryCompiler extends SqlCompiler {
   /** Hook: an INSERT of one row with no values at all. */
   defaultValuesClause(): string {
     return ' DEFAULT VALUES';
+  }
+
+  /**
+   * Hook: an INSERT of `count` rows with no values at all, where the capability
+   * `multiRowDefaultInsert` says the server takes them: `(first column) VALUES (DEFAULT), ...`.
+   */
+  defaultRowsClause(entity: EntityMetadata, count: number): string {
+    return ` (${this.quoteIdentifier(entity.columns[0]!.columnName)}) VALUES ${Array.from({ length: count }, () => '(DEFAULT)').join(', ')}`;
   }
 
   /** Hook: a VALUES cell a row left out, when other rows give the column. */

@@ -18,8 +18,12 @@ export function appendInsert(c: QueryCompiler, b: QueryBuffer, s: InsertNode): v
   }
   b.text += `INSERT INTO ${c.quoteIdentifier(entity.tableName)}`;
   if (s.columns.length === 0) {
-    if (s.rows.length > 1) throw new ArgumentError(`insert(${entity.name}): ${s.rows.length} rows with no values at all cannot share one statement; insert them one by one.`);
-    b.text += c.defaultValuesClause();
+    if (s.rows.length > 1 && !b.capabilities.multiRowDefaultInsert) {
+      throw new NotSupportedError(
+        `insert(${entity.name}): ${c.targetName(b)} cannot put ${s.rows.length} rows that give no value at all into one INSERT; insert them one by one (each is INSERT ... DEFAULT VALUES).`,
+      );
+    }
+    b.text += s.rows.length === 1 ? c.defaultValuesClause() : c.defaultRowsClause(entity, s.rows.length);
   } else {
     b.text += ` (${s.columns.map((col) => c.quoteIdentifier(col.columnName)).join(', ')}) VALUES `;
     s.rows.forEach((row, i) => {

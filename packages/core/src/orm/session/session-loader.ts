@@ -16,7 +16,7 @@ import type { RelationMetadata } from '../../metadata/entity-metadata';
 import type { Statement } from '../../query/statement';
 import type { EntityMapper } from '../state/entity-mapper';
 import { stateOf, type InstanceState } from '../state/instance-state';
-import { allOf, columnEquals, NodeStatement, sourceOf } from '../unit-of-work/node-statement';
+import { allOf, columnEquals, NodeStatement, selectWhere, sourceOf } from '../unit-of-work/node-statement';
 import { hydrate, hydrateArrays, placementOf, refreshInPlace, type HydrationTarget } from './hydrate';
 import { decodersOf } from '../state/row-values';
 
@@ -213,26 +213,6 @@ export class SessionLoader {
 }
 
 const byKeyStatements = new WeakMap<EntityMapper, NodeStatement>();
-
-/** SELECT every column of one entity's table WHERE `where`. */
-function selectWhere(source: ReturnType<typeof sourceOf>, where: ReturnType<typeof allOf>): SelectNode {
-  return node({
-    kind: 'select' as const,
-    shape: 'entity' as const,
-    items: Object.freeze([node({ kind: 'entity' as const, key: '0', source })]),
-    ctes: Object.freeze([]),
-    distinct: false,
-    from: Object.freeze([source]),
-    joins: Object.freeze([]),
-    where,
-    groupBy: Object.freeze([]),
-    having: undefined,
-    orderBy: Object.freeze([]),
-    limit: undefined,
-    offset: undefined,
-    lock: undefined,
-  });
-}
 
 /** SELECT ... WHERE key = ?, with the key as slots: built and compiled once per entity. */
 function byKeyStatement(mapper: EntityMapper): NodeStatement {

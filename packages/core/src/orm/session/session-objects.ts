@@ -12,6 +12,7 @@ import { linkOf } from '../state/collection';
 import { isUnloaded, stateOf, type InstanceState, type StateOwner } from '../state/instance-state';
 import type { FlushOutcome } from '../unit-of-work/unit-of-work';
 import type { HydrationTarget } from './hydrate';
+import { RelationImages } from './relation-images';
 import type { TransactionLevel } from './transaction-level';
 
 /** The live sets of changes a flush writes. */
@@ -31,6 +32,8 @@ export class SessionObjects {
   readonly #dirty = new Set<InstanceState>();
   readonly #deleted = new Set<InstanceState>();
   readonly #collections = new Map<InstanceState, Set<number>>();
+  /** Relationships changed while no transaction was open, as they were before (a rollback puts them back). */
+  readonly #looseRelations = new RelationImages();
 
   constructor(owner: StateOwner) {
     this.#owner = owner;
@@ -52,6 +55,12 @@ export class SessionObjects {
     if (!indexes) this.#collections.set(state, (indexes = new Set()));
     indexes.add(index);
     if (state.status === 'persistent') this.#identity.pin(state);
+  }
+
+  /** Remembers a persistent object's relationship slot before its first change at the open level (or before any transaction). */
+  relationChanging(state: InstanceState, index: number, level: TransactionLevel | undefined): void {
+    if (state.status !== 'persistent' || state.owner !== this.#owner) return;
+    (level?.relations ?? this.#looseRelations).record(state, index);
   }
 
   /** The object an owning to-one's foreign key points at, when held; null for a NULL key; undefined when unknown. */
@@ -191,6 +200,7 @@ export class SessionObjects {
 
   /** Forgets every object. */
   expungeAll(): void {
+    this.#looseRelations.clear();
     this.#identity.forEach(detachState);
     this.#pending.forEach(detachState);
     this.#identity.clear();
@@ -229,6 +239,7 @@ export class SessionObjects {
 
   /** After COMMIT: objects deleted in the transaction become detached; everything expires when `expire`. */
   settleCommit(root: TransactionLevel, expire: boolean): void {
+    this.#looseRelations.clear();
     for (const state of root.removed) {
       state.status = 'detached';
       state.owner = undefined;
@@ -236,7 +247,11 @@ export class SessionObjects {
     if (expire) this.expireAll();
   }
 
-  /** Puts objects back as they were when the level began. */
+  /**
+   * Puts objects back as they were when the level began: values, relationships, added and
+   * deleted objects. `expire` is set for the whole transaction (the root level), whose undo
+   * also reaches back to relationship changes made before it began.
+   */
   undo(level: TransactionLevel, expire: boolean): void {
     for (const state of level.added) {
       const image = level.images.get(state);
@@ -259,14 +274,21 @@ export class SessionObjects {
       state.markClean();
       this.#dirty.delete(state);
     }
-    this.discardPendingChanges();
+    level.relations.restore(this.#owner);
+    if (expire) this.#looseRelations.restore(this.#owner);
+    this.#dropPendingChanges();
     if (expire) this.expireAll();
     // Relationships may hold what the undone work wrote: reload them on their next load.
     else for (const state of this.#identity.states()) state.expireRelations();
   }
 
-  /** Drops unflushed work: pending objects become transient, changes are reverted, deletions forgotten. */
+  /** Drops unflushed work: pending objects become transient, changes and relationships are reverted, deletions forgotten. */
   discardPendingChanges(): void {
+    this.#looseRelations.restore(this.#owner);
+    this.#dropPendingChanges();
+  }
+
+  #dropPendingChanges(): void {
     for (const state of this.#pending) {
       state.status = 'transient';
       state.owner = undefined;

@@ -116,6 +116,11 @@ export class Session implements StateOwner {
     this.#objects.collectionChanged(state, index);
   }
 
+  /** @internal Called before a relationship slot of an object changes, so a rollback can put it back. */
+  relationChanging(state: InstanceState, index: number): void {
+    this.#objects.relationChanging(state, index, this.#transactions.top());
+  }
+
   /** @internal The held object an owning to-one's foreign key points at. */
   relatedByKey(state: InstanceState, index: number): object | null | undefined {
     return this.#objects.relatedByKey(state, index);

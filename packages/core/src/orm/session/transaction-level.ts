@@ -1,11 +1,13 @@
 /*
  * What a session must undo if a transaction or savepoint rolls back: objects added or
- * deleted at this level, the values objects had when this level first touched them, and
+ * deleted at this level, the values and relationships objects had when this level first
+ * touched them, and
  * the commit / rollback hooks registered here (with the helpers that run them). Levels nest
  * like savepoints; releasing one hands its records to its parent.
  */
 import type { Savepoint } from '../../engine/connection';
 import type { InstanceState } from '../state/instance-state';
+import { RelationImages } from './relation-images';
 
 /** A hook registered with `onCommit`. */
 export interface CommitHook {
@@ -22,6 +24,8 @@ export class TransactionLevel {
   readonly added = new Set<InstanceState>();
   /** Objects whose deletion was flushed at this level. */
   readonly removed = new Set<InstanceState>();
+  /** Relationships of persistent objects as they were when this level first changed them. */
+  readonly relations = new RelationImages();
   readonly commitHooks: CommitHook[] = [];
   readonly rollbackHooks: (() => unknown)[] = [];
 
@@ -44,6 +48,7 @@ export class TransactionLevel {
     for (const [state, image] of this.images) if (!parent.images.has(state)) parent.images.set(state, image);
     for (const state of this.added) parent.added.add(state);
     for (const state of this.removed) parent.removed.add(state);
+    this.relations.mergeInto(parent.relations);
     parent.commitHooks.push(...this.commitHooks);
     parent.rollbackHooks.push(...this.rollbackHooks);
   }

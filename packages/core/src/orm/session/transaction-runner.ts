@@ -2,7 +2,8 @@
  * session.transaction(fn, options): decides from the propagation mode whether fn joins the
  * open transaction, gets a savepoint, a session of its own, or begins the outermost
  * transaction, and then owns the commit / rollback, re-running the whole of fn with backoff
- * when the database reports a serialization failure or deadlock.
+ * when the database reports a serialization failure or deadlock, or a flush finds a row
+ * changed since it was read (an optimistic-lock conflict).
  */
 import type { IsolationLevel } from '../../engine/dialect';
 import {
@@ -11,6 +12,7 @@ import {
   FlushError,
   InvalidStateError,
   SerializationError,
+  StaleDataError,
   StrataError,
   TransactionAbortedError,
 } from '../../errors/errors';
@@ -48,7 +50,8 @@ export interface TransactionOptions {
   /** Isolation level of the transaction this call begins; an error when it joins one begun at another level. */
   isolationLevel?: IsolationLevel;
   /**
-   * Re-run fn on a serialization failure or deadlock: a number is the attempts in all
+   * Re-run fn on a serialization failure, deadlock, lock timeout or busy database
+   * (SerializationError) and on an optimistic-lock conflict (StaleDataError): a number is the attempts in all
    * (`retry: 5` = `{ attempts: 5 }`). Only for a call that begins the outermost transaction.
    * Default: no retry.
    */
@@ -133,17 +136,18 @@ export function backoffDelay(policy: ResolvedRetryPolicy, attempt: number, rando
 
 /**
  * True when running the whole transaction again may succeed: a SerializationError (serialization
- * failure, deadlock, lock wait timeout, busy database), also when it reaches us as the cause of
- * the session or connection refusing to go on after it.
+ * failure, deadlock, lock wait timeout, busy database) or a StaleDataError (a row changed or
+ * deleted since it was read: the next attempt reads it again), also when it reaches us as the
+ * cause of the session or connection refusing to go on after it.
  */
 export function isRetryable(error: unknown): boolean {
-  return serializationFailureIn(error) !== undefined;
+  return retryableFailureIn(error) !== undefined;
 }
 
-function serializationFailureIn(error: unknown): SerializationError | undefined {
+function retryableFailureIn(error: unknown): SerializationError | StaleDataError | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 8 && current instanceof StrataError; depth++) {
-    if (current instanceof SerializationError) return current;
+    if (current instanceof SerializationError || current instanceof StaleDataError) return current;
     const passesThrough = current instanceof TransactionAbortedError || current instanceof FlushError || current instanceof InvalidStateError;
     if (!passesThrough) return undefined;
     current = current.cause;
@@ -261,9 +265,17 @@ function checkJoinedIsolation(session: Session, wanted: IsolationLevel | undefin
   );
 }
 
-function gaveUp(error: unknown, attempts: number): SerializationError {
-  const failure = serializationFailureIn(error);
+/** The error after the last attempt: of the same class as the failure that ended it, so handlers keep matching on it. */
+function gaveUp(error: unknown, attempts: number): SerializationError | StaleDataError {
+  const failure = retryableFailureIn(error);
   const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  if (failure instanceof StaleDataError) {
+    return new StaleDataError(
+      `session.transaction() gave up after ${attempts} attempts, each ended by a row changed or deleted by someone else since it was read; the last: ${detail}. ` +
+        'Allow more attempts (retry: { attempts }), or have fewer writers update the same rows at once.',
+      { cause: error, entity: failure.entity, identity: failure.identity, expectedVersion: failure.expectedVersion, currentVersion: failure.currentVersion },
+    );
+  }
   return new SerializationError(
     `session.transaction() gave up after ${attempts} attempts, each ended by a serialization failure or deadlock; the last: ${detail}. ` +
       'Allow more attempts (retry: { attempts }), or make the transactions conflict less: touch fewer shared rows, lock them in one order.',
@@ -271,7 +283,7 @@ function gaveUp(error: unknown, attempts: number): SerializationError {
       cause: error,
       sql: failure instanceof DatabaseError ? failure.sql : undefined,
       params: failure instanceof DatabaseError ? failure.params : undefined,
-      driverCode: failure?.driverCode,
+      driverCode: failure instanceof DatabaseError ? failure.driverCode : undefined,
     },
   );
 }

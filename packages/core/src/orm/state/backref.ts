@@ -12,6 +12,7 @@ import { isUnloaded, stateOf, type InstanceState } from './instance-state';
 
 /** Writes a relationship slot; a persistent object's to-one change is a change the next flush must visit. */
 export function setSlot(state: InstanceState, index: number, value: unknown): void {
+  state.owner?.relationChanging?.(state, index);
   state.relations[index] = value;
   state.relationLoaded(index);
   if (state.status === 'persistent') state.owner?.markDirty(state);
@@ -43,6 +44,7 @@ export function assignCollection(state: InstanceState, index: number, value: rea
   const isNew = state.status === 'transient' || state.status === 'pending';
   // What the database holds is the old collection's clean snapshot (or its members when unchanged).
   const base = isNew ? [] : oldLink ? (oldLink.snapshot ?? [...oldItems!]) : oldItems ? [...oldItems] : [];
+  state.owner?.relationChanging?.(state, index);
   const collection = trackCollection(state, index, value === old ? [...value] : value, base);
   const link = linkOf(collection)!;
   // Replacing what nobody loaded, what was loaded before the last commit, or a noLoad placeholder: read the database at flush.
@@ -97,7 +99,10 @@ function linkInverse(state: InstanceState, relation: RelationMetadata, other: ob
   }
   const previous = previousToOne(target, j);
   if (previous === me) {
-    if (isUnloaded(target.relations[j])) target.relations[j] = me;
+    if (isUnloaded(target.relations[j])) {
+      target.owner?.relationChanging?.(target, j);
+      target.relations[j] = me;
+    }
     return;
   }
   // `other` leaves whatever it belonged to before.

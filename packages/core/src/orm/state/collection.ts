@@ -169,6 +169,7 @@ export function collectionChanges(collection: readonly object[], snapshot: reado
 function changing(collection: RelationCollection): CollectionLink | undefined {
   const link = linkOf(collection);
   if (!link) return undefined;
+  link.state.owner?.relationChanging?.(link.state, link.index);
   if (link.snapshot === undefined) link.snapshot = Array.prototype.slice.call(collection) as object[];
   // Told on every change (a set insert), so changes made while detached are found once the object is back.
   link.state.owner?.collectionChanged?.(link.state, link.index);

@@ -21,6 +21,8 @@ export interface StateOwner {
   readonly strict: boolean;
   /** Called when a relationship collection of a state it owns changes membership for the first time since a flush. */
   collectionChanged?(state: InstanceState, index: number): void;
+  /** Called before a relationship slot of a state it owns changes (membership, assignment, or a to-one filled in), so a rollback can put it back. */
+  relationChanging?(state: InstanceState, index: number): void;
   /** The object a to-one relationship's foreign key points at, when the owner holds it fresh; null for a NULL key; undefined when unknown. */
   relatedByKey?(state: InstanceState, index: number): object | null | undefined;
 }
@@ -124,11 +126,7 @@ export class InstanceState {
   /** Marks every loaded relationship stale: the next load of it replaces what it holds. */
   expireRelations(): void {
     const relations = this.relations;
-    for (let i = 0; i < relations.length; i++) {
-      if (isUnloaded(relations[i])) continue;
-      if (i < STALE_BITS) this.#stale |= 1 << i;
-      else (this.#staleHigh ??= new Set()).add(i);
-    }
+    for (let i = 0; i < relations.length; i++) if (!isUnloaded(relations[i])) this.expireRelation(i);
   }
 
   /** True when relationship `index` was loaded before the last commit or rollback. */
@@ -139,6 +137,12 @@ export class InstanceState {
   /** True when relationship `index` holds a value loaded since the last commit or rollback. */
   relationFresh(index: number): boolean {
     return !isUnloaded(this.relations[index]) && !this.relationStale(index);
+  }
+
+  /** Marks relationship `index` stale: the next load of it replaces what it holds. */
+  expireRelation(index: number): void {
+    if (index < STALE_BITS) this.#stale |= 1 << index;
+    else (this.#staleHigh ??= new Set()).add(index);
   }
 
   /** Records that relationship `index` was (re)loaded. */

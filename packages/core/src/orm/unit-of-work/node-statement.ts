@@ -4,7 +4,8 @@
  * few node constructors the persister needs. No SQL text: the dialect compiler writes it.
  */
 import type { ColumnMetadata, EntityMetadata } from '../../metadata/entity-metadata';
-import { node, type EntitySource, type ExprNode, type StatementNode } from '../../query/query-nodes';
+import { node, type EntitySource, type ExprNode, type SelectNode, type StatementNode } from '../../query/query-nodes';
+import { columnNode } from '../../query/result-columns';
 import { Statement } from '../../query/statement';
 
 /** A statement around a node the ORM built itself. */
@@ -48,4 +49,31 @@ export function anyOf(items: readonly ExprNode[]): ExprNode {
 export function columnIn(source: EntitySource, column: ColumnMetadata, values: readonly unknown[]): ExprNode {
   const item = node({ kind: 'column' as const, source, name: column.columnName, column });
   return node({ kind: 'in' as const, item, list: Object.freeze(values.map((v) => param(column, v))), negated: false });
+}
+
+/**
+ * SELECT FROM one entity's table WHERE `where`: the entity's rows, or, given `columns`,
+ * records of those columns keyed by column name.
+ */
+export function selectWhere(source: EntitySource, where: ExprNode, columns?: readonly ColumnMetadata[]): SelectNode {
+  return node({
+    kind: 'select' as const,
+    shape: columns ? ('record' as const) : ('entity' as const),
+    items: Object.freeze(
+      columns
+        ? columns.map((column) => node({ kind: 'expr' as const, key: column.columnName, expr: columnNode(source, column) }))
+        : [node({ kind: 'entity' as const, key: '0', source })],
+    ),
+    ctes: Object.freeze([]),
+    distinct: false,
+    from: Object.freeze([source]),
+    joins: Object.freeze([]),
+    where,
+    groupBy: Object.freeze([]),
+    having: undefined,
+    orderBy: Object.freeze([]),
+    limit: undefined,
+    offset: undefined,
+    lock: undefined,
+  });
 }

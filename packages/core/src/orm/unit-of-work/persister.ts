@@ -15,7 +15,7 @@ import { columnNode } from '../../query/result-columns';
 import { decodersOf, type Decoders } from '../state/row-values';
 import { ParamSlot } from '../../query/query-compiler';
 import type { InstanceState } from '../state/instance-state';
-import { allOf, anyOf, columnEquals, columnIn, NodeStatement, param, sourceOf } from './node-statement';
+import { allOf, anyOf, columnEquals, columnIn, NodeStatement, param, selectWhere, sourceOf } from './node-statement';
 
 /** How many bound values one statement may carry, under every supported server's limit. */
 const MAX_PARAMS = 30_000;
@@ -67,7 +67,9 @@ export async function insertRows(target: PersistTarget, mapper: EntityMapper, st
       for (const state of group) await insertOne(target, mapper, state, indexes);
       continue;
     }
-    const perStatement = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / Math.max(1, indexes.length))));
+    // Rows giving no value at all share a statement only where the server takes several such rows.
+    const oneByOne = indexes.length === 0 && target.connection.dialect.capabilities.multiRowDefaultInsert !== true;
+    const perStatement = oneByOne ? 1 : Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / Math.max(1, indexes.length))));
     for (let at = 0; at < group.length; at += perStatement) {
       const chunk = at === 0 && group.length <= perStatement ? group : group.slice(at, at + perStatement);
       const statement = insertStatement(mapper, chunk.length, indexes, missing);
@@ -174,27 +176,37 @@ function rowCondition(mapper: EntityMapper, state: InstanceState, before: readon
   return allOf(parts);
 }
 
-/** Updates one row's changed columns; a versioned row must still have the version it was loaded with. */
-export async function updateRow(target: PersistTarget, mapper: EntityMapper, state: InstanceState, changed: readonly number[], before: readonly unknown[]): Promise<void> {
+/**
+ * Updates one row's changed columns to their `values` (by default the state's own); the row is
+ * found by its key in `before` and, when versioned, must still have the version `before` holds.
+ */
+export async function updateRow(
+  target: PersistTarget,
+  mapper: EntityMapper,
+  state: InstanceState,
+  changed: readonly number[],
+  before: readonly unknown[],
+  values: readonly unknown[] = state.values,
+): Promise<void> {
   const entity = mapper.metadata;
   const version = entity.versionColumn;
   const loadedVersion = version ? before[mapper.columns.indexOf(version)] : undefined;
   if (version && (loadedVersion === null || loadedVersion === undefined)) {
     // A row written elsewhere without a version: match it with IS NULL.
     const source = sourceOf(entity);
-    const assignments = changed.map((i) => node({ column: mapper.columns[i]!, value: param(mapper.columns[i]!, state.values[i]) }));
+    const assignments = changed.map((i) => node({ column: mapper.columns[i]!, value: param(mapper.columns[i]!, values[i]) }));
     const statement = new NodeStatement(node({ kind: 'update' as const, source, assignments: Object.freeze(assignments), where: rowCondition(mapper, state, before), returning: undefined }));
     const result = await run(target, mapper, 'UPDATE', statement);
-    if (result.rowCount !== 1) throw stale(entity, before, mapper, 'UPDATE', result.rowCount);
+    if (result.rowCount !== 1) throw await staleRow(target, mapper, before, 'UPDATE', result.rowCount);
     return;
   }
   const statement = updateStatement(mapper, changed);
   // Slots: the changed values, then the key as loaded, then the version as loaded.
-  const values: unknown[] = changed.map((i) => state.values[i] ?? null);
-  for (const i of mapper.keyIndexes) values.push(before[i]);
-  if (version) values.push(loadedVersion);
-  const result = await run(target, mapper, 'UPDATE', statement, values);
-  if (result.rowCount !== 1) throw stale(entity, before, mapper, 'UPDATE', result.rowCount);
+  const slots: unknown[] = changed.map((i) => values[i] ?? null);
+  for (const i of mapper.keyIndexes) slots.push(before[i]);
+  if (version) slots.push(loadedVersion);
+  const result = await run(target, mapper, 'UPDATE', statement, slots);
+  if (result.rowCount !== 1) throw await staleRow(target, mapper, before, 'UPDATE', result.rowCount);
 }
 
 /** One row's UPDATE waiting to be sent: its state, changed column indexes and values as loaded. */
@@ -364,6 +376,7 @@ export async function deleteRows(target: PersistTarget, mapper: EntityMapper, st
     const result = single
       ? await run(target, mapper, 'DELETE', deleteInStatement(mapper, mapper.columns[keyIndex]!, chunk.length), chunk.map((s) => before(s)[keyIndex]))
       : await run(target, mapper, 'DELETE', new NodeStatement(node({ kind: 'delete' as const, source, where: anyOf(chunk.map((s) => rowCondition(mapper, s, before(s)))), returning: undefined })));
+    if (result.rowCount !== chunk.length && chunk.length === 1) throw await staleRow(target, mapper, before(chunk[0]!), 'DELETE', result.rowCount);
     if (result.rowCount !== chunk.length) {
       throw new StaleDataError(
         `DELETE from ${entity.tableName} (${entity.name}) expected to remove ${chunk.length} row(s) but removed ${result.rowCount}: ` +
@@ -373,12 +386,42 @@ export async function deleteRows(target: PersistTarget, mapper: EntityMapper, st
   }
 }
 
-function stale(entity: EntityMetadata, before: readonly unknown[], mapper: EntityMapper, what: string, count: number): StaleDataError {
-  const key = mapper.keyIndexes.map((i) => `${mapper.columns[i]!.propertyName ?? mapper.columns[i]!.columnName}=${String(before[i])}`).join(', ');
-  const versioned = entity.versionColumn !== undefined;
+/**
+ * The StaleDataError of one row's UPDATE or DELETE: names the entity, the key, the version
+ * expected and, read back on the same connection, the version the row has now.
+ */
+async function staleRow(target: PersistTarget, mapper: EntityMapper, before: readonly unknown[], what: string, count: number): Promise<StaleDataError> {
+  const entity = mapper.metadata;
+  const identity = mapper.keyIndexes.map((i) => before[i]);
+  const key = mapper.keyIndexes.map((i, k) => `${mapper.columns[i]!.propertyName ?? mapper.columns[i]!.columnName}=${String(identity[k])}`).join(', ');
+  const version = entity.versionColumn;
+  if (!version) {
+    return new StaleDataError(
+      `${what} of ${entity.name} (${key}) matched ${count} rows instead of 1: the row was deleted by someone else. Reload it (session.refresh(obj)) and apply the change again.`,
+      { entity: entity.name, identity },
+    );
+  }
+  const expectedVersion = before[mapper.columns.indexOf(version)];
+  const currentVersion = await currentVersionOf(target, mapper, before);
+  const now = currentVersion === undefined ? 'the row no longer exists' : `the row is at version ${String(currentVersion)}`;
   return new StaleDataError(
-    `${what} of ${entity.name} (${key}) matched ${count} rows instead of 1: ` +
-      (versioned ? 'the row was changed by someone else since it was loaded (its version moved on), or deleted. ' : 'the row was deleted by someone else. ') +
-      'Reload it (session.refresh(obj)) and apply the change again.',
+    `${what} of ${entity.name} (${key}) expected version ${String(expectedVersion)}, but ${now}: someone else changed or deleted it since that version was read. ` +
+      'Reload it (session.refresh(obj), or read it again in a new transaction) and apply the change again; session.transaction(fn, { retry }) re-runs fn for you.',
+    { entity: entity.name, identity, expectedVersion, currentVersion },
   );
+}
+
+/** The version a row has now, read by its key; undefined when the row is gone or the read fails. */
+async function currentVersionOf(target: PersistTarget, mapper: EntityMapper, before: readonly unknown[]): Promise<unknown> {
+  const version = mapper.metadata.versionColumn!;
+  const source = sourceOf(mapper.metadata);
+  const where = allOf(mapper.keyIndexes.map((i) => columnEquals(source, mapper.columns[i]!, before[i])));
+  try {
+    const result = await target.connection.execute(new NodeStatement(selectWhere(source, where, [version])));
+    const value = result.rows[0]?.[version.columnName];
+    return value === null || value === undefined ? undefined : Number(value);
+  } catch {
+    // The conflict is what the caller needs to hear about; a failed read only leaves the current version unknown.
+    return undefined;
+  }
 }

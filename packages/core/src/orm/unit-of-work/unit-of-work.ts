@@ -82,9 +82,10 @@ export async function flush(ctx: FlushContext): Promise<FlushOutcome> {
       syncForeignKeys(state, memberships, new Set());
       unlinkFromParent(state, work.unparented);
       checkRequired(state);
+      const image = before.get(state) ?? state.values;
       const changed = prepareUpdate(state);
       if (changed.length === 0) continue;
-      queueUpdate(pendingUpdates, state, changed, before.get(state) ?? state.values);
+      queueUpdate(pendingUpdates, state, changed, prepareVersion(state, changed, image));
       updated.push(state);
     }
     // Rows with the same changed columns go out together: one UPDATE per 500 where no version is checked.
@@ -103,8 +104,7 @@ export async function flush(ctx: FlushContext): Promise<FlushOutcome> {
       const changed = child.values.flatMap((v, i) => (v !== snapshot[i] ? [i] : []));
       if (changed.length === 0) continue;
       before.set(child, snapshot);
-      prepareVersion(child, changed);
-      await updateRow(ctx, child.mapper, child, changed, snapshot);
+      await updateRow(ctx, child.mapper, child, changed, prepareVersion(child, changed, snapshot));
       updated.push(child);
     }
     for (const state of postUpdates) {
@@ -114,7 +114,15 @@ export async function flush(ctx: FlushContext): Promise<FlushOutcome> {
       if (changed.length > 0) await updateRow(ctx, state.mapper, state, changed, snapshot);
     }
     await deleteAssociations(ctx, work.pairsRemoved, work.pairsAdded, work.associationsCleared);
-    const deletions = groupByEntity([...ctx.deleted].filter((s) => s.status === 'persistent'));
+    const deleting = [...ctx.deleted].filter((s) => s.status === 'persistent');
+    // Rows in a foreign-key cycle lose the key the cycle is broken at first (as on insert), so the DELETEs can go in table order.
+    for (const { state, indexes } of cycleKeysToClear(deleting, order.postUpdate, order.selfReferencing)) {
+      const image = expectedRow(state);
+      const cleared = image.slice();
+      for (const i of indexes) cleared[i] = null;
+      await updateRow(ctx, state.mapper, state, indexes, image, cleared);
+    }
+    const deletions = groupByEntity(deleting);
     for (const entity of [...order.entities].reverse()) {
       const states = deletions.get(entity);
       // The held objects go first (their DELETE checks each row), then the rest by foreign key.
@@ -125,12 +133,12 @@ export async function flush(ctx: FlushContext): Promise<FlushOutcome> {
       }
       const mapper = EntityMapper.for(entity);
       if (!order.selfReferencing.includes(entity)) {
-        await deleteRows(ctx, mapper, states, (s) => s.committed ?? s.values);
+        await deleteRows(ctx, mapper, states, expectedRow);
         for (const b of bulk) await deleteByParents(ctx, b.relation, b.parents);
         continue;
       }
       // Children before parents, one statement per level: MySQL checks a self-reference row by row.
-      for (const level of deleteLevels(mapper, states).reverse()) await deleteRows(ctx, mapper, level, (s) => s.committed ?? s.values);
+      for (const level of deleteLevels(mapper, states).reverse()) await deleteRows(ctx, mapper, level, expectedRow);
       for (const b of bulk) await deleteByParents(ctx, b.relation, b.parents);
     }
     return { inserted, updated, deleted: [...ctx.deleted], before };
@@ -243,7 +251,7 @@ function requiredError(state: InstanceState, column: ColumnMetadata): FlushError
   );
 }
 
-/** Stamps update time and version; returns the changed column indexes. */
+/** Stamps update time; returns the changed column indexes (the version is moved on by prepareVersion). */
 function prepareUpdate(state: InstanceState): number[] {
   const changed = state.changedColumns();
   if (changed.length === 0) return changed;
@@ -254,17 +262,40 @@ function prepareUpdate(state: InstanceState): number[] {
       changed.push(i);
     }
   }
-  prepareVersion(state, changed);
   return changed;
 }
 
-function prepareVersion(state: InstanceState, changed: number[]): void {
+/**
+ * Moves a versioned row's version on by one from the version the UPDATE expects, and
+ * returns the values the row is found by. The expected version is the one the application
+ * assigned, when it assigned one (a version a client sent back, or one `merge` carried in),
+ * else the one loaded: the UPDATE matches it, so a stale expectation raises StaleDataError
+ * and a version never goes backwards.
+ */
+function prepareVersion(state: InstanceState, changed: number[], before: readonly unknown[]): readonly unknown[] {
   const version = state.mapper.metadata.versionColumn;
-  if (!version) return;
+  if (!version) return before;
   const i = state.mapper.columns.indexOf(version);
-  if (changed.includes(i)) return;
-  state.values[i] = Number(state.values[i] ?? 0) + 1;
-  changed.push(i);
+  const assigned = changed.includes(i);
+  const expected = assigned ? state.values[i] : before[i];
+  state.values[i] = Number(expected ?? 0) + 1;
+  if (!assigned) changed.push(i);
+  if (!assigned || expected === before[i]) return before;
+  const found = before.slice();
+  found[i] = expected;
+  return found;
+}
+
+/** The values a deleted row is found by: as loaded, with the version the application assigned, if it assigned one. */
+function expectedRow(state: InstanceState): readonly unknown[] {
+  const loaded = state.committed ?? state.values;
+  const version = state.mapper.metadata.versionColumn;
+  if (!version || loaded === state.values) return loaded;
+  const i = state.mapper.columns.indexOf(version);
+  if (state.values[i] === loaded[i]) return loaded;
+  const found = loaded.slice();
+  found[i] = state.values[i];
+  return found;
 }
 
 function groupByEntity(states: readonly InstanceState[]): Map<EntityMetadata, InstanceState[]> {
@@ -315,10 +346,15 @@ function unlinkFromParent(state: InstanceState, unparented: ReadonlyMap<Instance
  * database has them: parents in earlier levels than their children.
  */
 function deleteLevels(mapper: EntityMapper, states: InstanceState[]): InstanceState[][] {
+  return levelsOf(states, selfParentsOf(mapper, states));
+}
+
+/** A self-referencing row's parents among `states`, by its foreign-key values as the database has them. */
+function selfParentsOf(mapper: EntityMapper, states: readonly InstanceState[]): (state: InstanceState) => InstanceState[] {
   const selfRelations = mapper.relations.filter((r) => r.owner && !r.joinTable && r.target === mapper.metadata && r.foreignKey.length > 0);
   const byKey = new Map<unknown, InstanceState>();
   for (const state of states) byKey.set(mapper.identityKey(state.committed ?? state.values), state);
-  const parentsOf = (state: InstanceState): InstanceState[] => {
+  return (state) => {
     const values = state.committed ?? state.values;
     return selfRelations.flatMap((relation) => {
       const key = new Array<unknown>(mapper.columns.length);
@@ -327,7 +363,43 @@ function deleteLevels(mapper: EntityMapper, states: InstanceState[]): InstanceSt
       return parent && parent !== state ? [parent] : [];
     });
   };
-  return levelsOf(states, parentsOf);
+}
+
+/**
+ * The foreign keys to set NULL before rows being deleted go: keys written by post-update
+ * (the relationship a cross-table cycle is broken at) that are set, and nullable self-references
+ * of rows deleted together in a cycle (a -> b -> a), which no order of DELETEs can satisfy
+ * on a server that checks keys row by row.
+ */
+function cycleKeysToClear(
+  deleting: readonly InstanceState[],
+  postUpdate: readonly RelationMetadata[],
+  selfReferencing: readonly EntityMetadata[],
+): { state: InstanceState; indexes: number[] }[] {
+  const out: { state: InstanceState; indexes: number[] }[] = [];
+  const setKeys = (state: InstanceState, relations: readonly RelationMetadata[]): number[] => {
+    const image = state.committed ?? state.values;
+    return relations.flatMap((relation) => {
+      const indexes = relation.foreignKey.map((fk) => state.mapper.columns.indexOf(fk.column));
+      return indexes.every((i) => state.mapper.columns[i]!.nullable) && indexes.some((i) => image[i] !== null && image[i] !== undefined) ? indexes : [];
+    });
+  };
+  if (postUpdate.length > 0) {
+    for (const state of deleting) {
+      const indexes = setKeys(state, postUpdate.filter((r) => r.entity === state.mapper.metadata));
+      if (indexes.length > 0) out.push({ state, indexes });
+    }
+  }
+  for (const [entity, states] of groupByEntity(deleting.filter((s) => selfReferencing.includes(s.mapper.metadata)))) {
+    const mapper = EntityMapper.for(entity);
+    const selfRelations = mapper.relations.filter((r) => r.owner && !r.joinTable && r.target === entity && r.foreignKey.length > 0);
+    const { cyclic } = orderRows(states, selfParentsOf(mapper, states));
+    for (const state of cyclic) {
+      const indexes = setKeys(state, selfRelations);
+      if (indexes.length > 0) out.push({ state, indexes });
+    }
+  }
+  return out;
 }
 
 /** Rows in levels by `parentsOf`: each row one level below its deepest parent in the batch. */
