@@ -68,6 +68,7 @@ const base: Capabilities = {
   nullsOrdering: true,
   serverCursors: true,
   multiRowInsert: true,
+  multiRowDefaultInsert: true,
   insertId: false,
   isolationLevels: ['serializable'],
 };
@@ -77,8 +78,8 @@ export const CAPS = {
   postgresql: Object.freeze({ ...base }),
   mariadb: Object.freeze({ ...base, updateReturning: false, forUpdateOf: false, nullsOrdering: false, transactionalDdl: false, serverCursors: false }),
   mysql8: Object.freeze({ ...base, returning: false, updateReturning: false, nullsOrdering: false, transactionalDdl: false, serverCursors: false }),
-  sqlite: Object.freeze({ ...base, forUpdate: false, skipLocked: false, nowait: false, forUpdateOf: false, serverCursors: false }),
-  oldSqlite: Object.freeze({ ...base, returning: false, updateReturning: false, forUpdate: false, skipLocked: false, nowait: false, forUpdateOf: false, nullsOrdering: false, serverCursors: false }),
+  sqlite: Object.freeze({ ...base, multiRowDefaultInsert: false, forUpdate: false, skipLocked: false, nowait: false, forUpdateOf: false, serverCursors: false }),
+  oldSqlite: Object.freeze({ ...base, multiRowDefaultInsert: false, returning: false, updateReturning: false, forUpdate: false, skipLocked: false, nowait: false, forUpdateOf: false, nullsOrdering: false, serverCursors: false }),
 };
 
 /** Codecs that tag what they convert, to prove which values went through which column. */

@@ -68,6 +68,10 @@ describe('MySQL / MariaDB golden SQL', () => {
     expect(compile(insert(Tag).values({})).sql).toBe('INSERT INTO `tags` () VALUES ()');
   });
 
+  test('several rows with no values at all share one INSERT of empty rows', () => {
+    expect(compile(insert(Tag).values([{}, {}, {}])).sql).toBe('INSERT INTO `tags` () VALUES (), (), ()');
+  });
+
   test('values() calls add rows; JavaScript defaults fill what a row leaves out', () => {
     expect(compile(insert(Post).values({ title: 't', author: 1 }).values({ title: 'u', author: 2 })).params).toEqual(['t', 0, 1, 'u', 0, 2]);
   });

@@ -4,7 +4,7 @@
  */
 import { and, ArgumentError, insert, not, ref, select } from '@strata/core';
 import { PostgresCompiler } from '@strata/postgres';
-import { CAPS, compilerFor, User } from './query-fixtures';
+import { CAPS, compilerFor, Tag, User } from './query-fixtures';
 import { goldenTests, type Golden, type GOLDEN } from './query-golden-cases';
 
 const compile = compilerFor(new PostgresCompiler(), CAPS.postgresql, 'PostgreSQL 16');
@@ -49,6 +49,11 @@ describe('PostgreSQL golden SQL', () => {
   test('a row leaving a column out of a multi-row insert gets DEFAULT', () => {
     const { sql } = compile(insert(User).values([{ name: 'a', email: 'a@x.io', age: 3 }, { name: 'b', email: 'b@x.io' }]));
     expect(sql).toBe('INSERT INTO "users" ("name", "email", "age", "active") VALUES ($1, $2, $3, $4), ($5, $6, DEFAULT, $7)');
+  });
+
+  test('several rows with no values at all share one INSERT of DEFAULT rows', () => {
+    expect(compile(insert(Tag).values([{}, {}])).sql).toBe('INSERT INTO "tags" ("id") VALUES (DEFAULT), (DEFAULT)');
+    expect(compile(insert(Tag).values({})).sql).toBe('INSERT INTO "tags" DEFAULT VALUES');
   });
 
   test('an upsert that updates needs its conflict target', () => {

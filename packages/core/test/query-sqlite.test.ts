@@ -73,6 +73,11 @@ describe('SQLite golden SQL', () => {
     expect(compile(insert(Tag).values({})).sql).toBe('INSERT INTO "tags" DEFAULT VALUES');
   });
 
+  test('several rows with no values at all are refused in one INSERT, naming the entity and the fix', () => {
+    expect(() => compile(insert(Tag).values([{}, {}]))).toThrow(NotSupportedError);
+    expect(() => compile(insert(Tag).values([{}, {}]))).toThrow(/insert\(Tag\): SQLite 3\.45 cannot put 2 rows that give no value at all into one INSERT; insert them one by one/);
+  });
+
   test('plain UNION members stay unwrapped', () => {
     const u = ref(User);
     expect(compile(select({ n: u.id }).where(u.id.eq(1)).union(select({ n: u.id }).where(u.id.eq(2)))).sql).toBe(
