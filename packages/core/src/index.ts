@@ -34,6 +34,7 @@ export {
 } from './errors/errors';
 export type { DatabaseErrorDetails, StrataErrorOptions } from './errors/errors';
 export { ObjectDeletedError } from './errors/errors';
+export type { StaleRow } from './errors/errors';
 
 export { sql, SqlFragment, Identifier, RawSql } from './sql/sql-fragment';
 export { SqlCompiler, SqlBuffer, checkIdentifier } from './sql/sql-compiler';

@@ -25,3 +25,5 @@ import { migrationCliSuite } from '@strata/testkit';
 migrationCliSuite('mysql');
 import { integritySuite } from '@strata/testkit';
 integritySuite('mysql');
+import { requestCommitSuite } from '@strata/testkit';
+requestCommitSuite('mysql');

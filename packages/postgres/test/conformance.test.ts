@@ -25,3 +25,5 @@ import { migrationCliSuite } from '@strata/testkit';
 migrationCliSuite('postgresql');
 import { integritySuite } from '@strata/testkit';
 integritySuite('postgresql');
+import { requestCommitSuite } from '@strata/testkit';
+requestCommitSuite('postgresql');

@@ -24,3 +24,5 @@ import { migrationCliSuite } from '@strata/testkit';
 migrationCliSuite('sqlite');
 import { integritySuite } from '@strata/testkit';
 integritySuite('sqlite');
+import { requestCommitSuite } from '@strata/testkit';
+requestCommitSuite('sqlite');

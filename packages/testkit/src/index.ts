@@ -27,3 +27,4 @@ export { badInputSuite } from './faults/bad-input-suite';
 export { replicaSuite } from './scale/replica-suite';
 export { shardingSuite } from './scale/sharding-suite';
 export { integritySuite } from './suites/integrity-suite';
+export { requestCommitSuite } from './suites/request-commit-suite';

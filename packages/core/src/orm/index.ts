@@ -17,6 +17,6 @@ export type { Propagation, RetryPolicy, TransactionOptions } from './session/tra
 export { scopedSession } from './session/scoped-session';
 export { ShardedSession, shardedSessionMaker } from './session/sharded-session';
 export type { ShardedSessionFactory, ShardingOptions, ShardQueryOptions } from './session/sharded-session';
-export type { ScopedSession, ScopeMiddleware, ScopedResponse } from './session/scoped-session';
+export type { ScopedSession, ScopeMiddleware, ScopedResponse, ScopeOptions } from './session/scoped-session';
 export { SessionEvents } from './session/session-events';
 export type { HookFailure, HookKind, SessionEventMap, SessionEventName } from './session/session-events';

@@ -1,20 +1,45 @@
 /*
  * Request scope: one Session per async context (AsyncLocalStorage), made on first use and
  * retired with its scope. `run(fn)` scopes jobs and scripts; `middleware()` scopes an
- * Express / Connect request and closes its session when the response ends or the client leaves.
+ * Express / Connect request, commits it before a successful response ends when asked to,
+ * and closes its session when the response ends or the client leaves.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { InvalidStateError } from '../../errors/errors';
+import { ArgumentError, InvalidStateError } from '../../errors/errors';
 import type { Session } from './session';
 import type { SessionFactory } from './session-maker';
 
-/** The part of an HTTP response the middleware needs: its end and close events (`http.ServerResponse` fits). */
+/**
+ * The part of an HTTP response the middleware needs (`http.ServerResponse` and Express's
+ * response fit): its end and close events, and for `commitOnSuccess` its status, `end()`
+ * and whether headers went out.
+ */
 export interface ScopedResponse {
   on(event: 'finish' | 'close', listener: () => void): unknown;
+  statusCode?: number;
+  headersSent?: boolean;
+  end?(...args: any[]): unknown;
+  setHeader?(name: string, value: string): unknown;
+  removeHeader?(name: string): unknown;
+  destroy?(error?: Error): unknown;
 }
 
 /** An Express / Connect-style middleware function. */
 export type ScopeMiddleware = (req: unknown, res: ScopedResponse, next: (error?: unknown) => void) => void;
+
+/** Options of `scopedSession(factory, options)` and of `db.middleware(options)`. */
+export interface ScopeOptions {
+  /**
+   * Commit the request's session when its handler ends the response with a status below
+   * 400, before the response goes out (the way Django's ATOMIC_REQUESTS works): the client
+   * never hears of success for changes that were not saved. A response of 400 or more is
+   * not committed, so its changes are rolled back when the request's scope closes. If the
+   * COMMIT fails, the response becomes a 500 (or, when headers already went out, the
+   * connection is cut) and a process warning (STRATA_COMMIT_FAILED) names the error.
+   * Default false: the handler calls `db.current().commit()` itself.
+   */
+  commitOnSuccess?: boolean;
+}
 
 /**
  * Sessions bound to async contexts, made by `scopedSession(factory)`.
@@ -42,14 +67,17 @@ export interface ScopedSession {
    */
   run<T>(fn: () => Promise<T> | T): Promise<T>;
   /**
-   * A middleware that gives each request a scope. The request's session is not committed
-   * for you (call `db.current().commit()`): when the response finishes or the client
-   * disconnects, the session is rolled back if still in a transaction and closed, returning
-   * its connection to the pool; any later use of it throws InvalidStateError.
+   * A middleware that gives each request a scope. Unless `commitOnSuccess` is on (here or
+   * on `scopedSession`), the request's session is not committed for you (call
+   * `db.current().commit()`). When the response finishes or the client disconnects, the
+   * session is rolled back if still in a transaction and closed, returning its connection to
+   * the pool (with a STRATA_UNCOMMITTED warning when that discards changes); any later use of
+   * it throws InvalidStateError.
    * @example
-   * http.createServer((req, res) => mw(req, res, () => handle(req, res)));
+   * app.use(db.middleware({ commitOnSuccess: true }));
+   * app.post('/users', async (req, res) => { db.current().add(newUser(req.body)); res.status(201).json({ ok: true }); });
    */
-  middleware(): ScopeMiddleware;
+  middleware(options?: ScopeOptions): ScopeMiddleware;
   /** True inside an open scope. */
   readonly active: boolean;
   /** The factory the scoped sessions come from. */
@@ -62,6 +90,7 @@ class Scope {
   readonly #kind: 'run' | 'request';
   #session: Session | undefined;
   #ended: Promise<void> | undefined;
+  #committing: Promise<void> | undefined;
 
   constructor(factory: SessionFactory, kind: 'run' | 'request') {
     this.#factory = factory;
@@ -84,14 +113,25 @@ class Scope {
     return this.#session;
   }
 
-  async commit(): Promise<void> {
-    await this.#session?.commit();
+  commit(): Promise<void> {
+    this.#committing = this.#session?.commit() ?? Promise.resolve();
+    return this.#committing;
   }
 
-  /** Ends the scope once: its session is rolled back if a transaction is open, closed, and refused from then on. */
+  /**
+   * Ends the scope once, after a commit in progress: its session is rolled back if a
+   * transaction is open, closed, and refused from then on.
+   */
   end(): Promise<void> {
-    this.#ended ??= this.#session ? this.#session.retire(retiredMessage(this.#kind)) : Promise.resolve();
+    this.#ended ??= (this.#committing ?? Promise.resolve()).then(
+      () => this.#retire(),
+      () => this.#retire(),
+    );
     return this.#ended;
+  }
+
+  #retire(): Promise<void> {
+    return this.#session ? this.#session.retire(retiredMessage(this.#kind)) : Promise.resolve();
   }
 }
 
@@ -105,7 +145,7 @@ class Scope {
  *   user!.name = 'Ann';
  * }); // committed and closed
  */
-export function scopedSession(factory: SessionFactory): ScopedSession {
+export function scopedSession(factory: SessionFactory, options: ScopeOptions = {}): ScopedSession {
   const storage = new AsyncLocalStorage<Scope>();
 
   const current = (): Session => {
@@ -135,17 +175,9 @@ export function scopedSession(factory: SessionFactory): ScopedSession {
     });
   };
 
-  const middleware = (): ScopeMiddleware => (_req, res, next) => {
-    const scope = new Scope(factory, 'request');
-    const end = (): void => {
-      scope.end().catch((error: unknown) => {
-        process.emitWarning(`Closing a request's Strata session failed: ${(error as Error)?.stack ?? String(error)}`, { code: 'STRATA_SCOPE_CLOSE_FAILED' });
-      });
-    };
-    // 'finish': the response was sent; 'close': it was sent or the client went away first.
-    res.on('finish', end);
-    res.on('close', end);
-    storage.run(scope, () => next());
+  const middleware = (overrides: ScopeOptions = {}): ScopeMiddleware => {
+    const commitOnSuccess = overrides.commitOnSuccess ?? options.commitOnSuccess ?? false;
+    return (_req, res, next) => serveRequest(storage, new Scope(factory, 'request'), res, next, commitOnSuccess);
   };
 
   return Object.freeze({
@@ -157,6 +189,61 @@ export function scopedSession(factory: SessionFactory): ScopedSession {
     },
     factory,
   });
+}
+
+/** Runs one request in its scope: commits before a successful response ends when asked to, and ends the scope with the response. */
+function serveRequest(storage: AsyncLocalStorage<Scope>, scope: Scope, res: ScopedResponse, next: (error?: unknown) => void, commitOnSuccess: boolean): void {
+  if (commitOnSuccess) commitBeforeEnd(scope, res);
+  const end = (): void => {
+    scope.end().catch((error: unknown) => {
+      process.emitWarning(`Closing a request's Strata session failed: ${(error as Error)?.stack ?? String(error)}`, { code: 'STRATA_SCOPE_CLOSE_FAILED' });
+    });
+  };
+  // 'finish': the response was sent; 'close': it was sent or the client went away first.
+  res.on('finish', end);
+  res.on('close', end);
+  storage.run(scope, () => next());
+}
+
+/**
+ * Wraps `res.end` so that a response with a status below 400 goes out only after the
+ * request's session committed; a failed COMMIT turns it into a 500 (or cuts the connection
+ * when headers already went out).
+ */
+function commitBeforeEnd(scope: Scope, res: ScopedResponse): void {
+  const end = res.end;
+  if (typeof end !== 'function') {
+    throw new ArgumentError('db.middleware({ commitOnSuccess: true }) needs a response with end() and statusCode (an http.ServerResponse or an Express response).');
+  }
+  let committed: Promise<void> | undefined;
+  res.end = function endAfterCommit(...args: unknown[]): unknown {
+    if (committed) {
+      void committed.then(() => end.apply(res, args));
+      return res;
+    }
+    if ((res.statusCode ?? 200) >= 400) return end.apply(res, args);
+    committed = scope.commit().then(
+      () => void end.apply(res, args),
+      (error: unknown) => answerCommitFailure(res, end, error),
+    );
+    return res;
+  };
+}
+
+function answerCommitFailure(res: ScopedResponse, end: (...args: unknown[]) => unknown, error: unknown): void {
+  process.emitWarning(
+    `Committing a request's Strata session before its response failed, so the client was told it failed: ${(error as Error)?.stack ?? String(error)}`,
+    { code: 'STRATA_COMMIT_FAILED' },
+  );
+  if (res.headersSent) {
+    res.destroy?.(error instanceof Error ? error : undefined);
+    return;
+  }
+  res.statusCode = 500;
+  res.removeHeader?.('Content-Length');
+  res.removeHeader?.('ETag');
+  res.setHeader?.('Content-Type', 'text/plain; charset=utf-8');
+  end.call(res, 'The changes could not be saved.');
 }
 
 function retiredMessage(kind: 'run' | 'request'): string {

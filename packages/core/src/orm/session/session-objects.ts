@@ -210,6 +210,34 @@ export class SessionObjects {
     this.#collections.clear();
   }
 
+  /**
+   * What closing the session now would throw away: objects added, changed or deleted since
+   * the last commit (flushed at one of `levels`, or not flushed yet), counted per entity,
+   * e.g. "2 new Order, 1 changed User"; undefined when there are none.
+   */
+  uncommitted(levels: readonly TransactionLevel[]): string | undefined {
+    const kinds = new Map<InstanceState, 'new' | 'changed' | 'deleted'>();
+    const mark = (states: Iterable<InstanceState>, kind: 'new' | 'changed' | 'deleted'): void => {
+      for (const state of states) if (kind !== 'changed' || !kinds.has(state)) kinds.set(state, kind);
+    };
+    for (const level of levels) {
+      mark(level.images.keys(), 'changed');
+      mark(level.added, 'new');
+      mark(level.removed, 'deleted');
+    }
+    mark(this.#dirty, 'changed');
+    mark(this.#collections.keys(), 'changed');
+    mark(this.#pending, 'new');
+    mark(this.#deleted, 'deleted');
+    const counts = new Map<string, number>();
+    for (const [state, kind] of kinds) {
+      if (state.owner !== this.#owner && kind !== 'deleted') continue;
+      const key = `${kind} ${state.mapper.metadata.name}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return counts.size === 0 ? undefined : [...counts].map(([key, n]) => `${n} ${key}`).join(', ');
+  }
+
   /** Applies a successful flush: inserted objects become persistent, deleted ones leave the map, all is clean. */
   settleFlush(outcome: FlushOutcome, level: TransactionLevel): void {
     // The flush's before-images are its own copies: the level keeps them as they are.

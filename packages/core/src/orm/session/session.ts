@@ -301,8 +301,21 @@ export class Session implements StateOwner {
     if (ended) await this.#events.emitSettled('afterRollback', this);
   }
 
-  /** Rolls back any open transaction and detaches every object. The session can be used again afterwards. */
+  /**
+   * Rolls back any open transaction and detaches every object. The session can be used again
+   * afterwards. Changes never committed (flushed or not) are rolled back with a process warning
+   * (code `STRATA_UNCOMMITTED`) naming the entities and counts: roll back first to discard them quietly.
+   */
   async close(): Promise<void> {
+    const lost = this.#objects.uncommitted(this.#transactions.levels);
+    if (lost !== undefined) {
+      // Closing is not a decision to discard: an application that forgot commit() must hear about it.
+      process.emitWarning(
+        `A Strata session was closed with changes that were never committed, so they were rolled back: ${lost}. ` +
+          'Call session.commit() before closing it (in a request handler, before the response ends), or session.rollback() to discard changes on purpose.',
+        { code: 'STRATA_UNCOMMITTED' },
+      );
+    }
     if (this.#transactions.connection || this.#transactions.reading) await this.rollback();
     this.#waitingHooks.length = 0;
     this.#failed = undefined;

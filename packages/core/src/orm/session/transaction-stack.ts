@@ -36,6 +36,11 @@ export class TransactionStack {
     return this.#transaction?.isolationLevel;
   }
 
+  /** Every open level, the root first. */
+  get levels(): readonly TransactionLevel[] {
+    return this.#levels;
+  }
+
   /** The innermost level: the open savepoint, else the root; undefined when no transaction is open. */
   top(): TransactionLevel | undefined {
     return this.#levels[this.#levels.length - 1];

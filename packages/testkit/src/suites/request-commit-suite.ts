@@ -1,0 +1,194 @@
+/*
+ * The request-commit conformance suite: a session closed with changes never committed warns
+ * (STRATA_UNCOMMITTED) naming what was lost, and `commitOnSuccess` commits a request's
+ * session before a successful response goes out, on a real HTTP server.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createEngine, MetaData, scopedSession, sessionMaker, sql, type Engine, type ScopedSession, type ScopeOptions, type SessionFactory } from '@strata/core';
+import { testUrl, type DialectName } from '../targets';
+import { ball, IgProduct, INTEGRITY_ENTITIES, person, product } from './integrity-fixtures';
+
+/** Process warnings emitted while `fn` runs, as { message, code }. */
+async function warningsDuring(fn: () => Promise<unknown>): Promise<{ message: string; code: string | undefined }[]> {
+  const seen: { message: string; code: string | undefined }[] = [];
+  const spy = jest.spyOn(process, 'emitWarning').mockImplementation(((warning: string | Error, options?: { code?: string }) => {
+    seen.push({ message: String(warning), code: options?.code });
+  }) as typeof process.emitWarning);
+  try {
+    await fn();
+    return seen;
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+/** A server whose every request runs `handler` inside `db.middleware(options)`; a throwing handler answers 500. */
+async function serve(db: ScopedSession, options: ScopeOptions | undefined, handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>): Promise<{ server: Server; url: string }> {
+  const middleware = db.middleware(options);
+  const server = createServer((req, res) =>
+    middleware(req, res, () => {
+      handler(req, res).catch((error: unknown) => {
+        res.statusCode = 500;
+        res.end(String((error as Error).message));
+      });
+    }),
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+async function stop(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+/** Registers the request-commit suite for one dialect. */
+export function requestCommitSuite(dialect: DialectName): void {
+  describe(`${dialect}: uncommitted work and commit on success`, () => {
+    const md = new MetaData(INTEGRITY_ENTITIES);
+    let engine: Engine;
+    let Session: SessionFactory;
+    const names = async () => (await engine.execute(sql`SELECT name FROM ig_product ORDER BY name`)).rows.map((r) => r.name);
+
+    beforeAll(async () => {
+      engine = createEngine(testUrl(dialect), { poolSize: 5 });
+      await md.dropAll(engine, { checkFirst: true });
+      await md.createAll(engine);
+      Session = sessionMaker({ bind: engine, registry: md });
+    });
+
+    beforeEach(async () => {
+      await engine.execute(sql`UPDATE ${sql.id('ig_person')} SET favorite_ball_id = NULL`);
+      for (const table of ['ig_ball', 'ig_person', 'ig_product']) await engine.execute(sql`DELETE FROM ${sql.id(table)}`);
+    });
+
+    afterAll(async () => {
+      await md.dropAll(engine, { checkFirst: true });
+      await engine.dispose();
+    });
+
+    test('closing a session with flushed, uncommitted writes warns STRATA_UNCOMMITTED naming the entities and counts, and rolls them back', async () => {
+      const old = product('old');
+      await Session.run((s) => s.add(old));
+      const warnings = await warningsDuring(async () => {
+        const session = Session();
+        session.addAll([product('a'), product('b'), person('ann', 'red')]);
+        (await session.get(IgProduct, old.id))!.price = '99.00';
+        await session.flush();
+        await session.close();
+      });
+      const uncommitted = warnings.filter((w) => w.code === 'STRATA_UNCOMMITTED');
+      expect(uncommitted).toHaveLength(1);
+      expect(uncommitted[0]!.message).toMatch(/2 new IgProduct/);
+      expect(uncommitted[0]!.message).toMatch(/1 new IgPerson/);
+      expect(uncommitted[0]!.message).toMatch(/1 new IgBall/);
+      expect(uncommitted[0]!.message).toMatch(/1 changed IgProduct/);
+      expect(uncommitted[0]!.message).toMatch(/session\.commit\(\)/);
+      expect(await names()).toEqual(['old']);
+    });
+
+    test('closing a session with changes never flushed warns too', async () => {
+      const warnings = await warningsDuring(async () => {
+        const session = Session();
+        session.add(product('lost'));
+        await session.close();
+      });
+      expect(warnings.filter((w) => w.code === 'STRATA_UNCOMMITTED').map((w) => w.message)).toEqual([expect.stringMatching(/1 new IgProduct/)]);
+    });
+
+    test('a session that committed, rolled back or only read closes without a warning', async () => {
+      const warnings = await warningsDuring(async () => {
+        await Session.run((s) => s.add(product('kept')));
+        const rolledBack = Session();
+        rolledBack.add(product('dropped'));
+        await rolledBack.flush();
+        await rolledBack.rollback();
+        await rolledBack.close();
+        const reader = Session();
+        await reader.get(IgProduct, 1);
+        await reader.close();
+      });
+      expect(warnings.filter((w) => w.code === 'STRATA_UNCOMMITTED')).toEqual([]);
+      expect(await names()).toEqual(['kept']);
+    });
+
+    test('commitOnSuccess commits before a response below 400 goes out; 4xx, 5xx and a throwing handler roll back', async () => {
+      const db = scopedSession(Session);
+      const { server, url } = await serve(db, { commitOnSuccess: true }, async (req, res) => {
+        const [, status, name] = req.url!.split('/');
+        db.current().add(product(name!));
+        if (status === 'throw') throw new Error('handler failed');
+        res.statusCode = Number(status);
+        res.end('done');
+      });
+      try {
+        const seen: string[] = [];
+        for (const path of ['201/created', '200/ok', '302/moved', '400/bad', '404/missing', '500/broken', 'throw/thrown']) {
+          const answer = await fetch(`${url}/${path}`, { redirect: 'manual' });
+          // By the time the client has the answer, a successful request's rows are committed.
+          seen.push(`${answer.status}:${(await names()).join(',')}`);
+        }
+        expect(seen).toEqual([
+          '201:created',
+          '200:created,ok',
+          '302:created,moved,ok',
+          '400:created,moved,ok',
+          '404:created,moved,ok',
+          '500:created,moved,ok',
+          '500:created,moved,ok',
+        ]);
+      } finally {
+        await stop(server);
+      }
+    });
+
+    test('scopedSession(factory, { commitOnSuccess: true }) turns it on for every middleware; a middleware option turns it off', async () => {
+      const db = scopedSession(Session, { commitOnSuccess: true });
+      const on = await serve(db, undefined, async (_req, res) => {
+        db.current().add(product('by default'));
+        res.end('ok');
+      });
+      const off = await serve(db, { commitOnSuccess: false }, async (_req, res) => {
+        db.current().add(product('not committed'));
+        res.end('ok');
+      });
+      try {
+        expect((await fetch(on.url)).status).toBe(200);
+        const warnings = await warningsDuring(async () => {
+          expect((await fetch(off.url)).status).toBe(200);
+          for (let i = 0; i < 100 && engine.pool.status().checkedOut > 0; i++) await new Promise((r) => setTimeout(r, 10));
+        });
+        expect(warnings.some((w) => w.code === 'STRATA_UNCOMMITTED' && /1 new IgProduct/.test(w.message))).toBe(true);
+      } finally {
+        await stop(on.server);
+        await stop(off.server);
+      }
+      expect(await names()).toEqual(['by default']);
+    });
+
+    test('a COMMIT that fails turns the successful response into a 500 and warns STRATA_COMMIT_FAILED', async () => {
+      const db = scopedSession(Session, { commitOnSuccess: true });
+      const { server, url } = await serve(db, undefined, async (_req, res) => {
+        db.current().add(product('half'));
+        db.current().add(ball('orphan')); // no owner: the flush at commit refuses it
+        res.setHeader('Content-Type', 'application/json');
+        res.statusCode = 201;
+        res.end(JSON.stringify({ saved: true }));
+      });
+      try {
+        let answer: Response | undefined;
+        const warnings = await warningsDuring(async () => {
+          answer = await fetch(url);
+        });
+        expect(answer!.status).toBe(500);
+        expect(await answer!.text()).not.toMatch(/"saved"/);
+        expect(warnings.some((w) => w.code === 'STRATA_COMMIT_FAILED' && /IgBall\.owner is required/.test(w.message))).toBe(true);
+      } finally {
+        await stop(server);
+      }
+      expect(await names()).toEqual([]);
+      expect(Number((await engine.execute(sql`SELECT count(*) AS n FROM ig_ball`)).scalar())).toBe(0);
+    });
+  });
+}
