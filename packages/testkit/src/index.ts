@@ -26,3 +26,4 @@ export { concurrencySuite } from './faults/concurrency-suite';
 export { badInputSuite } from './faults/bad-input-suite';
 export { replicaSuite } from './scale/replica-suite';
 export { shardingSuite } from './scale/sharding-suite';
+export { rawStatementsSuite } from './suites/raw-statements-suite';
