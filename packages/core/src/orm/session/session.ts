@@ -498,6 +498,26 @@ export class Session implements StateOwner {
   }
 
   /**
+   * The Connection of the session's transaction, for driver-level work inside it (streams
+   * of raw SQL, savepoints of your own): pending changes are flushed first (when autoflush
+   * is on) and the transaction begins if it has not. The session owns the transaction, so
+   * `commit()`, `rollback()`, `close()`, `begin()` and `transaction()` on this connection
+   * raise InvalidStateError: end it with `session.commit()` / `rollback()` / `close()`. Once
+   * the transaction has ended, the connection refuses every call; ask again. Changes made
+   * to objects after this call are flushed by the session's next query or commit, not by
+   * statements sent here: call `session.flush()` first when they must see them.
+   * @example
+   * const conn = await session.connection();
+   * for await (const row of conn.stream(sql`SELECT id FROM events`)) handle(row);
+   * await session.commit();
+   */
+  async connection(): Promise<Connection> {
+    const connection = await this.connectionForQuery(false);
+    if (this.#lent?.connection !== connection) this.#lent = { connection, lent: lendConnection(connection, () => this.#transactions.connection) };
+    return this.#lent.lent;
+  }
+
+  /**
    * Sends this session's reads to the primary from now on, when the engine has read replicas
    * (they otherwise serve reads outside a transaction). For a session that must see what was
    * just written, by itself or by another request.
@@ -607,26 +627,6 @@ export class Session implements StateOwner {
   async retire(reason: string): Promise<void> {
     this.#retired = reason;
     await this.close();
-  }
-
-  /**
-   * The Connection of the session's transaction, for driver-level work inside it (streams
-   * of raw SQL, savepoints of your own): pending changes are flushed first (when autoflush
-   * is on) and the transaction begins if it has not. The session owns the transaction, so
-   * `commit()`, `rollback()`, `close()`, `begin()` and `transaction()` on this connection
-   * raise InvalidStateError: end it with `session.commit()` / `rollback()` / `close()`. Once
-   * the transaction has ended, the connection refuses every call; ask again. Changes made
-   * to objects after this call are flushed by the session's next query or commit, not by
-   * statements sent here: call `session.flush()` first when they must see them.
-   * @example
-   * const conn = await session.connection();
-   * for await (const row of conn.stream(sql`SELECT id FROM events`)) handle(row);
-   * await session.commit();
-   */
-  async connection(): Promise<Connection> {
-    const connection = await this.connectionForQuery(false);
-    if (this.#lent?.connection !== connection) this.#lent = { connection, lent: lendConnection(connection, () => this.#transactions.connection) };
-    return this.#lent.lent;
   }
 
   /** @internal Identity map and owner for loaders. */
