@@ -27,3 +27,5 @@ import { integritySuite } from '@strata/testkit';
 integritySuite('mysql');
 import { requestCommitSuite } from '@strata/testkit';
 requestCommitSuite('mysql');
+import { rawStatementsSuite } from '@strata/testkit';
+rawStatementsSuite('mysql');

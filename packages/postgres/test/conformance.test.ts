@@ -27,3 +27,5 @@ import { integritySuite } from '@strata/testkit';
 integritySuite('postgresql');
 import { requestCommitSuite } from '@strata/testkit';
 requestCommitSuite('postgresql');
+import { rawStatementsSuite } from '@strata/testkit';
+rawStatementsSuite('postgresql');

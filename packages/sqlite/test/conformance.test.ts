@@ -26,3 +26,5 @@ import { integritySuite } from '@strata/testkit';
 integritySuite('sqlite');
 import { requestCommitSuite } from '@strata/testkit';
 requestCommitSuite('sqlite');
+import { rawStatementsSuite } from '@strata/testkit';
+rawStatementsSuite('sqlite');

@@ -28,3 +28,4 @@ export { replicaSuite } from './scale/replica-suite';
 export { shardingSuite } from './scale/sharding-suite';
 export { integritySuite } from './suites/integrity-suite';
 export { requestCommitSuite } from './suites/request-commit-suite';
+export { rawStatementsSuite } from './suites/raw-statements-suite';

@@ -67,7 +67,10 @@ function expand(inputs: readonly unknown[], refs: readonly unknown[]): unknown[]
   return out;
 }
 
-/** `{ email, role: ['a', 'b'], deletedAt: null }`: equality, IN and IS NULL on the first reference's properties. */
+/**
+ * `{ email, role: ['a', 'b'], deletedAt: null, author: [1, 2] }`: equality, IN and IS NULL on the
+ * first reference's properties; a relationship takes objects or keys, an array meaning IN.
+ */
 function shorthand(values: Record<string, unknown>, first: unknown, where: string): ExprNode | undefined {
   const slot = slotOf(first);
   if (!slot || slot.kind !== 'entity') {
@@ -82,7 +85,7 @@ function shorthand(values: Record<string, unknown>, first: unknown, where: strin
       const name = column ? columnLabel(column) : `'${key}'`;
       throw new ArgumentError(`${where}: ${name} is undefined in the shorthand; pass null to match NULL, or leave the key out.`);
     }
-    if (property instanceof RelationRef) conditions.push(property.eq(value));
+    if (property instanceof RelationRef) conditions.push(Array.isArray(value) ? property.in(value) : property.eq(value));
     else if (property instanceof Expr) conditions.push(Array.isArray(value) ? property.in(value) : property.eq(value));
     else {
       const entity = slot.source.kind === 'entity' || slot.source.kind === 'excluded' ? slot.source.entity : undefined;

@@ -36,6 +36,7 @@ export type {
   EntityRow,
   PropertyRef,
   RecordRow,
+  RelatedMatch,
   SelectableRef,
   Selection,
   SelectionValue,

@@ -97,8 +97,18 @@ export type Assignable<V> = [NonNullable<V>] extends [ScalarValue]
 /** Values for INSERT and UPDATE, by property; relationships take the related object or its key. */
 export type Assignments<E> = { [K in DataKeys<E>]?: Assignable<E[K]> };
 
-/** The `where({ ... })` shorthand: equalities (IN for an array, IS NULL for null) on properties of the first source. */
-export type Shorthand<E> = { [K in DataKeys<E>]?: E[K] | readonly NonNullable<E[K]>[] | Partial<NonNullable<E[K]>> | null };
+/** A related row as a relationship comparison takes it: the object, an object holding its key properties, the key, or a composite key's values in key order. */
+export type RelatedMatch<T> = T | Partial<T> | string | number | bigint | readonly ScalarValue[];
+
+/** What the shorthand takes for a to-one relationship: one related row (equality) or a list of them (IN). */
+type RelationShorthand<V> = [NonNullable<V>] extends [ScalarValue] ? never : NonNullable<V> extends readonly unknown[] ? never : RelatedMatch<NonNullable<V>> | readonly RelatedMatch<NonNullable<V>>[];
+
+/**
+ * The `where({ ... })` shorthand: equalities (IN for an array, IS NULL for null) on properties
+ * of the first source. A to-one relationship takes objects or keys: `{ author: ann }`,
+ * `{ author: 1 }`, `{ author: [1, 2] }` (IN), composite keys as tuples inside the list.
+ */
+export type Shorthand<E> = { [K in DataKeys<E>]?: E[K] | readonly NonNullable<E[K]>[] | Partial<NonNullable<E[K]>> | null | RelationShorthand<E[K]> };
 
 /** The shorthand type for a list of references: the first one's entity. */
 export type ShorthandOf<Refs extends readonly unknown[]> = Refs extends readonly [infer First, ...unknown[]]

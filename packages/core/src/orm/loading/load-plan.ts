@@ -69,11 +69,14 @@ export function planFor(entity: EntityMetadata, options: readonly LoadOption[]):
   return plan;
 }
 
-/** Builds a plan; options for other entities are ignored (a tuple query plans per entity). */
+/**
+ * Builds a plan; options for other entities are skipped here (a tuple query plans per
+ * entity), so callers check first that every option applies to something (optionsMustApply).
+ */
 export function buildPlan(entity: EntityMetadata, options: readonly LoadOption[]): LoadPlan {
   const explicit = new Map<string, ExplicitStep>();
   for (const option of options) {
-    if (option.entity !== entity.target && !(entity.target.prototype instanceof option.entity)) continue;
+    if (!optionAppliesTo(option, entity)) continue;
     let level = explicit;
     let current = entity;
     for (const step of option.steps) {
@@ -98,6 +101,37 @@ export function buildPlan(entity: EntityMetadata, options: readonly LoadOption[]
   }
   const nodes = expand(entity, explicit, [], undefined, true);
   return Object.freeze({ entity, nodes, empty: nodes.length === 0 });
+}
+
+/** True when an option starts from this entity, or from a base class it inherits its relationships from. */
+export function optionAppliesTo(option: LoadOption, entity: EntityMetadata): boolean {
+  return option.entity === entity.target || entity.target.prototype instanceof option.entity;
+}
+
+/**
+ * ArgumentError when a loader option starts from an entity that none of `entities` is: it
+ * would load nothing, silently. `where` names the call (`this query`, `session.get(Order)`).
+ */
+export function optionsMustApply(options: readonly LoadOption[], entities: readonly EntityMetadata[], where: string): void {
+  for (const option of options) {
+    if (entities.some((entity) => optionAppliesTo(option, entity))) continue;
+    const from = option.entity.name;
+    const first = option.steps[0]?.property ?? '...';
+    if (entities.length === 0) {
+      throw new ArgumentError(
+        `Loader option ${option} starts from ${from}, but ${where} selects no entity (only columns), so it loads no relationships. ` +
+          `Select ${from} itself (select(${from})), or drop the option.`,
+      );
+    }
+    const names = [...new Set(entities.map((e) => e.name))].join(', ');
+    const shown = entities[0]!;
+    const relations = shown.relations.map((r) => r.propertyName);
+    const hint = relations.length > 0 ? ` (relationships of ${shown.name}: ${relations.join(', ')}), e.g. selectinLoad(${shown.name}, '${relations[0]}')` : '';
+    throw new ArgumentError(
+      `Loader option ${option} starts from ${from}, but ${where} loads ${names}, so the option would load nothing. ` +
+        `Start it from ${entities.length === 1 ? shown.name : 'one of them'}${hint}; or select ${from} to load its '${first}'.`,
+    );
+  }
 }
 
 function resolve(strategy: StepStrategy, relation: RelationMetadata): ExplicitStep['strategy'] {

@@ -10,14 +10,15 @@ import { node, type SelectNode } from '../../query/query-nodes';
 import { SelectStatement } from '../../query/select-statement';
 import { ParamSlot } from '../../query/query-compiler';
 import { LoadOption, flattenOptions } from '../../query/load-options';
-import { buildPlan, planFor, type LoadPlan } from '../loading/load-plan';
+import { buildPlan, optionAppliesTo, optionsMustApply, planFor, type LoadPlan } from '../loading/load-plan';
 import { fetchRelated, loadPlanFor, loadQuery, type LoadContext } from '../loading/relation-loader';
 import type { RelationMetadata } from '../../metadata/entity-metadata';
 import type { Statement } from '../../query/statement';
+import { SqlFragment } from '../../sql/sql-fragment';
 import type { EntityMapper } from '../state/entity-mapper';
 import { stateOf, type InstanceState } from '../state/instance-state';
 import { allOf, columnEquals, NodeStatement, selectWhere, sourceOf } from '../unit-of-work/node-statement';
-import { hydrate, hydrateArrays, placementOf, refreshInPlace, type HydrationTarget } from './hydrate';
+import { hydrate, hydrateArrays, placementOf, refreshInPlace, type EntityPlacement, type HydrationTarget } from './hydrate';
 import { decodersOf } from '../state/row-values';
 
 /** Options of `session.load`. */
@@ -49,9 +50,20 @@ export class SessionLoader {
     this.#objects = objects;
   }
 
+  /**
+   * Raw SQL's rows as plain records. It may write, so it runs in the session's transaction
+   * (beginning it), after an autoflush like any query.
+   */
+  async raw(statement: SqlFragment | string, params: readonly unknown[] | undefined): Promise<Record<string, unknown>[]> {
+    const connection = await this.#host.connectionForQuery(false);
+    const { rows } = await connection.execute(statement, params);
+    return rows.map(plainRecord);
+  }
+
   /** A statement's rows, with entities turned into session objects and relationships loaded as planned. */
   async query(statement: Statement<unknown>, options: readonly LoadOption[] = loadOptionsOf(statement)): Promise<unknown[]> {
-    const placement = placementOf(statement.node);
+    const placement = placementOf(builtStatement(statement).node);
+    if (options.length > 0) optionsMustApply(options, entitiesOf(placement), 'this query');
     if (placement.kind === 'row') {
       const mapper = this.#host.mapperFor(placement.entity);
       const plan = planFor(mapper.metadata, options);
@@ -112,12 +124,15 @@ export class SessionLoader {
       list.push(state);
     }
     if (paths.length === 0) throw new ArgumentError("session.load(objects, paths) needs at least one relationship path, e.g. 'posts' or 'posts.comments'.");
+    const entities = [...byEntity.keys()].map((mapper) => mapper.metadata);
+    optionsMustApply(paths.filter((path) => path instanceof LoadOption), entities, 'session.load() of these objects');
     for (const [mapper, states] of byEntity) {
       const loadOptions = paths.map((path) => (path instanceof LoadOption ? path : new LoadOption(mapper.metadata.target, stepsFor(path))));
-      const plan = buildPlan(mapper.metadata, loadOptions);
       // Only the named relationships at the top; below them, the targets' defaults apply as well.
-      const named = new Set(loadOptions.filter((o) => o.entity === mapper.metadata.target || mapper.metadata.target.prototype instanceof o.entity).map((o) => o.steps[0]!.property));
-      if (named.size === 0) throw new ArgumentError(`session.load(): none of the paths starts from ${mapper.metadata.name}.`);
+      const named = new Set(loadOptions.filter((o) => optionAppliesTo(o, mapper.metadata)).map((o) => o.steps[0]!.property));
+      // Objects of several entities: an option for another of them has nothing to do here.
+      if (named.size === 0) continue;
+      const plan = buildPlan(mapper.metadata, loadOptions);
       await loadPlanFor(this.#context(), states, plan.nodes.filter((n) => named.has(n.relation.propertyName)), options.refresh === true);
     }
   }
@@ -154,6 +169,7 @@ export class SessionLoader {
 
   /** The object with this primary key: held and fresh without SQL, else loaded; undefined when deleted or missing. */
   async get(mapper: EntityMapper, key: unknown, options: readonly LoadOption[] = []): Promise<object | undefined> {
+    if (options.length > 0) optionsMustApply(options, [mapper.metadata], `session.get(${mapper.metadata.name})`);
     const values = keyValues(mapper, key);
     const identityKey = mapper.identityKey(values);
     const held = this.#objects.lookup(mapper.metadata, identityKey);
@@ -229,6 +245,28 @@ function isPlainRead(statement: Statement<unknown>): boolean {
   const n = statement.node;
   if (n.kind === 'compound') return true;
   return n.kind === 'select' && n.lock === undefined;
+}
+
+/** The statement itself, or ArgumentError for raw SQL and other values (only session.execute runs raw SQL). */
+export function builtStatement(statement: Statement<unknown>): Statement<unknown> {
+  const held = (statement as { node?: { kind?: unknown } } | null | undefined)?.node;
+  if (held !== null && typeof held === 'object' && typeof held.kind === 'string') return statement;
+  const what = statement instanceof SqlFragment ? 'an sql`...` fragment' : typeof statement === 'string' ? 'a string' : String(statement);
+  throw new ArgumentError(
+    `Expected a statement built with select / insert / update / deleteFrom; got ${what}. ` +
+      'Run raw SQL with session.execute(sql`...`) (rows as plain records), or build the query with select(...) to get objects.',
+  );
+}
+
+/** The entities a statement's rows carry. */
+function entitiesOf(placement: EntityPlacement): EntityMetadata[] {
+  if (placement.kind === 'row') return [placement.entity];
+  return placement.kind === 'items' ? placement.items.map((item) => item.entity) : [];
+}
+
+/** A driver row as a plain record: drivers may hand back objects of their own row classes. */
+function plainRecord(row: Record<string, unknown>): Record<string, unknown> {
+  return Object.getPrototypeOf(row) === Object.prototype ? row : { ...row };
 }
 
 function loadOptionsOf(statement: Statement<unknown>): readonly LoadOption[] {

@@ -9,6 +9,7 @@ import type { StreamOptions } from '../../engine/connection';
 import type { Statement } from '../../query/statement';
 import { arrayHydrator, hydrate, placementOf } from './hydrate';
 import type { Session } from './session';
+import { builtStatement } from './session-loader';
 
 /** The streams open on each session, so commit can refuse to run under one and rollback can end them. */
 const openStreams = new WeakMap<Session, Set<AsyncGenerator<unknown>>>();
@@ -27,8 +28,8 @@ async function* results(session: Session, statement: Statement<unknown>, options
   if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1)) {
     throw new ArgumentError(`session.stream(): batchSize must be a positive integer; got ${String(batchSize)}.`);
   }
+  const placement = placementOf(builtStatement(statement).node);
   const connection = await session.connectionForQuery();
-  const placement = placementOf(statement.node);
   const target = session.hydrationTarget(true);
   let open = openStreams.get(session);
   if (!open) openStreams.set(session, (open = new Set()));

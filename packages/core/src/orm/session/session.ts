@@ -30,6 +30,8 @@ import { relatedStates } from './cascades';
 import { runTransaction, type TransactionOptions } from './transaction-runner';
 import { SessionEvents, type HookKind, type SessionEventMap, type SessionEventName } from './session-events';
 import { assertNoOpenStream, closeOpenStreams, streamResults } from './session-stream';
+import { lendConnection } from './lent-connection';
+import { SqlFragment } from '../../sql/sql-fragment';
 
 export { NestedTransaction };
 
@@ -79,6 +81,8 @@ export class Session implements StateOwner {
   #entities: readonly EntityMetadata[] | undefined;
   readonly #events = new SessionEvents();
   #retired: string | undefined;
+  /** The connection handed out by `connection()` for the open transaction, and its guarded view. */
+  #lent: { readonly connection: Connection; readonly lent: Connection } | undefined;
 
   constructor(options: SessionOptions) {
     if (!options?.bind) throw new ArgumentError('A Session needs an engine: sessionMaker({ bind: engine }).');
@@ -209,9 +213,28 @@ export class Session implements StateOwner {
     return results[0];
   }
 
-  /** Runs a statement in the session's transaction; entities in the rows come back as session objects. */
-  async execute<R>(statement: Statement<R>): Promise<R[]> {
-    return (await this.#loader.query(statement)) as R[];
+  /**
+   * Runs a statement through the session and returns its rows. A statement built with
+   * `select` / `insert` / `update` / `deleteFrom` gives rows keyed by property, with
+   * selected entities as session objects. Raw SQL (an `sql` fragment, or a string with a
+   * parameter array in the dialect's placeholder style: `$1` on PostgreSQL, `?` elsewhere)
+   * gives plain records, column name to value as the driver returns it. Both run after an
+   * autoflush, so they see the session's pending changes; raw SQL (which may write) and
+   * writes run in the session's transaction, beginning it, so `session.rollback()` undoes
+   * them. Objects the session already holds are not refreshed by a raw write: `expire()` or
+   * `refresh()` the ones it changed.
+   * @example
+   * const rows = await session.execute<{ n: number }>(sql`SELECT count(*) AS n FROM posts WHERE author_id = ${id}`);
+   * await session.execute('UPDATE posts SET views = views + 1 WHERE id = ?', [postId]);
+   */
+  async execute<R>(statement: Statement<R>): Promise<R[]>;
+  async execute<R = Record<string, unknown>>(statement: SqlFragment | string, params?: readonly unknown[]): Promise<R[]>;
+  async execute(statement: Statement<unknown> | SqlFragment | string, params?: readonly unknown[]): Promise<unknown[]> {
+    if (statement instanceof SqlFragment || typeof statement === 'string') return this.#loader.raw(statement, params);
+    if (params !== undefined && params.length > 0) {
+      throw new ArgumentError('session.execute(): a statement built with select / insert / update / deleteFrom carries its own values; pass no parameter array.');
+    }
+    return this.#loader.query(statement);
   }
 
   /** Writes pending changes (INSERT / UPDATE / DELETE) in the session's transaction. */
@@ -493,6 +516,26 @@ export class Session implements StateOwner {
   }
 
   /**
+   * The Connection of the session's transaction, for driver-level work inside it (streams
+   * of raw SQL, savepoints of your own): pending changes are flushed first (when autoflush
+   * is on) and the transaction begins if it has not. The session owns the transaction, so
+   * `commit()`, `rollback()`, `close()`, `begin()` and `transaction()` on this connection
+   * raise InvalidStateError: end it with `session.commit()` / `rollback()` / `close()`. Once
+   * the transaction has ended, the connection refuses every call; ask again. Changes made
+   * to objects after this call are flushed by the session's next query or commit, not by
+   * statements sent here: call `session.flush()` first when they must see them.
+   * @example
+   * const conn = await session.connection();
+   * for await (const row of conn.stream(sql`SELECT id FROM events`)) handle(row);
+   * await session.commit();
+   */
+  async connection(): Promise<Connection> {
+    const connection = await this.connectionForQuery(false);
+    if (this.#lent?.connection !== connection) this.#lent = { connection, lent: lendConnection(connection, () => this.#transactions.connection) };
+    return this.#lent.lent;
+  }
+
+  /**
    * Sends this session's reads to the primary from now on, when the engine has read replicas
    * (they otherwise serve reads outside a transaction). For a session that must see what was
    * just written, by itself or by another request.
@@ -602,12 +645,6 @@ export class Session implements StateOwner {
   async retire(reason: string): Promise<void> {
     this.#retired = reason;
     await this.close();
-  }
-
-  /** @internal The session's connection, beginning its transaction on first use. */
-  async connection(): Promise<Connection> {
-    this.#usable();
-    return this.#begin();
   }
 
   /** @internal Identity map and owner for loaders. */
