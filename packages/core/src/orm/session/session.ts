@@ -1,8 +1,9 @@
 /*
  * The Session: the public face of a unit of work over one connection at a time. It checks
  * that it may be used and orchestrates flush, commit and rollback; the object bookkeeping
- * (SessionObjects), loading (SessionLoader) and the open transaction with its savepoints
- * (TransactionStack) live in collaborators.
+ * (SessionObjects), loading (SessionLoader), merging (session-merge) and the open transaction
+ * with its savepoints (TransactionStack) live in collaborators. The file is long because it
+ * is the documented public API: most of its lines are TSDoc over one-line delegations.
  */
 import { ArgumentError, InvalidStateError, MultipleResultsFound, NoResultFound } from '../../errors/errors';
 import type { StreamOptions } from '../../engine/connection';
@@ -31,6 +32,7 @@ import { runTransaction, type TransactionOptions } from './transaction-runner';
 import { SessionEvents, type HookKind, type SessionEventMap, type SessionEventName } from './session-events';
 import { assertNoOpenStream, closeOpenStreams, streamResults } from './session-stream';
 import { lendConnection } from './lent-connection';
+import { mergeObject, type MergeContext } from './session-merge';
 import { SqlFragment } from '../../sql/sql-fragment';
 
 export { NestedTransaction };
@@ -393,58 +395,15 @@ export class Session implements StateOwner {
    */
   async merge<E extends object>(object: E): Promise<E> {
     this.#usable();
-    return (await this.#merge(object, new Map())) as E;
-  }
-
-  async #merge(object: object, merged: Map<object, object>): Promise<object> {
-    const done = merged.get(object);
-    if (done) return done;
-    const mapper = this.#mapper(object.constructor as EntityClass<object>);
-    const source = stateOf(object);
-    if (source?.owner === this) return object;
-    const values = mapper.bagKeys.map((key, i) => (source ? source.values[i] : (object as Record<string, unknown>)[key]));
-    let result: object | undefined;
-    if (mapper.hasIdentity(values)) {
-      const held = this.#objects.lookup(mapper.metadata, mapper.identityKey(values));
-      if (held && this.#objects.isDeleted(held)) {
-        throw new InvalidStateError(
-          `merge(): the ${mapper.metadata.name} with this key is marked for deletion in this session; flush or undo the delete first.`,
-        );
-      }
-      const keys = mapper.keyIndexes.map((i) => values[i]);
-      const current = await this.get(object.constructor as EntityClass<object>, keys.length === 1 ? keys[0] : keys);
-      if (current) {
-        const state = stateOf(current)!;
-        values.forEach((value, i) => value !== undefined && state.write(i, value));
-        result = current;
-      }
-    }
-    if (!result) {
-      const copy = Object.create(Object.getPrototypeOf(object)) as object;
-      const state = mapper.attach(copy);
-      values.forEach((value, i) => (state.values[i] = value));
-      this.add(copy);
-      result = copy;
-    }
-    merged.set(object, result);
-    // merge cascade: loaded relationships of the source are merged too, and set on the result.
-    if (source) {
-      const relations = mapper.relations;
-      for (let i = 0; i < relations.length; i++) {
-        const relation = relations[i]!;
-        const value = source.relations[i];
-        if (!relation.cascade.has('merge') || isUnloaded(value)) continue;
-        const target = result as Record<string, unknown>;
-        if (relation.isCollection) {
-          const items: object[] = [];
-          for (const item of (value as object[] | null) ?? []) items.push(await this.#merge(item, merged));
-          target[relation.propertyName] = items;
-        } else {
-          target[relation.propertyName] = value === null || value === undefined ? null : await this.#merge(value as object, merged);
-        }
-      }
-    }
-    return result;
+    const context: MergeContext = {
+      mapper: (entity) => this.#mapper(entity),
+      lookup: (entity, key) => this.#objects.lookup(entity, key),
+      isDeleted: (state) => this.#objects.isDeleted(state),
+      get: (entity, key) => this.get(entity, key),
+      add: (copy) => this.add(copy),
+      owner: this,
+    };
+    return (await mergeObject(context, object, new Map())) as E;
   }
 
   /**
