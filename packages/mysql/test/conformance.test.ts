@@ -23,3 +23,6 @@ import { migrationDdlSuite } from '@strata/testkit';
 migrationDdlSuite('mysql');
 import { migrationCliSuite } from '@strata/testkit';
 migrationCliSuite('mysql');
+import { columnOptionsSuite, portableMigrationSuite } from '@strata/testkit';
+columnOptionsSuite('mysql');
+portableMigrationSuite('mysql');

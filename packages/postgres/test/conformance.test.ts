@@ -23,3 +23,6 @@ import { migrationDdlSuite } from '@strata/testkit';
 migrationDdlSuite('postgresql');
 import { migrationCliSuite } from '@strata/testkit';
 migrationCliSuite('postgresql');
+import { columnOptionsSuite, portableMigrationSuite } from '@strata/testkit';
+columnOptionsSuite('postgresql');
+portableMigrationSuite('postgresql');

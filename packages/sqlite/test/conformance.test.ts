@@ -22,3 +22,6 @@ import { migrationDdlSuite } from '@strata/testkit';
 migrationDdlSuite('sqlite');
 import { migrationCliSuite } from '@strata/testkit';
 migrationCliSuite('sqlite');
+import { columnOptionsSuite, portableMigrationSuite } from '@strata/testkit';
+columnOptionsSuite('sqlite');
+portableMigrationSuite('sqlite');
