@@ -33,7 +33,7 @@ export type SchemaChange =
 export interface DiffOptions {
   /** Tables to leave out on both sides (e.g. the migrations' own version table). */
   readonly ignoreTables?: readonly string[];
-  /** New tables carry their foreign keys in CREATE TABLE (SQLite) instead of separate additions. */
+  /** New tables carry their foreign keys in CREATE TABLE (SQLite) instead of separate additions; a key to a table created after them (a cycle) is still added separately. */
   readonly inlineForeignKeys?: boolean;
 }
 
