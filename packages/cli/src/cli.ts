@@ -5,8 +5,9 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { createEngine, diffSchemas, MetaData, MigrationError, normalizeSchema, StrataError, type Engine } from '@strata/core';
+import { columnEnums, createEngine, diffSchemas, MetaData, MigrationError, normalizeSchema, StrataError, type Engine, type SchemaChange } from '@strata/core';
 import { describeChange, newRevisionId, renderRevision, revisionFileName } from './autogenerate';
+import { portableChanges } from './portable-changes';
 import { loadConfig, type LoadedConfig } from './config';
 import { Migrator, type Reporter } from './migrator';
 import { loadRevisions, RevisionGraph } from './revisions';
@@ -318,7 +319,7 @@ async function revision(args: Parsed, io: CliIo): Promise<number> {
       const head = graph.head();
       parents = head ? [head] : [];
     }
-    let changes: ReturnType<typeof diffSchemas> = [];
+    let changes: SchemaChange[] = [];
     if (autogenerate) {
       const applied = (await migrator.applied()).map((a) => a.id).sort();
       const expected = [...graph.lineage(parents)].sort();
@@ -346,13 +347,24 @@ async function revision(args: Parsed, io: CliIo): Promise<number> {
   }, { createFolder: true });
 }
 
-/** The changes that turn the database into what the entities describe. */
-async function computeChanges(config: LoadedConfig, engine: Engine, migrator: Migrator) {
+/**
+ * The changes that turn the database into what the entities describe, written so that the
+ * file applies on every dialect: enum types are created and dropped even where enums live
+ * in the columns (those steps do nothing there), and added objects keep their model form.
+ */
+async function computeChanges(config: LoadedConfig, engine: Engine, migrator: Migrator): Promise<SchemaChange[]> {
   const metadata = new MetaData(config.entities, config.naming ? { naming: config.naming } : {});
   const ddl = engine.dialect.ddl;
-  const live = normalizeSchema(await migrator.liveSchema(), ddl);
-  const wanted = normalizeSchema(metadata.toSchema(), ddl);
-  return diffSchemas(live, wanted, { ignoreTables: [config.versionTable], inlineForeignKeys: ddl.features.inlineForeignKeys });
+  const model = metadata.toSchema();
+  let live = normalizeSchema(await migrator.liveSchema(), ddl);
+  let wanted = normalizeSchema(model, ddl);
+  if (!ddl.features.nativeEnums) {
+    const fallback = (table: string, column: string) => metadata.naming.enumTypeName(table, column);
+    live = { ...live, enums: columnEnums(live, model, fallback) };
+    wanted = { ...wanted, enums: columnEnums(wanted, model, fallback) };
+  }
+  const changes = diffSchemas(live, wanted, { ignoreTables: [config.versionTable], inlineForeignKeys: ddl.features.inlineForeignKeys });
+  return portableChanges(changes, model);
 }
 
 async function move(direction: 'upgrade' | 'downgrade', args: Parsed, io: CliIo): Promise<number> {

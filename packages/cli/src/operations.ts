@@ -283,13 +283,20 @@ export class Operations {
     await this.#ctx.run(this.#ctx.ddl.dropCheck(table, name));
   }
 
-  /** Creates a database enum type (PostgreSQL; elsewhere enums live in the column type and this does nothing). */
+  /**
+   * Creates a database enum type where the dialect has named enum types (PostgreSQL);
+   * elsewhere the values live in the column type (MySQL's ENUM, SQLite's CHECK) and this
+   * does nothing, so one migration file serves every dialect. Call it before the tables
+   * that use the type.
+   * @example
+   * await op.createEnum('orders_status_enum', ['new', 'paid']);
+   */
   async createEnum(name: string, values: readonly string[]): Promise<void> {
     await this.#ctx.step(`create enum ${name}`);
     if (this.#ctx.ddl.features.nativeEnums) await this.#ctx.run(this.#ctx.ddl.createEnum({ name, values }));
   }
 
-  /** Drops a database enum type (PostgreSQL). */
+  /** Drops a database enum type (PostgreSQL), after the tables that use it; does nothing where enums live in the column. */
   async dropEnum(name: string): Promise<void> {
     await this.#ctx.step(`drop enum ${name}`);
     if (this.#ctx.ddl.features.nativeEnums) await this.#ctx.run(this.#ctx.ddl.dropEnum(name, false));

@@ -29,3 +29,6 @@ import { requestCommitSuite } from '@strata/testkit';
 requestCommitSuite('mysql');
 import { rawStatementsSuite } from '@strata/testkit';
 rawStatementsSuite('mysql');
+import { columnOptionsSuite, portableMigrationSuite } from '@strata/testkit';
+columnOptionsSuite('mysql');
+portableMigrationSuite('mysql');

@@ -29,3 +29,6 @@ import { requestCommitSuite } from '@strata/testkit';
 requestCommitSuite('postgresql');
 import { rawStatementsSuite } from '@strata/testkit';
 rawStatementsSuite('postgresql');
+import { columnOptionsSuite, portableMigrationSuite } from '@strata/testkit';
+columnOptionsSuite('postgresql');
+portableMigrationSuite('postgresql');

@@ -28,3 +28,6 @@ import { requestCommitSuite } from '@strata/testkit';
 requestCommitSuite('sqlite');
 import { rawStatementsSuite } from '@strata/testkit';
 rawStatementsSuite('sqlite');
+import { columnOptionsSuite, portableMigrationSuite } from '@strata/testkit';
+columnOptionsSuite('sqlite');
+portableMigrationSuite('sqlite');

@@ -20,6 +20,8 @@ export { scopeSuite } from './suites/scope-suite';
 export { relationshipSuite } from './suites/relationship-suite';
 export { migrationDdlSuite } from './suites/migration-ddl-suite';
 export { migrationCliSuite } from './suites/migration-cli-suite';
+export { columnOptionsSuite } from './suites/column-options-suite';
+export { portableMigrationSuite } from './suites/portable-migration-suite';
 export { outageSuite } from './faults/outage-suite';
 export { saturationSuite } from './faults/saturation-suite';
 export { concurrencySuite } from './faults/concurrency-suite';

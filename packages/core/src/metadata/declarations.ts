@@ -25,13 +25,18 @@ export interface ColumnOptions {
   scale?: number;
   /** Allows NULL. Default false. */
   nullable?: boolean;
-  /** A JavaScript default applied when an object is inserted without a value: a value, or a function called per insert. */
+  /**
+   * A default applied when a row is inserted without a value (by a flush or `insert()`): a
+   * value, or a function called per insert. A literal number, string or boolean the column
+   * stores as it is also becomes the column's server DEFAULT (in DDL and migrations), so rows
+   * written by other tools get it too; functions and other values stay in JavaScript.
+   */
   default?: unknown;
   /** A default computed by the database, e.g. sql`CURRENT_TIMESTAMP`, or a literal. */
   serverDefault?: SqlFragment | string | number | boolean;
   /** Adds a single-column UNIQUE constraint. */
   unique?: boolean;
-  /** Adds a single-column index. */
+  /** Adds a single-column index (named by the naming strategy; `ix_<table>_<column>` by default). Implied by unique. */
   index?: boolean;
   /** A comment stored with the column where the dialect supports it. */
   comment?: string;

@@ -5,8 +5,8 @@
  */
 import { metadataHooks } from './declarations';
 import { MetadataError } from '../errors/errors';
-import { SqlFragment } from '../sql/sql-fragment';
 import type { ColumnType, ColumnTypeName, CustomType } from './column-type';
+import { columnDefaults } from './column-defaults';
 import {
   findDeclaration,
   type ColumnDeclaration,
@@ -24,7 +24,6 @@ import type {
   IndexMetadata,
   JoinTableMetadata,
   RelationMetadata,
-  ServerDefault,
   UniqueMetadata,
 } from './entity-metadata';
 import { snakeCase, type NamingStrategy } from './naming-strategy';
@@ -129,6 +128,11 @@ function draftEntity(target: Function, naming: NamingStrategy): Draft {
     for (const relation of declaration.relations) relations.set(relation.propertyName, relation);
     constraints.push(...declaration.constraints);
   }
+  for (const { propertyName, options, primary } of columns.values()) {
+    // A key or a unique constraint is an index already; an explicit @Index on the property wins.
+    const declared = constraints.some((c) => c.kind === 'index' && c.properties.length === 1 && c.properties[0] === propertyName);
+    if (options.index && !primary && !options.unique && !declared) constraints.push({ kind: 'index', properties: [propertyName], unique: false });
+  }
   const tableName = tableNameOf(target, naming);
   const draft = {
     target,
@@ -180,6 +184,7 @@ function columnFromDeclaration(draft: Draft, declaration: ColumnDeclaration, nam
     throw new MetadataError(`${where}: dst must be 'compatible', 'earlier', 'later' or 'reject'; got ${JSON.stringify(options.dst)}.`);
   }
   const nullable = declaration.primary ? false : (options.nullable ?? false);
+  const defaults = columnDefaults(where, options, type);
   return {
     entityName: draft.name,
     propertyName,
@@ -188,8 +193,8 @@ function columnFromDeclaration(draft: Draft, declaration: ColumnDeclaration, nam
     nullable,
     primary: declaration.primary,
     generated: declaration.generated,
-    default: jsDefault(options.default),
-    serverDefault: serverDefault(where, options.serverDefault),
+    default: defaults.default,
+    serverDefault: defaults.serverDefault,
     unique: options.unique ?? false,
     comment: options.comment,
     role: declaration.role,
@@ -266,25 +271,6 @@ function positive(where: string, what: string, value: number): number {
 function nonNegative(where: string, what: string, value: number): number {
   if (!Number.isInteger(value) || value < 0) throw new MetadataError(`${where}: ${what} must be a non-negative integer; got ${value}.`);
   return value;
-}
-
-function jsDefault(value: unknown): (() => unknown) | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === 'function') return value as () => unknown;
-  // Each insert gets its own copy, so one object's change cannot leak into another's default.
-  if (value !== null && typeof value === 'object' && !(value instanceof Date)) return () => structuredClone(value);
-  if (value instanceof Date) return () => new Date(value.getTime());
-  return () => value;
-}
-
-function serverDefault(where: string, value: ColumnOptions['serverDefault']): ServerDefault | undefined {
-  if (value === undefined) return undefined;
-  if (value instanceof SqlFragment) {
-    if (value.values.length > 0) throw new MetadataError(`${where}: a serverDefault expression cannot have bound values; write literals in the SQL or pass a plain value.`);
-    return Object.freeze({ sql: value });
-  }
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return Object.freeze({ value });
-  throw new MetadataError(`${where}: serverDefault must be an sql\`...\` expression, a string, a number or a boolean.`);
 }
 
 function ownsOneToOne(draft: Draft, declaration: RelationDeclaration, resolveTarget: (d: Draft, r: RelationDeclaration) => Draft): boolean {

@@ -3,9 +3,9 @@
  * column defaults filled in, RETURNING, and upserts (ON CONFLICT / ON DUPLICATE KEY,
  * chosen by the dialect's compiler).
  */
-import { randomUUID } from 'node:crypto';
 import { ArgumentError } from '../errors/errors';
 import type { ColumnMetadata, EntityMetadata } from '../metadata/entity-metadata';
+import { insertDefault } from '../metadata/insert-defaults';
 import { assignmentsOf, type AssignmentMap } from './assignments';
 import { entityRefOf, excludedRef } from './entity-ref';
 import { describe } from './expression';
@@ -72,14 +72,16 @@ export class InsertStatement<E, Row = never> extends Statement<Row> {
 
   /**
    * Adds rows: one object of property values, or an array of them (one multi-row INSERT).
-   * Properties a row leaves out get their JavaScript default (`@Column({ default })`, or a
-   * generated UUID key), computed now; others get the column's DEFAULT.
+   * Properties a row leaves out get what a flush would give them, computed now: their
+   * JavaScript default (`@Column({ default })`), a generated UUID key, version 1, the current
+   * time for `@CreateDateColumn` / `@UpdateDateColumn`; others get the column's DEFAULT.
    */
   values(rows: Assignments<E> | readonly Assignments<E>[]): InsertStatement<E, Row> {
     const list = Array.isArray(rows) ? rows : [rows];
     const entity = this.#parts.source.entity;
     if (list.length === 0) throw new ArgumentError(`insert(${entity.name}).values([]) has no rows; skip the statement instead.`);
-    const added = list.map((row, i) => withDefaults(entity, assignmentsOf(entity, row, `insert(${entity.name}).values() row ${i + 1}`)));
+    const now = new Date();
+    const added = list.map((row, i) => withDefaults(entity, assignmentsOf(entity, row, `insert(${entity.name}).values() row ${i + 1}`), now));
     return new InsertStatement(this.#parts, this.#ref, Object.freeze({ rows: Object.freeze(added), previous: this.#rows }));
   }
 
@@ -140,12 +142,15 @@ function missing(entity: EntityMetadata, key: string, where: string): never {
   throw new ArgumentError(`${where}: '${key}' is not a column property of ${entity.name}.`);
 }
 
-/** Fills JavaScript defaults (and Strata-generated UUID keys) into a row that leaves them out. */
-function withDefaults(entity: EntityMetadata, row: AssignmentMap): AssignmentMap {
+/**
+ * Fills what a flush would into a row that leaves columns out: JavaScript defaults, generated
+ * UUID keys, the first version, creation and update times (one `now` per values() call).
+ */
+function withDefaults(entity: EntityMetadata, row: AssignmentMap, now: Date): AssignmentMap {
   for (const column of entity.columns) {
     if (row.has(column)) continue;
-    if (column.generated === 'uuid') row.set(column, param(randomUUID(), column));
-    else if (column.default) row.set(column, param(column.default(), column));
+    const value = insertDefault(column, now);
+    if (value !== undefined) row.set(column, param(value, column));
   }
   return row;
 }

@@ -19,6 +19,7 @@ export type {
   SchemaUnique,
 } from './schema-model';
 export { schemaFromMetadata } from './metadata-to-schema';
+export { columnEnums } from './column-enums';
 export { baseType, normalizeSchema, parseDefault } from './schema-normalizer';
 export { DdlCompiler, checkLiteral } from './ddl-compiler';
 export type { AlterOptions, DdlFeatures } from './ddl-compiler';

@@ -33,7 +33,7 @@ export type SchemaChange =
 export interface DiffOptions {
   /** Tables to leave out on both sides (e.g. the migrations' own version table). */
   readonly ignoreTables?: readonly string[];
-  /** New tables carry their foreign keys in CREATE TABLE (SQLite) instead of separate additions. */
+  /** New tables carry their foreign keys in CREATE TABLE (SQLite) instead of separate additions; a key to a table created after them (a cycle) is still added separately. */
   readonly inlineForeignKeys?: boolean;
 }
 
@@ -80,9 +80,14 @@ export function diffSchemas(current: DatabaseSchema, target: DatabaseSchema, opt
   for (const [name, existing] of currentEnums) if (!targetEnums.has(name)) steps.dropEnums.push({ kind: 'dropEnum', enum: existing });
 
   const created = dependencyOrder([...to.values()].filter((t) => !from.has(t.name)));
+  const ready = new Set(from.keys());
   for (const table of created) {
-    steps.createTables.push({ kind: 'createTable', table: options.inlineForeignKeys ? table : { ...table, foreignKeys: [] } });
-    if (!options.inlineForeignKeys) for (const foreignKey of table.foreignKeys) steps.addForeignKeys.push({ kind: 'addForeignKey', table: table.name, foreignKey });
+    ready.add(table.name);
+    // Inline keys only to tables that exist by then: in a cycle, the key that closes it is
+    // added after both tables, so the file also runs where keys are added after CREATE TABLE.
+    const inline = options.inlineForeignKeys ? table.foreignKeys.filter((fk) => ready.has(fk.referencedTable)) : [];
+    steps.createTables.push({ kind: 'createTable', table: inline.length === table.foreignKeys.length ? table : { ...table, foreignKeys: inline } });
+    for (const foreignKey of table.foreignKeys) if (!inline.includes(foreignKey)) steps.addForeignKeys.push({ kind: 'addForeignKey', table: table.name, foreignKey });
   }
   const dropped = dependencyOrder([...from.values()].filter((t) => !to.has(t.name))).reverse();
   for (const table of dropped) steps.dropTables.push({ kind: 'dropTable', table });

@@ -3,34 +3,15 @@
  * against the real database of the dialect. init, autogenerate, upgrade, check, changed
  * entities, downgrade to base and back up with rows kept; bad input; two deploys at once.
  */
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createEngine, introspect, sql, type Engine } from '@strata/core';
+import { strata } from '../cli-runner';
 import { testUrl, type DialectName } from '../targets';
 
 /** Spawned processes take a while; each test has this long. */
 const TIMEOUT = 180_000;
-
-const RUNNER = resolve(__dirname, '../../../cli/test/support/strata-dev.js');
-
-/** The result of one CLI run. */
-interface Run {
-  readonly status: number;
-  readonly out: string;
-  readonly err: string;
-}
-
-/** Runs `strata <args>` in `cwd` with DATABASE_URL set. */
-function strata(cwd: string, url: string, args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((done) => {
-    execFile(process.execPath, [RUNNER, ...args], { cwd, env: { ...process.env, DATABASE_URL: url, NO_COLOR: '1', ...env }, timeout: 120_000 }, (error, stdout, stderr) => {
-      const status = error ? (typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code) : 1) : 0;
-      done({ status, out: stdout, err: stderr });
-    });
-  });
-}
 
 const ENTITIES_V1 = `
 import { Column, Entity, ManyToOne, OneToMany, PrimaryGeneratedColumn } from '@strata/core';

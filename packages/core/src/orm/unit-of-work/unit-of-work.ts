@@ -4,9 +4,9 @@
  * level by level, cycles through a post-update), UPDATEs of changed columns, DELETEs
  * children first - and reports what it did so the session can finalise or undo.
  */
-import { randomUUID } from 'node:crypto';
 import { FlushError } from '../../errors/errors';
 import type { ColumnMetadata, EntityMetadata, RelationMetadata } from '../../metadata/entity-metadata';
+import { fillInsertDefaults } from '../../metadata/insert-defaults';
 import { EntityMapper } from '../state/entity-mapper';
 import { isUnloaded, stateOf, type InstanceState } from '../state/instance-state';
 import { tableOrder } from './commit-order';
@@ -196,15 +196,7 @@ function writeKey(state: InstanceState, relation: RelationMetadata, target: Inst
 }
 
 function applyInsertDefaults(state: InstanceState, now: Date): void {
-  const { columns } = state.mapper;
-  for (let i = 0; i < columns.length; i++) {
-    if (state.values[i] !== undefined) continue;
-    const column = columns[i]!;
-    if (column.generated === 'uuid') state.values[i] = randomUUID();
-    else if (column.default) state.values[i] = column.default();
-    else if (column.role === 'version') state.values[i] = 1;
-    else if ((column.role === 'createDate' || column.role === 'updateDate') && column.serverDefault === undefined) state.values[i] = new Date(now);
-  }
+  fillInsertDefaults(state.mapper.columns, state.values, now);
 }
 
 /** Where a relationship's foreign-key columns sit here (`from`) and, in the target's mapper, the columns they reference (`to`). */
