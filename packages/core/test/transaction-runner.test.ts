@@ -3,7 +3,7 @@
  * which errors count as worth running the transaction again. Behaviour against real
  * databases is in the testkit's transaction suite.
  */
-import { ArgumentError, FlushError, IntegrityError, InvalidStateError, SerializationError, TransactionAbortedError } from '../src/errors/errors';
+import { ArgumentError, FlushError, IntegrityError, InvalidStateError, SerializationError, StaleDataError, TransactionAbortedError } from '../src/errors/errors';
 import { backoffDelay, isRetryable, resolveRetryPolicy } from '../src/orm/session/transaction-runner';
 
 describe('retry policy', () => {
@@ -47,6 +47,12 @@ describe('which failures are retried', () => {
     expect(isRetryable(new TransactionAbortedError('rolled back', { cause: conflict }))).toBe(true);
     expect(isRetryable(new InvalidStateError('session unusable', { cause: conflict }))).toBe(true);
     expect(isRetryable(new FlushError('flush failed', { cause: conflict }))).toBe(true);
+  });
+
+  test('optimistic-lock conflicts (StaleDataError), also behind a session refusing to go on after one', () => {
+    const stale = new StaleDataError('UPDATE of Product (id=1) expected version 1, but the row is at version 2', { entity: 'Product', identity: [1] });
+    expect(isRetryable(stale)).toBe(true);
+    expect(isRetryable(new InvalidStateError('session unusable', { cause: stale }))).toBe(true);
   });
 
   test('nothing else: other database errors, an abort with another cause, user errors wrapping one', () => {

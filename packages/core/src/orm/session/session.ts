@@ -444,7 +444,7 @@ export class Session implements StateOwner {
    * Runs `fn(session)` in a transaction and returns its result. With the default propagation
    * (`'required'`) it joins the open transaction, or begins one (at `isolationLevel`) and
    * commits it when fn resolves, rolls it back when fn throws. `retry` re-runs the whole of
-   * fn after a serialization failure or deadlock, rolling back first, so objects, database
+   * fn after a serialization failure, deadlock or optimistic-lock conflict (StaleDataError), rolling back first, so objects, database
    * work and `onCommit` hooks of the failed attempts are undone; hooks run once, for the
    * attempt that commits. `'requiresNew'` hands fn a new session of its own; `'nested'` a
    * savepoint. See TransactionOptions and Propagation.
