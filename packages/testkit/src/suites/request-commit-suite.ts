@@ -3,9 +3,8 @@
  * (STRATA_UNCOMMITTED) naming what was lost, and `commitOnSuccess` commits a request's
  * session before a successful response goes out, on a real HTTP server.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createEngine, MetaData, scopedSession, sessionMaker, sql, type Engine, type ScopedSession, type ScopeOptions, type SessionFactory } from '@strata/core';
+import { createEngine, MetaData, scopedSession, sessionMaker, sql, type Engine, type SessionFactory } from '@strata/core';
+import { serveScoped, stopServer } from '../harness';
 import { testUrl, type DialectName } from '../targets';
 import { ball, IgProduct, INTEGRITY_ENTITIES, person, product } from './integrity-fixtures';
 
@@ -21,26 +20,6 @@ async function warningsDuring(fn: () => Promise<unknown>): Promise<{ message: st
   } finally {
     spy.mockRestore();
   }
-}
-
-/** A server whose every request runs `handler` inside `db.middleware(options)`; a throwing handler answers 500. */
-async function serve(db: ScopedSession, options: ScopeOptions | undefined, handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>): Promise<{ server: Server; url: string }> {
-  const middleware = db.middleware(options);
-  const server = createServer((req, res) =>
-    middleware(req, res, () => {
-      handler(req, res).catch((error: unknown) => {
-        res.statusCode = 500;
-        res.end(String((error as Error).message));
-      });
-    }),
-  );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-async function stop(server: Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
 /** Registers the request-commit suite for one dialect. */
@@ -115,13 +94,13 @@ export function requestCommitSuite(dialect: DialectName): void {
 
     test('commitOnSuccess commits before a response below 400 goes out; 4xx, 5xx and a throwing handler roll back', async () => {
       const db = scopedSession(Session);
-      const { server, url } = await serve(db, { commitOnSuccess: true }, async (req, res) => {
+      const { server, url } = await serveScoped(db, async (req, res) => {
         const [, status, name] = req.url!.split('/');
         db.current().add(product(name!));
         if (status === 'throw') throw new Error('handler failed');
         res.statusCode = Number(status);
         res.end('done');
-      });
+      }, { commitOnSuccess: true });
       try {
         const seen: string[] = [];
         for (const path of ['201/created', '200/ok', '302/moved', '400/bad', '404/missing', '500/broken', 'throw/thrown']) {
@@ -139,20 +118,20 @@ export function requestCommitSuite(dialect: DialectName): void {
           '500:created,moved,ok',
         ]);
       } finally {
-        await stop(server);
+        await stopServer(server);
       }
     });
 
     test('scopedSession(factory, { commitOnSuccess: true }) turns it on for every middleware; a middleware option turns it off', async () => {
       const db = scopedSession(Session, { commitOnSuccess: true });
-      const on = await serve(db, undefined, async (_req, res) => {
+      const on = await serveScoped(db, async (_req, res) => {
         db.current().add(product('by default'));
         res.end('ok');
       });
-      const off = await serve(db, { commitOnSuccess: false }, async (_req, res) => {
+      const off = await serveScoped(db, async (_req, res) => {
         db.current().add(product('not committed'));
         res.end('ok');
-      });
+      }, { commitOnSuccess: false });
       try {
         expect((await fetch(on.url)).status).toBe(200);
         const warnings = await warningsDuring(async () => {
@@ -161,15 +140,15 @@ export function requestCommitSuite(dialect: DialectName): void {
         });
         expect(warnings.some((w) => w.code === 'STRATA_UNCOMMITTED' && /1 new IgProduct/.test(w.message))).toBe(true);
       } finally {
-        await stop(on.server);
-        await stop(off.server);
+        await stopServer(on.server);
+        await stopServer(off.server);
       }
       expect(await names()).toEqual(['by default']);
     });
 
     test('a COMMIT that fails turns the successful response into a 500 and warns STRATA_COMMIT_FAILED', async () => {
       const db = scopedSession(Session, { commitOnSuccess: true });
-      const { server, url } = await serve(db, undefined, async (_req, res) => {
+      const { server, url } = await serveScoped(db, async (_req, res) => {
         db.current().add(product('half'));
         db.current().add(ball('orphan')); // no owner: the flush at commit refuses it
         res.setHeader('Content-Type', 'application/json');
@@ -185,7 +164,7 @@ export function requestCommitSuite(dialect: DialectName): void {
         expect(await answer!.text()).not.toMatch(/"saved"/);
         expect(warnings.some((w) => w.code === 'STRATA_COMMIT_FAILED' && /IgBall\.owner is required/.test(w.message))).toBe(true);
       } finally {
-        await stop(server);
+        await stopServer(server);
       }
       expect(await names()).toEqual([]);
       expect(Number((await engine.execute(sql`SELECT count(*) AS n FROM ig_ball`)).scalar())).toBe(0);

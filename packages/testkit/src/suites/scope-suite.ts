@@ -3,8 +3,7 @@
  * with flat memory), session events and robust onCommit hooks, ObjectDeletedError, and
  * request scopes (scopedSession: run, and middleware under a real node:http server).
  */
-import { request, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import {
@@ -28,7 +27,7 @@ import {
   type Session,
   type SessionFactory,
 } from '@strata/core';
-import { recordStatements, sleep } from '../harness';
+import { recordStatements, serveScoped, sleep, stopServer } from '../harness';
 import { testUrl, type DialectName } from '../targets';
 
 @Entity('sc_num')
@@ -103,21 +102,6 @@ async function fillNumbers(engine: Engine, dialect: DialectName, count: number):
   );
 }
 
-/** A node:http server whose every request runs `handler` inside `db.middleware()`; a throwing handler answers 500. */
-async function serve(db: ScopedSession, handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>): Promise<{ server: Server; url: string }> {
-  const middleware = db.middleware();
-  const server = createServer((req, res) =>
-    middleware(req, res, () => {
-      handler(req, res).catch((error: unknown) => {
-        res.statusCode = 500;
-        res.end(String((error as Error).message));
-      });
-    }),
-  );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
 function fetchText(url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { agent: false }, (res) => {
@@ -129,11 +113,6 @@ function fetchText(url: string): Promise<{ status: number; body: string }> {
     req.on('error', reject);
     req.end();
   });
-}
-
-async function stop(server: Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
 /** Registers the scope suite (streaming, events, ObjectDeletedError, request scopes) for one dialect. */
@@ -456,7 +435,7 @@ export function scopeSuite(dialect: DialectName): void {
         const sessions = new Set<Session>();
         const objects = new Set<object>();
         let peak = 0;
-        const { server, url } = await serve(db, async (req, res) => {
+        const { server, url } = await serveScoped(db, async (req, res) => {
           const s = db.current();
           sessions.add(s);
           // Write first: on SQLite a read-then-write transaction could not take the write lock.
@@ -471,7 +450,7 @@ export function scopeSuite(dialect: DialectName): void {
           const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => fetchText(`${url}/${i}`)));
           expect(answers.every((a) => a.status === 200)).toBe(true);
         } finally {
-          await stop(server);
+          await stopServer(server);
         }
         expect(sessions.size).toBe(100);
         expect(objects.size).toBe(100);
@@ -483,7 +462,7 @@ export function scopeSuite(dialect: DialectName): void {
 
       test('a handler that throws or never commits leaves no rows and no connection behind', async () => {
         const db = scopedSession(Session);
-        const { server, url } = await serve(db, async (req, res) => {
+        const { server, url } = await serveScoped(db, async (req, res) => {
           const s = db.current();
           s.add(visit(req.url!.slice(1)));
           await s.flush();
@@ -494,7 +473,7 @@ export function scopeSuite(dialect: DialectName): void {
           const answers = await Promise.all(['throws', 'forgets', 'throws', 'forgets'].map((path) => fetchText(`${url}/${path}`)));
           expect(answers.map((a) => a.status)).toEqual([500, 200, 500, 200]);
         } finally {
-          await stop(server);
+          await stopServer(server);
         }
         expect(await settled()).toBe(0);
         expect(await count('sc_visit')).toBe(0);
@@ -509,7 +488,7 @@ export function scopeSuite(dialect: DialectName): void {
         let lateError: unknown;
         let handlerDone!: () => void;
         const finished = new Promise<void>((resolve) => (handlerDone = resolve));
-        const { server, url } = await serve(db, async (_req, res) => {
+        const { server, url } = await serveScoped(db, async (_req, res) => {
           const s = db.current();
           try {
             s.add(visit('abandoned'));
@@ -533,7 +512,7 @@ export function scopeSuite(dialect: DialectName): void {
           release();
           await finished;
         } finally {
-          await stop(server);
+          await stopServer(server);
         }
         expect(lateError).toBeInstanceOf(InvalidStateError);
         expect((lateError as Error).message).toMatch(/client disconnected/);
@@ -550,7 +529,7 @@ export function scopeSuite(dialect: DialectName): void {
         const seen: string[] = [];
         let handlerDone!: () => void;
         const finished = new Promise<void>((resolve) => (handlerDone = resolve));
-        const { server, url } = await serve(db, async (_req, res) => {
+        const { server, url } = await serveScoped(db, async (_req, res) => {
           try {
             for await (const it of db.current().stream(select(ScItem).orderBy((i) => i.label), { batchSize: 1 })) {
               seen.push(it.label);
@@ -574,7 +553,7 @@ export function scopeSuite(dialect: DialectName): void {
           release();
           await finished;
         } finally {
-          await stop(server);
+          await stopServer(server);
         }
         expect(seen).toEqual(['a']);
       });
