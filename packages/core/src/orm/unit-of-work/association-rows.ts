@@ -8,7 +8,7 @@ import { node, type EntitySource, type ExprNode } from '../../query/query-nodes'
 import type { InstanceState } from '../state/instance-state';
 import { keyText } from '../state/key-text';
 import { allOf, anyOf, NodeStatement, param } from './node-statement';
-import type { PersistTarget } from './persister';
+import { flushError, type PersistTarget } from './persister';
 import type { AssociationPair } from './relationship-changes';
 
 const ROWS_PER_STATEMENT = 500;
@@ -41,7 +41,7 @@ export async function insertAssociations(target: PersistTarget, added: readonly 
           returning: undefined,
         }),
       );
-      await run(target, joinTable, 'INSERT', statement);
+      await run(target, 'INSERT', statement);
     }
   }
 }
@@ -62,7 +62,7 @@ export async function deleteAssociations(
       for (let at = 0; at < list.length; at += ROWS_PER_STATEMENT) {
         const chunk = list.slice(at, at + ROWS_PER_STATEMENT);
         const where = anyOf(chunk.map((row) => allOf(row.cells.map((cell) => equals(source, columnOf(entity, cell.name), cell.value)))));
-        await run(target, joinTable, 'DELETE', new NodeStatement(node({ kind: 'delete' as const, source, where, returning: undefined })));
+        await run(target, 'DELETE', new NodeStatement(node({ kind: 'delete' as const, source, where, returning: undefined })));
       }
     }
   }
@@ -83,7 +83,7 @@ export async function deleteAssociations(
     for (let at = 0; at < list.length; at += ROWS_PER_STATEMENT) {
       const chunk = list.slice(at, at + ROWS_PER_STATEMENT);
       const where = anyOf(chunk.map((values) => allOf(joinTable.ownerColumns.map((c, i) => equals(source, columnOf(entity, c.name), values[i])))));
-      await run(target, joinTable, 'DELETE', new NodeStatement(node({ kind: 'delete' as const, source, where, returning: undefined })));
+      await run(target, 'DELETE', new NodeStatement(node({ kind: 'delete' as const, source, where, returning: undefined })));
     }
   }
 }
@@ -151,7 +151,7 @@ function associationEntity(joinTable: JoinTableMetadata): EntityMetadata {
     comment: undefined,
     columns: Object.freeze(columns),
     primaryKey: Object.freeze(columns),
-    primaryKeyName: `${joinTable.tableName}_pkey`,
+    primaryKeyName: joinTable.primaryKeyName,
     relations: Object.freeze([]),
     indexes: Object.freeze([]),
     uniques: Object.freeze([]),
@@ -183,11 +183,10 @@ function equals(source: EntitySource, column: ColumnMetadata, value: unknown): E
   });
 }
 
-async function run(target: PersistTarget, joinTable: JoinTableMetadata, what: string, statement: NodeStatement): Promise<void> {
+async function run(target: PersistTarget, what: string, statement: NodeStatement): Promise<void> {
   try {
     await target.connection.execute(statement);
   } catch (error) {
-    if (error instanceof Error && !error.message.startsWith('Flushing ')) error.message = `Flushing the association table ${joinTable.tableName} (${what}) failed: ${error.message}`;
-    throw error;
+    throw flushError(error, target, undefined, what, statement);
   }
 }

@@ -5,7 +5,8 @@
  * children first - and reports what it did so the session can finalise or undo.
  */
 import { randomUUID } from 'node:crypto';
-import { FlushError } from '../../errors/errors';
+import { FlushError, ValidationError } from '../../errors/errors';
+import { columnLabel } from '../../types/value-errors';
 import type { ColumnMetadata, EntityMetadata, RelationMetadata } from '../../metadata/entity-metadata';
 import { EntityMapper } from '../state/entity-mapper';
 import { isUnloaded, stateOf, type InstanceState } from '../state/instance-state';
@@ -71,6 +72,7 @@ export async function flush(ctx: FlushContext): Promise<FlushOutcome> {
           if (syncForeignKeys(state, memberships, deferred)) postUpdates.push(state);
           applyInsertDefaults(state, now);
           checkRequired(state);
+          checkValuesGiven(state, undefined);
         }
         await insertRows(ctx, mapper, level);
         inserted.push(...level);
@@ -84,6 +86,7 @@ export async function flush(ctx: FlushContext): Promise<FlushOutcome> {
       checkRequired(state);
       const changed = prepareUpdate(state);
       if (changed.length === 0) continue;
+      checkValuesGiven(state, changed);
       queueUpdate(pendingUpdates, state, changed, before.get(state) ?? state.values);
       updated.push(state);
     }
@@ -240,6 +243,46 @@ function requiredError(state: InstanceState, column: ColumnMetadata): FlushError
   return new FlushError(
     `${entity}.${column.relationProperty} is required (its foreign key ${column.columnName} is NOT NULL) but no related object is set. ` +
       `Set ${entity}.${column.relationProperty}, or add the object to its parent's collection, before flushing.`,
+  );
+}
+
+const givenColumns = new WeakMap<EntityMapper, readonly number[]>();
+
+/**
+ * The columns a row must give a value: NOT NULL, and nothing else fills them (no default
+ * of either kind, not generated, not maintained by the unit of work, not a foreign key,
+ * which checkRequired covers).
+ */
+function mustBeGiven(mapper: EntityMapper): readonly number[] {
+  let indexes = givenColumns.get(mapper);
+  if (!indexes) {
+    indexes = mapper.columns.flatMap((c, i) =>
+      c.nullable || c.default || c.serverDefault || c.generated || c.role || c.relationProperty !== undefined ? [] : [i],
+    );
+    givenColumns.set(mapper, indexes);
+  }
+  return indexes;
+}
+
+/**
+ * A NOT NULL column left empty is refused before any SQL, naming the property: on INSERT
+ * (`changed` undefined) every such column, on UPDATE the changed ones.
+ */
+function checkValuesGiven(state: InstanceState, changed: readonly number[] | undefined): void {
+  for (const i of mustBeGiven(state.mapper)) {
+    if (changed !== undefined && !changed.includes(i)) continue;
+    const value = state.values[i];
+    if (value === undefined || value === null) throw missingValue(state, state.mapper.columns[i]!, value, changed !== undefined);
+  }
+}
+
+function missingValue(state: InstanceState, column: ColumnMetadata, value: null | undefined, updating: boolean): ValidationError {
+  const entity = state.mapper.metadata.name;
+  const property = column.propertyName ?? column.columnName;
+  return new ValidationError(
+    `${columnLabel(column)} is required: the column is NOT NULL and has no default, but the ${updating ? 'update sets it to' : 'new object has'} ${String(value)}. ` +
+      `Set ${entity}.${property} before flushing, or declare a default (or nullable: true) on the column.`,
+    { entity, column: property, property },
   );
 }
 
