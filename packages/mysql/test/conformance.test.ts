@@ -23,3 +23,5 @@ import { migrationDdlSuite } from '@strata/testkit';
 migrationDdlSuite('mysql');
 import { migrationCliSuite } from '@strata/testkit';
 migrationCliSuite('mysql');
+import { integrityErrorsSuite } from '@strata/testkit';
+integrityErrorsSuite('mysql');

@@ -23,3 +23,5 @@ import { migrationDdlSuite } from '@strata/testkit';
 migrationDdlSuite('postgresql');
 import { migrationCliSuite } from '@strata/testkit';
 migrationCliSuite('postgresql');
+import { integrityErrorsSuite } from '@strata/testkit';
+integrityErrorsSuite('postgresql');

@@ -22,3 +22,5 @@ import { migrationDdlSuite } from '@strata/testkit';
 migrationDdlSuite('sqlite');
 import { migrationCliSuite } from '@strata/testkit';
 migrationCliSuite('sqlite');
+import { integrityErrorsSuite } from '@strata/testkit';
+integrityErrorsSuite('sqlite');

@@ -163,8 +163,9 @@ export function integrityHeadline(kind: IntegrityError | Function, facts: Integr
   const label = VIOLATION_LABELS.get(typeof kind === 'function' ? kind : kind.constructor);
   const code = facts.driverCode ? ` [${facts.driverCode}]` : '';
   if (label === undefined) return `Integrity violation${facts.constraint ? ` on constraint ${facts.constraint}` : ''}${code}`;
-  const names = facts.entity && facts.properties ? facts.properties : facts.columns;
-  const owner = facts.entity && facts.properties ? facts.entity : facts.table;
+  const mapped = facts.entity !== undefined && facts.properties !== undefined;
+  const names = mapped ? facts.properties : facts.columns;
+  const owner = mapped ? facts.entity : names ? facts.table : (facts.entity ?? facts.table);
   let where = '';
   if (owner && names && names.length > 0) where = names.length === 1 ? ` on ${owner}.${names[0]}` : ` on ${owner} (${names.join(', ')})`;
   else if (owner) where = ` on ${owner}`;
