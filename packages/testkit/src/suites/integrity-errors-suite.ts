@@ -21,6 +21,7 @@ import {
   PrimaryGeneratedColumn,
   sessionMaker,
   sql,
+  Unique,
   UniqueViolationError,
   ValidationError,
   type Engine,
@@ -57,9 +58,11 @@ class IeComment {
 }
 
 @Entity('ie_code')
+@Unique(['label', 'lang'])
 class IeCode {
   @PrimaryColumn({ length: 10 }) code!: string;
   @Column({ length: 100 }) label!: string;
+  @Column({ length: 5, default: () => 'en' }) lang!: string;
 }
 
 function user(name: string, email = `${name}@example.com`): IeUser {
@@ -125,6 +128,13 @@ export function integrityErrorsSuite(dialect: DialectName): void {
       const error = await engine.execute(insert(IeCode).values({ code: 'A1', label: 'again' })).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UniqueViolationError);
       expect(error).toMatchObject({ constraint: md.entity(IeCode).primaryKeyName, table: 'ie_code', columns: ['code'], entity: 'IeCode', properties: ['code'] });
+    });
+
+    test('a duplicate over a two-column unique constraint names it with both columns and properties', async () => {
+      await engine.execute(insert(IeCode).values({ code: 'B1', label: 'same', lang: 'sv' }));
+      const error = await engine.execute(insert(IeCode).values({ code: 'B2', label: 'same', lang: 'sv' })).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UniqueViolationError);
+      expect(error).toMatchObject({ constraint: 'uq_ie_code_label_lang', table: 'ie_code', columns: ['label', 'lang'], entity: 'IeCode', properties: ['label', 'lang'] });
     });
 
     test('a REST handler maps a unique violation on email to 409 without reading driver codes', async () => {
