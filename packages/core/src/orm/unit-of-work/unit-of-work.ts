@@ -5,13 +5,13 @@
  * children first - and reports what it did so the session can finalise or undo.
  */
 import { randomUUID } from 'node:crypto';
-import { FlushError, ValidationError } from '../../errors/errors';
-import { columnLabel } from '../../types/value-errors';
-import type { ColumnMetadata, EntityMetadata, RelationMetadata } from '../../metadata/entity-metadata';
+import { FlushError } from '../../errors/errors';
+import type { EntityMetadata, RelationMetadata } from '../../metadata/entity-metadata';
 import { EntityMapper } from '../state/entity-mapper';
 import { isUnloaded, stateOf, type InstanceState } from '../state/instance-state';
 import { tableOrder } from './commit-order';
 import { deleteByParents, deleteRows, insertRows, updateRow, updateRows, type PersistTarget, type QueuedUpdate } from './persister';
+import { checkRequired, checkValuesGiven } from './required-values';
 import { orderRows } from './row-order';
 import { prepareRelationships, type Membership, type RelationshipContext } from './relationship-changes';
 import { deleteAssociations, insertAssociations } from './association-rows';
@@ -225,65 +225,6 @@ function keyPositions(mapper: EntityMapper, relation: RelationMetadata): KeyPosi
     byRelation.set(relation, positions);
   }
   return positions;
-}
-
-/** A NOT NULL foreign key with nothing to fill it is the user's mistake: say which relationship. */
-function checkRequired(state: InstanceState): void {
-  const { columns } = state.mapper;
-  for (let i = 0; i < columns.length; i++) {
-    const column = columns[i]!;
-    if (column.nullable || column.generated || column.serverDefault || column.relationProperty === undefined) continue;
-    const value = state.values[i];
-    if (value === undefined || value === null) throw requiredError(state, column);
-  }
-}
-
-function requiredError(state: InstanceState, column: ColumnMetadata): FlushError {
-  const entity = state.mapper.metadata.name;
-  return new FlushError(
-    `${entity}.${column.relationProperty} is required (its foreign key ${column.columnName} is NOT NULL) but no related object is set. ` +
-      `Set ${entity}.${column.relationProperty}, or add the object to its parent's collection, before flushing.`,
-  );
-}
-
-const givenColumns = new WeakMap<EntityMapper, readonly number[]>();
-
-/**
- * The columns a row must give a value: NOT NULL, and nothing else fills them (no default
- * of either kind, not generated, not maintained by the unit of work, not a foreign key,
- * which checkRequired covers).
- */
-function mustBeGiven(mapper: EntityMapper): readonly number[] {
-  let indexes = givenColumns.get(mapper);
-  if (!indexes) {
-    indexes = mapper.columns.flatMap((c, i) =>
-      c.nullable || c.default || c.serverDefault || c.generated || c.role || c.relationProperty !== undefined ? [] : [i],
-    );
-    givenColumns.set(mapper, indexes);
-  }
-  return indexes;
-}
-
-/**
- * A NOT NULL column left empty is refused before any SQL, naming the property: on INSERT
- * (`changed` undefined) every such column, on UPDATE the changed ones.
- */
-function checkValuesGiven(state: InstanceState, changed: readonly number[] | undefined): void {
-  for (const i of mustBeGiven(state.mapper)) {
-    if (changed !== undefined && !changed.includes(i)) continue;
-    const value = state.values[i];
-    if (value === undefined || value === null) throw missingValue(state, state.mapper.columns[i]!, value, changed !== undefined);
-  }
-}
-
-function missingValue(state: InstanceState, column: ColumnMetadata, value: null | undefined, updating: boolean): ValidationError {
-  const entity = state.mapper.metadata.name;
-  const property = column.propertyName ?? column.columnName;
-  return new ValidationError(
-    `${columnLabel(column)} is required: the column is NOT NULL and has no default, but the ${updating ? 'update sets it to' : 'new object has'} ${String(value)}. ` +
-      `Set ${entity}.${property} before flushing, or declare a default (or nullable: true) on the column.`,
-    { entity, column: property, property },
-  );
 }
 
 /** Stamps update time and version; returns the changed column indexes. */
