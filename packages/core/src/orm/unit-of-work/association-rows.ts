@@ -41,7 +41,7 @@ export async function insertAssociations(target: PersistTarget, added: readonly 
           returning: undefined,
         }),
       );
-      await run(target, 'INSERT', statement);
+      await run(target, joinTable, 'INSERT', statement);
     }
   }
 }
@@ -62,7 +62,7 @@ export async function deleteAssociations(
       for (let at = 0; at < list.length; at += ROWS_PER_STATEMENT) {
         const chunk = list.slice(at, at + ROWS_PER_STATEMENT);
         const where = anyOf(chunk.map((row) => allOf(row.cells.map((cell) => equals(source, columnOf(entity, cell.name), cell.value)))));
-        await run(target, 'DELETE', new NodeStatement(node({ kind: 'delete' as const, source, where, returning: undefined })));
+        await run(target, joinTable, 'DELETE', new NodeStatement(node({ kind: 'delete' as const, source, where, returning: undefined })));
       }
     }
   }
@@ -83,7 +83,7 @@ export async function deleteAssociations(
     for (let at = 0; at < list.length; at += ROWS_PER_STATEMENT) {
       const chunk = list.slice(at, at + ROWS_PER_STATEMENT);
       const where = anyOf(chunk.map((values) => allOf(joinTable.ownerColumns.map((c, i) => equals(source, columnOf(entity, c.name), values[i])))));
-      await run(target, 'DELETE', new NodeStatement(node({ kind: 'delete' as const, source, where, returning: undefined })));
+      await run(target, joinTable, 'DELETE', new NodeStatement(node({ kind: 'delete' as const, source, where, returning: undefined })));
     }
   }
 }
@@ -183,10 +183,10 @@ function equals(source: EntitySource, column: ColumnMetadata, value: unknown): E
   });
 }
 
-async function run(target: PersistTarget, what: string, statement: NodeStatement): Promise<void> {
+async function run(target: PersistTarget, joinTable: JoinTableMetadata, what: string, statement: NodeStatement): Promise<void> {
   try {
     await target.connection.execute(statement);
   } catch (error) {
-    throw flushError(error, target, undefined, what, statement);
+    throw flushError(error, target, `the association table ${joinTable.tableName} (${what})`, statement);
   }
 }

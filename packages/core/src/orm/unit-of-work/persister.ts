@@ -39,23 +39,18 @@ async function run(target: PersistTarget, mapper: EntityMapper, what: string, st
   try {
     return slots ? await target.connection.executeWith(statement, slots) : await target.connection.execute(statement);
   } catch (error) {
-    throw flushError(error, target, mapper, what, statement, slots);
+    throw flushError(error, target, `${mapper.metadata.name} (${what} ${mapper.metadata.tableName})`, statement, slots);
   }
 }
 
 /**
- * A database error of a flush statement, its message saying which entity and statement; a
- * constraint violation described with the whole model (the connection knew only the
- * entities linked to the statement's).
+ * A database error of a flush statement, its message saying what was being flushed
+ * (`where`); a constraint violation described with the whole model (the connection knew
+ * only the entities linked to the statement's).
  */
-export function flushError(error: unknown, target: PersistTarget, mapper: EntityMapper | undefined, what: string, statement: NodeStatement, slots?: readonly unknown[]): unknown {
+export function flushError(error: unknown, target: PersistTarget, where: string, statement: NodeStatement, slots?: readonly unknown[]): unknown {
   const described = error instanceof IntegrityError ? describeViolation(error, { node: statement.node, values: slots, entities: target.entities }) : error;
-  if (described instanceof StrataError && !described.message.startsWith('Flushing ')) {
-    const table = statement.node.kind === 'select' || statement.node.kind === 'compound' ? '' : statement.node.source.entity.tableName;
-    described.message = mapper
-      ? `Flushing ${mapper.metadata.name} (${what} ${table}) failed: ${described.message}`
-      : `Flushing the association table ${table} (${what}) failed: ${described.message}`;
-  }
+  if (described instanceof StrataError && !described.message.startsWith('Flushing ')) described.message = `Flushing ${where} failed: ${described.message}`;
   return described;
 }
 
@@ -116,7 +111,7 @@ async function returning(target: PersistTarget, mapper: EntityMapper, statement:
     const { rows, compiled } = await target.connection.queryArrays(statement, slots);
     return { rows, decoders: decodersOf(compiled) };
   } catch (error) {
-    throw flushError(error, target, mapper, 'INSERT', statement, slots);
+    throw flushError(error, target, `${mapper.metadata.name} (INSERT ${mapper.metadata.tableName})`, statement, slots);
   }
 }
 
