@@ -31,8 +31,12 @@ export {
   UnloadedRelationError,
   MetadataError,
   ValidationError,
+  UniqueViolationError,
+  ForeignKeyViolationError,
+  NotNullViolationError,
+  CheckViolationError,
 } from './errors/errors';
-export type { DatabaseErrorDetails, StrataErrorOptions } from './errors/errors';
+export type { DatabaseErrorDetails, IntegrityErrorDetails, StrataErrorOptions } from './errors/errors';
 export { ObjectDeletedError } from './errors/errors';
 export type { StaleRow } from './errors/errors';
 
@@ -61,6 +65,7 @@ export type {
   ExecuteOptions,
   ErrorClassification,
   ErrorKind,
+  ViolationKind,
   IsolationLevel,
   PoolDefaults,
   ServerInfo,

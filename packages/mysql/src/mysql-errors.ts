@@ -2,7 +2,7 @@
  * Sorts mysql2 errors into Strata's kinds by server errno, and by mysql2's and Node's
  * codes for connections that died. The code reported is the error's name, e.g. ER_DUP_ENTRY.
  */
-import { ClosedConnectionError, type ErrorClassification, type ErrorKind } from '@strata/core';
+import { ClosedConnectionError, type ErrorClassification, type ErrorKind, type ViolationKind } from '@strata/core';
 
 const KINDS: Readonly<Record<number, ErrorKind>> = {
   // integrity: duplicate key, foreign keys, NOT NULL, no default, CHECK (MySQL 3819, MariaDB 4025)
@@ -43,7 +43,7 @@ export function classifyMysqlError(error: unknown): ErrorClassification {
   if (name && SOCKET_CODES.has(name)) return { kind: 'disconnect', code };
   if (errno === undefined) return { kind: 'operational', code };
   // mysql2 names errors after MySQL's numbers; at 4025 and 4031 MariaDB's errors differ.
-  if (errno === 4025) return e.sqlState === '23000' ? integrity('ER_CONSTRAINT_FAILED', message) : { kind: 'operational', code };
+  if (errno === 4025) return e.sqlState === '23000' ? integrity('ER_CONSTRAINT_FAILED', message, errno) : { kind: 'operational', code };
   if (errno === 4031) {
     return /inactivity|disconnected/i.test(message)
       ? { kind: 'disconnect', code: 'ER_CLIENT_INTERACTION_TIMEOUT' }
@@ -52,21 +52,58 @@ export function classifyMysqlError(error: unknown): ErrorClassification {
   // A deadlock rolls back the whole transaction on the server (TiDB's optimistic conflicts too).
   if (errno === 1213 || errno === 9007 || errno === 8005 || errno === 8022 || errno === 8028 || errno === 8002) return { kind: 'serialization', code, endsTransaction: true };
   const kind = KINDS[errno] ?? 'operational';
-  return kind === 'integrity' ? integrity(code, message) : { kind, code };
+  return kind === 'integrity' ? integrity(code, message, errno) : { kind, code };
 }
 
-function integrity(code: string | undefined, message: string): ErrorClassification {
-  return { kind: 'integrity', code, constraint: constraintOf(message) };
+/** Which constraint each integrity errno reports (MariaDB's 4025 is a failed CHECK). */
+const VIOLATIONS: Readonly<Record<number, ViolationKind>> = {
+  1062: 'unique', 1586: 'unique', 1557: 'unique',
+  1451: 'foreign_key', 1452: 'foreign_key', 1216: 'foreign_key', 1217: 'foreign_key',
+  1048: 'not_null', 1364: 'not_null',
+  3819: 'check', 4025: 'check',
+};
+
+/** A backquoted identifier, `` doubled inside. */
+const QUOTED = '`((?:[^`]|``)+)`';
+/** 1451 / 1452: "... fails (`db`.`posts`, CONSTRAINT `fk` FOREIGN KEY (`a`, `b`) REFERENCES ...". */
+const FOREIGN_KEY = new RegExp(`\\(${QUOTED}\\.${QUOTED}, CONSTRAINT ${QUOTED} FOREIGN KEY \\(([^)]*)\\)`);
+/** MariaDB 4025: "CONSTRAINT `ck` failed for `db`.`users`". */
+const MARIADB_CHECK = new RegExp(`CONSTRAINT ${QUOTED} failed for ${QUOTED}\\.${QUOTED}`);
+
+function integrity(code: string | undefined, message: string, errno: number): ErrorClassification {
+  const violation = VIOLATIONS[errno];
+  return { kind: 'integrity', code, violation, ...where(violation, message) };
 }
 
 /**
- * The violated constraint's name from the server's message. A duplicate key names the
+ * The constraint, table and columns the server's message names. A duplicate key names the
  * index, which MySQL 8 prefixes with the table (`users.email`) and MariaDB does not.
  */
-function constraintOf(message: string): string | undefined {
-  const key = /for key '(.*)'$/.exec(message);
-  if (key) return key[1]!.includes('.') ? key[1]!.slice(key[1]!.indexOf('.') + 1) : key[1];
-  const named = /CONSTRAINT `((?:[^`]|``)+)`/.exec(message);
-  if (named) return named[1]!.replace(/``/g, '`');
-  return /constraint '(.+)' is violated/i.exec(message)?.[1];
+function where(violation: ViolationKind | undefined, message: string): Pick<ErrorClassification, 'constraint' | 'table' | 'columns'> {
+  const unquote = (name: string) => name.replace(/``/g, '`');
+  switch (violation) {
+    case 'unique': {
+      const key = /for key '(.*)'$/.exec(message)?.[1];
+      if (key === undefined) return { table: /for table '(.+?)'/.exec(message)?.[1] };
+      const dot = key.indexOf('.');
+      return dot < 0 ? { constraint: key } : { table: key.slice(0, dot), constraint: key.slice(dot + 1) };
+    }
+    case 'foreign_key': {
+      const match = FOREIGN_KEY.exec(message);
+      if (!match) return {};
+      const columns = match[4]!.split(',').map((c) => unquote(c.trim().replace(/^`|`$/g, '')));
+      return { table: unquote(match[2]!), constraint: unquote(match[3]!), columns };
+    }
+    case 'not_null': {
+      const column = /^(?:Column|Field) '(.+)' (?:cannot be null|doesn't have a default value)/.exec(message)?.[1];
+      return column === undefined ? {} : { columns: [column] };
+    }
+    case 'check': {
+      const maria = MARIADB_CHECK.exec(message);
+      if (maria) return { constraint: unquote(maria[1]!), table: unquote(maria[3]!) };
+      return { constraint: /constraint '(.+)' is violated/i.exec(message)?.[1] };
+    }
+    default:
+      return {};
+  }
 }

@@ -32,3 +32,5 @@ rawStatementsSuite('mysql');
 import { columnOptionsSuite, portableMigrationSuite } from '@strata/testkit';
 columnOptionsSuite('mysql');
 portableMigrationSuite('mysql');
+import { integrityErrorsSuite } from '@strata/testkit';
+integrityErrorsSuite('mysql');

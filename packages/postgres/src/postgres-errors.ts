@@ -2,7 +2,7 @@
  * Sorts pg driver errors into Strata's kinds by SQLSTATE class, and by Node socket
  * codes and pg's own messages for connections that died.
  */
-import { ClosedConnectionError, type ErrorClassification } from '@strata/core';
+import { ClosedConnectionError, type ErrorClassification, type ViolationKind } from '@strata/core';
 
 /** SQLSTATEs after which the connection cannot be used. */
 const DISCONNECT_STATES = new Set(['57P01', '57P02', '57P03', '57P05', '25P03']);
@@ -11,17 +11,27 @@ const SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDOUT'
 const NOT_QUERYABLE = /not queryable|Client was closed/i;
 const TERMINATED = /Connection terminated|terminating connection|server closed the connection/i;
 
+/** The fields pg copies from the server's error report. */
+interface PgViolation {
+  readonly constraint?: unknown;
+  readonly table?: unknown;
+  readonly column?: unknown;
+  readonly detail?: unknown;
+}
+
+const VIOLATIONS: Readonly<Record<string, ViolationKind>> = { '23505': 'unique', '23503': 'foreign_key', '23502': 'not_null', '23514': 'check' };
+
 /** Classifies an error thrown by the pg driver. */
 export function classifyPostgresError(error: unknown): ErrorClassification {
   if (error instanceof ClosedConnectionError) return { kind: 'disconnect', neverSent: true };
-  const e = error as { code?: unknown; constraint?: unknown; message?: unknown };
+  const e = error as { code?: unknown; message?: unknown };
   const code = typeof e?.code === 'string' ? e.code : undefined;
   const message = typeof e?.message === 'string' ? e.message : '';
   if (code && /^[0-9A-Z]{5}$/.test(code)) {
     const cls = code.slice(0, 2);
     // Class 08 can also be raised by extensions on a healthy connection; a real loss closes the socket, which the engine checks.
     if (DISCONNECT_STATES.has(code)) return { kind: 'disconnect', code };
-    if (cls === '23') return { kind: 'integrity', code, constraint: typeof e.constraint === 'string' ? e.constraint : undefined };
+    if (cls === '23') return integrity(code, error as PgViolation);
     if (cls === '22') return { kind: 'data', code };
     if (code === '40001' || code === '40P01') return { kind: 'serialization', code };
     // Class 21 (cardinality_violation): the statement's rows are wrong, e.g. a multi-row upsert that names one key twice.
@@ -34,4 +44,37 @@ export function classifyPostgresError(error: unknown): ErrorClassification {
   if (TERMINATED.test(message)) return { kind: 'disconnect' };
   if (/bind message supplies|could not determine data type/i.test(message)) return { kind: 'programming', code };
   return { kind: 'operational', code };
+}
+
+/**
+ * An integrity error with the constraint, table and columns the server reported. The
+ * columns come from the detail line (`Key (a, b)=(...)`); a DELETE's foreign-key detail
+ * lists the referenced table's key instead, so it is not read as the key's columns.
+ */
+function integrity(code: string, e: PgViolation): ErrorClassification {
+  const violation = VIOLATIONS[code];
+  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+  const table = text(e.table);
+  if (violation === 'not_null') {
+    // PostgreSQL 18 names NOT NULL constraints; the other servers do not, so none is reported.
+    const column = text(e.column);
+    return { kind: 'integrity', code, violation, table, columns: column ? [column] : undefined };
+  }
+  const detail = text(e.detail) ?? '';
+  const keyed = violation === 'unique' || (violation === 'foreign_key' && /is not present in table/.test(detail));
+  return { kind: 'integrity', code, violation, constraint: text(e.constraint), table, columns: keyed ? keyColumns(detail) : undefined };
+}
+
+/** The column names of a `Key (a, "B c")=(...)` detail; undefined when it lists an expression. */
+function keyColumns(detail: string): string[] | undefined {
+  const list = /^Key \((.+?)\)=\(/.exec(detail)?.[1];
+  if (list === undefined) return undefined;
+  const names: string[] = [];
+  for (const part of list.match(/\s*(?:"(?:[^"]|"")*"|[^,]+)/g) ?? []) {
+    const name = part.trim();
+    if (/^"(?:[^"]|"")*"$/.test(name)) names.push(name.slice(1, -1).replace(/""/g, '"'));
+    else if (/^[\p{L}_][\p{L}\p{N}_$]*$/u.test(name)) names.push(name);
+    else return undefined;
+  }
+  return names.length > 0 ? names : undefined;
 }

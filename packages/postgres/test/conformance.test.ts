@@ -32,3 +32,5 @@ rawStatementsSuite('postgresql');
 import { columnOptionsSuite, portableMigrationSuite } from '@strata/testkit';
 columnOptionsSuite('postgresql');
 portableMigrationSuite('postgresql');
+import { integrityErrorsSuite } from '@strata/testkit';
+integrityErrorsSuite('postgresql');

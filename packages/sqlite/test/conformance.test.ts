@@ -31,3 +31,5 @@ rawStatementsSuite('sqlite');
 import { columnOptionsSuite, portableMigrationSuite } from '@strata/testkit';
 columnOptionsSuite('sqlite');
 portableMigrationSuite('sqlite');
+import { integrityErrorsSuite } from '@strata/testkit';
+integrityErrorsSuite('sqlite');

@@ -18,6 +18,7 @@ export { querySuite } from './suites/query-suite';
 export { connectFailure, recordStatements, sleep } from './harness';
 export { scopeSuite } from './suites/scope-suite';
 export { relationshipSuite } from './suites/relationship-suite';
+export { integrityErrorsSuite } from './suites/integrity-errors-suite';
 export { migrationDdlSuite } from './suites/migration-ddl-suite';
 export { migrationCliSuite } from './suites/migration-cli-suite';
 export { columnOptionsSuite } from './suites/column-options-suite';

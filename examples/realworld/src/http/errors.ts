@@ -53,8 +53,8 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, _req, res, nex
   } else if (isBadJson(error)) {
     res.status(422).json({ errors: { body: ['is not valid JSON'] } });
   } else if (error instanceof IntegrityError) {
-    // Two requests raced for the same unique value; the checks before the insert saw neither.
-    res.status(422).json({ errors: { [error.constraint ?? 'body']: ['has already been taken'] } });
+    // Two requests raced for the same unique value; the checks before the insert saw neither. The field is the entity's property.
+    res.status(422).json({ errors: { [error.properties?.[0] ?? error.constraint ?? 'body']: ['has already been taken'] } });
   } else {
     console.error(error);
     res.status(500).json({ errors: { server: ['internal error'] } });

@@ -4,7 +4,7 @@
  * invalidation, pre-ping), and a disconnect is recovered from only where replaying the
  * statement cannot repeat a write.
  */
-import { ArgumentError, DisconnectionError, InvalidStateError, StrataError, TransactionAbortedError } from '../errors/errors';
+import { ArgumentError, DisconnectionError, IntegrityError, InvalidStateError, StrataError, TransactionAbortedError } from '../errors/errors';
 import type { PooledConnection } from '../pool/pooled-connection';
 import type { Pool } from '../pool/pool';
 import type { CompileOptions } from '../query/query-buffer';
@@ -13,6 +13,7 @@ import type { RowOf, Statement } from '../query/statement';
 import type { CompiledSql } from '../sql/sql-compiler';
 import type { SqlFragment } from '../sql/sql-fragment';
 import type { BeginOptions, Dialect, ExecuteOptions } from './dialect';
+import { describeViolation, type ViolationScope } from './describe-violation';
 import type { Row } from './result';
 import { Result } from './result';
 import { translateError } from './translate-error';
@@ -136,7 +137,7 @@ export class Connection {
   async execute(statement: Statement<unknown> | SqlFragment | string, params?: readonly unknown[]): Promise<Result<unknown>> {
     if (isStatement(statement)) {
       const compiled = this.#compileStatement(statement, params);
-      return decoded(await this.executeCompiled(compiled), compiled);
+      return decoded(await this.#execute(compiled, undefined, { node: statement.node }), compiled);
     }
     const compiled = this.#ctx.dialect.compiler.compile(statement, params, this.#compileOptions());
     return this.executeCompiled(compiled);
@@ -148,7 +149,7 @@ export class Connection {
    */
   async executeWith<S extends Statement<unknown>>(statement: S, values: readonly unknown[]): Promise<Result<RowOf<S>>> {
     const compiled = fillSlots(this.#compileStatement(statement, undefined), values);
-    return decoded(await this.executeCompiled(compiled), compiled) as Result<RowOf<S>>;
+    return decoded(await this.#execute(compiled, undefined, { node: statement.node, values }), compiled) as Result<RowOf<S>>;
   }
 
   /**
@@ -159,24 +160,29 @@ export class Connection {
   async queryArrays(statement: Statement<unknown>, values?: readonly unknown[]): Promise<{ rows: unknown[][]; compiled: CompiledStatement }> {
     const base = this.#compileStatement(statement, undefined);
     const compiled = values ? fillSlots(base, values) : base;
-    const result = await this.executeCompiled(compiled, { exactIntegers: compiled.exactIntegers, arrays: true });
+    const result = await this.#execute(compiled, { exactIntegers: compiled.exactIntegers, arrays: true }, { node: statement.node, values });
     return { rows: result.rows as unknown as unknown[][], compiled: base };
   }
 
   /** Runs an already compiled statement; `options` are hints for the driver wrapper (default: the statement's exact integers). */
   async executeCompiled(compiled: CompiledSql, options?: ExecuteOptions): Promise<Result> {
+    return this.#execute(compiled, options, undefined);
+  }
+
+  /** Runs a compiled statement; `origin` is the ORM statement it came from, for describing a constraint it violates. */
+  async #execute(compiled: CompiledSql, options: ExecuteOptions | undefined, origin: ViolationScope | undefined): Promise<Result> {
     const slot = this.#usable();
-    if (this.#inTransaction) return this.#send(slot, compiled, options);
+    if (this.#inTransaction) return this.#send(slot, compiled, options, origin);
     // Outside a transaction every statement is a transaction of its own: re-check the slot first.
     if (this.#ctx.pool.needsCheck(slot)) await this.#ctx.pool.ensureUsable(slot);
     try {
-      return await this.#send(slot, compiled, options);
+      return await this.#send(slot, compiled, options, origin);
     } catch (error) {
       if (!(error instanceof DisconnectionError)) throw error;
       // Replay only what provably never reached the server, or cannot have changed anything.
       if (!error.neverSent && !isReplayableRead(compiled.sql)) throw error;
       await this.#ctx.pool.reconnect(slot);
-      return this.#send(slot, compiled, options);
+      return this.#send(slot, compiled, options, origin);
     }
   }
 
@@ -430,7 +436,12 @@ export class Connection {
     this.#aborted = undefined;
   }
 
-  async #send(slot: PooledConnection, compiled: CompiledSql, options: ExecuteOptions | undefined = compiled.exactIntegers ? compiled : undefined): Promise<Result> {
+  async #send(
+    slot: PooledConnection,
+    compiled: CompiledSql,
+    options: ExecuteOptions | undefined = compiled.exactIntegers ? compiled : undefined,
+    origin?: ViolationScope,
+  ): Promise<Result> {
     const startedAt = this.#ctx.record ? performance.now() : 0;
     try {
       const raw = await slot.raw.execute(compiled.sql, compiled.params, options);
@@ -438,17 +449,18 @@ export class Connection {
       this.#ctx.record?.(compiled.sql, compiled.params, startedAt, raw.rowCount);
       return new Result(raw);
     } catch (error) {
-      throw this.#fail(slot, compiled, startedAt, error);
+      throw this.#fail(slot, compiled, startedAt, error, origin);
     }
   }
 
-  /** Translates a failure; on a disconnect, condemns the slot (and older pooled connections) and marks the transaction lost. */
-  #fail(slot: PooledConnection, compiled: CompiledSql, startedAt: number, error: unknown): StrataError {
+  /** Translates a failure (a constraint violation of an ORM statement completed from its metadata); on a disconnect, condemns the slot (and older pooled connections) and marks the transaction lost. */
+  #fail(slot: PooledConnection, compiled: CompiledSql, startedAt: number, error: unknown, origin?: ViolationScope): StrataError {
     const { dialect, hideParameters } = this.#ctx;
     let classification = dialect.classifyError(error);
     // Whatever its code, an error after which the driver connection is closed was a disconnect (PostgreSQL FATAL errors).
     if (classification.kind !== 'disconnect' && slot.raw.closed) classification = { ...classification, kind: 'disconnect' };
-    const translated = translateError(error, classification, compiled, hideParameters, this.#ctx.describeTarget());
+    let translated = translateError(error, classification, compiled, hideParameters, this.#ctx.describeTarget());
+    if (origin && translated instanceof IntegrityError) translated = describeViolation(translated, origin);
     if (classification.endsTransaction && this.#inTransaction) this.#aborted = translated;
     if (translated instanceof DisconnectionError) {
       translated.neverSent = classification.neverSent === true;

@@ -84,6 +84,9 @@ export type ErrorKind =
   | 'operational'
   | 'programming';
 
+/** The kinds of constraint violation Strata tells apart (each has an IntegrityError subclass). */
+export type ViolationKind = 'unique' | 'foreign_key' | 'not_null' | 'check';
+
 /** A dialect's reading of one driver error. */
 export interface ErrorClassification {
   readonly kind: ErrorKind;
@@ -91,6 +94,12 @@ export interface ErrorClassification {
   readonly code?: string;
   /** The violated constraint's name, for integrity errors. */
   readonly constraint?: string;
+  /** Integrity errors: which kind of constraint, where the driver's report tells. */
+  readonly violation?: ViolationKind;
+  /** Integrity errors: the table the report names (for a foreign key, the referencing table). */
+  readonly table?: string;
+  /** Integrity errors: the columns the report names, in order. */
+  readonly columns?: readonly string[];
   /** True when the statement provably never reached the server (the socket was already closed). */
   readonly neverSent?: boolean;
   /** True when the server rolled back the whole transaction (MySQL deadlock). */

@@ -4,16 +4,33 @@
  * error as `cause`.
  */
 import {
+  CheckViolationError,
   ConnectionFailedError,
   DataError,
   DisconnectionError,
+  ForeignKeyViolationError,
   IntegrityError,
+  integrityHeadline,
+  NotNullViolationError,
   OperationalError,
   ProgrammingError,
   SerializationError,
   StrataError,
+  UniqueViolationError,
+  type IntegrityErrorDetails,
 } from '../errors/errors';
-import type { ErrorClassification } from './dialect';
+import type { ErrorClassification, ViolationKind } from './dialect';
+
+/** Each kind of violation: its error class and what to do about it. */
+const VIOLATIONS: Readonly<Record<ViolationKind, { type: new (message: string, details: IntegrityErrorDetails) => IntegrityError; hint: string }>> = {
+  unique: { type: UniqueViolationError, hint: 'Another row already has this value: use another value, or update that row instead.' },
+  foreign_key: {
+    type: ForeignKeyViolationError,
+    hint: 'The row points at a row that does not exist, or rows still point at the row being removed: write the referenced row first, or delete or re-point the referencing rows.',
+  },
+  not_null: { type: NotNullViolationError, hint: 'Give the column a value (or the column a default, or make it nullable).' },
+  check: { type: CheckViolationError, hint: "The row breaks the check's condition: correct the values." },
+};
 
 /** The statement that failed, for the error's message and fields. */
 export interface FailedStatement {
@@ -66,10 +83,8 @@ export function translateError(
   };
   const code = classification.code ? ` [${classification.code}]` : '';
   switch (classification.kind) {
-    case 'integrity': {
-      const named = classification.constraint ? ` on constraint ${classification.constraint}` : '';
-      return new IntegrityError(`Integrity violation${named}${code}: ${driverMessage}${context}`, details);
-    }
+    case 'integrity':
+      return integrityError(driverMessage, context, { ...details, table: classification.table, columns: classification.columns }, classification.violation);
     case 'data':
       return new DataError(`The database refused a value${code}: ${driverMessage}${context}`, details);
     case 'serialization':
@@ -87,6 +102,14 @@ export function translateError(
     default:
       return new OperationalError(`Database error${code}: ${driverMessage}${context}`, details);
   }
+}
+
+/** The IntegrityError subclass for the violation, its message led by what was violated and where. */
+function integrityError(driverMessage: string, context: string, details: IntegrityErrorDetails, violation: ViolationKind | undefined): IntegrityError {
+  const known = violation === undefined ? undefined : VIOLATIONS[violation];
+  const type = known?.type ?? IntegrityError;
+  const hint = known ? `${/[.!]$/.test(driverMessage) ? '' : '.'} ${known.hint}` : '';
+  return new type(`${integrityHeadline(type, details)}: ${driverMessage}${hint}${context}`, details);
 }
 
 /** Replaces every quoted literal in a server message with '***'. */

@@ -65,14 +65,112 @@ export class DatabaseError extends StrataError {
   }
 }
 
-/** A constraint was violated: unique, foreign key, not null, check. `constraint` names it when known. */
+/** Where a constraint violation happened, as far as the server's report and the metadata tell. */
+export interface IntegrityErrorDetails extends DatabaseErrorDetails {
+  /** The table whose row broke the constraint; for a foreign key, the table holding the key. */
+  table?: string;
+  /** The constrained columns of `table`, in the constraint's order. */
+  columns?: readonly string[];
+  /** The entity (class name) mapped to `table`, when the metadata knows it. */
+  entity?: string;
+  /** The properties of `entity` for `columns` (a foreign key: the relationship's property). */
+  properties?: readonly string[];
+}
+
+/**
+ * A constraint was violated: unique, foreign key, not null, check. The subclasses
+ * (`UniqueViolationError`, `ForeignKeyViolationError`, `NotNullViolationError`,
+ * `CheckViolationError`) say which kind; a violation the server does not sort stays an
+ * IntegrityError. `constraint` is the name the metadata gives the constraint (`uq_users_email`,
+ * the same on every dialect) or, for constraints the metadata does not know, the server's name;
+ * undefined for NOT NULL, which has no name. `table` and `columns` are filled where the server
+ * or the metadata tells them, `entity` and `properties` where the statement came from the ORM.
+ * @example
+ * catch (e) { if (e instanceof UniqueViolationError && e.columns?.includes('email')) return reply.code(409).send(); }
+ */
 export class IntegrityError extends DatabaseError {
   readonly constraint: string | undefined;
+  readonly table: string | undefined;
+  readonly columns: readonly string[] | undefined;
+  readonly entity: string | undefined;
+  readonly properties: readonly string[] | undefined;
 
-  constructor(message: string, details: DatabaseErrorDetails = {}) {
+  constructor(message: string, details: IntegrityErrorDetails = {}) {
     super('integrity', message, details);
     this.constraint = details.constraint;
+    this.table = details.table;
+    this.columns = details.columns === undefined ? undefined : Object.freeze([...details.columns]);
+    this.entity = details.entity;
+    this.properties = details.properties === undefined ? undefined : Object.freeze([...details.properties]);
   }
+
+  /**
+   * @internal The same error (same class, cause, statement) with the facts the metadata adds
+   * (given ones win over none); its message names them.
+   */
+  withDetails(more: Pick<IntegrityErrorDetails, 'constraint' | 'table' | 'columns' | 'entity' | 'properties'>): IntegrityError {
+    const details: IntegrityErrorDetails = {
+      cause: this.cause,
+      sql: this.sql,
+      params: this.params,
+      driverCode: this.driverCode,
+      constraint: more.constraint ?? this.constraint,
+      table: more.table ?? this.table,
+      columns: more.columns ?? this.columns,
+      entity: more.entity ?? this.entity,
+      properties: more.properties ?? this.properties,
+    };
+    const oldHeadline = integrityHeadline(this, this);
+    const newHeadline = integrityHeadline(this, details);
+    const copy = new (this.constructor as new (message: string, details: IntegrityErrorDetails) => IntegrityError)(
+      this.message.replace(oldHeadline, newHeadline),
+      details,
+    );
+    // Where the failure surfaced, not where the copy was made.
+    if (this.stack !== undefined) copy.stack = this.stack.replace(oldHeadline, newHeadline);
+    return copy;
+  }
+}
+
+/** A UNIQUE or PRIMARY KEY constraint refused a duplicate value. */
+export class UniqueViolationError extends IntegrityError {}
+
+/**
+ * A FOREIGN KEY refused a row: it points at a missing row (INSERT, UPDATE), or a DELETE or
+ * UPDATE would leave rows pointing at nothing. `table` and `columns` are the referencing side.
+ * On SQLite, whose report names no key, `constraint` is filled only where one key can be meant.
+ */
+export class ForeignKeyViolationError extends IntegrityError {}
+
+/** A NOT NULL column got NULL; `columns` names it. `constraint` is undefined. */
+export class NotNullViolationError extends IntegrityError {}
+
+/** A CHECK constraint refused a row; `constraint` names it (`columns` stays undefined: a check has an expression, not columns). */
+export class CheckViolationError extends IntegrityError {}
+
+const VIOLATION_LABELS = new Map<Function, string>([
+  [UniqueViolationError, 'unique key'],
+  [ForeignKeyViolationError, 'foreign key'],
+  [NotNullViolationError, 'NOT NULL'],
+  [CheckViolationError, 'check'],
+]);
+
+/**
+ * @internal The first words of an integrity error's message: the kind, the constraint and
+ * where, e.g. `Integrity violation (unique key uq_users_email on User.email) [23505]`.
+ */
+export function integrityHeadline(kind: IntegrityError | Function, facts: IntegrityErrorDetails): string {
+  const label = VIOLATION_LABELS.get(typeof kind === 'function' ? kind : kind.constructor);
+  const code = facts.driverCode ? ` [${facts.driverCode}]` : '';
+  if (label === undefined) return `Integrity violation${facts.constraint ? ` on constraint ${facts.constraint}` : ''}${code}`;
+  const mapped = facts.entity !== undefined && facts.properties !== undefined;
+  const names = mapped ? facts.properties : facts.columns;
+  const owner = mapped ? facts.entity : names ? facts.table : (facts.entity ?? facts.table);
+  let where = '';
+  if (owner && names && names.length > 0) where = names.length === 1 ? ` on ${owner}.${names[0]}` : ` on ${owner} (${names.join(', ')})`;
+  else if (owner) where = ` on ${owner}`;
+  else if (names && names.length > 0) where = ` on ${names.join(', ')}`;
+  return `Integrity violation (${label}${facts.constraint ? ` ${facts.constraint}` : ''}${where})${code}`;
 }
 
 /** A value the database refused: out of range, invalid text for the type, string too long. */
@@ -268,16 +366,22 @@ export class MetadataError extends StrataError {
   }
 }
 
-/** A value cannot be stored in its column (wrong type, out of range, not in the enum); names the entity and column. */
+/**
+ * A value cannot be stored in its column (wrong type, out of range, not in the enum, missing
+ * for a NOT NULL column at flush); names the entity and column.
+ */
 export class ValidationError extends StrataError {
-  /** The entity (class name) and column the value was meant for. */
+  /** The entity (class name) and column the value was meant for (`column`: its property name where it has one). */
   readonly entity: string | undefined;
   readonly column: string | undefined;
+  /** The entity's property the value was meant for, where the check knows it. */
+  readonly property: string | undefined;
 
-  constructor(message: string, where: { entity?: string; column?: string } = {}, options?: StrataErrorOptions) {
+  constructor(message: string, where: { entity?: string; column?: string; property?: string } = {}, options?: StrataErrorOptions) {
     super('validation', message, options);
     this.entity = where.entity;
     this.column = where.column;
+    this.property = where.property;
   }
 }
 

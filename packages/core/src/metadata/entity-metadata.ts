@@ -51,6 +51,11 @@ export interface JoinTableMetadata {
   readonly targetColumns: readonly { readonly name: string; readonly referenced: ColumnMetadata }[];
   /** The explicit association entity, when `through` names one. */
   readonly entity: EntityMetadata | undefined;
+  /** The name of the table's primary key (both key sets), as the DDL creates it. */
+  readonly primaryKeyName: string;
+  /** The names of the foreign keys from `ownerColumns` and from `targetColumns`, as the DDL creates them. */
+  readonly ownerForeignKeyName: string;
+  readonly targetForeignKeyName: string;
 }
 
 /** One relationship of an entity. */
@@ -68,6 +73,8 @@ export interface RelationMetadata {
    * this entity; for one-to-many and the non-owning one-to-one they are on the target.
    */
   readonly foreignKey: readonly { readonly column: ColumnMetadata; readonly referenced: ColumnMetadata }[];
+  /** The name of the foreign-key constraint over `foreignKey` (whichever side holds it), as the DDL creates it; undefined for many-to-many. */
+  readonly foreignKeyName: string | undefined;
   readonly joinTable: JoinTableMetadata | undefined;
   readonly nullable: boolean;
   readonly onDelete: ReferentialAction | undefined;

@@ -328,7 +328,8 @@ function addToOneOwner(draft: Draft, declaration: RelationDeclaration, target: D
   if (options.innerJoin && nullable) {
     throw new MetadataError(`${where}: innerJoin needs a NOT NULL foreign key (nullable: false); an INNER JOIN would drop rows whose key is NULL.`);
   }
-  draft.relations.push(relation(draft, declaration, target, true, foreignKey, undefined, nullable));
+  const constraintName = naming.foreignKeyName(draft.tableName, foreignKey.map((fk) => fk.column.columnName), target.tableName);
+  draft.relations.push(relation(draft, declaration, target, true, foreignKey, constraintName, undefined, nullable));
 }
 
 function joinColumnSpecs(
@@ -365,7 +366,7 @@ function addInverseSide(draft: Draft, declaration: RelationDeclaration, target: 
         `'${inverseName ?? '(no inverse given)'}' is not one. Declare @${expected === 'many-to-one' ? 'ManyToOne' : 'OneToOne'}(() => ${draft.name}, '${declaration.propertyName}') on ${target.name}.${inverseName ?? '...'}.`,
     );
   }
-  draft.relations.push(relation(draft, declaration, target, false, inverse.foreignKey, undefined, true));
+  draft.relations.push(relation(draft, declaration, target, false, inverse.foreignKey, inverse.foreignKeyName, undefined, true));
 }
 
 function addManyToMany(draft: Draft, declaration: RelationDeclaration, target: Draft, drafts: Map<Function, Draft>, naming: NamingStrategy): void {
@@ -384,10 +385,16 @@ function addManyToMany(draft: Draft, declaration: RelationDeclaration, target: D
   const owner = mine || !other;
   if (!owner) return; // The owning side builds both relations.
   const joinTable = options.through ? throughTable(where, options.through(), draft, target, drafts) : implicitTable(where, options.joinTable, draft, target, naming);
-  draft.relations.push(relation(draft, declaration, target, true, [], joinTable, true));
+  draft.relations.push(relation(draft, declaration, target, true, [], undefined, joinTable, true));
   if (other) {
-    const mirrored: JoinTableMetadata = { tableName: joinTable.tableName, ownerColumns: joinTable.targetColumns, targetColumns: joinTable.ownerColumns, entity: joinTable.entity };
-    target.relations.push(relation(target, other, draft, false, [], mirrored, true));
+    const mirrored: JoinTableMetadata = {
+      ...joinTable,
+      ownerColumns: joinTable.targetColumns,
+      targetColumns: joinTable.ownerColumns,
+      ownerForeignKeyName: joinTable.targetForeignKeyName,
+      targetForeignKeyName: joinTable.ownerForeignKeyName,
+    };
+    target.relations.push(relation(target, other, draft, false, [], undefined, mirrored, true));
   }
 }
 
@@ -405,7 +412,16 @@ function implicitTable(where: string, option: ManyToManyJoinTable, owner: Draft,
     const prefix = snakeCase(where.split('.')[1]!);
     targetColumns = targetKeys.map((k) => ({ name: `${prefix}_${k.columnName}`, referenced: k }));
   }
-  return { tableName: spec.name ?? naming.joinTableName(owner.tableName, target.tableName), ownerColumns, targetColumns, entity: undefined };
+  const tableName = spec.name ?? naming.joinTableName(owner.tableName, target.tableName);
+  return {
+    tableName,
+    ownerColumns,
+    targetColumns,
+    entity: undefined,
+    primaryKeyName: naming.primaryKeyName(tableName),
+    ownerForeignKeyName: naming.foreignKeyName(tableName, ownerColumns.map((c) => c.name), owner.tableName),
+    targetForeignKeyName: naming.foreignKeyName(tableName, targetColumns.map((c) => c.name), target.tableName),
+  };
 }
 
 type ManyToManyJoinTable = true | string | JoinTableOptions | undefined;
@@ -419,7 +435,15 @@ function throughTable(where: string, through: unknown, owner: Draft, target: Dra
     throw new MetadataError(`${where}: the association entity ${association.name} needs a @ManyToOne to ${owner.name} and one to ${target.name}.`);
   }
   const pairs = (r: RelationMetadata) => r.foreignKey.map((fk) => ({ name: fk.column.columnName, referenced: fk.referenced }));
-  return { tableName: association.tableName, ownerColumns: pairs(toOwner), targetColumns: pairs(toTarget), entity: association.metadata };
+  return {
+    tableName: association.tableName,
+    ownerColumns: pairs(toOwner),
+    targetColumns: pairs(toTarget),
+    entity: association.metadata,
+    primaryKeyName: association.metadata.primaryKeyName,
+    ownerForeignKeyName: toOwner.foreignKeyName!,
+    targetForeignKeyName: toTarget.foreignKeyName!,
+  };
 }
 
 function relation(
@@ -428,6 +452,7 @@ function relation(
   target: Draft,
   owner: boolean,
   foreignKey: RelationMetadata['foreignKey'],
+  foreignKeyName: string | undefined,
   joinTable: JoinTableMetadata | undefined,
   nullable: boolean,
 ): RelationMetadata {
@@ -443,6 +468,7 @@ function relation(
     inverse: undefined,
     owner,
     foreignKey,
+    foreignKeyName,
     joinTable,
     nullable,
     onDelete: options.onDelete,

@@ -55,7 +55,7 @@ export function schemaFromMetadata(entities: readonly EntityMetadata[], naming: 
 function entityTable(entity: EntityMetadata, naming: NamingStrategy): SchemaTable {
   const foreignKeys = entity.relations
     .filter((r) => r.owner && !r.joinTable && r.foreignKey.length > 0 && (r.kind === 'many-to-one' || r.kind === 'one-to-one'))
-    .map((r) => relationForeignKey(entity, r, naming));
+    .map((r) => relationForeignKey(r));
   const primaryKey = Object.freeze({ name: entity.primaryKeyName, columns: Object.freeze(entity.primaryKey.map((c) => c.columnName)) });
   const uniques = entity.uniques.map((u) => Object.freeze({ name: u.name, columns: Object.freeze([...u.columns]) }));
   const indexes: SchemaIndex[] = entity.indexes.map((i) => Object.freeze({ name: i.name, columns: Object.freeze([...i.columns]), unique: i.unique, where: i.where }));
@@ -89,10 +89,11 @@ function schemaColumn(column: ColumnMetadata): SchemaColumn {
   });
 }
 
-function relationForeignKey(entity: EntityMetadata, relation: RelationMetadata, naming: NamingStrategy): SchemaForeignKey {
+function relationForeignKey(relation: RelationMetadata): SchemaForeignKey {
   const columns = relation.foreignKey.map((fk) => fk.column.columnName);
   return Object.freeze({
-    name: naming.foreignKeyName(entity.tableName, columns, relation.target.tableName),
+    // Named by the metadata (set for every owning to-one), so a violation maps back to this key.
+    name: relation.foreignKeyName!,
     columns: Object.freeze(columns),
     referencedTable: relation.target.tableName,
     referencedColumns: Object.freeze(relation.foreignKey.map((fk) => fk.referenced.columnName)),
@@ -104,10 +105,10 @@ function relationForeignKey(entity: EntityMetadata, relation: RelationMetadata, 
 /** An implicit association table: both key sets, a composite primary key, and cascading foreign keys to both sides. */
 function associationTable(relation: RelationMetadata, joinTable: JoinTableMetadata, naming: NamingStrategy): SchemaTable {
   const name = joinTable.tableName;
-  const side = (pairs: JoinTableMetadata['ownerColumns'], target: EntityMetadata): SchemaForeignKey => {
+  const side = (pairs: JoinTableMetadata['ownerColumns'], target: EntityMetadata, constraintName: string): SchemaForeignKey => {
     const columns = pairs.map((p) => p.name);
     return Object.freeze({
-      name: naming.foreignKeyName(name, columns, target.tableName),
+      name: constraintName,
       columns: Object.freeze(columns),
       referencedTable: target.tableName,
       referencedColumns: Object.freeze(pairs.map((p) => p.referenced.columnName)),
@@ -115,11 +116,11 @@ function associationTable(relation: RelationMetadata, joinTable: JoinTableMetada
       onUpdate: DEFAULT_ACTION,
     });
   };
-  const foreignKeys = [side(joinTable.ownerColumns, relation.entity), side(joinTable.targetColumns, relation.target)];
+  const foreignKeys = [side(joinTable.ownerColumns, relation.entity, joinTable.ownerForeignKeyName), side(joinTable.targetColumns, relation.target, joinTable.targetForeignKeyName)];
   const columns = [...joinTable.ownerColumns, ...joinTable.targetColumns].map((p) =>
     Object.freeze({ name: p.name, type: baseType(p.referenced.type), nullable: false, default: undefined, autoIncrement: false, comment: undefined }),
   );
-  const primaryKey = Object.freeze({ name: naming.primaryKeyName(name), columns: Object.freeze(columns.map((c) => c.name)) });
+  const primaryKey = Object.freeze({ name: joinTable.primaryKeyName, columns: Object.freeze(columns.map((c) => c.name)) });
   const indexes: SchemaIndex[] = [];
   addForeignKeyIndexes(name, foreignKeys, primaryKey.columns, [], indexes, naming);
   return Object.freeze({

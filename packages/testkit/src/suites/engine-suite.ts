@@ -11,6 +11,7 @@ import {
   ProgrammingError,
   sql,
   TransactionAbortedError,
+  UniqueViolationError,
   type Engine,
   type StatementEntry,
 } from '@strata/core';
@@ -264,13 +265,19 @@ export function engineSuite(dialect: DialectName): void {
       expect(Number((await engine.execute('SELECT count(*) AS n FROM eng_items')).scalar())).toBe(0);
     });
 
-    test('a unique violation is an IntegrityError naming the constraint, with SQL, params and cause', async () => {
+    test('a unique violation in raw SQL is a UniqueViolationError naming the constraint (SQLite: its table and columns), with SQL, params and cause', async () => {
       await engine.execute(sql`INSERT INTO eng_items (name) VALUES (${'dup'})`);
       const error = await engine.execute(sql`INSERT INTO eng_items (name) VALUES (${'dup'})`).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(IntegrityError);
+      expect(error).toBeInstanceOf(UniqueViolationError);
       const integrity = error as IntegrityError;
       expect(integrity.code).toBe('integrity');
-      expect(integrity.constraint).toMatch(/eng_items_name_key|name/);
+      if (dialect === 'sqlite') {
+        // SQLite reports table and columns only; raw SQL has no metadata to name the constraint from.
+        expect(integrity.constraint).toBeUndefined();
+        expect([integrity.table, integrity.columns]).toEqual(['eng_items', ['name']]);
+      } else {
+        expect(integrity.constraint).toBe('eng_items_name_key');
+      }
       expect(integrity.sql).toMatch(/INSERT INTO eng_items/);
       expect(integrity.params).toEqual(['dup']);
       expect(integrity.driverCode).toBeTruthy();

@@ -8,7 +8,7 @@ import { node, type EntitySource, type ExprNode } from '../../query/query-nodes'
 import type { InstanceState } from '../state/instance-state';
 import { keyText } from '../state/key-text';
 import { allOf, anyOf, NodeStatement, param } from './node-statement';
-import type { PersistTarget } from './persister';
+import { flushError, type PersistTarget } from './persister';
 import type { AssociationPair } from './relationship-changes';
 
 const ROWS_PER_STATEMENT = 500;
@@ -151,7 +151,7 @@ function associationEntity(joinTable: JoinTableMetadata): EntityMetadata {
     comment: undefined,
     columns: Object.freeze(columns),
     primaryKey: Object.freeze(columns),
-    primaryKeyName: `${joinTable.tableName}_pkey`,
+    primaryKeyName: joinTable.primaryKeyName,
     relations: Object.freeze([]),
     indexes: Object.freeze([]),
     uniques: Object.freeze([]),
@@ -187,7 +187,6 @@ async function run(target: PersistTarget, joinTable: JoinTableMetadata, what: st
   try {
     await target.connection.execute(statement);
   } catch (error) {
-    if (error instanceof Error && !error.message.startsWith('Flushing ')) error.message = `Flushing the association table ${joinTable.tableName} (${what}) failed: ${error.message}`;
-    throw error;
+    throw flushError(error, target, `the association table ${joinTable.tableName} (${what})`, statement);
   }
 }

@@ -4,8 +4,9 @@
  * the server has no RETURNING), UPDATEs of changed columns with optimistic version checks,
  * and batched DELETEs. Values stay bound and go through the column codecs.
  */
-import { StaleDataError, StrataError } from '../../errors/errors';
+import { IntegrityError, StaleDataError, StrataError } from '../../errors/errors';
 import type { Connection } from '../../engine/connection';
+import { describeViolation } from '../../engine/describe-violation';
 import type { ColumnMetadata, EntityMetadata, RelationMetadata } from '../../metadata/entity-metadata';
 import { EntityMapper } from '../state/entity-mapper';
 import { sql } from '../../sql/sql-fragment';
@@ -26,6 +27,8 @@ export interface PersistTarget {
   readonly connection: Connection;
   /** Read generated values back with RETURNING. */
   readonly returning: boolean;
+  /** Every entity of the session's registry: names the foreign key a DELETE broke where the server does not. */
+  readonly entities: readonly EntityMetadata[];
 }
 
 /**
@@ -36,16 +39,19 @@ async function run(target: PersistTarget, mapper: EntityMapper, what: string, st
   try {
     return slots ? await target.connection.executeWith(statement, slots) : await target.connection.execute(statement);
   } catch (error) {
-    throw flushError(error, mapper, what);
+    throw flushError(error, target, `${mapper.metadata.name} (${what} ${mapper.metadata.tableName})`, statement, slots);
   }
 }
 
-/** A database error of a flush statement, its message saying which entity and statement. */
-function flushError(error: unknown, mapper: EntityMapper, what: string): unknown {
-  if (error instanceof StrataError && !error.message.startsWith('Flushing ')) {
-    error.message = `Flushing ${mapper.metadata.name} (${what} ${mapper.metadata.tableName}) failed: ${error.message}`;
-  }
-  return error;
+/**
+ * A database error of a flush statement, its message saying what was being flushed
+ * (`where`); a constraint violation described with the whole model (the connection knew
+ * only the entities linked to the statement's).
+ */
+export function flushError(error: unknown, target: PersistTarget, where: string, statement: NodeStatement, slots?: readonly unknown[]): unknown {
+  const described = error instanceof IntegrityError ? describeViolation(error, { node: statement.node, values: slots, entities: target.entities }) : error;
+  if (described instanceof StrataError && !described.message.startsWith('Flushing ')) described.message = `Flushing ${where} failed: ${described.message}`;
+  return described;
 }
 
 /** Inserts rows of one entity; fills generated keys and server defaults into the states. */
@@ -107,7 +113,7 @@ async function returning(target: PersistTarget, mapper: EntityMapper, statement:
     const { rows, compiled } = await target.connection.queryArrays(statement, slots);
     return { rows, decoders: decodersOf(compiled) };
   } catch (error) {
-    throw flushError(error, mapper, 'INSERT');
+    throw flushError(error, target, `${mapper.metadata.name} (INSERT ${mapper.metadata.tableName})`, statement, slots);
   }
 }
 

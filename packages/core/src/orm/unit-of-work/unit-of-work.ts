@@ -5,12 +5,13 @@
  * children first - and reports what it did so the session can finalise or undo.
  */
 import { FlushError } from '../../errors/errors';
-import type { ColumnMetadata, EntityMetadata, RelationMetadata } from '../../metadata/entity-metadata';
+import type { EntityMetadata, RelationMetadata } from '../../metadata/entity-metadata';
 import { fillInsertDefaults } from '../../metadata/insert-defaults';
 import { EntityMapper } from '../state/entity-mapper';
 import { isUnloaded, stateOf, type InstanceState } from '../state/instance-state';
 import { tableOrder } from './commit-order';
 import { deleteByParents, deleteRows, insertRows, updateRow, updateRows, type PersistTarget, type QueuedUpdate } from './persister';
+import { checkRequired, checkValuesGiven } from './required-values';
 import { orderRows } from './row-order';
 import { prepareRelationships, type Membership, type RelationshipContext } from './relationship-changes';
 import { deleteAssociations, insertAssociations } from './association-rows';
@@ -71,6 +72,7 @@ export async function flush(ctx: FlushContext): Promise<FlushOutcome> {
           if (syncForeignKeys(state, memberships, deferred)) postUpdates.push(state);
           applyInsertDefaults(state, now);
           checkRequired(state);
+          checkValuesGiven(state, undefined);
         }
         await insertRows(ctx, mapper, level);
         inserted.push(...level);
@@ -85,6 +87,7 @@ export async function flush(ctx: FlushContext): Promise<FlushOutcome> {
       const image = before.get(state) ?? state.values;
       const changed = prepareUpdate(state);
       if (changed.length === 0) continue;
+      checkValuesGiven(state, changed);
       queueUpdate(pendingUpdates, state, changed, prepareVersion(state, changed, image));
       updated.push(state);
     }
@@ -222,25 +225,6 @@ function keyPositions(mapper: EntityMapper, relation: RelationMetadata): KeyPosi
     byRelation.set(relation, positions);
   }
   return positions;
-}
-
-/** A NOT NULL foreign key with nothing to fill it is the user's mistake: say which relationship. */
-function checkRequired(state: InstanceState): void {
-  const { columns } = state.mapper;
-  for (let i = 0; i < columns.length; i++) {
-    const column = columns[i]!;
-    if (column.nullable || column.generated || column.serverDefault || column.relationProperty === undefined) continue;
-    const value = state.values[i];
-    if (value === undefined || value === null) throw requiredError(state, column);
-  }
-}
-
-function requiredError(state: InstanceState, column: ColumnMetadata): FlushError {
-  const entity = state.mapper.metadata.name;
-  return new FlushError(
-    `${entity}.${column.relationProperty} is required (its foreign key ${column.columnName} is NOT NULL) but no related object is set. ` +
-      `Set ${entity}.${column.relationProperty}, or add the object to its parent's collection, before flushing.`,
-  );
 }
 
 /** Stamps update time; returns the changed column indexes (the version is moved on by prepareVersion). */
