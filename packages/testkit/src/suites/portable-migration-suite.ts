@@ -138,9 +138,8 @@ export function portableMigrationSuite(dialect: DialectName): void {
     const tables = async () => (await introspect(engine)).tables.map((t) => t.name).filter((n) => n.startsWith('pt_')).sort();
     const enums = async () => (await introspect(engine)).enums.map((e) => e.name).filter((n) => n.startsWith('pt_'));
 
-    beforeEach(async () => {
-      url = dialect === 'sqlite' ? sqliteUrl() : testUrl(dialect);
-      engine = createEngine(url, { poolSize: 1 });
+    /** Drops what the revisions made: the worker database is shared with the schema checks of other suites. */
+    const dropPortableSchema = async (): Promise<void> => {
       if (dialect === 'sqlite') return;
       const ddl = engine.dialect.ddl;
       const conn = await engine.connect();
@@ -152,10 +151,20 @@ export function portableMigrationSuite(dialect: DialectName): void {
       } finally {
         await conn.close();
       }
+    };
+
+    beforeEach(async () => {
+      url = dialect === 'sqlite' ? sqliteUrl() : testUrl(dialect);
+      engine = createEngine(url, { poolSize: 1 });
+      await dropPortableSchema();
     });
 
     afterEach(async () => {
-      await engine.dispose();
+      try {
+        await dropPortableSchema();
+      } finally {
+        await engine.dispose();
+      }
     });
 
     test(
