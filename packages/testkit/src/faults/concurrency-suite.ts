@@ -121,7 +121,7 @@ export function concurrencySuite(dialect: ServerDialect): void {
             return attempt;
           } catch (error) {
             if (!(error instanceof StaleDataError)) throw error;
-            expect(error.message).toMatch(/CcCounter \(id=1\).*version moved on/);
+            expect(error.message).toMatch(/CcCounter \(id=1\) expected version \d+, but the row is at version \d+/);
             stale++;
           }
         }
