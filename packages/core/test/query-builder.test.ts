@@ -71,7 +71,7 @@ describe('codecs', () => {
 
   test('insert, update and upsert values go through the codec of their column', () => {
     expect(compile(insert(User).values({ name: 'a', email: 'e', lastLogin: when })).params).toEqual(['a', 'e', `D:${when.toISOString()}`, 1]);
-    expect(compile(update(User).set({ active: false, lastLogin: null })).params).toEqual([0, null]);
+    expect(compile(update(User).set({ active: false, lastLogin: null }).all()).params).toEqual([0, null]);
     const upsert = insert(User).values({ name: 'a', email: 'e' }).onConflict({ target: ['email'], set: { active: false } });
     expect(compile(upsert).params).toEqual(['a', 'e', 1, 0]);
   });

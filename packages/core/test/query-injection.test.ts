@@ -44,7 +44,7 @@ describe.each(DIALECTS)('%s: injection attempts stay inert', (_name, compiler, q
       `SELECT ${table}.${quote('id')}, ${table}.${column} FROM ${table} WHERE ${table}.${column} = ${compiler.placeholder(1)}`,
     );
     expect(compile(insert(Weird).values({ label: 'a' })).sql).toBe(`INSERT INTO ${table} (${column}) VALUES (${compiler.placeholder(1)})`);
-    expect(compile(update(Weird).set({ label: 'b' })).sql).toBe(`UPDATE ${table} SET ${column} = ${compiler.placeholder(1)}`);
+    expect(compile(update(Weird).set({ label: 'b' }).all()).sql).toBe(`UPDATE ${table} SET ${column} = ${compiler.placeholder(1)}`);
   });
 
   test('hostile aliases, subquery, CTE and selection keys are quoted too', () => {

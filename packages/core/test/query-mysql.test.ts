@@ -2,7 +2,7 @@
  * Golden tests of the MySQL / MariaDB compiler: the exact SQL and parameters of every
  * representative statement for MariaDB 10.11, and what changes on MySQL 8.
  */
-import { insert, NotSupportedError } from '@strata/core';
+import { insert, NotSupportedError, ref, select } from '@strata/core';
 import { MysqlCompiler } from '@strata/mysql';
 import { CAPS, compilerFor, Post, Tag, User } from './query-fixtures';
 import { GOLDEN, goldenTests, type Golden } from './query-golden-cases';
@@ -66,6 +66,12 @@ describe('MySQL / MariaDB golden SQL', () => {
 
   test('an insert with no values at all', () => {
     expect(compile(insert(Tag).values({})).sql).toBe('INSERT INTO `tags` () VALUES ()');
+  });
+
+  test('a backslash escape character is written as a MySQL string literal', () => {
+    const u = ref(User);
+    expect(compile(select({ id: u.id }).where(u.name.like('a\\%', { escape: '\\' }))).sql).toBe("SELECT `users`.`id` FROM `users` WHERE `users`.`name` LIKE ? ESCAPE '\\\\'");
+    expect(compile(select({ id: u.id }).where(u.name.endsWith('%'))).sql).toMatch(/LIKE \? ESCAPE '!'$/);
   });
 
   test('several rows with no values at all share one INSERT of empty rows', () => {

@@ -51,6 +51,15 @@ describe('PostgreSQL golden SQL', () => {
     expect(sql).toBe('INSERT INTO "users" ("name", "email", "age", "active") VALUES ($1, $2, $3, $4), ($5, $6, DEFAULT, $7)');
   });
 
+  test('contains() escapes wildcards in the text and adds an ESCAPE clause; ilike keeps it', () => {
+    const u = ref(User);
+    const { sql, params } = compile(select({ id: u.id }).where(u.name.contains('5%_!')));
+    expect(sql).toBe(`SELECT "users"."id" FROM "users" WHERE "users"."name" LIKE $1 ESCAPE '!'`);
+    expect(params).toEqual(['%5!%!_!!%']);
+    expect(compile(select({ id: u.id }).where(u.name.istartsWith('a'))).sql).toMatch(/"users"\."name" ILIKE \$1 ESCAPE '!'$/);
+    expect(compile(select({ id: u.id }).where(u.name.like('a\\%', { escape: '\\' }))).sql).toMatch(/LIKE \$1 ESCAPE '\\'$/);
+  });
+
   test('several rows with no values at all share one INSERT of DEFAULT rows', () => {
     expect(compile(insert(Tag).values([{}, {}])).sql).toBe('INSERT INTO "tags" ("id") VALUES (DEFAULT), (DEFAULT)');
     expect(compile(insert(Tag).values({})).sql).toBe('INSERT INTO "tags" DEFAULT VALUES');

@@ -40,6 +40,11 @@ export class MysqlCompiler extends QueryCompiler {
     return `VALUES(${this.quoteIdentifier(name)})`;
   }
 
+  /** A backslash is itself an escape in MySQL string literals. */
+  override likeEscapeLiteral(escape: string): string {
+    return escape === '\\' ? "'\\\\'" : `'${escape}'`;
+  }
+
   override defaultValuesClause(): string {
     return ' () VALUES ()';
   }

@@ -27,6 +27,19 @@ export function resolveCondition(input: unknown, refs: readonly unknown[], where
   return conditionNode(value, where);
 }
 
+/**
+ * The condition of an UPDATE or DELETE: one that resolved to nothing (`{}`, `undefined`, an
+ * `and()` whose optional parts were all skipped) would touch every row, so it is refused,
+ * pointing at the explicit `all()`.
+ */
+export function requireCondition(condition: ExprNode | undefined, where: string, everyRow: string): ExprNode {
+  if (condition !== undefined && !(condition.kind === 'boolean' && condition.value)) return condition;
+  throw new ArgumentError(
+    `${where} got an empty condition ({}, undefined, or an and() with every part skipped), which would match every row. ` +
+      `Check the filter (a value taken from a request may be missing); to affect every row on purpose, use ${everyRow}.`,
+  );
+}
+
 /** A LIMIT or OFFSET value: a non-negative integer. */
 export function checkCount(count: number, where: string): number {
   if (!Number.isSafeInteger(count) || count < 0) throw new ArgumentError(`${where} takes a non-negative integer; got ${describe(count)}.`);

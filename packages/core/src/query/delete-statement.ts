@@ -2,7 +2,7 @@
  * The DELETE builder: WHERE as in selects, RETURNING where the server has it.
  */
 import { ArgumentError } from '../errors/errors';
-import { andNodes, resolveCondition } from './condition-input';
+import { andNodes, requireCondition, resolveCondition } from './condition-input';
 import { entityRefOf } from './entity-ref';
 import { node, type DeleteNode, type EntitySource } from './query-nodes';
 import { slotOf, type EntityInput, type EntityRef, type EntityRow, type RecordRow, type Selection } from './query-types';
@@ -26,10 +26,25 @@ export class DeleteStatement<E, Row = never> extends Statement<Row> {
     Object.freeze(this);
   }
 
-  /** Adds a WHERE condition; several calls are ANDed. Without one every row is deleted. */
+  /**
+   * Adds a WHERE condition; several calls are ANDed. An empty condition (`{}`, `undefined`,
+   * a callback returning nothing) raises ArgumentError instead of deleting every row: a filter
+   * built from a request can come out empty. Delete every row on purpose with `all()`.
+   */
   where(condition: Condition<[EntityRef<E>]>): DeleteStatement<E, Row> {
-    const where = andNodes(this.node.where, resolveCondition(condition, [this.#ref], 'deleteFrom().where()'));
-    return new DeleteStatement(node({ ...this.node, where }), this.#ref);
+    const entity = this.node.source.entity.name;
+    const added = requireCondition(resolveCondition(condition, [this.#ref], 'deleteFrom().where()'), `deleteFrom(${entity}).where()`, `deleteFrom(${entity}).all()`);
+    return new DeleteStatement(node({ ...this.node, where: andNodes(this.node.where, added) }), this.#ref);
+  }
+
+  /**
+   * Deletes every row of the table, on purpose: without `where()` or `all()` the statement is
+   * refused when it is compiled.
+   * @example
+   * await engine.execute(deleteFrom(AuditLog).all());
+   */
+  all(): DeleteStatement<E, Row> {
+    return new DeleteStatement(node({ ...this.node, everyRow: true }), this.#ref);
   }
 
   /** RETURNING every column of the deleted rows, or the record the callback names. Needs a server with RETURNING. */

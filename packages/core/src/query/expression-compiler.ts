@@ -52,6 +52,7 @@ export function appendExpr(c: QueryCompiler, b: QueryBuffer, e: ExprNode): void 
         b.text += e.negated ? ' NOT LIKE ' : ' LIKE ';
         appendOperand(c, b, e.pattern);
       }
+      if (e.escape !== undefined) b.text += ` ESCAPE ${c.likeEscapeLiteral(e.escape)}`;
       return;
     case 'in':
       if (Array.isArray(e.list) && e.list.length === 0) {

@@ -7,6 +7,7 @@ import { ArgumentError } from '../errors/errors';
 import { columnLabel } from '../types/value-errors';
 import type { ColumnMetadata } from '../metadata/entity-metadata';
 import { SqlFragment } from '../sql/sql-fragment';
+import { checkEscape, TEXT_ESCAPE, textPattern, type TextPlacement } from './like-patterns';
 import { Ordering } from './ordering';
 import { node, type BinaryOperator, type ExprNode, type QueryNode } from './query-nodes';
 import { queryColumns } from './result-columns';
@@ -16,6 +17,12 @@ export type Operand<T> = T | Expr<T | null> | SqlFragment;
 
 /** A non-NULL value, an expression of the same type, or an `sql` fragment: what orders and computes. */
 export type Comparand<T> = NonNullable<T> | Expr<T | null> | SqlFragment;
+
+/** Options of `like`, `notLike` and `ilike`. */
+export interface LikeOptions {
+  /** The pattern's escape character (one character, not a quote): it makes the `%`, `_` or itself after it match literally. */
+  escape?: string;
+}
 
 /** A boolean expression: WHERE, ON and HAVING conditions. */
 export type Predicate = Expr<boolean>;
@@ -72,25 +79,65 @@ export class Expr<T> {
   }
 
   /**
-   * `LIKE pattern` (the pattern is bound as given; `%` and `_` are wildcards). Case follows
-   * the server: sensitive on PostgreSQL, insensitive for ASCII letters on SQLite, and the
-   * column's collation on MySQL / MariaDB (insensitive with the default `_ci` collations).
+   * `LIKE pattern`. The pattern is bound as given and is a pattern: `%` and `_` in it are
+   * wildcards, so never pass user input as the pattern (use `contains`, `startsWith` or
+   * `endsWith`, which escape it). `{ escape }` names an escape character (`ESCAPE` clause on
+   * every server; without it SQLite has none and PostgreSQL / MySQL use a backslash). Case
+   * follows the server: sensitive on PostgreSQL, insensitive for ASCII letters on SQLite, and
+   * the column's collation on MySQL / MariaDB (insensitive with the default `_ci` collations).
+   * @example
+   * select(Product).where((p) => p.code.like('AB!_%', { escape: '!' }));
    */
-  like(pattern: Operand<string>): Predicate {
-    return this.#like(pattern, false, false);
+  like(pattern: Operand<string>, options: LikeOptions = {}): Predicate {
+    return this.#like(pattern, false, false, options, 'like');
   }
 
-  /** `NOT LIKE pattern`. */
-  notLike(pattern: Operand<string>): Predicate {
-    return this.#like(pattern, false, true);
+  /** `NOT LIKE pattern`; options as for `like`. */
+  notLike(pattern: Operand<string>, options: LikeOptions = {}): Predicate {
+    return this.#like(pattern, false, true, options, 'notLike');
   }
 
   /**
    * Case-insensitive LIKE: `ILIKE` where the server has it, `LOWER(x) LIKE LOWER(pattern)`
-   * elsewhere. SQLite folds the case of ASCII letters only.
+   * elsewhere. SQLite folds the case of ASCII letters only. Options as for `like`.
    */
-  ilike(pattern: Operand<string>): Predicate {
-    return this.#like(pattern, true, false);
+  ilike(pattern: Operand<string>, options: LikeOptions = {}): Predicate {
+    return this.#like(pattern, true, false, options, 'ilike');
+  }
+
+  /**
+   * Values containing `text` as written: `%` and `_` in it match themselves (the pattern is
+   * escaped and sent with an ESCAPE clause), so it is safe for user input.
+   * @example
+   * select(Product).where((p) => p.name.contains(req.query.q));
+   */
+  contains(text: string): Predicate {
+    return this.#text(text, 'contains', false);
+  }
+
+  /** Values starting with `text` as written (wildcards in it escaped). */
+  startsWith(text: string): Predicate {
+    return this.#text(text, 'startsWith', false);
+  }
+
+  /** Values ending with `text` as written (wildcards in it escaped). */
+  endsWith(text: string): Predicate {
+    return this.#text(text, 'endsWith', false);
+  }
+
+  /** `contains`, ignoring case (as `ilike` does). */
+  icontains(text: string): Predicate {
+    return this.#text(text, 'contains', true);
+  }
+
+  /** `startsWith`, ignoring case (as `ilike` does). */
+  istartsWith(text: string): Predicate {
+    return this.#text(text, 'startsWith', true);
+  }
+
+  /** `endsWith`, ignoring case (as `ilike` does). */
+  iendsWith(text: string): Predicate {
+    return this.#text(text, 'endsWith', true);
   }
 
   /** `IN (values...)` or `IN (subquery)`. An empty list is false. */
@@ -167,9 +214,16 @@ export class Expr<T> {
     return new Expr(node({ kind: 'binary', op, left: this.node, right: operandNode(value, this.node) }));
   }
 
-  #like(pattern: unknown, caseInsensitive: boolean, negated: boolean): Predicate {
+  #like(pattern: unknown, caseInsensitive: boolean, negated: boolean, options: LikeOptions, where: string): Predicate {
+    const escape = options.escape === undefined ? undefined : checkEscape(options.escape, where);
     // A pattern is text whatever the column's type, so it skips the column's codec.
-    return new Expr(node({ kind: 'like', item: this.node, pattern: operandNode(pattern), caseInsensitive, negated }));
+    return new Expr(node({ kind: 'like', item: this.node, pattern: operandNode(pattern), caseInsensitive, negated, escape }));
+  }
+
+  #text(text: string, placement: TextPlacement, caseInsensitive: boolean): Predicate {
+    const where = caseInsensitive ? `i${placement}` : placement;
+    const pattern = node({ kind: 'param' as const, value: textPattern(text, placement, where) });
+    return new Expr(node({ kind: 'like', item: this.node, pattern, caseInsensitive, negated: false, escape: TEXT_ESCAPE }));
   }
 
   #in(values: readonly unknown[] | QueryHolder, negated: boolean): Predicate {

@@ -15,7 +15,7 @@ export { deleteFrom, DeleteStatement } from './delete-statement';
 export { Statement, QueryStatement } from './statement';
 export type { RowOf } from './statement';
 export { Expr, ColumnExpr } from './expression';
-export type { Comparand, Operand, Predicate, QueryHolder } from './expression';
+export type { Comparand, LikeOptions, Operand, Predicate, QueryHolder } from './expression';
 export { Ordering } from './ordering';
 export { and, or, not, exists } from './conditions';
 export type { ConditionInput } from './conditions';

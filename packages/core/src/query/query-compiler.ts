@@ -195,7 +195,6 @@ export class QueryCompiler extends SqlCompiler {
     return name;
   }
 
-  /** Hook: case-insensitive LIKE. Standard SQL has no ILIKE: `LOWER(x) LIKE LOWER(pattern)`. */
   /**
    * Hook: checks a LIKE / ILIKE pattern before it is bound. A server that would match some
    * pattern other than as written (SQLite stops reading one at a NUL character) refuses it
@@ -203,6 +202,12 @@ export class QueryCompiler extends SqlCompiler {
    */
   checkLikePattern(_item: ExprNode, _pattern: ExprNode): void {}
 
+  /** Hook: the string literal of a LIKE escape character (one character, never a quote). */
+  likeEscapeLiteral(escape: string): string {
+    return `'${escape}'`;
+  }
+
+  /** Hook: case-insensitive LIKE. Standard SQL has no ILIKE: `LOWER(x) LIKE LOWER(pattern)`. */
   appendCaseInsensitiveLike(b: QueryBuffer, item: () => void, pattern: () => void, negated: boolean): void {
     b.text += 'LOWER(';
     item();

@@ -20,7 +20,7 @@ export type ExprNode =
   | { readonly kind: 'logical'; readonly op: 'and' | 'or'; readonly items: readonly ExprNode[] }
   | { readonly kind: 'not'; readonly item: ExprNode }
   | { readonly kind: 'null-check'; readonly item: ExprNode; readonly negated: boolean }
-  | { readonly kind: 'like'; readonly item: ExprNode; readonly pattern: ExprNode; readonly caseInsensitive: boolean; readonly negated: boolean }
+  | { readonly kind: 'like'; readonly item: ExprNode; readonly pattern: ExprNode; readonly caseInsensitive: boolean; readonly negated: boolean; readonly escape?: string }
   | { readonly kind: 'in'; readonly item: ExprNode; readonly list: readonly ExprNode[] | QueryNode; readonly negated: boolean }
   | { readonly kind: 'between'; readonly item: ExprNode; readonly low: ExprNode; readonly high: ExprNode; readonly negated: boolean }
   | {
@@ -187,6 +187,8 @@ export interface ValuesSource {
 /** UPDATE ... SET, optionally joined to a VALUES list (where `capabilities.updateFromValues`). */
 export interface UpdateNode {
   readonly kind: 'update';
+  /** Set by `.all()`: the statement updates every row on purpose (a missing WHERE is otherwise refused). */
+  readonly everyRow?: boolean;
   readonly source: EntitySource;
   readonly assignments: readonly Assignment[];
   readonly from?: ValuesSource;
@@ -197,6 +199,8 @@ export interface UpdateNode {
 /** DELETE FROM. */
 export interface DeleteNode {
   readonly kind: 'delete';
+  /** Set by `.all()`: the statement deletes every row on purpose (a missing WHERE is otherwise refused). */
+  readonly everyRow?: boolean;
   readonly source: EntitySource;
   readonly where: ExprNode | undefined;
   readonly returning: SelectionNode | undefined;

@@ -5,7 +5,7 @@
  */
 import { ArgumentError } from '../errors/errors';
 import { assignmentsOf } from './assignments';
-import { andNodes, resolveCondition } from './condition-input';
+import { andNodes, requireCondition, resolveCondition } from './condition-input';
 import { entityRefOf } from './entity-ref';
 import { node, type Assignment, type EntitySource, type UpdateNode } from './query-nodes';
 import { slotOf, type Assignments, type EntityInput, type EntityRef, type EntityRow, type RecordRow, type Selection } from './query-types';
@@ -40,10 +40,25 @@ export class UpdateStatement<E, Row = never> extends Statement<Row> {
     return new UpdateStatement(node({ ...this.node, assignments: Object.freeze(assignments) }), this.#ref);
   }
 
-  /** Adds a WHERE condition; several calls are ANDed. Without one every row is updated. */
+  /**
+   * Adds a WHERE condition; several calls are ANDed. An empty condition (`{}`, `undefined`,
+   * a callback returning nothing) raises ArgumentError instead of updating every row: a filter
+   * built from a request can come out empty. Update every row on purpose with `all()`.
+   */
   where(condition: Condition<[EntityRef<E>]>): UpdateStatement<E, Row> {
-    const where = andNodes(this.node.where, resolveCondition(condition, [this.#ref], 'update().where()'));
-    return new UpdateStatement(node({ ...this.node, where }), this.#ref);
+    const entity = this.node.source.entity.name;
+    const added = requireCondition(resolveCondition(condition, [this.#ref], 'update().where()'), `update(${entity}).where()`, `update(${entity}).set(...).all()`);
+    return new UpdateStatement(node({ ...this.node, where: andNodes(this.node.where, added) }), this.#ref);
+  }
+
+  /**
+   * Updates every row of the table, on purpose: without `where()` or `all()` the statement
+   * is refused when it is compiled.
+   * @example
+   * await engine.execute(update(User).set({ active: true }).all());
+   */
+  all(): UpdateStatement<E, Row> {
+    return new UpdateStatement(node({ ...this.node, everyRow: true }), this.#ref);
   }
 
   /** RETURNING every column, or the record the callback names. Needs a server with UPDATE ... RETURNING. */

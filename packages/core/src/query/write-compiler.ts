@@ -44,6 +44,9 @@ export function appendInsert(c: QueryCompiler, b: QueryBuffer, s: InsertNode): v
 export function appendUpdate(c: QueryCompiler, b: QueryBuffer, s: UpdateNode): void {
   const entity = s.source.entity;
   if (s.assignments.length === 0) throw new ArgumentError(`update(${entity.name}) sets nothing: add .set({ ... }).`);
+  if (s.where === undefined && s.everyRow !== true) {
+    throw new ArgumentError(`update(${entity.name}) has no WHERE, so it would update every row: add .where(...), or .all() to update every row on purpose.`);
+  }
   b.text += `UPDATE ${c.quoteIdentifier(entity.tableName)} SET `;
   withScope(b, sourceName(s.source), () => {
     appendAssignments(c, b, s.assignments);
@@ -62,6 +65,9 @@ export function appendUpdate(c: QueryCompiler, b: QueryBuffer, s: UpdateNode): v
 
 /** Appends a DELETE. */
 export function appendDelete(c: QueryCompiler, b: QueryBuffer, s: DeleteNode): void {
+  if (s.where === undefined && s.everyRow !== true) {
+    throw new ArgumentError(`deleteFrom(${s.source.entity.name}) has no WHERE, so it would delete every row: add .where(...), or .all() to delete every row on purpose.`);
+  }
   b.text += `DELETE FROM ${c.quoteIdentifier(s.source.entity.tableName)}`;
   withScope(b, sourceName(s.source), () => {
     if (s.where) {

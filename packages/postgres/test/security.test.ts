@@ -1,0 +1,6 @@
+/*
+ * The security suites on postgresql: hostile input through the public API, on the real server.
+ */
+import '@strata/postgres';
+import { queryGuardsSuite } from '@strata/testkit';
+queryGuardsSuite('postgresql');

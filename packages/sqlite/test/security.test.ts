@@ -1,0 +1,6 @@
+/*
+ * The security suites on sqlite: hostile input through the public API, on the real server.
+ */
+import '@strata/sqlite';
+import { queryGuardsSuite } from '@strata/testkit';
+queryGuardsSuite('sqlite');
