@@ -179,7 +179,8 @@ function opened(raw: Connection): Promise<void> {
 
 /** True when the first dotted number in `version` is at least `least`. */
 function atLeast(version: string, least: readonly number[]): boolean {
-  const parts = (/(\d+)\.(\d+)\.(\d+)/.exec(version) ?? []).slice(1).map(Number);
+  // Starting only where a run of digits starts keeps this linear on a long run of digits.
+  const parts = (/(?<!\d)(\d+)\.(\d+)\.(\d+)/.exec(version) ?? []).slice(1).map(Number);
   for (let i = 0; i < least.length; i++) {
     const have = parts[i] ?? 0;
     if (have !== least[i]) return have > least[i]!;
