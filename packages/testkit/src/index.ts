@@ -33,3 +33,4 @@ export { integritySuite } from './suites/integrity-suite';
 export { requestCommitSuite } from './suites/request-commit-suite';
 export { rawStatementsSuite } from './suites/raw-statements-suite';
 export { expectLinearTime, expectLinearTimeAsync } from './security/linear-time';
+export { redosSuite } from './security/redos-suite';

@@ -1,0 +1,4 @@
+import '@strata/mysql';
+import { redosSuite } from '@strata/testkit';
+
+redosSuite('mysql');

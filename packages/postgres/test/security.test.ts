@@ -1,0 +1,4 @@
+import '@strata/postgres';
+import { redosSuite } from '@strata/testkit';
+
+redosSuite('postgresql');

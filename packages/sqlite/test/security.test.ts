@@ -1,0 +1,4 @@
+import '@strata/sqlite';
+import { redosSuite } from '@strata/testkit';
+
+redosSuite('sqlite');
