@@ -43,6 +43,8 @@ const CONSERVATIVE: Capabilities = Object.freeze({
   multiRowDefaultInsert: true,
   insertId: true,
   isolationLevels: ISOLATION_LEVELS,
+  // MySQL names a derived table's columns with at most 64 characters, MariaDB cuts labels at 255 bytes: 64 bytes fits both.
+  maxLabelBytes: 64,
 });
 
 /**

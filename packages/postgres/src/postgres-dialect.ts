@@ -50,6 +50,8 @@ const CAPABILITIES: Capabilities = Object.freeze({
   multiRowDefaultInsert: true,
   insertId: false,
   isolationLevels: Object.freeze(['read uncommitted', 'read committed', 'repeatable read', 'serializable'] as const),
+  // NAMEDATALEN - 1: longer identifiers, column aliases included, are cut to 63 bytes.
+  maxLabelBytes: 63,
 });
 
 /** The PostgreSQL dialect, for `postgresql://` and `postgres://` URLs. */

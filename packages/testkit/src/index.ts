@@ -34,3 +34,4 @@ export { requestCommitSuite } from './suites/request-commit-suite';
 export { rawStatementsSuite } from './suites/raw-statements-suite';
 export { expectLinearTime, expectLinearTimeAsync } from './security/linear-time';
 export { redosSuite } from './security/redos-suite';
+export { resultLabelSuite } from './suites/result-label-suite';
