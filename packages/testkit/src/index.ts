@@ -35,3 +35,5 @@ export { rawStatementsSuite } from './suites/raw-statements-suite';
 export { expectLinearTime, expectLinearTimeAsync } from './security/linear-time';
 export { redosSuite } from './security/redos-suite';
 export { resultLabelSuite } from './suites/result-label-suite';
+export { startTlsPostgres } from './security/tls-postgres';
+export type { TlsPostgres } from './security/tls-postgres';
