@@ -4,7 +4,7 @@
  * defaults, malformed URLs, names, date-time text, JSON, and the servers' error messages.
  * Each one's work must grow in proportion to the input (expectLinearTime).
  */
-import { BaseDialectTypes, Column, Entity, EntityRegistry, normalizeLiteral, parseEngineUrl, PrimaryColumn, snakeCase, ValidationError, ConfigurationError } from '@strata/core';
+import { BaseDialectTypes, Column, ConfigurationError, Entity, EntityRegistry, normalizeLiteral, parseEngineUrl, PrimaryColumn, snakeCase, translateError, ValidationError } from '@strata/core';
 import { classifyMysqlError } from '@strata/mysql';
 import { classifyPostgresError } from '@strata/postgres';
 import { classifySqliteError } from '@strata/sqlite';
@@ -131,5 +131,13 @@ describe('other text a user or a database controls', () => {
     expectLinearTime((n) => `${'UNIQUE constraint failed: \n'.repeat(n / 27)}x`, (message) => sqlite(message));
     expectLinearTime((n) => `UNIQUE constraint failed: ${'t.a, '.repeat(n / 5)}t.b`, (message) => sqlite(message));
     expect(sqlite('UNIQUE constraint failed: users.email')).toMatchObject({ table: 'users', columns: ['email'] });
+  });
+
+  test('a server message is cleared of quoted values (hideParameters) in linear time', () => {
+    const translate = (message: string) => translateError(new Error(message), { kind: 'data' }, { sql: 'SELECT ?', params: [1] }, true, 'test');
+    expectLinearTime((n) => `a'`.repeat(n / 2), (message) => translate(message));
+    expectLinearTime((n) => `'${'a'.repeat(n)}`, (message) => translate(message));
+    expectLinearTime((n) => `"${'""'.repeat(n / 2)}`, (message) => translate(message));
+    expect(translate(`Duplicate entry 'it''s' for key "k"`).message).toContain(`Duplicate entry '***' for key "***"`);
   });
 });
