@@ -43,6 +43,8 @@ const CONSERVATIVE: Capabilities = Object.freeze({
   multiRowDefaultInsert: true,
   insertId: true,
   isolationLevels: ISOLATION_LEVELS,
+  // MySQL names a derived table's columns with at most 64 characters, MariaDB cuts labels at 255 bytes: 64 bytes fits both.
+  maxLabelBytes: 64,
 });
 
 /**
@@ -179,7 +181,8 @@ function opened(raw: Connection): Promise<void> {
 
 /** True when the first dotted number in `version` is at least `least`. */
 function atLeast(version: string, least: readonly number[]): boolean {
-  const parts = (/(\d+)\.(\d+)\.(\d+)/.exec(version) ?? []).slice(1).map(Number);
+  // Starting only where a run of digits starts keeps this linear on a long run of digits.
+  const parts = (/(?<!\d)(\d+)\.(\d+)\.(\d+)/.exec(version) ?? []).slice(1).map(Number);
   for (let i = 0; i < least.length; i++) {
     const have = parts[i] ?? 0;
     if (have !== least[i]) return have > least[i]!;

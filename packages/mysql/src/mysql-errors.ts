@@ -70,6 +70,23 @@ const FOREIGN_KEY = new RegExp(`\\(${QUOTED}\\.${QUOTED}, CONSTRAINT ${QUOTED} F
 /** MariaDB 4025: "CONSTRAINT `ck` failed for `db`.`users`". */
 const MARIADB_CHECK = new RegExp(`CONSTRAINT ${QUOTED} failed for ${QUOTED}\\.${QUOTED}`);
 
+/**
+ * The text after the first `opening` when the message ends with the quote closing it.
+ * Found by position: `for key '(.*)'$` retried from every `for key '` is quadratic.
+ */
+function quotedToEnd(message: string, opening: string): string | undefined {
+  const at = message.indexOf(opening);
+  if (at < 0 || !message.endsWith("'") || at + opening.length > message.length - 1) return undefined;
+  return message.slice(at + opening.length, -1);
+}
+
+/** The text between the first `opening` and the last `closing` after it, at least one character; found by position. */
+function between(message: string, opening: string, closing: string): string | undefined {
+  const at = message.indexOf(opening);
+  const end = message.lastIndexOf(closing);
+  return at < 0 || end <= at + opening.length ? undefined : message.slice(at + opening.length, end);
+}
+
 function integrity(code: string | undefined, message: string, errno: number): ErrorClassification {
   const violation = VIOLATIONS[errno];
   return { kind: 'integrity', code, violation, ...where(violation, message) };
@@ -83,7 +100,7 @@ function where(violation: ViolationKind | undefined, message: string): Pick<Erro
   const unquote = (name: string) => name.replace(/``/g, '`');
   switch (violation) {
     case 'unique': {
-      const key = /for key '(.*)'$/.exec(message)?.[1];
+      const key = quotedToEnd(message, "for key '");
       if (key === undefined) return { table: /for table '(.+?)'/.exec(message)?.[1] };
       const dot = key.indexOf('.');
       return dot < 0 ? { constraint: key } : { table: key.slice(0, dot), constraint: key.slice(dot + 1) };
@@ -101,7 +118,7 @@ function where(violation: ViolationKind | undefined, message: string): Pick<Erro
     case 'check': {
       const maria = MARIADB_CHECK.exec(message);
       if (maria) return { constraint: unquote(maria[1]!), table: unquote(maria[3]!) };
-      return { constraint: /constraint '(.+)' is violated/i.exec(message)?.[1] };
+      return { constraint: between(message, "constraint '", "' is violated") };
     }
     default:
       return {};

@@ -34,3 +34,5 @@ columnOptionsSuite('mysql');
 portableMigrationSuite('mysql');
 import { integrityErrorsSuite } from '@strata/testkit';
 integrityErrorsSuite('mysql');
+import { resultLabelSuite } from '@strata/testkit';
+resultLabelSuite('mysql');

@@ -25,6 +25,7 @@ import { PostgresDdl } from './postgres-ddl';
 import { introspectPostgres } from './postgres-introspector';
 import type { DatabaseSchema, IntrospectOptions, SchemaQuery } from '@strata/core';
 import { classifyPostgresError } from './postgres-errors';
+import { tlsPlan, type TlsAttempt, type TlsPlan } from './postgres-tls';
 import { PostgresTypes } from './postgres-types';
 
 /** Named prepared statements kept per connection unless the URL says otherwise. */
@@ -50,6 +51,8 @@ const CAPABILITIES: Capabilities = Object.freeze({
   multiRowDefaultInsert: true,
   insertId: false,
   isolationLevels: Object.freeze(['read uncommitted', 'read committed', 'repeatable read', 'serializable'] as const),
+  // NAMEDATALEN - 1: longer identifiers, column aliases included, are cut to 63 bytes.
+  maxLabelBytes: 63,
 });
 
 /** The PostgreSQL dialect, for `postgresql://` and `postgres://` URLs. */
@@ -65,12 +68,14 @@ export class PostgresDialect implements Dialect {
   readonly #statementCacheSize: number;
   /** Behind PgBouncer in transaction pooling: no named statements by default, no startup options. */
   readonly #pgbouncer: boolean;
+  readonly #tls: TlsPlan;
 
   constructor(url: EngineUrl, options: DialectOptions) {
     this.#url = url;
     this.#options = options;
     this.#pgbouncer = flag(url.query.pgbouncer, 'pgbouncer');
     this.#statementCacheSize = statementCacheSize(url.query.statement_cache_size, this.#pgbouncer ? 0 : DEFAULT_STATEMENT_CACHE_SIZE);
+    this.#tls = tlsPlan(url);
   }
 
   get serverInfo(): ServerInfo | undefined {
@@ -82,10 +87,29 @@ export class PostgresDialect implements Dialect {
     return `PostgreSQL at ${host}:${port ?? 5432}/${database ?? username ?? ''} as ${username ?? 'the OS user'}`;
   }
 
+  /**
+   * Opens one connection, as the URL's sslmode says: with `prefer`, TLS first and a plain
+   * connection when that fails; with `allow`, the other way round. A failure to reach the
+   * server at all (refused, unknown host, timeout) is not tried again.
+   */
   async connect(): Promise<DialectConnection> {
+    const attempts = this.#tls.attempts();
+    let earlier: { error: unknown; tls: boolean } | undefined;
+    for (const [i, attempt] of attempts.entries()) {
+      try {
+        return await this.#open(attempt);
+      } catch (error) {
+        const tls = attempt !== false;
+        if (i === attempts.length - 1 || !worthAnotherAttempt(error)) throw this.#connectFailure(error, tls, earlier);
+        earlier = { error, tls };
+      }
+    }
+    throw new ConfigurationError(`${this.describeTarget()}: sslmode ${this.#tls.mode} makes no connection attempt.`);
+  }
+
+  async #open(attempt: TlsAttempt): Promise<DialectConnection> {
     const { Client, types } = require('pg') as typeof import('pg');
     const { query } = this.#url;
-    const sslmode = query.sslmode;
     const config: ClientConfig = {
       host: this.#url.host,
       port: this.#url.port ?? 5432,
@@ -98,7 +122,8 @@ export class PostgresDialect implements Dialect {
       // Date text must be ISO whatever the server's default, and floats must round-trip (PostgreSQL < 12).
       // PgBouncer refuses the options startup parameter: behind it the server's own settings are checked instead.
       options: this.#pgbouncer ? undefined : '-c DateStyle=ISO,MDY -c IntervalStyle=postgres -c extra_float_digits=3',
-      ssl: sslmode === undefined || sslmode === 'disable' || sslmode === 'prefer' ? undefined : { rejectUnauthorized: sslmode !== 'require' },
+      // Without sslmode in the URL, pg reads PGSSLMODE from the environment.
+      ssl: attempt === false ? (this.#tls.mode === undefined ? undefined : false) : attempt,
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
           TEXT_OIDS.has(oid) ? (value: string) => value : types.getTypeParser(oid, format ?? 'text')) as never,
@@ -112,9 +137,24 @@ export class PostgresDialect implements Dialect {
       await client.connect();
     } catch (error) {
       await client.end().catch(() => undefined);
-      throw connectionFailed(this.describeTarget(), connectFailureOf(error), error, (error as { code?: string }).code);
+      throw error;
     }
     return new PostgresConnection(client, this.#statementCacheSize);
+  }
+
+  /** The ConnectionFailedError of the last attempt, naming the earlier one's failure too. */
+  #connectFailure(error: unknown, tls: boolean, earlier: { error: unknown; tls: boolean } | undefined) {
+    const code = (error as { code?: string }).code;
+    let failure = connectFailureOf(error);
+    // Past the socket, a failure with no SQLSTATE of the server's is TLS's: refused by the server, or a certificate check.
+    if (failure === 'other' && tls && !(typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code))) failure = 'tls';
+    if (earlier === undefined) return connectionFailed(this.describeTarget(), failure, error, code);
+    const how = (withTls: boolean) => (withTls ? 'with TLS' : 'without TLS');
+    const both = Object.assign(
+      new Error(`${how(earlier.tls)}: ${(earlier.error as Error)?.message}; then ${how(tls)}: ${(error as Error)?.message}`, { cause: error }),
+      { code },
+    );
+    return connectionFailed(this.describeTarget(), failure, both, code);
   }
 
   async initialize(connection: DialectConnection): Promise<void> {
@@ -177,6 +217,12 @@ function flag(text: string | undefined, name: string): boolean {
   if (text === undefined || text === 'false' || text === '0') return false;
   if (text === 'true' || text === '1') return true;
   throw new ArgumentError(`PostgreSQL URL option ${name} must be true or false; got ${JSON.stringify(text)}.`);
+}
+
+/** True when another attempt (with or without TLS) could succeed: the server was reached, or TLS itself failed. */
+function worthAnotherAttempt(error: unknown): boolean {
+  const failure = connectFailureOf(error);
+  return failure !== 'refused' && failure !== 'host' && failure !== 'unreachable' && failure !== 'timeout';
 }
 
 function connectFailureOf(error: unknown) {

@@ -34,3 +34,5 @@ columnOptionsSuite('postgresql');
 portableMigrationSuite('postgresql');
 import { integrityErrorsSuite } from '@strata/testkit';
 integrityErrorsSuite('postgresql');
+import { resultLabelSuite } from '@strata/testkit';
+resultLabelSuite('postgresql');

@@ -2,5 +2,7 @@
  * The security suites on postgresql: hostile input through the public API, on the real server.
  */
 import '@strata/postgres';
-import { queryGuardsSuite } from '@strata/testkit';
+import { queryGuardsSuite, redosSuite } from '@strata/testkit';
+
 queryGuardsSuite('postgresql');
+redosSuite('postgresql');

@@ -155,7 +155,8 @@ function readColumn(item: readonly SqlToken[], foreignKeys: ParsedForeignKey[]):
     if (cursor.peek()!.value === '(' && cursor.peek()!.kind === 'punct') cursor.group();
     else cursor.next();
   }
-  const declaredType = renderTokens(item.slice(typeStart, cursor.position)).replace(/\s+\(/g, '(');
+  // Tokens render one space apart; a single-space pattern cannot backtrack over a long run of spaces inside a quoted name.
+  const declaredType = renderTokens(item.slice(typeStart, cursor.position)).replace(/ \(/g, '(');
   const checks: ParsedCheck[] = [];
   let primaryKey: ParsedColumn['primaryKey'];
   let unique: ParsedColumn['unique'];

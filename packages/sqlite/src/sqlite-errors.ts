@@ -38,7 +38,10 @@ export function classifySqliteError(error: unknown): ErrorClassification {
  */
 function integrity(code: string, message: string): ErrorClassification {
   const violation = VIOLATIONS[code];
-  const subject = /constraint failed: (.+)$/i.exec(message)?.[1]?.trim();
+  // The last line only, as `(.+)$` read it; searched for the phrase alone, so a long message costs one pass.
+  const line = message.slice(message.lastIndexOf('\n') + 1);
+  const at = line.search(/constraint failed: /i);
+  const subject = at < 0 || at + 19 >= line.length ? undefined : line.slice(at + 19).trim();
   if (subject === undefined || violation === undefined || violation === 'foreign_key') return { kind: 'integrity', code, violation };
   if (violation === 'check') return { kind: 'integrity', code, violation, constraint: subject };
   const index = /^index '(.+)'$/.exec(subject)?.[1];

@@ -10,7 +10,6 @@ import {
   parseDefault,
   renderTokens,
   tokenizeSql,
-  type ColumnType,
   type DatabaseSchema,
   type IntrospectOptions,
   type SchemaColumn,
@@ -20,6 +19,7 @@ import {
 } from '@strata/core';
 import { parseCreateTable, type ParsedCheck, type ParsedColumn } from './sqlite-create-parser';
 import type { SqliteDdl } from './sqlite-ddl';
+import { logicalType } from './sqlite-declared-type';
 
 const TABLES = "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name";
 const INDEX_SQL = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?";
@@ -156,49 +156,4 @@ function whereOf(createIndex: string): string | undefined {
     else if (depth === 0 && t.kind === 'word' && t.value.toLowerCase() === 'where') return renderTokens(tokens.slice(i + 1));
   }
   return undefined;
-}
-
-/** The logical type of a declared type; undefined when it has none. */
-function logicalType(declared: string): ColumnType | undefined {
-  const match = /^\s*([A-Za-z_][A-Za-z_ ]*?)\s*(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?\s*$/.exec(declared);
-  if (!match) return undefined;
-  const base = match[1]!.toUpperCase().replace(/\s+/g, ' ');
-  const first = match[2] === undefined ? undefined : Number(match[2]);
-  const second = match[3] === undefined ? undefined : Number(match[3]);
-  switch (base) {
-    case 'INTEGER': case 'INT': case 'MEDIUMINT':
-      return { name: 'integer' };
-    case 'SMALLINT': case 'TINYINT': case 'INT2':
-      return { name: 'smallint' };
-    case 'BIGINT': case 'INT8':
-      return { name: 'bigint' };
-    case 'NUMERIC_TEXT': case 'DECIMAL': case 'NUMERIC':
-      return first === undefined ? { name: 'numeric' } : { name: 'numeric', precision: first, scale: second ?? 0 };
-    case 'REAL': case 'FLOAT':
-      return { name: 'float' };
-    case 'DOUBLE': case 'DOUBLE PRECISION':
-      return { name: 'double' };
-    case 'BOOLEAN': case 'BOOL':
-      return { name: 'boolean' };
-    case 'VARCHAR': case 'CHARACTER VARYING': case 'NVARCHAR': case 'VARYING CHARACTER':
-      return first === undefined ? { name: 'text' } : { name: 'varchar', length: first };
-    case 'CHAR': case 'CHARACTER':
-      return first === 36 ? { name: 'uuid' } : undefined;
-    case 'UUID':
-      return { name: 'uuid' };
-    case 'TEXT': case 'CLOB':
-      return { name: 'text' };
-    case 'JSON':
-      return { name: 'json' };
-    case 'BLOB': case 'BYTEA':
-      return { name: 'bytes' };
-    case 'DATE':
-      return { name: 'date' };
-    case 'TIMESTAMPTZ':
-      return { name: 'timestamptz' };
-    case 'TIMESTAMP': case 'DATETIME':
-      return { name: 'timestamp' };
-    default:
-      return undefined;
-  }
 }

@@ -33,3 +33,5 @@ columnOptionsSuite('sqlite');
 portableMigrationSuite('sqlite');
 import { integrityErrorsSuite } from '@strata/testkit';
 integrityErrorsSuite('sqlite');
+import { resultLabelSuite } from '@strata/testkit';
+resultLabelSuite('sqlite');

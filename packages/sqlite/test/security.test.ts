@@ -2,5 +2,7 @@
  * The security suites on sqlite: hostile input through the public API, on the real server.
  */
 import '@strata/sqlite';
-import { queryGuardsSuite } from '@strata/testkit';
+import { queryGuardsSuite, redosSuite } from '@strata/testkit';
+
 queryGuardsSuite('sqlite');
+redosSuite('sqlite');

@@ -33,3 +33,8 @@ export { integritySuite } from './suites/integrity-suite';
 export { requestCommitSuite } from './suites/request-commit-suite';
 export { rawStatementsSuite } from './suites/raw-statements-suite';
 export { queryGuardsSuite } from './security/query-guards-suite';
+export { expectLinearTime, expectLinearTimeAsync } from './security/linear-time';
+export { redosSuite } from './security/redos-suite';
+export { resultLabelSuite } from './suites/result-label-suite';
+export { startTlsPostgres } from './security/tls-postgres';
+export type { TlsPostgres } from './security/tls-postgres';

@@ -5,7 +5,7 @@
 import { ConnectionFailedError } from '../errors/errors';
 
 /** Why a connection attempt failed, as far as a dialect can tell. */
-export type ConnectFailure = 'refused' | 'host' | 'unreachable' | 'timeout' | 'auth' | 'database' | 'other';
+export type ConnectFailure = 'refused' | 'host' | 'unreachable' | 'timeout' | 'auth' | 'database' | 'tls' | 'other';
 
 const ADVICE: Record<ConnectFailure, string> = {
   refused: 'the connection was refused. Is the server running and listening on that host and port?',
@@ -14,6 +14,7 @@ const ADVICE: Record<ConnectFailure, string> = {
   timeout: 'the server did not answer in time (connectTimeout). Check the host, the port and any firewall.',
   auth: 'authentication failed. Check the user name and password in the URL.',
   database: 'the database does not exist. Create it, or fix the database name in the URL.',
+  tls: "no TLS connection could be made as the URL's sslmode asks: the server may not accept TLS, or its certificate did not pass the checks. Check the server's ssl setting and certificate, or sslmode (and sslrootcert) in the URL.",
   other: 'the driver reported an error.',
 };
 
@@ -38,6 +39,8 @@ export function socketFailure(code: string | undefined): ConnectFailure | undefi
 
 /** Builds the error a dialect's `connect()` rejects with. */
 export function connectionFailed(target: string, failure: ConnectFailure, error: unknown, driverCode?: string): ConnectionFailedError {
-  const detail = error instanceof Error && error.message ? ` (${error.message})` : '';
+  // Read as a property: errors from Node's own modules fail instanceof Error inside a vm context (test runners).
+  const message = (error as { message?: unknown } | undefined)?.message;
+  const detail = typeof message === 'string' && message ? ` (${message})` : '';
   return new ConnectionFailedError(`Could not connect to ${target}: ${ADVICE[failure]}${detail}`, { cause: error, driverCode });
 }

@@ -72,6 +72,13 @@ export interface Capabilities {
   readonly insertId: boolean;
   /** The isolation levels `begin()` accepts. */
   readonly isolationLevels: readonly IsolationLevel[];
+  /**
+   * The longest result label (a SELECT list or RETURNING alias) the server keeps, in bytes
+   * of UTF-8: PostgreSQL cuts longer names at 63 bytes, so their rows would come back under
+   * another name. Strata writes a longer label as a prefix and a hash of it and reads the
+   * rows back under the name given. Undefined: no limit (SQLite).
+   */
+  readonly maxLabelBytes?: number;
 }
 
 /** The kinds a dialect sorts driver errors into. */

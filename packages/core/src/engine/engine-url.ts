@@ -126,7 +126,18 @@ function parseQuery(text: string): Record<string, string> {
   return query;
 }
 
-/** Hides whatever sits between `://user:` and `@` in a string that failed to parse. */
+/**
+ * Hides whatever sits between `://user:` and `@` in a string that failed to parse. A scan,
+ * not a pattern: `//` + `[^@]*@` retried from every `//` is quadratic on a long URL.
+ */
 function redactRaw(url: string): string {
-  return url.replace(/(\/\/[^:/@]*:)[^@]*@/, '$1***@');
+  for (let start = url.indexOf('//'); start >= 0; start = url.indexOf('//', start + 1)) {
+    let colon = start + 2;
+    while (colon < url.length && url[colon] !== ':' && url[colon] !== '/' && url[colon] !== '@') colon++;
+    if (url[colon] !== ':') continue;
+    // Any later `//` has its colon further right still, so no '@' here means none anywhere.
+    const at = url.indexOf('@', colon + 1);
+    return at < 0 ? url : `${url.slice(0, colon + 1)}***${url.slice(at)}`;
+  }
+  return url;
 }

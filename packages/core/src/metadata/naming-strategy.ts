@@ -30,7 +30,8 @@ const MAX_IDENTIFIER = 63;
 export function snakeCase(name: string): string {
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    // An upper-case letter that starts a word after an acronym; a lookahead, as `([A-Z]+)([A-Z][a-z])` backtracks quadratically over a long acronym.
+    .replace(/([A-Z])(?=[A-Z][a-z])/g, '$1_')
     .replace(/[\s-]+/g, '_')
     .toLowerCase();
 }

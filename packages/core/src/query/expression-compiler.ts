@@ -124,7 +124,12 @@ export function appendColumn(c: QueryCompiler, b: QueryBuffer, source: SourceNod
     return;
   }
   if (source.kind !== 'result' && b.qualify) b.text += `${c.quoteIdentifier(sourceName(source))}.`;
-  b.text += c.quoteIdentifier(name);
+  b.text += c.quoteIdentifier(sqlColumnName(c, b, source, name));
+}
+
+/** The name a column has in the SQL: the columns of a subquery, a CTE or a compound are result labels, written as the compiler writes labels. */
+export function sqlColumnName(c: QueryCompiler, b: QueryBuffer, source: SourceNode, name: string): string {
+  return source.kind === 'subquery' || source.kind === 'cte' || source.kind === 'result' ? c.resultLabel(b, name) : name;
 }
 
 /** Calls `visit` on every column source an expression uses, not descending into subqueries. */

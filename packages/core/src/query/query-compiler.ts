@@ -5,6 +5,7 @@
  */
 import { ArgumentError, NotSupportedError } from '../errors/errors';
 import type { ColumnMetadata, EntityMetadata } from '../metadata/entity-metadata';
+import { shorten } from '../metadata/naming-strategy';
 import { SqlCompiler, SqlBuffer, type CompiledSql } from '../sql/sql-compiler';
 import type { SqlFragment } from '../sql/sql-fragment';
 import { appendExpr, appendOperand } from './expression-compiler';
@@ -116,7 +117,7 @@ export class QueryCompiler extends SqlCompiler {
       default:
         throw new ArgumentError('compileStatement() takes a statement made by select, insert, update, deleteFrom or union.');
     }
-    const columns = selection ? compiledColumns(selection, b) : [];
+    const columns = selection ? compiledColumns(selection, b, (label) => this.resultLabel(b, label)) : [];
     const exact = columns.filter((c) => c.exact).map((c) => c.label);
     const compiled: CompiledStatement = Object.freeze({
       sql: b.text,
@@ -178,6 +179,20 @@ export class QueryCompiler extends SqlCompiler {
   /** Appends `column = value, ...` (for SET and upsert clauses). */
   appendAssignments(b: QueryBuffer, assignments: readonly Assignment[]): void {
     appendAssignments(this, b, assignments);
+  }
+
+  /**
+   * The name a result label (a SELECT list or RETURNING alias, a subquery's or CTE's
+   * column) has in the SQL: the label itself, or, when it passes the server's
+   * `maxLabelBytes`, a prefix of it and a hash of the whole. The same label is always
+   * written the same way, so a subquery's column and the references to it agree, and the
+   * row decoder reads each value back under the key given.
+   */
+  resultLabel(b: QueryBuffer, label: string): string {
+    const limit = b.options?.capabilities.maxLabelBytes;
+    // Three bytes of UTF-8 at most per UTF-16 unit: most labels need no counting.
+    if (limit === undefined || label.length * 3 <= limit) return label;
+    return shorten(label, limit);
   }
 
   /** The server named in messages. */

@@ -3,12 +3,14 @@
  * rows: values read by SQL label, converted by their column's codec (or the expression's
  * decoder), and placed as the selection's shape says. No metadata is consulted per row.
  */
+import { ArgumentError } from '../errors/errors';
 import type { QueryBuffer } from './query-buffer';
 import type { SelectionNode } from './query-nodes';
 import { resultColumns, resultTypeOf } from './result-columns';
 
 /** One output column as compiled: its label, its key in the row, and its decoder. */
 export interface CompiledColumn {
+  /** The label as the SQL writes it, which the driver's rows are keyed by (see QueryCompiler.resultLabel). */
   readonly label: string;
   readonly key: string;
   readonly decode: ((driverValue: unknown) => unknown) | undefined;
@@ -21,13 +23,26 @@ export interface CompiledColumn {
 /** Turns one driver row into a result row. */
 export type RowDecoder = (row: Record<string, unknown>) => unknown;
 
-/** The compiled columns of a selection, with their decoders resolved against the compile's codecs. */
-export function compiledColumns(selection: SelectionNode, b: QueryBuffer): CompiledColumn[] {
+/**
+ * The compiled columns of a selection, with their decoders resolved against the compile's
+ * codecs and their labels as `sqlLabel` writes them. Two labels written alike would read
+ * one value twice: refused, naming both.
+ */
+export function compiledColumns(selection: SelectionNode, b: QueryBuffer, sqlLabel: (label: string) => string): CompiledColumn[] {
+  const written = new Map<string, string>();
   return resultColumns(selection).map((column) => {
     const type = resultTypeOf(column.expr);
     const codec = type.column ? b.codec(type.column) : undefined;
+    const label = sqlLabel(column.label);
+    const other = written.get(label);
+    if (other !== undefined && other !== column.label) {
+      throw new ArgumentError(
+        `The result labels ${JSON.stringify(other)} and ${JSON.stringify(column.label)} are both written ${JSON.stringify(label)}: the server keeps labels of at most ${b.capabilities.maxLabelBytes} bytes. Rename one of the keys.`,
+      );
+    }
+    written.set(label, column.label);
     return Object.freeze({
-      label: column.label,
+      label,
       key: column.key,
       decode: codec ? (value: unknown) => codec.fromDriver(value) : type.decode,
       passes: codec?.passes,

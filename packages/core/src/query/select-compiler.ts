@@ -3,7 +3,7 @@
  * plus those the expressions use, minus those an enclosing query provides), joins, WHERE,
  * GROUP BY, HAVING, ORDER BY, and the dialect hooks for LIMIT / OFFSET and FOR UPDATE.
  */
-import { appendExpr, appendList, visitSources } from './expression-compiler';
+import { appendExpr, appendList, sqlColumnName, visitSources } from './expression-compiler';
 import type { QueryBuffer } from './query-buffer';
 import type { QueryCompiler } from './query-compiler';
 import { sourceName, type CompoundNode, type CteSource, type FromSource, type SelectionNode, type SelectNode, type SourceNode } from './query-nodes';
@@ -61,8 +61,9 @@ export function appendSelection(c: QueryCompiler, b: QueryBuffer, selection: Sel
   resultColumns(selection).forEach((column, i) => {
     if (i > 0) b.text += ', ';
     appendExpr(c, b, column.expr);
+    const label = c.resultLabel(b, column.label);
     // A plain column already comes back under its own name.
-    if (column.expr.kind !== 'column' || column.expr.name !== column.label) b.text += ` AS ${c.quoteIdentifier(column.label)}`;
+    if (column.expr.kind !== 'column' || sqlColumnName(c, b, column.expr.source, column.expr.name) !== label) b.text += ` AS ${c.quoteIdentifier(label)}`;
   });
 }
 

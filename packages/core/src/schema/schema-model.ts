@@ -5,6 +5,7 @@
  */
 import type { ColumnType } from '../metadata/column-type';
 import type { ReferentialAction } from '../metadata/declarations';
+import { trimLeadingZeros, trimTrailingZeros } from '../types/decimal-text';
 
 /** A literal default value; numbers for integer and float columns, decimal text for bigint and numeric. */
 export type LiteralValue = string | number | boolean;
@@ -123,9 +124,9 @@ export function normalizeLiteral(type: ColumnType, value: LiteralValue): Literal
     const text = String(value).trim();
     const match = /^([+-]?)(\d+)(?:\.(\d*))?$/.exec(text);
     if (!match) return text;
-    const whole = match[2]!.replace(/^0+(?=\d)/, '');
-    const fraction = (match[3] ?? '').replace(/0+$/, '');
-    const sign = match[1] === '-' && !(/^0*$/.test(whole) && fraction === '') ? '-' : '';
+    const whole = trimLeadingZeros(match[2]!) || '0';
+    const fraction = trimTrailingZeros(match[3] ?? '');
+    const sign = match[1] === '-' && !(whole === '0' && fraction === '') ? '-' : '';
     return `${sign}${whole}${fraction ? `.${fraction}` : ''}`;
   }
   return typeof value === 'string' ? value : String(value);

@@ -14,7 +14,8 @@ import {
   type SchemaTable,
   type SchemaUnique,
 } from './schema-model';
-import { matching, tokenizeSql, type SqlToken } from './sql-text';
+import { bracketPartners } from './sql-parens';
+import { tokenizeSql, type SqlToken } from './sql-text';
 
 const byName = <T extends { readonly name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
@@ -127,20 +128,36 @@ export function parseDefault(text: string, type: ColumnType, ddl: DdlCompiler): 
 }
 
 /** Drops wrapping parentheses and a trailing cast, the decoration catalogs put around a literal. */
-function stripLiteralDecoration(input: SqlToken[]): SqlToken[] {
-  let tokens = input;
-  for (let changed = true; changed && tokens.length > 0; ) {
+function stripLiteralDecoration(tokens: SqlToken[]): SqlToken[] {
+  // One pass of preparation, then each layer comes off in constant time: a window [start, end).
+  const partner = bracketPartners(tokens);
+  const nextCast = new Int32Array(tokens.length + 1).fill(tokens.length);
+  const notTypeSyntax = new Int32Array(tokens.length + 1);
+  for (let i = tokens.length - 1; i >= 0; i--) {
+    const t = tokens[i]!;
+    nextCast[i] = t.kind === 'punct' && t.value === '::' ? i : nextCast[i + 1]!;
+  }
+  tokens.forEach((t, i) => {
+    const bad = t.kind === 'punct' && !['(', ')', '[', ']', ',', '.'].includes(t.value);
+    notTypeSyntax[i + 1] = notTypeSyntax[i]! + (bad ? 1 : 0);
+  });
+  let start = 0;
+  let end = tokens.length;
+  for (let changed = true; changed && start < end; ) {
     changed = false;
-    if (tokens[0]!.kind === 'punct' && tokens[0]!.value === '(' && matching(tokens, 0) === tokens.length - 1) {
-      tokens = tokens.slice(1, -1);
+    const first = tokens[start]!;
+    // A bracket closed beyond the window is unclosed within it: matching() answers the window's last index.
+    if (first.kind === 'punct' && first.value === '(' && Math.min(partner[start]!, end - 1) === end - 1) {
+      start++;
+      end--;
       changed = true;
       continue;
     }
-    const cast = tokens.findIndex((t) => t.kind === 'punct' && t.value === '::');
-    if (cast > 0 && tokens.slice(cast + 1).every((t) => t.kind !== 'punct' || ['(', ')', '[', ']', ',', '.'].includes(t.value))) {
-      tokens = tokens.slice(0, cast);
+    const cast = nextCast[start]!;
+    if (cast > start && cast < end && notTypeSyntax[end]! - notTypeSyntax[cast + 1]! === 0) {
+      end = cast;
       changed = true;
     }
   }
-  return tokens;
+  return tokens.slice(start, end);
 }

@@ -2,7 +2,9 @@
  * A small SQL tokenizer and the canonical form of an expression (a default, a CHECK, a
  * partial-index condition), so that what metadata declares and what a catalog reports
  * compare equal: casts, quoting, case, spacing and redundant parentheses do not count.
+ * Each step is one pass over the text or its tokens: catalogs choose the length.
  */
+import { bracketPartners, isCallee, removeRedundantParens } from './sql-parens';
 
 /** One token of SQL text. `value` is unescaped for strings and quoted identifiers. */
 export interface SqlToken {
@@ -94,11 +96,6 @@ export interface CanonicalOptions extends TokenizeOptions {
   readonly rewrite?: (tokens: SqlToken[]) => SqlToken[];
 }
 
-/** Words that are operators, not function names: a parenthesis after them is grouping. */
-const OPERATOR_WORDS = new Map(Object.entries({ or: 1, and: 2, not: 3, like: 4, ilike: 4, is: 4, between: 4, when: 0, then: 0, else: 0, case: 0 }));
-const PUNCT_PRECEDENCE = new Map(Object.entries({
-  '=': 4, '<>': 4, '!=': 4, '<': 4, '>': 4, '<=': 4, '>=': 4, '+': 5, '-': 5, '||': 5, '*': 6, '/': 6, '%': 6, ',': 0, '(': 0, ')': 0,
-}));
 /** Words that continue a multi-word type name after `::`. */
 const TYPE_WORDS = new Set(['varying', 'precision', 'with', 'without', 'time', 'zone']);
 
@@ -113,14 +110,15 @@ export function canonicalSql(text: string, options: CanonicalOptions = {}): stri
   let tokens = tokenizeSql(text, options);
   tokens = stripCasts(tokens);
   tokens = tokens.map((t) => (t.kind === 'word' ? { kind: 'word', value: t.value.toLowerCase() } : t));
-  tokens = removeParens(tokens);
+  tokens = removeRedundantParens(tokens);
   tokens = anyArrayToIn(tokens);
   if (options.rewrite) tokens = options.rewrite(tokens);
-  tokens = removeParens(tokens);
+  tokens = removeRedundantParens(tokens);
   return renderTokens(tokens);
 }
 
 function stripCasts(tokens: SqlToken[]): SqlToken[] {
+  const partner = bracketPartners(tokens);
   const out: SqlToken[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
@@ -133,13 +131,13 @@ function stripCasts(tokens: SqlToken[]): SqlToken[] {
     i++;
     while (tokens[i + 1]?.kind === 'punct' && tokens[i + 1]!.value === '.') i += 2;
     while (tokens[i + 1]?.kind === 'word' && TYPE_WORDS.has(tokens[i + 1]!.value.toLowerCase())) i++;
-    if (tokens[i + 1]?.value === '(' && tokens[i + 1]!.kind === 'punct') i = matching(tokens, i + 1);
-    while (tokens[i + 1]?.kind === 'punct' && tokens[i + 1]!.value === '[') i = matching(tokens, i + 1);
+    if (tokens[i + 1]?.value === '(' && tokens[i + 1]!.kind === 'punct') i = partner[i + 1]!;
+    while (tokens[i + 1]?.kind === 'punct' && tokens[i + 1]!.value === '[') i = partner[i + 1]!;
   }
   return out;
 }
 
-/** Index of the bracket closing the one at `open`. */
+/** Index of the bracket closing the one at `open` (the last index when it is never closed); see bracketPartners for all at once. */
 export function matching(tokens: readonly SqlToken[], open: number): number {
   const opener = tokens[open]!.value;
   const closer = opener === '(' ? ')' : ']';
@@ -153,57 +151,9 @@ export function matching(tokens: readonly SqlToken[], open: number): number {
   return tokens.length - 1;
 }
 
-function isCallee(token: SqlToken | undefined): boolean {
-  if (!token) return false;
-  if (token.kind === 'quoted') return true;
-  return token.kind === 'word' && !OPERATOR_WORDS.has(token.value.toLowerCase());
-}
-
-/** Precedence of a token as an operator; 0 for separators; undefined for operands. */
-function precedence(token: SqlToken | undefined): number | undefined {
-  if (!token) return 0;
-  if (token.kind === 'word') {
-    const word = token.value.toLowerCase();
-    return OPERATOR_WORDS.get(word) ?? (word === 'in' ? 4 : undefined);
-  }
-  if (token.kind === 'punct') return PUNCT_PRECEDENCE.get(token.value) ?? 9;
-  return undefined;
-}
-
-function removeParens(input: SqlToken[]): SqlToken[] {
-  let tokens = input;
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (let open = 0; open < tokens.length; open++) {
-      if (tokens[open]!.kind !== 'punct' || tokens[open]!.value !== '(' || isCallee(tokens[open - 1])) continue;
-      const close = matching(tokens, open);
-      if (close === open + 1) continue;
-      let inner = Infinity;
-      for (let i = open + 1; i < close; i++) {
-        const t = tokens[i]!;
-        if (t.kind === 'punct' && (t.value === '(' || t.value === '[')) {
-          i = matching(tokens, i);
-          continue;
-        }
-        const p = precedence(t);
-        if (p !== undefined) inner = Math.min(inner, p);
-      }
-      if (inner === 0) continue; // a list, e.g. a row value (a, b)
-      const left = precedence(tokens[open - 1]);
-      const right = precedence(tokens[close + 1]);
-      if (left === undefined || right === undefined) continue;
-      const removable = (inner > left || (inner === left && (left === 1 || left === 2))) && inner >= right;
-      if (!removable) continue;
-      tokens = [...tokens.slice(0, open), ...tokens.slice(open + 1, close), ...tokens.slice(close + 1)];
-      changed = true;
-      break;
-    }
-  }
-  return tokens;
-}
-
 /** `x = any(array[a, b])` -> `x in (a, b)`; `x <> all(array[...])` -> `x not in (...)`. */
 function anyArrayToIn(tokens: SqlToken[]): SqlToken[] {
+  const partner = bracketPartners(tokens);
   const out: SqlToken[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
@@ -214,8 +164,8 @@ function anyArrayToIn(tokens: SqlToken[]): SqlToken[] {
       quantifier.value === (negated ? 'all' : 'any') && tokens[i + 2]?.value === '(' &&
       tokens[i + 3]?.value === 'array' && tokens[i + 4]?.value === '['
     ) {
-      const closeArray = matching(tokens, i + 4);
-      const closeCall = matching(tokens, i + 2);
+      const closeArray = partner[i + 4]!;
+      const closeCall = partner[i + 2]!;
       if (closeCall === closeArray + 1) {
         if (negated) out.push({ kind: 'word', value: 'not' });
         out.push({ kind: 'word', value: 'in' }, { kind: 'punct', value: '(' }, ...tokens.slice(i + 5, closeArray), { kind: 'punct', value: ')' });

@@ -1,9 +1,11 @@
 /*
  * Exact decimal and 64-bit integer texts for numeric and bigint columns. All work is on
  * digit strings, never through floating point: rounding to a scale, padding, overflow
- * against a precision, exponent notation expanded.
+ * against a precision, exponent notation expanded. Every step is linear in the text's
+ * length (values come from users and from the database), with no backtracking pattern.
  */
 
+/** Sign, digits, point, digits, exponent: no two quantifiers can take the same characters, so matching is linear. */
 const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d{1,4}))?$/;
 const INTEGER = /^[+-]?\d{1,20}$/;
 const INT64_MIN = -(2n ** 63n);
@@ -21,9 +23,9 @@ export function canonicalDecimal(text: string, scale: number | undefined): strin
   let [, sign, whole = '', fraction = ''] = match;
   const exponent = match[4] === undefined ? 0 : Number(match[4]);
   if (exponent !== 0) [whole, fraction] = shiftPoint(whole, fraction, exponent);
-  whole = whole.replace(/^0+/, '');
+  whole = trimLeadingZeros(whole);
   if (scale === undefined) {
-    fraction = fraction.replace(/0+$/, '');
+    fraction = trimTrailingZeros(fraction);
   } else if (fraction.length > scale) {
     const roundUp = fraction.charCodeAt(scale) >= 53; // '5' or more
     fraction = fraction.slice(0, scale);
@@ -33,6 +35,23 @@ export function canonicalDecimal(text: string, scale: number | undefined): strin
   }
   const zero = whole === '' && !/[1-9]/.test(fraction);
   return `${sign === '-' && !zero ? '-' : ''}${whole || '0'}${fraction ? `.${fraction}` : ''}`;
+}
+
+/** `digits` without its leading '0' characters. */
+export function trimLeadingZeros(digits: string): string {
+  let start = 0;
+  while (start < digits.length && digits.charCodeAt(start) === 48) start++;
+  return start === 0 ? digits : digits.slice(start);
+}
+
+/**
+ * `digits` without its trailing '0' characters. A scan from the end: `/0+$/` would retry
+ * from every zero of a long run and take quadratic time ('0.' + 80,000 zeros + '1').
+ */
+export function trimTrailingZeros(digits: string): string {
+  let end = digits.length;
+  while (end > 0 && digits.charCodeAt(end - 1) === 48) end--;
+  return end === digits.length ? digits : digits.slice(0, end);
 }
 
 /** How many digits a canonical decimal has before its point ('0.5' has none). */

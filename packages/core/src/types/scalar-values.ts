@@ -74,6 +74,7 @@ export function checkNumeric(
   if (typeof value === 'string') text = value;
   else if (typeof value === 'number' && Number.isFinite(value)) text = String(value);
   else if (typeof value === 'bigint') text = value.toString();
+  if (text !== undefined) checkNumericLength(column, value, text, precision, scale, widest);
   const canonical = text === undefined ? undefined : canonicalDecimal(text, scale);
   if (canonical === undefined) throw invalidValue(column, value, 'a numeric column takes a decimal string (exact), a finite number or a bigint');
   if (precision !== undefined && wholeDigits(canonical) > precision - (scale ?? 0)) {
@@ -92,6 +93,33 @@ export function checkNumeric(
     }
   }
   return canonical;
+}
+
+/**
+ * Characters a numeric text may have beyond its column's digits: a sign, a point, an
+ * exponent ('e-1234'), the up to 17 digits and 6 leading zeros a JavaScript number prints,
+ * and some padding zeros.
+ */
+export const NUMERIC_TEXT_SLACK = 32;
+
+/**
+ * The most digits a numeric column without precision holds where the database sets no
+ * smaller limit: PostgreSQL's unconstrained numeric, 131,072 digits before the point and
+ * 16,383 after, the widest of the supported servers.
+ */
+export const UNCONSTRAINED_NUMERIC_DIGITS = 131_072 + 16_383;
+
+/**
+ * Refuses a numeric text longer than its column could mean, before any parsing: the
+ * column's precision (or the database's widest numeric) plus NUMERIC_TEXT_SLACK. A
+ * longer text only adds zeros or digits rounded away, and would cost time to read.
+ */
+function checkNumericLength(column: ColumnMetadata, value: unknown, text: string, precision: number | undefined, scale: number | undefined, widest: NumericLimits | undefined): void {
+  const digits = precision ?? widest?.precision ?? UNCONSTRAINED_NUMERIC_DIGITS;
+  const limit = digits + NUMERIC_TEXT_SLACK;
+  if (text.length <= limit) return;
+  const declared = precision !== undefined ? `numeric(${precision}, ${scale ?? 0})` : widest !== undefined ? `a numeric column without precision (decimal(${widest.precision}, ${widest.scale}) on this database)` : 'a numeric column without precision';
+  throw invalidValue(column, value, `${declared} takes a decimal text of at most ${limit} characters (${digits} digits and ${NUMERIC_TEXT_SLACK} for sign, point, exponent and padding zeros); this has ${text.length}`);
 }
 
 /** The canonical decimal string of what the driver returned; texts that are not decimals (NaN) pass unchanged. */

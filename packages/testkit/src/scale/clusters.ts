@@ -37,7 +37,7 @@ export interface ReplicatedCluster {
 }
 
 /** Removes a directory a server may still be finishing writes in. */
-async function removeDir(dir: string): Promise<void> {
+export async function removeDir(dir: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       rmSync(dir, { recursive: true, force: true });
@@ -50,12 +50,13 @@ async function removeDir(dir: string): Promise<void> {
 }
 
 /** Runs a command as an OS user (the servers refuse to run as root). */
-function as(user: string, command: string, args: string[]): Promise<unknown> {
+export function runAs(user: string, command: string, args: string[]): Promise<unknown> {
   if (userInfo().username === user) return run(command, args);
   return run('runuser', ['-u', user, '--', command, ...args]);
 }
 
-function owned(dir: string, user: 'postgres' | 'mysql'): string {
+/** Makes `dir` (and its parents), owned by the OS user a server runs as when the tests run as root. */
+export function owned(dir: string, user: 'postgres' | 'mysql'): string {
   mkdirSync(dir, { recursive: true });
   if (userInfo().uid === 0) {
     const ids = idsOf(user);
@@ -64,7 +65,8 @@ function owned(dir: string, user: 'postgres' | 'mysql'): string {
   return dir;
 }
 
-function idsOf(user: string): { uid: number; gid: number } {
+/** The uid and gid of an OS user. */
+export function idsOf(user: string): { uid: number; gid: number } {
   const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith(`${user}:`));
   if (!line) throw new Error(`There is no '${user}' OS user to run the ${user} server as.`);
   const [, , uid, gid] = line.split(':');
@@ -72,7 +74,7 @@ function idsOf(user: string): { uid: number; gid: number } {
 }
 
 /** The newest PostgreSQL server binaries on the machine. */
-function postgresBin(): string {
+export function postgresBin(): string {
   const versions = readdirSync('/usr/lib/postgresql').sort((a, b) => Number(a) - Number(b));
   return join('/usr/lib/postgresql', versions[versions.length - 1]!, 'bin');
 }
@@ -83,19 +85,19 @@ export async function postgresReplication(port: number, replicas: number, databa
   const root = owned(mkdtempSync(join(tmpdir(), 'strata-pg-replication-')), 'postgres');
   const dataOf = (i: number) => join(root, i < 0 ? 'primary' : `replica${i}`);
   const portOf = (i: number) => port + 1 + i;
-  const pgCtl = (dir: string, ...args: string[]) => as('postgres', join(bin, 'pg_ctl'), ['-D', dir, '-l', `${dir}.log`, '-w', ...args]);
+  const pgCtl = (dir: string, ...args: string[]) => runAs('postgres', join(bin, 'pg_ctl'), ['-D', dir, '-l', `${dir}.log`, '-w', ...args]);
   const sql = async (p: number, text: string, db = 'postgres'): Promise<string> => {
     const { stdout } = (await run('psql', ['-h', '127.0.0.1', '-p', String(p), '-U', 'postgres', '-d', db, '-tAc', text])) as { stdout: string };
     return stdout.trim();
   };
-  await as('postgres', join(bin, 'initdb'), ['-D', dataOf(-1), '-U', 'postgres', '--auth=trust', '--no-sync']);
+  await runAs('postgres', join(bin, 'initdb'), ['-D', dataOf(-1), '-U', 'postgres', '--auth=trust', '--no-sync']);
   await pgCtl(dataOf(-1), '-o', `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c wal_level=replica -c max_wal_senders=10 -c fsync=off -c synchronous_commit=off`, 'start');
   await sql(port, `CREATE DATABASE "${database}"`);
   const startReplica = async (i: number) => {
     await pgCtl(dataOf(i), '-o', `-p ${portOf(i)} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c hot_standby=on`, 'start');
   };
   for (let i = 0; i < replicas; i++) {
-    await as('postgres', join(bin, 'pg_basebackup'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-D', dataOf(i), '-R', '-X', 'stream', '-c', 'fast']);
+    await runAs('postgres', join(bin, 'pg_basebackup'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-D', dataOf(i), '-R', '-X', 'stream', '-c', 'fast']);
     await startReplica(i);
   }
   const url = (p: number) => `postgresql://postgres@127.0.0.1:${p}/${database}`;

@@ -46,8 +46,10 @@ export interface ExtraItem {
 /** Reads the expression of a parent column: on its table, or through the subquery that wrapped it. */
 export type ColumnResolver = (column: ColumnMetadata) => ExprNode;
 
-/** Longest label kept readable; PostgreSQL truncates identifiers at 63 bytes. */
+/** Longest label kept readable; a longer one (PostgreSQL truncates at 63 bytes) becomes a short positional one. */
 const MAX_LABEL = 60;
+/** Longest table name kept as the stem of an alias, in bytes of UTF-8. */
+const MAX_ALIAS_STEM = 40;
 
 /**
  * The query loading `root` (the base's own entity source) with the `joined` steps (and
@@ -104,10 +106,10 @@ export function entityQuery(base: SelectNode, root: EntitySource, joined: readon
     for (const child of children) {
       if (child.strategy !== 'joined') continue;
       const target = child.relation.target;
-      const alias = names.next(target.tableName.length > 40 ? 't' : target.tableName);
+      const alias = names.next(target.tableName);
       const source: EntitySource = node({ kind: 'entity' as const, entity: target, alias });
       const type = child.innerJoin ? 'inner' : 'left';
-      for (const step of relationJoins(child.relation, parentResolve, source, () => names.next(child.relation.joinTable!.tableName.length > 40 ? 'link' : child.relation.joinTable!.tableName))) {
+      for (const step of relationJoins(child.relation, parentResolve, source, () => names.next(child.relation.joinTable!.tableName, 'link'))) {
         joins.push(node({ type, source: step.source, on: step.on }));
       }
       joinedNodes.push(child);
@@ -212,10 +214,15 @@ export class Names {
     if (base) for (const source of [...base.from, ...base.joins.map((j) => j.source)]) this.#taken.add(sourceName(source));
   }
 
-  /** `${stem}_1`, `${stem}_2`, ... skipping names in use. */
-  next(stem: string): string {
+  /**
+   * `${stem}_1`, `${stem}_2`, ... skipping names in use. A stem over 40 bytes of UTF-8 (a
+   * long or non-ASCII table name) gives way to `short`: PostgreSQL cuts names at 63 bytes,
+   * and two aliases cut alike would clash.
+   */
+  next(stem: string, short = 't'): string {
+    const base = stem.length * 3 <= MAX_ALIAS_STEM || Buffer.byteLength(stem, 'utf8') <= MAX_ALIAS_STEM ? stem : short;
     let name: string;
-    do name = `${stem}_${++this.#counter}`;
+    do name = `${base}_${++this.#counter}`;
     while (this.#taken.has(name));
     this.#taken.add(name);
     return name;

@@ -413,8 +413,8 @@ async function subquery(ctx: LoadContext, parents: InstanceState[], step: PlanNo
   let target: EntitySource | undefined;
   for (const [k, current] of path.entries()) {
     const entity = current.relation.target;
-    target = node({ kind: 'entity' as const, entity, alias: names.next(entity.tableName.length > 40 ? 't' : entity.tableName) });
-    for (const join of relationJoins(current.relation, resolve, target, () => names.next(current.relation.joinTable!.tableName))) {
+    target = node({ kind: 'entity' as const, entity, alias: names.next(entity.tableName) });
+    for (const join of relationJoins(current.relation, resolve, target, () => names.next(current.relation.joinTable!.tableName, 'link'))) {
       joins.push(node({ type: 'inner' as const, source: join.source, on: join.on }));
     }
     if (k === path.length - 1) break;

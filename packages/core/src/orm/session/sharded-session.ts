@@ -12,6 +12,7 @@ import type { ExprNode, OrderNode, SelectNode } from '../../query/query-nodes';
 import { SelectStatement } from '../../query/select-statement';
 import type { EntityRef, EntityRow } from '../../query/query-types';
 import type { Statement } from '../../query/statement';
+import { trimLeadingZeros, trimTrailingZeros } from '../../types/decimal-text';
 import type { LoadOption } from '../../query/load-options';
 import { Session, type GetOptions } from './session';
 import type { SessionOptions } from './session-options';
@@ -324,7 +325,8 @@ function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-const DECIMAL = /^(-?)0*(\d*)(?:\.(\d*))?$/;
+/** Sign, digits, point, digits: no two quantifiers take the same characters, so matching is linear. */
+const DECIMAL = /^(-?)(\d*)(?:\.(\d*))?$/;
 
 /**
  * Compares numbers written as text (numeric columns, bigints read as strings) by value,
@@ -339,8 +341,8 @@ export function compareNumericText(a: string, b: string): number {
     if (Number.isNaN(p) || Number.isNaN(q)) return Number.isNaN(p) === Number.isNaN(q) ? 0 : Number.isNaN(p) ? 1 : -1;
     return p < q ? -1 : p > q ? 1 : 0;
   }
-  const [xInt, xFrac] = [x[2]!, (x[3] ?? '').replace(/0+$/, '')];
-  const [yInt, yFrac] = [y[2]!, (y[3] ?? '').replace(/0+$/, '')];
+  const [xInt, xFrac] = [trimLeadingZeros(x[2]!), trimTrailingZeros(x[3] ?? '')];
+  const [yInt, yFrac] = [trimLeadingZeros(y[2]!), trimTrailingZeros(y[3] ?? '')];
   const xZero = xInt === '' && xFrac === '';
   const yZero = yInt === '' && yFrac === '';
   const xSign = xZero ? 0 : x[1] ? -1 : 1;
