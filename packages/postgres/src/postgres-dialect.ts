@@ -22,6 +22,7 @@ import type { ClientConfig } from 'pg';
 import { PostgresCompiler } from './postgres-compiler';
 import { PostgresConnection } from './postgres-connection';
 import { PostgresDdl } from './postgres-ddl';
+import { PostgresMigrations } from './postgres-migrations';
 import { introspectPostgres } from './postgres-introspector';
 import type { DatabaseSchema, IntrospectOptions, SchemaQuery } from '@strata/core';
 import { classifyPostgresError } from './postgres-errors';
@@ -45,6 +46,7 @@ const CAPABILITIES: Capabilities = Object.freeze({
   forUpdateOf: true,
   nullsOrdering: true,
   nullsSortHigh: true,
+  enumsSortByDeclaration: true,
   serverCursors: true,
   multiRowInsert: true,
   multiRowDefaultInsert: true,
@@ -59,6 +61,7 @@ export class PostgresDialect implements Dialect {
   readonly ddl = new PostgresDdl(this.compiler);
   readonly types = new PostgresTypes();
   readonly capabilities = CAPABILITIES;
+  readonly migrations: PostgresMigrations;
   #serverInfo: ServerInfo | undefined;
   readonly #url: EngineUrl;
   readonly #options: DialectOptions;
@@ -70,6 +73,7 @@ export class PostgresDialect implements Dialect {
     this.#url = url;
     this.#options = options;
     this.#pgbouncer = flag(url.query.pgbouncer, 'pgbouncer');
+    this.migrations = new PostgresMigrations({ pgbouncer: this.#pgbouncer });
     this.#statementCacheSize = statementCacheSize(url.query.statement_cache_size, this.#pgbouncer ? 0 : DEFAULT_STATEMENT_CACHE_SIZE);
   }
 
