@@ -5,7 +5,7 @@
  * Names and values read from the database reach the file only through source-literal.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { invertChange, narrowsType, type ColumnType, type MigrationHooks, type SchemaChange, type SchemaColumn, type SchemaTable } from '@strata/core';
+import { invertChange, narrowsType, type ColumnType, type MigrationHooks, type SchemaChange, type SchemaColumn, type SchemaPrimaryKey, type SchemaTable } from '@strata/core';
 import { commentText, sourceLiteral, sourceString } from './source-literal';
 
 /** What a new revision file holds. */
@@ -150,7 +150,7 @@ export function renderChange(change: SchemaChange): string {
       return `await op.alterColumn(${sourceString(change.table)}, ${sourceString(to.name)}, ${sourceLiteral(changes)}, { existing: ${columnLiteral(from)} });`;
     }
     case 'alterPrimaryKey':
-      return `await op.alterPrimaryKey(${sourceString(change.table)}, ${change.to ? sourceLiteral(change.to) : 'undefined'}${change.from ? `, { existing: ${sourceLiteral(change.from)} }` : ''});`;
+      return `await op.alterPrimaryKey(${sourceString(change.table)}, ${change.to ? primaryKeyLiteral(change.to) : 'undefined'}${change.from ? `, { existing: ${primaryKeyLiteral(change.from)} }` : ''});`;
     case 'createIndex':
       return `await op.createIndex(${sourceString(change.table)}, ${sourceLiteral(change.index)});`;
     case 'dropIndex':
@@ -268,11 +268,16 @@ function columnLiteral(column: SchemaColumn): string {
   return sourceLiteral(out);
 }
 
+/** A primary key, its name written even when it has none (SQLite), as the type requires. */
+function primaryKeyLiteral(primaryKey: SchemaPrimaryKey): string {
+  return `{ name: ${primaryKey.name === undefined ? 'undefined' : sourceString(primaryKey.name)}, columns: ${sourceLiteral(primaryKey.columns)} }`;
+}
+
 function tableLiteral(table: SchemaTable): string {
   const lines = [`{`, `    name: ${sourceString(table.name)},`, `    columns: [`];
   for (const column of table.columns) lines.push(`      ${columnLiteral(column)},`);
   lines.push(`    ],`);
-  if (table.primaryKey) lines.push(`    primaryKey: ${sourceLiteral(table.primaryKey)},`);
+  if (table.primaryKey) lines.push(`    primaryKey: ${primaryKeyLiteral(table.primaryKey)},`);
   if (table.foreignKeys.length > 0) lines.push(`    foreignKeys: ${sourceLiteral(table.foreignKeys)},`);
   if (table.indexes.length > 0) lines.push(`    indexes: ${sourceLiteral(table.indexes)},`);
   if (table.uniques.length > 0) lines.push(`    uniques: ${sourceLiteral(table.uniques)},`);

@@ -1,0 +1,4 @@
+import '@strata/mysql';
+import { migrationInjectionSuite } from '@strata/testkit';
+
+migrationInjectionSuite('mysql');

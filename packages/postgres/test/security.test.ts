@@ -1,0 +1,4 @@
+import '@strata/postgres';
+import { migrationInjectionSuite } from '@strata/testkit';
+
+migrationInjectionSuite('postgresql');

@@ -1,0 +1,4 @@
+import '@strata/sqlite';
+import { migrationInjectionSuite } from '@strata/testkit';
+
+migrationInjectionSuite('sqlite');
