@@ -5,7 +5,7 @@
  * and its up() and down() hand the operations exactly those names.
  */
 import type { SchemaChange, SchemaColumn, SchemaTable } from '@strata/core';
-import { renderRevision } from '../src/autogenerate';
+import { renderRevision, revisionFileName } from '../src/autogenerate';
 import { commentText, sourceLiteral, sourceString } from '../src/source-literal';
 
 const ts = require('typescript') as typeof import('typescript');
@@ -67,6 +67,13 @@ describe('the generated-file encoder', () => {
   test('anything but plain data is refused', () => {
     expect(() => sourceLiteral({ at: new Date() })).toThrow(/plain data, not Date/);
     expect(() => sourceLiteral(() => 1)).toThrow(/plain data, not a function/);
+  });
+});
+
+describe('a revision file name', () => {
+  test('takes only letters, digits and underscores from the message', () => {
+    const name = revisionFileName('abcdef012345', `../../${HOSTILE[0]} \u2028 ${HOSTILE[4]}`, new Date('2026-01-02T03:04:05Z'));
+    expect(name).toMatch(/^20260102030405_abcdef012345_[a-z0-9_]+\.ts$/);
   });
 });
 
