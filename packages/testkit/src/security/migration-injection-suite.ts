@@ -40,6 +40,11 @@ export function migrationInjectionSuite(dialect: DialectName): void {
     // Every name below, if it ever ran as code, writes the marker file.
     const payload = `require('fs').writeFileSync('${marker}','1')`;
     const name = (tag: string, shape: keyof ReturnType<typeof hostileNames>) => hostileNames(tag, payload)[shape];
+    // MySQL and MariaDB keep identifiers, enum labels, defaults and comments within the Basic
+    // Multilingual Plane (MariaDB stores other characters as '?'): no emoji there.
+    const emoji = dialect === 'mysql' ? '' : ' 😀';
+    const unicode = (tag: string) => `${tag}ü名 ñ'); DROP TABLE x; --${emoji}`;
+    const labels = [...Object.values(hostileNames('l', payload)), `lünïcødé 名前${emoji}`, "l'); DROP TABLE x; --"];
     let url: string;
     let engine: Engine;
     let admin: Engine | undefined;
@@ -106,10 +111,17 @@ export function migrationInjectionSuite(dialect: DialectName): void {
       rmSync(marker);
     });
 
+    if (dialect === 'mysql') {
+      test('the server refuses an identifier outside the Basic Multilingual Plane, which is why the names here stay within it', async () => {
+        await expect(engine.execute(sql`CREATE TABLE ${sql.id('mi_😀')} (id INTEGER)`)).rejects.toThrow();
+      });
+    }
+
     test('a revision dropping tables, columns, indexes, constraints and enums named to break out compiles, never runs them, and down() re-creates every name exactly', async () => {
       const names = {
         parent: name('p', 'commentEnd'),
         parentColumn: name('n', 'backtick'),
+        parentUnicode: unicode('s'),
         table: name('t', 'newline'),
         text: name('c', 'cr'),
         choice: name('e', 'paragraphSeparator'),
@@ -121,7 +133,6 @@ export function migrationInjectionSuite(dialect: DialectName): void {
         check: name('h', 'commentEnd'),
         foreignKey: name('f', 'quote'),
       };
-      const labels = Object.values(hostileNames('l', payload));
       const defaultText = name('d', 'lineSeparator');
       const checkText = name('v', 'newline');
       await createHostileSchema(engine, dialect, names, labels, { defaultText, checkText, comment: name('m', 'commentEnd'), tableComment: name('o', 'newline') });
@@ -162,6 +173,7 @@ export function migrationInjectionSuite(dialect: DialectName): void {
       const ddl = engine.dialect.ddl;
       const names = {
         parent: name('p', 'lineSeparator'),
+        parentUnicode: unicode('s'),
         table: name('t', 'cr'),
         text: name('c', 'newline'),
         choice: name('e', 'commentEnd'),
@@ -172,7 +184,6 @@ export function migrationInjectionSuite(dialect: DialectName): void {
         unique: name('u', 'paragraphSeparator'),
         check: name('h', 'substitution'),
       };
-      const labels = Object.values(hostileNames('l', payload));
       const defaultText = name('d', 'backtick');
       const comment = name('m', 'newline');
       const tableComment = name('o', 'lineSeparator');
@@ -183,6 +194,7 @@ import { Check, Column, Entity, Index, ManyToOne, PrimaryGeneratedColumn, Unique
 @Entity(${js(names.parent)})
 export class InjParent {
   @PrimaryGeneratedColumn() id!: number;
+  @Column({ name: ${js(names.parentUnicode)}, type: 'text', nullable: true }) note!: string | null;
 }
 
 @Entity({ name: ${js(names.table)}, comment: ${js(tableComment)} })
@@ -213,6 +225,7 @@ export const entities = [InjParent, InjChild];
 
       const live = await introspect(engine);
       expect(live.tables.map((t) => t.name).sort()).toEqual(['mi_strata_version', names.parent, names.table].sort());
+      expect(live.tables.find((t) => t.name === names.parent)!.columns.map((c) => c.name)).toEqual(['id', names.parentUnicode]);
       const child = live.tables.find((t) => t.name === names.table)!;
       expect(child.columns.map((c) => c.name)).toEqual(['id', names.text, names.choice, names.ref, names.link]);
       const text = child.columns.find((c) => c.name === names.text)!;
@@ -245,6 +258,7 @@ export const entities = [InjParent, InjChild];
 interface HostileSchemaNames {
   readonly parent: string;
   readonly parentColumn: string;
+  readonly parentUnicode: string;
   readonly table: string;
   readonly text: string;
   readonly choice: string;
@@ -276,7 +290,7 @@ async function createHostileSchema(
   const list = labels.map(literal).join(', ');
   const mysql = dialect === 'mysql';
   if (dialect === 'postgresql') await engine.execute(`CREATE TYPE ${q(n.enumType)} AS ENUM (${list})`);
-  await engine.execute(`CREATE TABLE ${q(n.parent)} (${q('id')} INTEGER NOT NULL PRIMARY KEY, ${q(n.parentColumn)} VARCHAR(50))`);
+  await engine.execute(`CREATE TABLE ${q(n.parent)} (${q('id')} INTEGER NOT NULL PRIMARY KEY, ${q(n.parentColumn)} VARCHAR(50), ${q(n.parentUnicode)} TEXT)`);
   const choiceType = dialect === 'postgresql' ? q(n.enumType) : mysql ? `ENUM(${list})` : `TEXT CONSTRAINT ${q(n.enumType)} CHECK (${q(n.choice)} IN (${list}))`;
   await engine.execute(
     `CREATE TABLE ${q(n.table)} (` +
