@@ -1,9 +1,9 @@
 /*
- * Applies and undoes revisions against a database. One process migrates at a time (a
- * PostgreSQL advisory lock, MySQL GET_LOCK, SQLite's write transaction), and a waiting
- * process re-reads what was applied once it gets the lock. On PostgreSQL and SQLite each
- * revision is one transaction; on MySQL, whose DDL commits as it goes, every step is
- * recorded, so a failure says exactly which steps were applied.
+ * Applies and undoes revisions against a database. One process migrates at a time (the
+ * dialect's migration hooks: PostgreSQL's advisory lock, MySQL's GET_LOCK, SQLite's write
+ * transaction), and a waiting process re-reads what was applied once it gets the lock.
+ * Where DDL is transactional each revision is one transaction (or a savepoint in the run's);
+ * elsewhere (MySQL) every step is recorded, so a failure says exactly which steps were applied.
  */
 import {
   introspect,
@@ -15,10 +15,12 @@ import {
   type Connection,
   type DdlCompiler,
   type Engine,
+  type MigrationHooks,
   type SchemaTable,
   type SqlFragment,
 } from '@strata/core';
 import { Operations, type OperationContext } from './operations';
+import { commentText } from './source-literal';
 import type { Revision, RevisionGraph } from './revisions';
 
 /** Where the migrator reports progress. */
@@ -53,8 +55,6 @@ export interface MigratorOptions {
 /** A statement written out instead of run (upgrade --sql). */
 type Sink = (statement: string) => void;
 
-const LOCK_KEY = 727_146_522; // a fixed advisory-lock key for "strata migrations"
-
 /** Runs revisions. */
 export class Migrator {
   readonly #engine: Engine;
@@ -75,6 +75,10 @@ export class Migrator {
 
   get #ddl(): DdlCompiler {
     return this.#engine.dialect.ddl;
+  }
+
+  get #hooks(): MigrationHooks {
+    return this.#engine.dialect.migrations;
   }
 
   /** The revisions the database has, from its version table (none when it has no table yet). */
@@ -181,7 +185,6 @@ export class Migrator {
   async #apply(conn: Connection | undefined, revision: Revision, direction: 'up' | 'down', sink: Sink | undefined): Promise<void> {
     const started = performance.now();
     const transactional = this.#ddl.features.transactionalDdl;
-    const isSqlite = this.#engine.dialect.name === 'sqlite';
     const steps: string[] = [];
     let stepStarted = 0;
     let reported = 0;
@@ -192,7 +195,8 @@ export class Migrator {
     };
     let savepoint: Awaited<ReturnType<Connection['savepoint']>> | undefined;
     if (!sink && transactional) {
-      if (isSqlite) savepoint = await conn!.savepoint();
+      // Inside the run's own transaction (where that is the lock) a revision is a savepoint.
+      if (conn!.inTransaction) savepoint = await conn!.savepoint();
       else await conn!.begin();
     }
     if (!sink && !transactional && direction === 'up') await this.#record(conn!, revision, 'partial', 0);
@@ -208,7 +212,8 @@ export class Migrator {
       },
       table: async (name) => (conn ? (await conn.dialect.introspect(queryOn(conn), { tables: [name] })).tables.find((t: SchemaTable) => t.name === name) : undefined),
       outsideTransaction: async (fn) => {
-        if (sink || !transactional || isSqlite || !conn!.inTransaction) return fn();
+        // The run's own transaction cannot be left: the statement runs inside it.
+        if (sink || !transactional || savepoint || !conn!.inTransaction) return fn();
         await conn!.commit();
         try {
           return await fn();
@@ -224,10 +229,10 @@ export class Migrator {
       },
     };
     try {
-      if (sink) sink(`-- ${direction === 'up' ? 'Apply' : 'Undo'} ${revision.id}: ${revision.message}`);
+      if (sink) sink(`-- ${direction === 'up' ? 'Apply' : 'Undo'} ${commentText(`${revision.id}: ${revision.message}`)}`);
       await (direction === 'up' ? revision.up(new Operations(context)) : revision.down(new Operations(context)));
       finishStep();
-      if (isSqlite && !sink) await this.#checkForeignKeys(conn!, revision);
+      if (!sink) await this.#hooks.checkRevision?.(conn!, revision.id);
       if (direction === 'up') {
         if (sink) sink(this.#recordSql(revision));
         else await this.#record(conn!, revision, 'applied', steps.length);
@@ -258,15 +263,6 @@ export class Migrator {
     this.#report.done(`${direction === 'up' ? 'Applied' : 'Undid'} ${revision.id} ${revision.message}`.trimEnd(), performance.now() - started);
   }
 
-  /** SQLite: foreign keys are off while migrating (a rebuild must drop tables); check them before the revision commits. */
-  async #checkForeignKeys(conn: Connection, revision: Revision): Promise<void> {
-    const rows = (await conn.execute('PRAGMA foreign_key_check')).rows;
-    if (rows.length > 0) {
-      const first = rows[0] as Record<string, unknown>;
-      throw new MigrationError(`Revision ${revision.id} leaves ${rows.length} row(s) breaking foreign keys (first: table ${String(first.table)}, rowid ${String(first.rowid)}).`);
-    }
-  }
-
   /** Runs `fn` holding the migration lock, on one connection. Writing a script (`sink`) takes no lock, and works offline. */
   async #locked<T>(fn: (conn: Connection | undefined) => Promise<T>, sink?: Sink): Promise<T> {
     if (sink) {
@@ -279,52 +275,33 @@ export class Migrator {
       }
     }
     const conn = await this.#engine.connect();
-    const dialect = this.#engine.dialect.name;
+    const hooks = this.#hooks;
     let locked = false;
+    let ended = false;
     try {
-      if (dialect === 'sqlite') {
-        await conn.execute('PRAGMA foreign_keys = OFF');
-        // The write transaction is the lock: a second process waits at BEGIN until this one commits.
-        await conn.begin();
-        locked = true;
-      } else if (this.#lock) {
-        await this.#acquire(conn, dialect);
+      await hooks.beginRun?.(conn);
+      if (this.#lock) {
+        await this.#acquire(conn);
         locked = true;
       }
       const result = await fn(conn);
-      if (dialect === 'sqlite') await conn.commit();
+      await hooks.endRun?.(conn, false);
+      ended = true;
       return result;
     } catch (error) {
-      if (dialect === 'sqlite' && conn.inTransaction) {
-        // Earlier revisions stay applied; the failed one was rolled back to its savepoint.
-        await conn.commit().catch(() => conn.rollback().catch(() => undefined));
-      }
+      if (!ended) await hooks.endRun?.(conn, true).catch(() => undefined);
       throw error;
     } finally {
-      if (locked && dialect !== 'sqlite') await this.#release(conn, dialect).catch(() => undefined);
-      if (dialect === 'sqlite') await conn.execute('PRAGMA foreign_keys = ON').catch(() => undefined);
+      if (locked) await hooks.unlock(conn).catch(() => undefined);
       await conn.close();
     }
   }
 
-  async #acquire(conn: Connection, dialect: string): Promise<void> {
-    const bouncer = this.#engine.url.query.pgbouncer;
-    if (dialect === 'postgresql' && (bouncer === 'true' || bouncer === '1')) {
-      // A session-level advisory lock through transaction pooling lands on whichever server
-      // connection PgBouncer picks, and may never be released.
-      throw new MigrationError(
-        'The URL goes through PgBouncer (pgbouncer=true): the migration lock is a session-level advisory lock, which transaction pooling cannot hold. ' +
-          'Migrate against PostgreSQL directly (DATABASE_URL=postgresql://...@server:5432/db), or pass --no-lock when deploys never migrate at once.',
-      );
-    }
+  /** Takes the migration lock, asking again every 250 ms until the lock timeout passes. */
+  async #acquire(conn: Connection): Promise<void> {
     const deadline = Date.now() + this.#lockTimeout;
     let told = false;
-    for (;;) {
-      const got =
-        dialect === 'postgresql'
-          ? (await conn.execute(sql`SELECT pg_try_advisory_lock(${LOCK_KEY}) AS ok`)).scalar()
-          : (await conn.execute(sql`SELECT GET_LOCK(${'strata_migrations'}, 0) AS ok`)).scalar();
-      if (got === true || Number(got) === 1) return;
+    while (!(await this.#hooks.tryLock(conn))) {
       if (Date.now() >= deadline) {
         throw new MigrationError(`Another strata process has held the migration lock for ${Math.round(this.#lockTimeout / 1000)} s; giving up. Try again when it has finished.`);
       }
@@ -334,11 +311,6 @@ export class Migrator {
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-  }
-
-  async #release(conn: Connection, dialect: string): Promise<void> {
-    if (dialect === 'postgresql') await conn.execute(sql`SELECT pg_advisory_unlock(${LOCK_KEY})`);
-    else await conn.execute(sql`SELECT RELEASE_LOCK(${'strata_migrations'})`);
   }
 
   async #hasVersionTable(conn: Connection): Promise<boolean> {

@@ -152,6 +152,14 @@ describe('canonical expressions', () => {
     expect(canonicalSql("lower(name) IN ('x')")).toBe("lower(name) in ('x')");
   });
 
+  test('an expression read back on MySQL stays MySQL: identifiers in backticks, backslashes in strings doubled', () => {
+    const ddl = new MysqlDdl();
+    const read = ddl.normalizeExpression("`my col` > 0 OR `it's` <> 'a\\\\b\\n'");
+    expect(read).toBe("`my col` > 0 or `it's` <> 'a\\\\b\n'");
+    expect(ddl.normalizeExpression(read)).toBe(read);
+    expect(new PostgresDdl().normalizeExpression('"my col" > 0')).toBe('"my col" > 0');
+  });
+
   test('MariaDB spellings: octet_length for length, current_timestamp with a precision', () => {
     const ddl = new MysqlDdl();
     expect(ddl.normalizeExpression('octet_length(`kind`) > 0')).toBe(ddl.normalizeExpression('length(kind) > 0'));

@@ -79,7 +79,8 @@ export class MysqlDdl extends DdlCompiler {
   }
 
   override get tokenizeOptions(): TokenizeOptions {
-    return { backslashEscapes: true };
+    // Without ANSI_QUOTES, "x" is a string: expressions read back are written with backticks.
+    return { backslashEscapes: true, identifierQuote: '`' };
   }
 
   columnType(column: SchemaColumn, table: SchemaTable): string {

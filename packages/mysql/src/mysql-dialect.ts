@@ -24,6 +24,7 @@ import { introspectMysql } from './mysql-introspector';
 import type { DatabaseSchema, IntrospectOptions, SchemaQuery } from '@strata/core';
 import { classifyMysqlError } from './mysql-errors';
 import { MysqlTypes } from './mysql-types';
+import { MysqlMigrations } from './mysql-migrations';
 
 const ISOLATION_LEVELS = Object.freeze(['read uncommitted', 'read committed', 'repeatable read', 'serializable'] as const);
 
@@ -38,6 +39,7 @@ const CONSERVATIVE: Capabilities = Object.freeze({
   nowait: false,
   forUpdateOf: false,
   nullsOrdering: false,
+  enumsSortByDeclaration: true,
   serverCursors: false,
   multiRowInsert: true,
   multiRowDefaultInsert: true,
@@ -60,6 +62,7 @@ export class MysqlDialect implements Dialect {
   readonly compiler = new MysqlCompiler();
   readonly ddl = new MysqlDdl(this.compiler);
   readonly types = new MysqlTypes();
+  readonly migrations = new MysqlMigrations();
   #capabilities = CONSERVATIVE;
   #serverInfo: ServerInfo | undefined;
   readonly #url: EngineUrl;

@@ -7,6 +7,7 @@
 import {
   normalizeSchema,
   parseDefault,
+  tokenizeSql,
   type ColumnDefault,
   type ColumnType,
   type DatabaseSchema,
@@ -121,7 +122,7 @@ export async function introspectMysql(query: SchemaQuery, ddl: MysqlDdl, server:
 function readColumn(row: Row, ddl: MysqlDdl, server: MysqlServerKind): SchemaColumn {
   const dataType = String(row.data_type).toLowerCase();
   const columnType = String(row.column_type);
-  let type: ColumnType | undefined = logicalType(dataType, columnType, row);
+  let type: ColumnType | undefined = logicalType(dataType, columnType, row, ddl);
   const nativeType = type ? undefined : columnType;
   type ??= { name: 'text' };
   const extra = String(row.extra ?? '').toLowerCase();
@@ -136,26 +137,25 @@ function readColumn(row: Row, ddl: MysqlDdl, server: MysqlServerKind): SchemaCol
   return nativeType === undefined ? column : { ...column, nativeType };
 }
 
-function logicalType(dataType: string, columnType: string, row: Row): ColumnType | undefined {
+function logicalType(dataType: string, columnType: string, row: Row, ddl: MysqlDdl): ColumnType | undefined {
   if (dataType === 'tinyint') return columnType.toLowerCase().startsWith('tinyint(1)') ? { name: 'boolean' } : undefined;
   if (dataType === 'varchar') return { name: 'varchar', length: Number(row.length) };
   if (dataType === 'char') return Number(row.length) === 36 ? { name: 'uuid' } : undefined;
   if (dataType === 'decimal' || dataType === 'numeric') {
     return { name: 'numeric', precision: Number(row.numeric_precision), scale: Number(row.numeric_scale) };
   }
-  if (dataType === 'enum') return { name: 'enum', enumValues: enumValues(columnType) };
+  if (dataType === 'enum') return { name: 'enum', enumValues: enumValues(columnType, ddl) };
   if (TEXT_TYPES.has(dataType)) return { name: 'text' };
   if (BINARY_TYPES.has(dataType)) return { name: 'bytes' };
   const simple = SIMPLE_TYPES[dataType];
   return simple ? { name: simple } : undefined;
 }
 
-/** The values of `enum('a','it''s')`. */
-function enumValues(columnType: string): string[] {
-  const values: string[] = [];
-  const pattern = /'((?:[^']|'')*)'/g;
-  for (let match = pattern.exec(columnType); match; match = pattern.exec(columnType)) values.push(match[1]!.replace(/''/g, "'"));
-  return values;
+/** The values of `enum('a','it''s','line\\nbreak')`: the server writes them with quotes doubled and backslash escapes. */
+function enumValues(columnType: string, ddl: MysqlDdl): string[] {
+  return tokenizeSql(columnType, ddl.tokenizeOptions)
+    .filter((token) => token.kind === 'string')
+    .map((token) => token.value);
 }
 
 function readDefault(raw: string | null, extra: string, type: ColumnType, ddl: MysqlDdl, server: MysqlServerKind): ColumnDefault | undefined {

@@ -12,6 +12,7 @@ import {
   Entity,
   insert,
   IntegrityError,
+  introspect,
   MetaData,
   PrimaryGeneratedColumn,
   SerializationError,
@@ -178,5 +179,40 @@ describe('mysql: driver specifics', () => {
     } finally {
       await conn.close();
     }
+  });
+});
+
+describe('mysql: schema text read back', () => {
+  const engine = createEngine(testUrl('mysql'), { poolSize: 2 });
+  const drop = async () => {
+    for (const table of ['my_labels', 'my_checked', 'my_checked_again']) await engine.execute(sql`DROP TABLE IF EXISTS ${sql.id(table)}`);
+  };
+
+  beforeAll(drop);
+  afterAll(async () => {
+    await drop();
+    await engine.dispose();
+  });
+
+  test('an ENUM label with a line break, a quote or a backslash reads back exactly', async () => {
+    const labels = ['a\nb', 'c\rd', "it's", 'back\\slash', 'tab\there', 'plain'];
+    const ddl = engine.dialect.ddl;
+    await engine.execute(`CREATE TABLE my_labels (id int PRIMARY KEY, kind ENUM(${labels.map((l) => ddl.stringLiteral(l)).join(', ')}))`);
+    const table = (await introspect(engine, { tables: ['my_labels'] })).tables[0]!;
+    expect(table.columns.find((c) => c.name === 'kind')!.type.enumValues).toEqual(labels);
+  });
+
+  test('a CHECK read back names its columns in backticks, so the same text makes the same check again', async () => {
+    const ddl = engine.dialect.ddl;
+    const columns = "(`my col` int NOT NULL, `it's` varchar(20) NOT NULL)";
+    await engine.execute(`CREATE TABLE my_checked ${columns}`);
+    await engine.execute(`ALTER TABLE my_checked ADD CONSTRAINT ck_my_checked CHECK (\`my col\` > 0 AND \`it's\` <> ${ddl.stringLiteral('no\\')})`);
+    const read = (await introspect(engine, { tables: ['my_checked'] })).tables[0]!.checks[0]!.expression;
+    await engine.execute(`CREATE TABLE my_checked_again ${columns}`);
+    await engine.execute(`ALTER TABLE my_checked_again ADD CONSTRAINT ck_my_checked_again CHECK (${read})`);
+    await engine.execute(sql`INSERT INTO my_checked_again VALUES (${1}, ${'yes'})`);
+    await expect(engine.execute(sql`INSERT INTO my_checked_again VALUES (${-1}, ${'yes'})`)).rejects.toThrow(IntegrityError);
+    await expect(engine.execute(sql`INSERT INTO my_checked_again VALUES (${1}, ${'no\\'})`)).rejects.toThrow(IntegrityError);
+    expect((await introspect(engine, { tables: ['my_checked_again'] })).tables[0]!.checks[0]!.expression).toBe(read);
   });
 });

@@ -2,7 +2,8 @@
  * The security suites on mysql: hostile input through the public API, on the real server.
  */
 import '@strata/mysql';
-import { queryGuardsSuite, redosSuite } from '@strata/testkit';
+import { queryGuardsSuite, redosSuite, migrationInjectionSuite } from '@strata/testkit';
 
 queryGuardsSuite('mysql');
 redosSuite('mysql');
+migrationInjectionSuite('mysql');

@@ -10,6 +10,7 @@ registerDialect(['postgresql', 'postgres'], (url, options) => new PostgresDialec
 export { PostgresDialect } from './postgres-dialect';
 export { PostgresCompiler } from './postgres-compiler';
 export { PostgresDdl } from './postgres-ddl';
+export { PostgresMigrations } from './postgres-migrations';
 export { introspectPostgres } from './postgres-introspector';
 export { PostgresTypes } from './postgres-types';
 export { PostgresConnection } from './postgres-connection';

@@ -22,6 +22,7 @@ import type { ClientConfig } from 'pg';
 import { PostgresCompiler } from './postgres-compiler';
 import { PostgresConnection } from './postgres-connection';
 import { PostgresDdl } from './postgres-ddl';
+import { PostgresMigrations } from './postgres-migrations';
 import { introspectPostgres } from './postgres-introspector';
 import type { DatabaseSchema, IntrospectOptions, SchemaQuery } from '@strata/core';
 import { classifyPostgresError } from './postgres-errors';
@@ -46,6 +47,7 @@ const CAPABILITIES: Capabilities = Object.freeze({
   forUpdateOf: true,
   nullsOrdering: true,
   nullsSortHigh: true,
+  enumsSortByDeclaration: true,
   serverCursors: true,
   multiRowInsert: true,
   multiRowDefaultInsert: true,
@@ -62,6 +64,7 @@ export class PostgresDialect implements Dialect {
   readonly ddl = new PostgresDdl(this.compiler);
   readonly types = new PostgresTypes();
   readonly capabilities = CAPABILITIES;
+  readonly migrations: PostgresMigrations;
   #serverInfo: ServerInfo | undefined;
   readonly #url: EngineUrl;
   readonly #options: DialectOptions;
@@ -74,6 +77,7 @@ export class PostgresDialect implements Dialect {
     this.#url = url;
     this.#options = options;
     this.#pgbouncer = flag(url.query.pgbouncer, 'pgbouncer');
+    this.migrations = new PostgresMigrations({ pgbouncer: this.#pgbouncer });
     this.#statementCacheSize = statementCacheSize(url.query.statement_cache_size, this.#pgbouncer ? 0 : DEFAULT_STATEMENT_CACHE_SIZE);
     this.#tls = tlsPlan(url);
   }

@@ -2,7 +2,8 @@
  * The security suites on postgresql: hostile input through the public API, on the real server.
  */
 import '@strata/postgres';
-import { queryGuardsSuite, redosSuite } from '@strata/testkit';
+import { queryGuardsSuite, redosSuite, migrationInjectionSuite } from '@strata/testkit';
 
 queryGuardsSuite('postgresql');
 redosSuite('postgresql');
+migrationInjectionSuite('postgresql');

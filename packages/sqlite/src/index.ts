@@ -10,6 +10,7 @@ registerDialect(['sqlite'], (url, options) => new SqliteDialect(url, options));
 export { SqliteDialect } from './sqlite-dialect';
 export { SqliteCompiler } from './sqlite-compiler';
 export { SqliteDdl } from './sqlite-ddl';
+export { SqliteMigrations } from './sqlite-migrations';
 export { introspectSqlite } from './sqlite-introspector';
 export { parseCreateTable } from './sqlite-create-parser';
 export type { ParsedCheck, ParsedColumn, ParsedForeignKey, ParsedTable } from './sqlite-create-parser';

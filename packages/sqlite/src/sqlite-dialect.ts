@@ -23,6 +23,7 @@ import { introspectSqlite } from './sqlite-introspector';
 import type { DatabaseSchema, IntrospectOptions, SchemaQuery } from '@strata/core';
 import { classifySqliteError } from './sqlite-errors';
 import { SqliteTypes } from './sqlite-types';
+import { SqliteMigrations } from './sqlite-migrations';
 
 const BEGIN_MODES = ['deferred', 'immediate', 'exclusive'] as const;
 type BeginMode = (typeof BEGIN_MODES)[number];
@@ -33,6 +34,7 @@ export class SqliteDialect implements Dialect {
   readonly compiler = new SqliteCompiler();
   readonly ddl = new SqliteDdl(this.compiler);
   readonly types = new SqliteTypes();
+  readonly migrations = new SqliteMigrations();
   #capabilities: Capabilities = capabilitiesFor('3.0.0');
   #serverInfo: ServerInfo | undefined;
   readonly #path: string;

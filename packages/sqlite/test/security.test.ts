@@ -2,7 +2,8 @@
  * The security suites on sqlite: hostile input through the public API, on the real server.
  */
 import '@strata/sqlite';
-import { queryGuardsSuite, redosSuite } from '@strata/testkit';
+import { queryGuardsSuite, redosSuite, migrationInjectionSuite } from '@strata/testkit';
 
 queryGuardsSuite('sqlite');
 redosSuite('sqlite');
+migrationInjectionSuite('sqlite');

@@ -38,3 +38,4 @@ export { redosSuite } from './security/redos-suite';
 export { resultLabelSuite } from './suites/result-label-suite';
 export { startTlsPostgres } from './security/tls-postgres';
 export type { TlsPostgres } from './security/tls-postgres';
+export { migrationInjectionSuite } from './security/migration-injection-suite';

@@ -6,6 +6,7 @@
 import type { QueryCompiler } from '../query/query-compiler';
 import type { DdlCompiler } from '../schema/ddl-compiler';
 import type { IntrospectOptions, SchemaQuery } from '../schema/introspect';
+import type { MigrationHooks } from '../schema/migration-hooks';
 import type { DatabaseSchema } from '../schema/schema-model';
 import type { DialectTypes } from '../types/dialect-types';
 import type { EngineUrl } from './engine-url';
@@ -58,6 +59,8 @@ export interface Capabilities {
   readonly nullsOrdering: boolean;
   /** NULL sorts after every value in ascending order (PostgreSQL); without it, before (MySQL, SQLite). */
   readonly nullsSortHigh?: boolean;
+  /** An enum column sorts in the order its values were declared (PostgreSQL enum types, MySQL ENUM); without it, as text (SQLite). */
+  readonly enumsSortByDeclaration?: boolean;
   /** A cursor that fetches rows from the server in batches. */
   readonly serverCursors: boolean;
   /** Several rows in one INSERT ... VALUES. */
@@ -181,6 +184,8 @@ export interface Dialect {
   readonly types: DialectTypes;
   /** Writes this dialect's DDL (CREATE / ALTER / DROP) from the schema model. */
   readonly ddl: DdlCompiler;
+  /** How migrations lock, check revisions, and what schema changes cost on this server (for the `strata` CLI). */
+  readonly migrations: MigrationHooks;
   /** Reads the current schema (PostgreSQL) or database (MySQL, SQLite) into the schema model, running its catalog queries through `query`. */
   introspect(query: SchemaQuery, options?: IntrospectOptions): Promise<DatabaseSchema>;
   /** Capabilities; conservative until `initialize` has seen a server. */

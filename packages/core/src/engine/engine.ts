@@ -147,7 +147,7 @@ export class Engine {
       const replicas = options.replicas.map((text) => {
         const replicaUrl = parseEngineUrl(text);
         if (dialectFactoryFor(replicaUrl.scheme) !== factory) {
-          throw new ArgumentError(`Engine option replicas: ${replicaUrl.toString()} is not a ${this.dialect.name} URL like the primary's.`);
+          throw new ArgumentError(`Engine option replicas: ${replicaUrl.toString()} is not a ${this.url.scheme}:// URL like the primary's.`);
         }
         return { dialect: factory(replicaUrl, dialectOptions), target: replicaUrl.toString() };
       });

@@ -27,7 +27,7 @@ export interface CompileOptions {
   readonly capabilities: Capabilities;
   /** Column codecs; without them values are bound and read as they are. */
   readonly types?: CodecSource;
-  /** The server, for messages, e.g. `MariaDB 10.11`. Default: the compiler's dialect name. */
+  /** The server, for messages, e.g. `MariaDB 10.11`. Default: the name of the compiler's dialect. */
   readonly target?: string;
 }
 

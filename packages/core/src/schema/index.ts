@@ -28,6 +28,8 @@ export type { ExistingObjects } from './ddl-plan';
 export { introspect, queryOn, withConnection } from './introspect';
 export { diffSchemas, invertChange } from './schema-diff';
 export type { DiffOptions, SchemaChange } from './schema-diff';
+export type { ChangeNote, MigrationHooks } from './migration-hooks';
+export { narrowsType } from './type-narrowing';
 export type { IntrospectOptions, SchemaBind, SchemaQuery } from './introspect';
 export { canonicalSql, matching, renderTokens, tokenizeSql } from './sql-text';
 export type { CanonicalOptions, SqlToken, TokenizeOptions } from './sql-text';

@@ -20,6 +20,8 @@ export interface TokenizeOptions {
   readonly bracketIdentifiers?: boolean;
   /** E'...' strings with backslash escapes (PostgreSQL). */
   readonly escapeStrings?: boolean;
+  /** The quote identifiers are written with, so rendered text stays valid on the dialect (MySQL: a backtick). Default '"'. */
+  readonly identifierQuote?: '"' | '`';
 }
 
 const MULTI_PUNCT = ['::', '<=', '>=', '<>', '!=', '||', '->>', '->'];
@@ -114,7 +116,7 @@ export function canonicalSql(text: string, options: CanonicalOptions = {}): stri
   tokens = anyArrayToIn(tokens);
   if (options.rewrite) tokens = options.rewrite(tokens);
   tokens = removeRedundantParens(tokens);
-  return renderTokens(tokens);
+  return renderTokens(tokens, options);
 }
 
 function stripCasts(tokens: SqlToken[]): SqlToken[] {
@@ -178,12 +180,12 @@ function anyArrayToIn(tokens: SqlToken[]): SqlToken[] {
   return out;
 }
 
-/** Renders tokens in the canonical spacing. */
-export function renderTokens(tokens: readonly SqlToken[]): string {
+/** Renders tokens in the canonical spacing, quoting strings and identifiers so the dialect `options` describes reads them back. */
+export function renderTokens(tokens: readonly SqlToken[], options: TokenizeOptions = {}): string {
   let out = '';
   let previous: SqlToken | undefined;
   for (const t of tokens) {
-    const text = renderToken(t);
+    const text = renderToken(t, options);
     const tight =
       previous === undefined ||
       (t.kind === 'punct' && [')', ']', ',', '.'].includes(t.value)) ||
@@ -196,12 +198,17 @@ export function renderTokens(tokens: readonly SqlToken[]): string {
   return out;
 }
 
-function renderToken(t: SqlToken): string {
+function renderToken(t: SqlToken, options: TokenizeOptions): string {
   switch (t.kind) {
-    case 'string':
-      return `'${t.value.replace(/'/g, "''")}'`;
-    case 'quoted':
-      return /^[a-z_][a-z0-9_]*$/.test(t.value) ? t.value : `"${t.value.replace(/"/g, '""')}"`;
+    case 'string': {
+      // Where a backslash starts an escape (MySQL), a backslash in the value is written doubled.
+      const text = options.backslashEscapes ? t.value.replace(/\\/g, '\\\\') : t.value;
+      return `'${text.replace(/'/g, "''")}'`;
+    }
+    case 'quoted': {
+      const quote = options.identifierQuote ?? '"';
+      return /^[a-z_][a-z0-9_]*$/.test(t.value) ? t.value : `${quote}${t.value.replaceAll(quote, quote + quote)}${quote}`;
+    }
     default:
       return t.value;
   }

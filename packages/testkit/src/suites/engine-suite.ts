@@ -13,6 +13,7 @@ import {
   TransactionAbortedError,
   UniqueViolationError,
   type Engine,
+  type SchemaTable,
   type StatementEntry,
 } from '@strata/core';
 import { testUrl, type DialectName } from '../targets';
@@ -390,6 +391,32 @@ export function engineSuite(dialect: DialectName): void {
       expect(typeof engine.capabilities.returning).toBe('boolean');
       expect(engine.capabilities.savepoints).toBe(true);
       expect(q('x')).toContain('x');
+    });
+
+    test('enumsSortByDeclaration says how the server orders an enum column (declared order, or as text)', async () => {
+      await engine.initialize();
+      const ddl = engine.dialect.ddl;
+      const values = ['zeta', 'alpha', 'mid'];
+      const table: SchemaTable = {
+        name: 'es_enum_order',
+        comment: undefined,
+        columns: [{ name: 'kind', type: { name: 'enum', enumValues: values, enumName: 'es_enum_order_kind' }, nullable: false, default: undefined, autoIncrement: false, comment: undefined }],
+        primaryKey: undefined,
+        foreignKeys: [],
+        indexes: [],
+        uniques: [],
+        checks: [],
+      };
+      if (ddl.features.nativeEnums) await engine.execute(ddl.createEnum({ name: 'es_enum_order_kind', values }));
+      try {
+        for (const statement of ddl.createTable(table, { foreignKeys: false })) await engine.execute(statement);
+        await engine.execute(sql`INSERT INTO es_enum_order (kind) VALUES (${'mid'}), (${'alpha'}), (${'zeta'})`);
+        const sorted = (await engine.execute('SELECT kind FROM es_enum_order ORDER BY kind')).rows.map((row) => row.kind);
+        expect(sorted).toEqual(engine.capabilities.enumsSortByDeclaration ? values : ['alpha', 'mid', 'zeta']);
+      } finally {
+        await engine.execute('DROP TABLE IF EXISTS es_enum_order');
+        if (ddl.features.nativeEnums) await engine.execute(ddl.dropEnum('es_enum_order_kind', true));
+      }
     });
   });
 }

@@ -150,7 +150,7 @@ export class ShardedSession<K extends string> {
   #comparator(select: SelectNode, shard: K): (a: unknown, b: unknown) => number {
     const engine = this.#options.shards[shard];
     const nullsHigh = engine.dialect.capabilities.nullsSortHigh === true;
-    const nativeEnums = engine.dialect.name !== 'sqlite';
+    const enumOrder = engine.dialect.capabilities.enumsSortByDeclaration === true;
     const compareText = this.#options.compareText ?? compareCodeUnits;
     const first = select.items[0];
     const keys = select.orderBy.map((order): OrderKey => {
@@ -165,7 +165,7 @@ export class ShardedSession<K extends string> {
       const descending = order.direction === 'desc';
       // Without NULLS FIRST / LAST the server puts NULL where its sort order does: high on PostgreSQL, low elsewhere.
       const nullsFirst = order.nulls === undefined ? descending === nullsHigh : order.nulls === 'first';
-      return { read, descending, nullsFirst, compare: valueComparator(column, compareText, nativeEnums) };
+      return { read, descending, nullsFirst, compare: valueComparator(column, compareText, enumOrder) };
     });
     return (a, b) => {
       for (const key of keys) {
@@ -305,10 +305,10 @@ function describeOrder(expr: ExprNode): string {
 }
 
 /** How two non-NULL values of a column compare, as the servers order them. */
-function valueComparator(column: ColumnMetadata | undefined, compareText: (a: string, b: string) => number, nativeEnums: boolean): (x: unknown, y: unknown) => number {
+function valueComparator(column: ColumnMetadata | undefined, compareText: (a: string, b: string) => number, enumOrder: boolean): (x: unknown, y: unknown) => number {
   const type = column?.type;
-  if (type?.name === 'enum' && nativeEnums && type.enumValues) {
-    // PostgreSQL and MySQL sort an enum by its declaration order; SQLite stores text.
+  if (type?.name === 'enum' && enumOrder && type.enumValues) {
+    // The server sorts the enum by its declaration order; where enums are stored as text, the text comparison below applies.
     const rank = new Map(type.enumValues.map((value, i) => [value, i]));
     return (x, y) => (rank.get(x as string) ?? -1) - (rank.get(y as string) ?? -1);
   }
