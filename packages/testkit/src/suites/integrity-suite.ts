@@ -3,7 +3,7 @@
  * merged versions are expectations, retried conflicts), rows with no values, deletes in a
  * foreign-key cycle, and rollbacks that put relationships and deleted objects back.
  */
-import { createEngine, inspect, MetaData, select, sessionMaker, sql, StaleDataError, type Engine, type SessionFactory } from '@strata/core';
+import { createEngine, inspect, MetaData, select, sessionMaker, sql, StaleDataError, ValidationError, type Engine, type SessionFactory } from '@strata/core';
 import { recordStatements } from '../harness';
 import { testUrl, type DialectName } from '../targets';
 import { ball, IgBadge, IgBall, IgCart, IgPerson, IgProduct, INTEGRITY_ENTITIES, person, product } from './integrity-fixtures';
@@ -97,6 +97,26 @@ export function integritySuite(dialect: DialectName): void {
         expect(Number((await row('ig_product', id))!.version)).toBe(2);
       });
 
+      test('a version assigned as undefined or null (a client that sent none) is a ValidationError before SQL, not a conflict', async () => {
+        const id = await productAtVersion2();
+        for (const missing of [undefined, null]) {
+          const session = Session();
+          try {
+            const p = (await session.get(IgProduct, id))!;
+            p.version = missing as never;
+            p.price = '31.00';
+            const { result, statements } = await recordStatements(engine, () => session.flush().then(() => undefined, (e: unknown) => e));
+            expect(result).toBeInstanceOf(ValidationError);
+            expect((result as ValidationError).message).toMatch(/IgProduct\.version was set to (undefined|null)/);
+            expect(statements.filter((st) => /^(UPDATE|INSERT|DELETE)/i.test(st.sql))).toEqual([]);
+          } finally {
+            await session.rollback();
+            await session.close();
+          }
+        }
+        expect(Number((await row('ig_product', id))!.version)).toBe(2);
+      });
+
       test('merge of a detached object carrying an old version raises StaleDataError instead of overwriting', async () => {
         const id = await productAtVersion2();
         const forged = Object.assign(new IgProduct(), { id, version: 1, name: 'stale' });
@@ -162,6 +182,32 @@ export function integritySuite(dialect: DialectName): void {
         const stored = await row('ig_product', p.id);
         expect(Number(stored!.stock)).toBe(70);
         expect(Number(stored!.version)).toBe(31);
+      });
+    });
+
+    describe('values refused before SQL', () => {
+      test('a NOT NULL column left empty is refused before any statement of the flush, and the transaction goes on', async () => {
+        const session = Session();
+        try {
+          const first = product('first');
+          session.add(first);
+          await session.flush();
+          const cart = new IgCart();
+          const bad = Object.assign(new IgProduct(), { name: 'no price', stock: 1 });
+          session.addAll([cart, bad]);
+          const { result, statements } = await recordStatements(engine, () => session.flush().then(() => undefined, (e: unknown) => e));
+          expect(result).toBeInstanceOf(ValidationError);
+          expect((result as ValidationError).property).toBe('price');
+          // Nothing of this flush was sent, and the transaction was not rolled back.
+          expect(statements.map((st) => st.sql)).toEqual([]);
+          bad.price = '5.00';
+          await session.commit();
+        } finally {
+          await session.close();
+        }
+        const names = (await engine.execute(sql`SELECT name FROM ig_product ORDER BY name`)).rows.map((r) => r.name);
+        expect(names).toEqual(['first', 'no price']);
+        expect(await count('ig_cart')).toBe(1);
       });
     });
 

@@ -122,6 +122,41 @@ export function requestCommitSuite(dialect: DialectName): void {
       }
     });
 
+    test('commitOnSuccess rolls a 4xx response back quietly: no STRATA_UNCOMMITTED warning', async () => {
+      const db = scopedSession(Session, { commitOnSuccess: true });
+      const { server, url } = await serveScoped(db, async (_req, res) => {
+        db.current().add(product('rejected'));
+        await db.current().flush();
+        res.statusCode = 422;
+        res.end('invalid');
+      });
+      try {
+        const warnings = await warningsDuring(async () => {
+          expect((await fetch(url)).status).toBe(422);
+          for (let i = 0; i < 100 && engine.pool.status().checkedOut > 0; i++) await new Promise((r) => setTimeout(r, 10));
+        });
+        expect(warnings.filter((w) => w.code === 'STRATA_UNCOMMITTED')).toEqual([]);
+      } finally {
+        await stopServer(server);
+      }
+      expect(await names()).toEqual([]);
+    });
+
+    test('a session whose commit failed (a 409 handler catching StaleDataError) closes without STRATA_UNCOMMITTED', async () => {
+      const p = product('contested');
+      await Session.run((s) => s.add(p));
+      await Session.run(async (s) => void ((await s.get(IgProduct, p.id))!.price = '11.00'));
+      const warnings = await warningsDuring(async () => {
+        const session = Session();
+        const mine = (await session.get(IgProduct, p.id))!;
+        mine.version = 1;
+        mine.price = '12.00';
+        await expect(session.commit()).rejects.toThrow(/expected version 1/);
+        await session.close();
+      });
+      expect(warnings.filter((w) => w.code === 'STRATA_UNCOMMITTED')).toEqual([]);
+    });
+
     test('scopedSession(factory, { commitOnSuccess: true }) turns it on for every middleware; a middleware option turns it off', async () => {
       const db = scopedSession(Session, { commitOnSuccess: true });
       const on = await serveScoped(db, async (_req, res) => {

@@ -33,7 +33,7 @@ export interface ScopeOptions {
    * Commit the request's session when its handler ends the response with a status below
    * 400, before the response goes out (the way Django's ATOMIC_REQUESTS works): the client
    * never hears of success for changes that were not saved. A response of 400 or more is
-   * not committed, so its changes are rolled back when the request's scope closes. If the
+   * rolled back (quietly: no STRATA_UNCOMMITTED warning). If the
    * COMMIT fails, the response becomes a 500 (or, when headers already went out, the
    * connection is cut) and a process warning (STRATA_COMMIT_FAILED) names the error.
    * Default false: the handler calls `db.current().commit()` itself.
@@ -116,6 +116,13 @@ class Scope {
   commit(): Promise<void> {
     this.#committing = this.#session?.commit() ?? Promise.resolve();
     return this.#committing;
+  }
+
+  /** Rolls the scope's work back on purpose (a failed response under commitOnSuccess): closing then has nothing to warn about. */
+  discard(): void {
+    const session = this.#session;
+    // A failed rollback surfaces when the scope closes the session; here it must not go unhandled.
+    if (session) this.#committing = session.rollback().catch(() => undefined);
   }
 
   /**
@@ -221,7 +228,10 @@ function commitBeforeEnd(scope: Scope, res: ScopedResponse): void {
       void committed.then(() => end.apply(res, args));
       return res;
     }
-    if ((res.statusCode ?? 200) >= 400) return end.apply(res, args);
+    if ((res.statusCode ?? 200) >= 400) {
+      scope.discard();
+      return end.apply(res, args);
+    }
     committed = scope.commit().then(
       () => void end.apply(res, args),
       (error: unknown) => answerCommitFailure(res, end, error),
@@ -232,7 +242,7 @@ function commitBeforeEnd(scope: Scope, res: ScopedResponse): void {
 
 function answerCommitFailure(res: ScopedResponse, end: (...args: unknown[]) => unknown, error: unknown): void {
   process.emitWarning(
-    `Committing a request's Strata session before its response failed, so the client was told it failed: ${(error as Error)?.stack ?? String(error)}`,
+    `Committing a request's Strata session before its response failed, so the response was turned into a 500 (or cut off, when it had begun): ${(error as Error)?.stack ?? String(error)}`,
     { code: 'STRATA_COMMIT_FAILED' },
   );
   if (res.headersSent) {

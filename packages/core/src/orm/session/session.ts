@@ -332,7 +332,8 @@ export class Session implements StateOwner {
    * (code `STRATA_UNCOMMITTED`) naming the entities and counts: roll back first to discard them quietly.
    */
   async close(): Promise<void> {
-    const lost = this.#objects.uncommitted(this.#transactions.levels);
+    // After a failed flush the caller has the error and the transaction is already rolled back.
+    const lost = this.#failed === undefined ? this.#objects.uncommitted(this.#transactions.levels) : undefined;
     if (lost !== undefined) {
       // Closing is not a decision to discard: an application that forgot commit() must hear about it.
       process.emitWarning(
@@ -670,6 +671,8 @@ export class Session implements StateOwner {
     const before = error instanceof FlushFailure ? error.before : new Map<InstanceState, readonly unknown[]>();
     // Undo what the failed flush did in memory: generated keys, versions, stamps.
     for (const [state, values] of before) values.forEach((v, i) => (state.values[i] = v));
+    // Refused before anything was written: the transaction is as it was, and the session goes on.
+    if (error instanceof FlushFailure && !error.written) return cause;
     if (this.#transactions.connection) {
       this.#failed = cause;
       await this.#transactions.abortAfterFailedFlush();

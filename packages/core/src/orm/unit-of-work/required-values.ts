@@ -67,3 +67,24 @@ function missingValue(state: InstanceState, column: ColumnMetadata, value: null 
     { entity, column: property, property },
   );
 }
+
+/**
+ * A version the application assigns is the version it expects the row to have, so it must be
+ * one: `version = req.body.version` with no version in the body is refused before SQL rather
+ * than reported as someone else's change.
+ */
+export function checkVersionGiven(state: InstanceState, changed: readonly number[]): void {
+  const version = state.mapper.metadata.versionColumn;
+  if (!version) return;
+  const i = state.mapper.columns.indexOf(version);
+  if (!changed.includes(i)) return;
+  const value = state.values[i];
+  if ((typeof value === 'number' && Number.isSafeInteger(value)) || typeof value === 'bigint') return;
+  const entity = state.mapper.metadata.name;
+  const property = version.propertyName ?? version.columnName;
+  throw new ValidationError(
+    `${entity}.${property} was set to ${value === null || value === undefined ? String(value) : `a ${typeof value}`}, but a version column holds the version the row is expected to have. ` +
+      `Set it to the whole number the client read (and sent back), or leave it alone to expect the version loaded.`,
+    { entity, column: property, property },
+  );
+}

@@ -4,14 +4,14 @@
  * level by level, cycles through a post-update), UPDATEs of changed columns, DELETEs
  * children first - and reports what it did so the session can finalise or undo.
  */
-import { FlushError } from '../../errors/errors';
+import { DatabaseError, FlushError } from '../../errors/errors';
 import type { EntityMetadata, RelationMetadata } from '../../metadata/entity-metadata';
 import { fillInsertDefaults } from '../../metadata/insert-defaults';
 import { EntityMapper } from '../state/entity-mapper';
 import { isUnloaded, stateOf, type InstanceState } from '../state/instance-state';
 import { tableOrder } from './commit-order';
 import { deleteByParents, deleteRows, insertRows, updateRow, updateRows, type PersistTarget, type QueuedUpdate } from './persister';
-import { checkRequired, checkValuesGiven } from './required-values';
+import { checkRequired, checkValuesGiven, checkVersionGiven } from './required-values';
 import { orderRows } from './row-order';
 import { prepareRelationships, type Membership, type RelationshipContext } from './relationship-changes';
 import { deleteAssociations, insertAssociations } from './association-rows';
@@ -30,19 +30,31 @@ export interface FlushOutcome {
   readonly before: ReadonlyMap<InstanceState, readonly unknown[]>;
 }
 
-/** A flush failed after some statements ran; `before` lets the session undo the in-memory effects. */
+/**
+ * A flush failed. `before` lets the session undo the in-memory effects; `written` is false
+ * when the failure came before any write statement (a refused value, a relationship rule),
+ * so the transaction is as it was and the session can go on.
+ */
 export class FlushFailure extends Error {
   constructor(
     override readonly cause: unknown,
     readonly before: ReadonlyMap<InstanceState, readonly unknown[]>,
+    readonly written: boolean,
   ) {
     super('flush failed');
   }
 }
 
-/** Runs one flush. Throws FlushFailure (wrapping the real error) when a statement fails. */
+/** Runs one flush. Throws FlushFailure (wrapping the real error) when it cannot finish. */
 export async function flush(ctx: FlushContext): Promise<FlushOutcome> {
-  const work = await prepareRelationships(ctx);
+  let work: Awaited<ReturnType<typeof prepareRelationships>>;
+  try {
+    work = await prepareRelationships(ctx);
+    checkRows(ctx);
+  } catch (error) {
+    // Nothing was written; only a failed read (a server error) may have ended the transaction.
+    throw new FlushFailure(error, new Map(), error instanceof DatabaseError);
+  }
   const memberships = work.memberships;
   const before = new Map<InstanceState, unknown[]>();
   for (const state of ctx.pending) before.set(state, state.values.slice());
@@ -72,7 +84,6 @@ export async function flush(ctx: FlushContext): Promise<FlushOutcome> {
           if (syncForeignKeys(state, memberships, deferred)) postUpdates.push(state);
           applyInsertDefaults(state, now);
           checkRequired(state);
-          checkValuesGiven(state, undefined);
         }
         await insertRows(ctx, mapper, level);
         inserted.push(...level);
@@ -87,7 +98,6 @@ export async function flush(ctx: FlushContext): Promise<FlushOutcome> {
       const image = before.get(state) ?? state.values;
       const changed = prepareUpdate(state);
       if (changed.length === 0) continue;
-      checkValuesGiven(state, changed);
       queueUpdate(pendingUpdates, state, changed, prepareVersion(state, changed, image));
       updated.push(state);
     }
@@ -146,7 +156,22 @@ export async function flush(ctx: FlushContext): Promise<FlushOutcome> {
     }
     return { inserted, updated, deleted: [...ctx.deleted], before };
   } catch (error) {
-    throw new FlushFailure(error, before);
+    throw new FlushFailure(error, before, true);
+  }
+}
+
+/**
+ * The value checks that need no database, for every row before the first statement: NOT NULL
+ * columns nothing fills, and versions assigned as nothing. A refused row then costs nothing.
+ */
+function checkRows(ctx: FlushContext): void {
+  for (const state of ctx.pending) if (!ctx.deleted.has(state)) checkValuesGiven(state, undefined);
+  for (const state of ctx.dirty) {
+    if (ctx.deleted.has(state) || ctx.pending.has(state)) continue;
+    const changed = state.changedColumns();
+    if (changed.length === 0) continue;
+    checkValuesGiven(state, changed);
+    checkVersionGiven(state, changed);
   }
 }
 
