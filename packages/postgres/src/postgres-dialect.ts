@@ -3,6 +3,7 @@
  * values as the server's text (the type layer converts them, independent of the
  * process time zone), and reports capabilities from the server version.
  */
+import { inspect } from 'node:util';
 import {
   ArgumentError,
   ConfigurationError,
@@ -24,7 +25,7 @@ import { PostgresConnection } from './postgres-connection';
 import { PostgresDdl } from './postgres-ddl';
 import { introspectPostgres } from './postgres-introspector';
 import type { DatabaseSchema, IntrospectOptions, SchemaQuery } from '@strata/core';
-import { classifyPostgresError } from './postgres-errors';
+import { classifyPostgresError, hidePostgresValues } from './postgres-errors';
 import { PostgresTypes } from './postgres-types';
 
 /** Named prepared statements kept per connection unless the URL says otherwise. */
@@ -80,6 +81,11 @@ export class PostgresDialect implements Dialect {
   describeTarget(): string {
     const { host, port, database, username } = this.#url;
     return `PostgreSQL at ${host}:${port ?? 5432}/${database ?? username ?? ''} as ${username ?? 'the OS user'}`;
+  }
+
+  /** What `console.log(dialect)` shows: where it connects, never the password. */
+  [inspect.custom](): string {
+    return `PostgresDialect <${this.describeTarget()}>`;
   }
 
   async connect(): Promise<DialectConnection> {
@@ -148,6 +154,10 @@ export class PostgresDialect implements Dialect {
 
   classifyError(error: unknown): ErrorClassification {
     return classifyPostgresError(error);
+  }
+
+  hideQuotedValues(text: string): string {
+    return hidePostgresValues(text);
   }
 
   beginStatements(options: BeginOptions): readonly string[] {

@@ -3,12 +3,14 @@
  * column and relationship positions, the primary-key positions, identity keys, and the
  * instrumented prototype. Nothing here looks at metadata per row.
  */
+import { inspect, type InspectOptionsStylized } from 'node:util';
+import { inspectView } from '../../engine/inspect-view';
 import type { ColumnMetadata, EntityMetadata, RelationMetadata } from '../../metadata/entity-metadata';
 import { installPlaceholders, instrument } from './instrument';
 import { keyText } from './key-text';
 import { setMetadataHooks } from '../../metadata/declarations';
 import { defaultRegistry } from '../../metadata/entity-registry';
-import { InstanceState, STATE, UNLOADED, type ObjectStatus } from './instance-state';
+import { InstanceState, setState, stateOf, UNLOADED, type ObjectStatus } from './instance-state';
 
 const mappers = new WeakMap<EntityMetadata, EntityMapper>();
 
@@ -35,7 +37,7 @@ export class EntityMapper {
   /**
    * One object shaped like every loaded instance, kept for the mapper's lifetime. V8 holds
    * the hidden class of `Object.create(prototype)` (and its transition to the state
-   * property) only weakly: without a live instance a garbage collection drops it, the next
+   * slot) only weakly: without a live instance a garbage collection drops it, the next
    * load makes a new one, and every property access site that saw the old one turns
    * polymorphic, then megamorphic. Keeping one alive keeps loaded objects on one shape.
    */
@@ -54,7 +56,7 @@ export class EntityMapper {
     this.#prototype = (metadata.target as { prototype: object }).prototype;
     this.#unloaded = new Array<unknown>(metadata.relations.length).fill(UNLOADED);
     this.#shapeAnchor = Object.create(this.#prototype) as object;
-    (this.#shapeAnchor as { [STATE]: InstanceState | undefined })[STATE] = undefined;
+    setState(this.#shapeAnchor, undefined);
   }
 
   /** The mapper of an entity, built (and its class instrumented) on first use. */
@@ -66,6 +68,11 @@ export class EntityMapper {
       instrument(mapper);
     }
     return mapper;
+  }
+
+  /** What `console.log(mapper)` shows: the entity and its table, not the metadata graph. */
+  [inspect.custom](depth: number | null, options: InspectOptionsStylized): string {
+    return inspectView('EntityMapper', { entity: this.metadata.name, table: this.metadata.tableName }, depth, options);
   }
 
   /** True for a primary-key or version column: the ones an UPDATE uses to find its row. */
@@ -110,16 +117,16 @@ export class EntityMapper {
   materialize(values: unknown[], status: ObjectStatus): InstanceState {
     const object = Object.create(this.#prototype) as object;
     const state = new InstanceState(this, object, values, status);
-    (object as { [STATE]: InstanceState })[STATE] = state;
+    setState(object, state);
     return state;
   }
 
   /** The state of an object of this entity, creating a transient one for an object built with `new`. */
   attach(object: object): InstanceState {
-    const existing = (object as { [STATE]?: InstanceState })[STATE];
+    const existing = stateOf(object);
     if (existing) return existing;
     const state = new InstanceState(this, object, new Array<unknown>(this.columns.length).fill(undefined), 'transient');
-    Object.defineProperty(object, STATE, { value: state, enumerable: false, writable: false, configurable: true });
+    setState(object, state);
     return state;
   }
 
