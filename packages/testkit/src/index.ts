@@ -32,3 +32,5 @@ export { shardingSuite } from './scale/sharding-suite';
 export { integritySuite } from './suites/integrity-suite';
 export { requestCommitSuite } from './suites/request-commit-suite';
 export { rawStatementsSuite } from './suites/raw-statements-suite';
+export { secretsSuite } from './security/secrets-suite';
+export { exposures } from './security/exposure';

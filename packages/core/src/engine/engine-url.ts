@@ -178,13 +178,21 @@ function queryText(query: Readonly<Record<string, string>>): string {
   return text ? `?${text}` : '';
 }
 
-/** The options, frozen, printing (inspect, JSON) with secret values hidden. */
+/**
+ * The options, frozen, printing (inspect, JSON) with secret values hidden. A secret value is
+ * a getter rather than a stored property, so nothing that walks the object's own data
+ * (a logger's serializer, a deep copy) comes upon it; reading it on purpose still works.
+ */
 function printableQuery(query: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
-  const copy: Record<string, string> = { ...query };
-  const hidden = () => Object.fromEntries(Object.entries(copy).map(([key, value]) => [key, SECRET_OPTION.test(key) ? '***' : value]));
-  Object.defineProperty(copy, inspect.custom, { value: (_depth: number, options: object) => inspect(hidden(), options) });
-  Object.defineProperty(copy, 'toJSON', { value: hidden });
-  return Object.freeze(copy);
+  const options: Record<string, string> = {};
+  for (const [key, value] of Object.entries(query)) {
+    if (SECRET_OPTION.test(key)) Object.defineProperty(options, key, { get: () => value, enumerable: true });
+    else options[key] = value;
+  }
+  const hidden = () => Object.fromEntries(Object.keys(options).map((key) => [key, SECRET_OPTION.test(key) ? '***' : options[key]]));
+  Object.defineProperty(options, inspect.custom, { value: (_depth: number, inspectOptions: object) => inspect(hidden(), inspectOptions) });
+  Object.defineProperty(options, 'toJSON', { value: hidden });
+  return Object.freeze(options);
 }
 
 function splitQuery(text: string): [string, string] {

@@ -1,0 +1,4 @@
+import '@strata/mysql';
+import { secretsSuite } from '@strata/testkit';
+
+secretsSuite('mysql');

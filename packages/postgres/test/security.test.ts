@@ -1,0 +1,4 @@
+import '@strata/postgres';
+import { secretsSuite } from '@strata/testkit';
+
+secretsSuite('postgresql');

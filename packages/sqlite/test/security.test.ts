@@ -1,0 +1,4 @@
+import '@strata/sqlite';
+import { secretsSuite } from '@strata/testkit';
+
+secretsSuite('sqlite');
