@@ -85,8 +85,9 @@ const NAMED = /\b(?:constraint|relation|table|column|type|encoding|schema|index|
 /**
  * Hides the values in a PostgreSQL error text: a key's values (`Key (email)=(***) already
  * exists`), a failing row (`Failing row contains (***)`), an invalid input (`... for type
- * integer: "***"`), bytes and JSON text it quotes, and any other double-quoted text that
- * does not follow a word naming an object (`constraint "users_email_key"` stays).
+ * integer: "***"`), bytes and JSON text it quotes, and any other quoted text that does not
+ * follow a word naming an object (`constraint "users_email_key"` stays; a parameter's
+ * `$1 = '...'` and a PL/pgSQL `SQL statement "..."` context go).
  */
 export function hidePostgresValues(text: string): string {
   const known = text
@@ -97,5 +98,7 @@ export function hidePostgresValues(text: string): string {
     .replace(/(value )".*"( is out of range)/gs, '$1"***"$2')
     .replace(/(encoding "[^"]*": )0x[0-9a-f]{2}(?: 0x[0-9a-f]{2})*/gi, '$1***')
     .replace(/(JSON data, line \d+: ).*/g, '$1***');
-  return known.replace(/"(?:[^"]|"")*"/g, (quoted, at: number) => (quoted === '"***"' || NAMED.test(known.slice(Math.max(0, at - 40), at)) ? quoted : '"***"'));
+  return known.replace(/"(?:[^"]|"")*"|'(?:[^']|'')*'/g, (quoted, at: number) =>
+    quoted.slice(1, -1) === '***' || NAMED.test(known.slice(Math.max(0, at - 40), at)) ? quoted : `${quoted[0]}***${quoted[0]}`,
+  );
 }

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect as utilInspect } from 'node:util';
 import {
+  ArgumentError,
   Check,
   CheckViolationError,
   Column,
@@ -390,6 +391,20 @@ export function secretsSuite(dialect: DialectName): void {
         expect(inspect(values).status).toBe('transient');
         expect(structuredClone(loaded)).toEqual({});
         expectHidden(loaded, secrets);
+      });
+    });
+
+    test('a loaded entity read or written through a Proxy is refused with an ArgumentError rather than answering undefined or writing nowhere', async () => {
+      await Session.run((s) => s.add(account('fay@example.com', 'fay')));
+      await Session.run(async (s) => {
+        const [loaded] = await s.scalars(select(SecAccount));
+        const wrapped = new Proxy(loaded!, {});
+        expect(() => wrapped.name).toThrow(ArgumentError);
+        expect(() => {
+          wrapped.name = 'other';
+        }).toThrow(/used through a Proxy.*give Strata the object itself/);
+        expect(loaded!.name).toBe('fay');
+        expect(inspect(loaded!).modified).toEqual([]);
       });
     });
 

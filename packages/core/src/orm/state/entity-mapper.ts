@@ -3,7 +3,8 @@
  * column and relationship positions, the primary-key positions, identity keys, and the
  * instrumented prototype. Nothing here looks at metadata per row.
  */
-import { inspect, type InspectOptionsStylized } from 'node:util';
+import { inspect, types, type InspectOptionsStylized } from 'node:util';
+import { ArgumentError } from '../../errors/errors';
 import { inspectView } from '../../engine/inspect-view';
 import type { ColumnMetadata, EntityMetadata, RelationMetadata } from '../../metadata/entity-metadata';
 import { installPlaceholders, instrument } from './instrument';
@@ -121,10 +122,16 @@ export class EntityMapper {
     return state;
   }
 
-  /** The state of an object of this entity, creating a transient one for an object built with `new`. */
+  /** The state of an object of this entity, creating a transient one for an object built with `new`; refuses a Proxy (see StateSlot). */
   attach(object: object): InstanceState {
     const existing = stateOf(object);
     if (existing) return existing;
+    if (types.isProxy(object)) {
+      throw new ArgumentError(
+        `A ${this.metadata.name} was used through a Proxy. Strata keeps an object's state in a private slot of the object itself, which a Proxy does not pass on; ` +
+          'give Strata the object itself (e.g. toRaw(obj) for a Vue reactive object).',
+      );
+    }
     const state = new InstanceState(this, object, new Array<unknown>(this.columns.length).fill(undefined), 'transient');
     setState(object, state);
     return state;

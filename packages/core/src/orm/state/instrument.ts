@@ -4,7 +4,7 @@
  * of expired values can be refused in strict mode, and unloaded relationships say so.
  * Values a constructor set as own properties are adopted when the session first sees them.
  */
-import { inspect, type InspectOptionsStylized } from 'node:util';
+import { inspect, types, type InspectOptionsStylized } from 'node:util';
 import { ArgumentError, DetachedInstanceError, UnloadedRelationError } from '../../errors/errors';
 import { assignCollection, assignToOne, emptyRelation } from './backref';
 import { findDeclaration } from '../../metadata/declarations';
@@ -27,7 +27,11 @@ export function instrument(mapper: EntityMapper): void {
       enumerable: true,
       get(this: object) {
         const state = stateOf(this);
-        if (state === undefined) return undefined;
+        if (state === undefined) {
+          // A Proxy around a loaded object does not pass its state on: attach() refuses it rather than answer undefined.
+          if (types.isProxy(this)) mapper.attach(this);
+          return undefined;
+        }
         if (state.expired && state.owner?.strict) state.expiredRead(property);
         return state.values[index];
       },
