@@ -14,6 +14,9 @@ const HIDDEN = '***';
 const SHORT = 4;
 const WORD = /[\p{L}\p{N}_]/u;
 
+/** Values per regular expression. */
+const CHUNK = 500;
+
 /** A function that hides the statement's values in one text. */
 export type Redactor = (text: string) => string;
 
@@ -24,13 +27,16 @@ export type Redactor = (text: string) => string;
  */
 export function valueRedactor(params: readonly unknown[], quoted: Redactor = hideQuotedLiterals): Redactor {
   const texts = [...new Set(params.flatMap((value) => textsOf(value, 0)))].filter((text) => text !== '').sort((a, b) => b.length - a.length);
-  const patterns = texts.map((text) => {
+  const alternatives = texts.map((text) => {
     const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const short = text.length < SHORT;
     const before = short && WORD.test(text[0]!) ? '(?<![\\p{L}\\p{N}_])' : '';
     const after = short && WORD.test(text[text.length - 1]!) ? '(?![\\p{L}\\p{N}_])' : '';
-    return new RegExp(`${before}${escaped}${after}`, 'gu');
+    return `${before}${escaped}${after}`;
   });
+  // Longest first within one alternation, so a value inside another leaves no remnant; chunked, as a bulk INSERT has thousands.
+  const patterns: RegExp[] = [];
+  for (let i = 0; i < alternatives.length; i += CHUNK) patterns.push(new RegExp(alternatives.slice(i, i + CHUNK).join('|'), 'gu'));
   return (text) => {
     let out = text;
     for (const pattern of patterns) out = out.replace(pattern, HIDDEN);
