@@ -3,6 +3,7 @@
  * so reads and writes go through the instance state: writes record what changed, reads
  * of expired values can be refused in strict mode, and unloaded relationships say so.
  * Values a constructor set as own properties are adopted when the session first sees them.
+ * Also installs what printing an object shows (entity-inspect.ts) and toJSON.
  */
 import { inspect, types, type InspectOptionsStylized } from 'node:util';
 import { ArgumentError, DetachedInstanceError, UnloadedRelationError } from '../../errors/errors';
