@@ -1,4 +1,14 @@
+import { inspect } from 'node:util';
 import { ConfigurationError, createEngine, parseEngineUrl, registerDialect, sql, SqlCompiler, ArgumentError } from '@strata/core';
+import { redactUrlText } from '../src/engine/engine-url';
+
+/** Every string an error and its cause chain hold in own properties (message, stack, input...). */
+function errorTexts(error: unknown, seen = new Set<unknown>()): string[] {
+  if (typeof error === 'string') return [error];
+  if (typeof error !== 'object' || error === null || seen.has(error)) return [];
+  seen.add(error);
+  return Reflect.ownKeys(error).flatMap((key) => errorTexts(Object.getOwnPropertyDescriptor(error, key)?.value, seen));
+}
 
 describe('parseEngineUrl', () => {
   test('server URLs give their parts, decoded', () => {
@@ -24,6 +34,66 @@ describe('parseEngineUrl', () => {
     const url = parseEngineUrl('mysql://root:hunter2@localhost:3306/app');
     expect(String(url)).toBe('mysql://root:***@localhost:3306/app');
     expect(JSON.stringify({ url: `${url}` })).not.toContain('hunter2');
+  });
+
+  test('a URL prints its password as *** in toString, toJSON, util.inspect and a spread copy, and still gives it to the dialect', () => {
+    const url = parseEngineUrl('postgresql://app:s3cr%40t@db.example:5432/shop');
+    expect(url.password).toBe('s3cr@t');
+    expect(String(url)).toBe('postgresql://app:***@db.example:5432/shop');
+    expect(JSON.stringify({ url })).toBe('{"url":"postgresql://app:***@db.example:5432/shop"}');
+    expect(inspect(url)).toBe('postgresql://app:***@db.example:5432/shop');
+    expect(inspect({ nested: { url } }, { depth: Infinity, showHidden: true })).not.toContain('s3cr');
+    expect(JSON.stringify({ ...url })).not.toContain('s3cr');
+    expect(Object.keys(url)).not.toContain('password');
+  });
+
+  test('an @ in the password is hidden whole: the URL splits at the last @', () => {
+    const url = parseEngineUrl('postgresql://u:p@ss@h/db');
+    expect(url.password).toBe('p@ss');
+    expect(url.host).toBe('h');
+    expect(String(url)).toBe('postgresql://u:***@h/db');
+  });
+
+  test('secret query options (password, sslpassword, sslkey, token) print as *** but stay readable', () => {
+    const url = parseEngineUrl('postgresql://u@h/db?sslmode=require&password=qx1&sslpassword=qx2&sslkey=/k/qx3.pem&api_token=qx4');
+    expect(url.query.sslpassword).toBe('qx2');
+    expect(String(url)).toBe('postgresql://u@h/db?sslmode=require&password=***&sslpassword=***&sslkey=***&api_token=***');
+    for (const shown of [String(url), JSON.stringify(url), inspect(url), inspect(url.query), JSON.stringify(url.query)]) expect(shown).not.toMatch(/qx\d/);
+    expect(Object.values(Object.getOwnPropertyDescriptors(url.query)).filter((d) => 'value' in d && /qx/.test(String(d.value)))).toEqual([]);
+    expect(String(parseEngineUrl('sqlite:///app.db?password=qx5'))).toBe('sqlite:///app.db?password=***');
+  });
+
+  test.each([
+    ['postgres:/u:pw1secret@h/db', 'pw1secret'],
+    ['postgresql://u:p@ss2secret@:5432/db', 'ss2secret'],
+    ['mysql://u:pw3secret@h:badport/db', 'pw3secret'],
+    ['mysql://u:p%2F4secret@h:99999/db', 'p%2F4secret'],
+    ['postgresql://u:p/w5secret@h/db', 'w5secret'],
+    ['postgresql://u:p#w6secret@h/db', 'w6secret'],
+    ['postgresql://u:pw7secret/db', 'pw7secret'],
+    ['u:pw8secret@h/db', 'pw8secret'],
+    ['pw9secret@h', 'pw9secret'],
+    ['sqlite:relative.db?password=pw10secret', 'pw10secret'],
+    ['postgresql://u@:5432/db?sslpassword=pw11secret', 'pw11secret'],
+  ])('the error for malformed URL %j and its cause chain never hold the password', (input, password) => {
+    let caught: unknown;
+    try {
+      parseEngineUrl(input);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigurationError);
+    expect((caught as Error).message).toMatch(/Malformed|no host|no scheme/);
+    expect(errorTexts(caught).filter((text) => text.includes(password))).toEqual([]);
+  });
+
+  test('redactUrlText keeps what helps (scheme, user, host) and hides what may be a password', () => {
+    expect(redactUrlText('mysql://u:pw@h:badport/db')).toBe('mysql://u:***@h:badport/db');
+    expect(redactUrlText('postgresql://u:p@ss@h/db')).toBe('postgresql://u:***@h/db');
+    expect(redactUrlText('postgres:/u:pw@h/db')).toBe('postgres:***@h/db');
+    expect(redactUrlText('postgresql://u:pw/db')).toBe('postgresql://u:***/db');
+    expect(redactUrlText('postgresql://h:5432/db')).toBe('postgresql://h:5432/db');
+    expect(redactUrlText('postgresql://u@h/db?sslkey=k&x=1')).toBe('postgresql://u@h/db?sslkey=***&x=1');
   });
 
   test('SQLite URLs: relative, absolute and in-memory', () => {

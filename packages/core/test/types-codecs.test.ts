@@ -66,7 +66,7 @@ describe('value codecs', () => {
 
   test('integers: range checked; bigint exact past 2^53 in both modes', () => {
     expect(codec('small').toDriver(32767)).toBe(32767);
-    expect(rejection('small', 32768).message).toBe('Cannot store the number 32768 in Thing.small: a smallint column takes a whole number from -32768 to 32767.');
+    expect(rejection('small', 32768).message).toBe('Cannot store a number in Thing.small: a smallint column takes a whole number from -32768 to 32767.');
     expect(() => codec('id').toDriver(1.5)).toThrow(ValidationError);
     expect(() => codec('id').toDriver('1')).toThrow(ValidationError);
     expect(() => codec('id').toDriver(NaN)).toThrow(ValidationError);
@@ -137,7 +137,7 @@ describe('value codecs', () => {
     expect(() => codec('uid').toDriver('not-a-uuid')).toThrow(ValidationError);
     expect(codec('colour').toDriver('red')).toBe('red');
     const bad = rejection('colour', 'blue');
-    expect(bad.message).toBe('Cannot store the string "blue" in Thing.colour: the enum allows only "red", "green".');
+    expect(bad.message).toBe('Cannot store a string of 4 characters in Thing.colour: the enum allows only "red", "green".');
     expect(bad).toMatchObject({ entity: 'Thing', column: 'colour', code: 'validation' });
     expect(codec('blob').toDriver(new Uint8Array([0, 1]))).toEqual(Buffer.from([0, 1]));
     expect(codec('blob').fromDriver('\\x0001ff')).toEqual(Buffer.from([0, 1, 255]));

@@ -3,6 +3,7 @@
  * session in UTC, keeps date and time values as the server's text (the type layer
  * converts them), and reports capabilities from the server's product and version.
  */
+import { inspect } from 'node:util';
 import {
   connectionFailed,
   socketFailure,
@@ -22,7 +23,7 @@ import { MysqlConnection } from './mysql-connection';
 import { MysqlDdl } from './mysql-ddl';
 import { introspectMysql } from './mysql-introspector';
 import type { DatabaseSchema, IntrospectOptions, SchemaQuery } from '@strata/core';
-import { classifyMysqlError } from './mysql-errors';
+import { classifyMysqlError, hideMysqlValues } from './mysql-errors';
 import { MysqlTypes } from './mysql-types';
 import { MysqlMigrations } from './mysql-migrations';
 
@@ -85,6 +86,11 @@ export class MysqlDialect implements Dialect {
     const { host, port, database, username } = this.#url;
     const product = this.#serverInfo?.product ?? 'MySQL';
     return `${product} at ${host ?? 'localhost'}:${port ?? 3306}/${database ?? ''} as ${username ?? '(no user name)'}`;
+  }
+
+  /** What `console.log(dialect)` shows: where it connects, never the password. */
+  [inspect.custom](): string {
+    return `MysqlDialect <${this.describeTarget()}>`;
   }
 
   async connect(): Promise<DialectConnection> {
@@ -152,6 +158,10 @@ export class MysqlDialect implements Dialect {
 
   classifyError(error: unknown): ErrorClassification {
     return classifyMysqlError(error);
+  }
+
+  hideQuotedValues(text: string): string {
+    return hideMysqlValues(text);
   }
 
   beginStatements(options: BeginOptions): readonly string[] {

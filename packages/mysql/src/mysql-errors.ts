@@ -124,3 +124,22 @@ function where(violation: ViolationKind | undefined, message: string): Pick<Erro
       return {};
   }
 }
+
+/** Words after which MySQL's and MariaDB's messages quote a name, not a value. */
+const NAMED = /\b(?:column|field|key|table|constraint|database|index|function|procedure|user|trigger|view|schema|savepoint|variable|charset|collation|engine|in)\s*$/i;
+
+/**
+ * Hides the values in a MySQL / MariaDB error text: a duplicate key (`Duplicate entry '***'
+ * for key 'users.email'`, a value holding quotes included), an incorrect value (`Incorrect
+ * integer value: '***' for column ...`), and any other quoted text that does not follow a
+ * word naming an object (`column 'name'` stays).
+ */
+export function hideMysqlValues(text: string): string {
+  const known = text
+    .replace(/(Duplicate entry ')(.*)(' for key ')/gs, '$1***$3')
+    .replace(/( value: ')(.*)(' for (?:column|function) )/gs, '$1***$3')
+    .replace(/( value: ')(.*)(')(\.?\s*)$/s, '$1***$3$4');
+  return known.replace(/'(?:[^'\\]|''|\\.)*'|"(?:[^"\\]|""|\\.)*"/g, (quoted, at: number) =>
+    quoted.slice(1, -1) === '***' || NAMED.test(known.slice(Math.max(0, at - 40), at)) ? quoted : `${quoted[0]}***${quoted[0]}`,
+  );
+}

@@ -3,6 +3,7 @@
  * values as the server's text (the type layer converts them, independent of the
  * process time zone), and reports capabilities from the server version.
  */
+import { inspect } from 'node:util';
 import {
   ArgumentError,
   ConfigurationError,
@@ -25,7 +26,7 @@ import { PostgresDdl } from './postgres-ddl';
 import { PostgresMigrations } from './postgres-migrations';
 import { introspectPostgres } from './postgres-introspector';
 import type { DatabaseSchema, IntrospectOptions, SchemaQuery } from '@strata/core';
-import { classifyPostgresError } from './postgres-errors';
+import { classifyPostgresError, hidePostgresValues } from './postgres-errors';
 import { tlsPlan, type TlsAttempt, type TlsPlan } from './postgres-tls';
 import { PostgresTypes } from './postgres-types';
 
@@ -89,6 +90,11 @@ export class PostgresDialect implements Dialect {
   describeTarget(): string {
     const { host, port, database, username } = this.#url;
     return `PostgreSQL at ${host}:${port ?? 5432}/${database ?? username ?? ''} as ${username ?? 'the OS user'}`;
+  }
+
+  /** What `console.log(dialect)` shows: where it connects, never the password. */
+  [inspect.custom](): string {
+    return `PostgresDialect <${this.describeTarget()}>`;
   }
 
   /**
@@ -192,6 +198,10 @@ export class PostgresDialect implements Dialect {
 
   classifyError(error: unknown): ErrorClassification {
     return classifyPostgresError(error);
+  }
+
+  hideQuotedValues(text: string): string {
+    return hidePostgresValues(text);
   }
 
   beginStatements(options: BeginOptions): readonly string[] {

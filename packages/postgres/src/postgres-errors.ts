@@ -78,3 +78,27 @@ function keyColumns(detail: string): string[] | undefined {
   }
   return names.length > 0 ? names : undefined;
 }
+
+/** Words after which PostgreSQL's messages quote a name, not a value. */
+const NAMED = /\b(?:constraint|relation|table|column|type|encoding|schema|index|sequence|database|role|function|operator|trigger|view|savepoint|cursor|statement|portal|extension|domain|collation|user|attribute|parameter|policy|tablespace|server|language|rule)\s*$/i;
+
+/**
+ * Hides the values in a PostgreSQL error text: a key's values (`Key (email)=(***) already
+ * exists`), a failing row (`Failing row contains (***)`), an invalid input (`... for type
+ * integer: "***"`), bytes and JSON text it quotes, and any other quoted text that does not
+ * follow a word naming an object (`constraint "users_email_key"` stays; a parameter's
+ * `$1 = '...'` and a PL/pgSQL `SQL statement "..."` context go).
+ */
+export function hidePostgresValues(text: string): string {
+  const known = text
+    .replace(/(\)=\()(.*)(\) (?:already exists|is not present in table|is still referenced from table|conflicts with existing key))/gs, '$1***$3')
+    .replace(/(existing key \(.*?\)=\().*(\)\.?)$/s, '$1***$2')
+    .replace(/(Failing row contains \().*(\))/gs, '$1***$2')
+    .replace(/(: )".*"(\.?)$/s, '$1"***"$2')
+    .replace(/(value )".*"( is out of range)/gs, '$1"***"$2')
+    .replace(/(encoding "[^"]*": )0x[0-9a-f]{2}(?: 0x[0-9a-f]{2})*/gi, '$1***')
+    .replace(/(JSON data, line \d+: ).*/g, '$1***');
+  return known.replace(/"(?:[^"]|"")*"|'(?:[^']|'')*'/g, (quoted, at: number) =>
+    quoted.slice(1, -1) === '***' || NAMED.test(known.slice(Math.max(0, at - 40), at)) ? quoted : `${quoted[0]}***${quoted[0]}`,
+  );
+}

@@ -3,6 +3,7 @@
  * `sqlite::memory:` URLs with foreign keys on and (for files) WAL journaling, starts
  * write transactions with BEGIN IMMEDIATE, and reports capabilities from the library version.
  */
+import { inspect } from 'node:util';
 import {
   ArgumentError,
   connectionFailed,
@@ -72,6 +73,11 @@ export class SqliteDialect implements Dialect {
 
   describeTarget(): string {
     return this.#path === ':memory:' ? 'SQLite (in memory)' : `SQLite at ${this.#path}`;
+  }
+
+  /** What `console.log(dialect)` shows: where it connects, never the password. */
+  [inspect.custom](): string {
+    return `SqliteDialect <${this.describeTarget()}>`;
   }
 
   async connect(): Promise<DialectConnection> {

@@ -2,8 +2,9 @@
  * The security suites on sqlite: hostile input through the public API, on the real server.
  */
 import '@strata/sqlite';
-import { queryGuardsSuite, redosSuite, migrationInjectionSuite } from '@strata/testkit';
+import { queryGuardsSuite, redosSuite, migrationInjectionSuite, secretsSuite } from '@strata/testkit';
 
 queryGuardsSuite('sqlite');
 redosSuite('sqlite');
 migrationInjectionSuite('sqlite');
+secretsSuite('sqlite');

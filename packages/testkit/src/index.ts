@@ -39,3 +39,5 @@ export { resultLabelSuite } from './suites/result-label-suite';
 export { startTlsPostgres } from './security/tls-postgres';
 export type { TlsPostgres } from './security/tls-postgres';
 export { migrationInjectionSuite } from './security/migration-injection-suite';
+export { secretsSuite } from './security/secrets-suite';
+export { exposures } from './security/exposure';

@@ -4,6 +4,7 @@
  * invalidation, pre-ping), and a disconnect is recovered from only where replaying the
  * statement cannot repeat a write.
  */
+import { inspect, type InspectOptionsStylized } from 'node:util';
 import { ArgumentError, DisconnectionError, IntegrityError, InvalidStateError, StrataError, TransactionAbortedError } from '../errors/errors';
 import type { PooledConnection } from '../pool/pooled-connection';
 import type { Pool } from '../pool/pool';
@@ -16,6 +17,7 @@ import type { BeginOptions, Dialect, ExecuteOptions } from './dialect';
 import { describeViolation, type ViolationScope } from './describe-violation';
 import type { Row } from './result';
 import { Result } from './result';
+import { inspectView } from './inspect-view';
 import { translateError } from './translate-error';
 
 /** What a Connection needs from its engine. Internal. */
@@ -122,6 +124,12 @@ export class Connection {
   /** The dialect this connection speaks. */
   get dialect(): Dialect {
     return this.#ctx.dialect;
+  }
+
+  /** What `console.log(connection)` shows: where it goes (no password) and its state, not the driver connection. */
+  [inspect.custom](depth: number | null, options: InspectOptionsStylized): string {
+    const fields = { target: this.#ctx.describeTarget(), id: this.#slot?.id, inTransaction: this.#inTransaction, closed: this.closed };
+    return inspectView('Connection', fields, depth, options);
   }
 
   /**
@@ -459,7 +467,8 @@ export class Connection {
     let classification = dialect.classifyError(error);
     // Whatever its code, an error after which the driver connection is closed was a disconnect (PostgreSQL FATAL errors).
     if (classification.kind !== 'disconnect' && slot.raw.closed) classification = { ...classification, kind: 'disconnect' };
-    let translated = translateError(error, classification, compiled, hideParameters, this.#ctx.describeTarget());
+    const hideQuoted = dialect.hideQuotedValues && ((text: string) => dialect.hideQuotedValues!(text));
+    let translated = translateError(error, classification, compiled, hideParameters, this.#ctx.describeTarget(), hideQuoted);
     if (origin && translated instanceof IntegrityError) translated = describeViolation(translated, origin);
     if (classification.endsTransaction && this.#inTransaction) this.#aborted = translated;
     if (translated instanceof DisconnectionError) {

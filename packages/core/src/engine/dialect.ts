@@ -198,6 +198,13 @@ export interface Dialect {
   initialize(connection: DialectConnection): Promise<void>;
   /** Sorts a driver error into a kind. */
   classifyError(error: unknown): ErrorClassification;
+  /**
+   * Hides the values the server quotes in its error texts (a duplicate key, a failing row,
+   * an invalid input) as `***`, keeping the identifiers; used for engines with
+   * `hideParameters`, after the statement's own values were hidden. Optional: without it,
+   * every quoted literal is hidden.
+   */
+  hideQuotedValues?(text: string): string;
   /** The statements that start a transaction with these options. */
   beginStatements(options: BeginOptions): readonly string[];
   /** Pool settings this database needs, if any. */

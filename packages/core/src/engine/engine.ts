@@ -3,6 +3,7 @@
  * log (echo and the `statement` event). Everything that talks to the database - raw
  * Connections, Sessions, migrations - gets its connections here.
  */
+import { inspect, type InspectOptionsStylized } from 'node:util';
 import { ArgumentError } from '../errors/errors';
 import { Pool, type PoolStatus } from '../pool/pool';
 import type { RowOf, Statement } from '../query/statement';
@@ -11,7 +12,8 @@ import { formatParams, translateError } from './translate-error';
 import { Connection, type ConnectionContext } from './connection';
 import type { BeginOptions, Capabilities, Dialect, DialectConnection, ServerInfo } from './dialect';
 import { dialectFactoryFor } from './dialect-registry';
-import { parseEngineUrl, type EngineUrl } from './engine-url';
+import { parseEngineUrl, toEngineUrl, type EngineUrl } from './engine-url';
+import { inspectView } from './inspect-view';
 import { EngineEvents, type EngineEventName, type EngineListener, type StatementEntry } from './engine-events';
 import { ReplicaSet, type ReplicaState } from './replica-set';
 import type { Result, Row } from './result';
@@ -96,7 +98,7 @@ export class Engine {
 
   constructor(url: string | EngineUrl, options: EngineOptions = {}) {
     validateOptions(options);
-    this.url = typeof url === 'string' ? parseEngineUrl(url) : url;
+    this.url = toEngineUrl(url);
     const factory = dialectFactoryFor(this.url.scheme);
     this.dialect = factory(this.url, { connectTimeout: options.connectTimeout ?? 10_000, driverOptions: options.driverOptions ?? {} });
     const defaults = this.dialect.poolDefaults();
@@ -293,6 +295,16 @@ export class Engine {
   /** Pool counters; see Pool.status. */
   status(): PoolStatus {
     return this.pool.status();
+  }
+
+  /** What `console.log(engine)` shows: the URL without its password, the dialect, the pool's counters. */
+  [inspect.custom](depth: number | null, options: InspectOptionsStylized): string {
+    return inspectView('Engine', { url: this.url.toString(), dialect: this.dialect.name, pool: this.pool.status() }, depth, options);
+  }
+
+  /** What `JSON.stringify` writes of an engine: the URL without its password and the dialect. */
+  toJSON(): { url: string; dialect: string } {
+    return { url: this.url.toString(), dialect: this.dialect.name };
   }
 
   /** Closes every pooled connection. Connections still checked out close when returned. */

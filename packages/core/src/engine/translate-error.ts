@@ -20,6 +20,7 @@ import {
   type IntegrityErrorDetails,
 } from '../errors/errors';
 import type { ErrorClassification, ViolationKind } from './dialect';
+import { redactedCopy, valueRedactor, type Redactor } from './redact-values';
 
 /** Each kind of violation: its error class and what to do about it. */
 const VIOLATIONS: Readonly<Record<ViolationKind, { type: new (message: string, details: IntegrityErrorDetails) => IntegrityError; hint: string }>> = {
@@ -56,6 +57,9 @@ export function formatParams(params: readonly unknown[]): string {
 
 /**
  * Wraps a driver error. Errors that already are Strata errors pass through unchanged.
+ * With `hideParameters`, the statement's values are hidden in the message and in a copy
+ * of the driver error that becomes the cause; `hideQuoted` is the dialect's way of hiding
+ * the literals its server quotes (see `Dialect.hideQuotedValues`).
  */
 export function translateError(
   error: unknown,
@@ -63,11 +67,13 @@ export function translateError(
   statement: FailedStatement | undefined,
   hideParameters: boolean,
   target: string,
+  hideQuoted?: Redactor,
 ): StrataError {
   if (error instanceof StrataError) return error;
-  const rawMessage = error instanceof Error ? error.message : String(error);
-  // Servers quote offending values in their messages (MySQL: Duplicate entry 'x'); hidden parameters stay hidden.
-  const driverMessage = hideParameters && statement && statement.params.length > 0 ? redactQuoted(rawMessage) : rawMessage;
+  // Servers quote offending values in their messages (a duplicate key, a failing row); hidden parameters stay hidden there too.
+  const redact = hideParameters && statement && statement.params.length > 0 ? valueRedactor(statement.params, hideQuoted) : undefined;
+  if (redact) error = redactedCopy(error, redact);
+  const driverMessage = error instanceof Error ? error.message : String(error);
   const params = statement && !hideParameters ? statement.params : undefined;
   let context = '';
   if (statement) {
@@ -112,7 +118,3 @@ function integrityError(driverMessage: string, context: string, details: Integri
   return new type(`${integrityHeadline(type, details)}: ${driverMessage}${hint}${context}`, details);
 }
 
-/** Replaces every quoted literal in a server message with '***'. */
-function redactQuoted(message: string): string {
-  return message.replace(/'(?:[^']|'')*'/g, "'***'").replace(/"(?:[^"]|"")*"/g, '"***"');
-}

@@ -4,7 +4,9 @@
  * pre-ping of idle connections, generation-based invalidation after a disconnect, and
  * leak detection. Dialects never pool; the engine owns exactly one Pool.
  */
+import { inspect, type InspectOptionsStylized } from 'node:util';
 import type { DialectConnection } from '../engine/dialect';
+import { inspectView } from '../engine/inspect-view';
 import type { EngineEvents } from '../engine/engine-events';
 import { InvalidStateError, PoolTimeoutError } from '../errors/errors';
 import { PooledConnection } from './pooled-connection';
@@ -87,6 +89,11 @@ export class Pool {
       overflow: Math.max(0, this.#openCount - this.#options.poolSize),
       waiting: this.#waiters.length,
     };
+  }
+
+  /** What `console.log(pool)` shows: its counters (see `status`), nothing of the driver connections. */
+  [inspect.custom](depth: number | null, options: InspectOptionsStylized): string {
+    return inspectView('Pool', { ...this.status() }, depth, options);
   }
 
   /**

@@ -230,8 +230,9 @@ export function readJsonText(column: ColumnMetadata, raw: unknown): unknown {
   if (typeof raw !== 'string' && !Buffer.isBuffer(raw)) return raw;
   try {
     return JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
-  } catch (error) {
-    throw unreadableValue(column, raw, 'expected JSON text', error);
+  } catch {
+    // Not kept as cause: JSON.parse's message quotes the text.
+    throw unreadableValue(column, raw, 'expected JSON text');
   }
 }
 

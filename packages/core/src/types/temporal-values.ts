@@ -7,7 +7,7 @@
 import { AmbiguousTimeError } from '../errors/errors';
 import type { ColumnMetadata } from '../metadata/entity-metadata';
 import { formatDate, formatWallTime, MAX_MS, MIN_MS, parseDate, parseDateTime } from './date-time-text';
-import { columnLabel, describeValue, invalidValue, unreadableValue } from './value-errors';
+import { columnLabel, invalidValue, unreadableValue } from './value-errors';
 import { instantToWall, offsetText, wallCandidates, wallToInstant, type WallTimeCandidates } from './zoned-time';
 
 const DAY = 86_400_000;
@@ -104,7 +104,8 @@ export function checkZoned(column: ColumnMetadata, value: unknown, timeZone: str
 
 /** The error for an instant whose wall time the column's DST policy would read back as another instant, or not at all. */
 function unkeptInstant(column: ColumnMetadata, instant: Date, shown: string, timeZone: string, candidates: WallTimeCandidates, occurrence: number): AmbiguousTimeError {
-  const start = `Cannot store ${describeValue(instant)} in ${columnLabel(column)}`;
+  // The instant and its wall time are the explanation here (which half of an overlap), so this message shows them.
+  const start = `Cannot store the Date ${instant.toISOString()} in ${columnLabel(column)}`;
   const { instants, offsetBefore, offsetAfter } = candidates;
   if (instants.length !== 2 || occurrence < 0) {
     return new AmbiguousTimeError(

@@ -1,12 +1,11 @@
 /*
- * The messages of the types layer: which column a bad value was meant for, and the value
- * itself, shortened. Used by the checks that run on every write and the readers that run
- * on every row, so building a message happens only on failure.
+ * The messages of the types layer: which column a bad value was meant for and the rule it
+ * broke, with the kind of value (a string of 12 characters, a number) but never the value
+ * itself, which may be a password or personal data. Used by the checks that run on every
+ * write and the readers that run on every row, so building a message happens only on failure.
  */
 import { ValidationError } from '../errors/errors';
 import type { ColumnMetadata } from '../metadata/entity-metadata';
-
-const MAX_SHOWN = 40;
 
 /** `Entity.property`, plus the column name when it differs, for messages. */
 export function columnLabel(column: ColumnMetadata): string {
@@ -15,17 +14,17 @@ export function columnLabel(column: ColumnMetadata): string {
   return property === column.columnName ? `${column.entityName}.${property}` : `${column.entityName}.${property} (column ${column.columnName})`;
 }
 
-/** A short, safe rendering of any value for an error message. */
+/** What kind of value it is, for an error message: its type and size, never its content. */
 export function describeValue(value: unknown): string {
   switch (typeof value) {
     case 'string':
-      return `the string ${JSON.stringify(value.length > MAX_SHOWN ? `${value.slice(0, MAX_SHOWN)}...` : value)}${value.length > MAX_SHOWN ? ` (${value.length} characters)` : ''}`;
+      return `a string of ${value.length} character${value.length === 1 ? '' : 's'}`;
     case 'number':
-      return `the number ${String(value)}`;
+      return Number.isNaN(value) ? 'NaN' : Number.isFinite(value) ? 'a number' : 'an infinite number';
     case 'bigint':
-      return `the bigint ${value}n`;
+      return 'a bigint';
     case 'boolean':
-      return String(value);
+      return 'a boolean';
     case 'undefined':
       return 'undefined';
     case 'function':
@@ -34,7 +33,7 @@ export function describeValue(value: unknown): string {
       return 'a symbol';
   }
   if (value === null) return 'null';
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'an invalid Date' : `the Date ${value.toISOString()}`;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'an invalid Date' : 'a Date';
   if (Buffer.isBuffer(value)) return `a Buffer of ${value.length} bytes`;
   if (Array.isArray(value)) return `an array of ${value.length} items`;
   const name = (value as object).constructor?.name;

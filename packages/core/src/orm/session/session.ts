@@ -5,7 +5,9 @@
  * with its savepoints (TransactionStack) live in collaborators. The file is long because it
  * is the documented public API: most of its lines are TSDoc over one-line delegations.
  */
+import { inspect, type InspectOptionsStylized } from 'node:util';
 import { ArgumentError, InvalidStateError, MultipleResultsFound, NoResultFound } from '../../errors/errors';
+import { inspectView } from '../../engine/inspect-view';
 import type { StreamOptions } from '../../engine/connection';
 import type { Connection } from '../../engine/connection';
 import type { Engine } from '../../engine/engine';
@@ -110,6 +112,11 @@ export class Session implements StateOwner {
   /** True while a transaction is open. */
   get inTransaction(): boolean {
     return this.#transactions.connection !== undefined;
+  }
+
+  /** What `console.log(session)` shows: its engine (URL without password) and state, not the objects it holds. */
+  [inspect.custom](depth: number | null, options: InspectOptionsStylized): string {
+    return inspectView('Session', { bind: this.bind, inTransaction: this.inTransaction, closed: this.#retired !== undefined }, depth, options);
   }
 
   /** @internal Called by an object's state on its first change. */

@@ -3,12 +3,15 @@
  * column and relationship positions, the primary-key positions, identity keys, and the
  * instrumented prototype. Nothing here looks at metadata per row.
  */
+import { inspect, types, type InspectOptionsStylized } from 'node:util';
+import { ArgumentError } from '../../errors/errors';
+import { inspectView } from '../../engine/inspect-view';
 import type { ColumnMetadata, EntityMetadata, RelationMetadata } from '../../metadata/entity-metadata';
 import { installPlaceholders, instrument } from './instrument';
 import { keyText } from './key-text';
 import { setMetadataHooks } from '../../metadata/declarations';
 import { defaultRegistry } from '../../metadata/entity-registry';
-import { InstanceState, STATE, UNLOADED, type ObjectStatus } from './instance-state';
+import { InstanceState, setState, stateOf, UNLOADED, type ObjectStatus } from './instance-state';
 
 const mappers = new WeakMap<EntityMetadata, EntityMapper>();
 
@@ -35,7 +38,7 @@ export class EntityMapper {
   /**
    * One object shaped like every loaded instance, kept for the mapper's lifetime. V8 holds
    * the hidden class of `Object.create(prototype)` (and its transition to the state
-   * property) only weakly: without a live instance a garbage collection drops it, the next
+   * slot) only weakly: without a live instance a garbage collection drops it, the next
    * load makes a new one, and every property access site that saw the old one turns
    * polymorphic, then megamorphic. Keeping one alive keeps loaded objects on one shape.
    */
@@ -54,7 +57,7 @@ export class EntityMapper {
     this.#prototype = (metadata.target as { prototype: object }).prototype;
     this.#unloaded = new Array<unknown>(metadata.relations.length).fill(UNLOADED);
     this.#shapeAnchor = Object.create(this.#prototype) as object;
-    (this.#shapeAnchor as { [STATE]: InstanceState | undefined })[STATE] = undefined;
+    setState(this.#shapeAnchor, undefined);
   }
 
   /** The mapper of an entity, built (and its class instrumented) on first use. */
@@ -66,6 +69,11 @@ export class EntityMapper {
       instrument(mapper);
     }
     return mapper;
+  }
+
+  /** What `console.log(mapper)` shows: the entity and its table, not the metadata graph. */
+  [inspect.custom](depth: number | null, options: InspectOptionsStylized): string {
+    return inspectView('EntityMapper', { entity: this.metadata.name, table: this.metadata.tableName }, depth, options);
   }
 
   /** True for a primary-key or version column: the ones an UPDATE uses to find its row. */
@@ -110,16 +118,22 @@ export class EntityMapper {
   materialize(values: unknown[], status: ObjectStatus): InstanceState {
     const object = Object.create(this.#prototype) as object;
     const state = new InstanceState(this, object, values, status);
-    (object as { [STATE]: InstanceState })[STATE] = state;
+    setState(object, state);
     return state;
   }
 
-  /** The state of an object of this entity, creating a transient one for an object built with `new`. */
+  /** The state of an object of this entity, creating a transient one for an object built with `new`; refuses a Proxy (see StateSlot). */
   attach(object: object): InstanceState {
-    const existing = (object as { [STATE]?: InstanceState })[STATE];
+    const existing = stateOf(object);
     if (existing) return existing;
+    if (types.isProxy(object)) {
+      throw new ArgumentError(
+        `A ${this.metadata.name} was used through a Proxy. Strata keeps an object's state in a private slot of the object itself, which a Proxy does not pass on; ` +
+          'give Strata the object itself (e.g. toRaw(obj) for a Vue reactive object).',
+      );
+    }
     const state = new InstanceState(this, object, new Array<unknown>(this.columns.length).fill(undefined), 'transient');
-    Object.defineProperty(object, STATE, { value: state, enumerable: false, writable: false, configurable: true });
+    setState(object, state);
     return state;
   }
 

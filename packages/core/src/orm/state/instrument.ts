@@ -3,13 +3,19 @@
  * so reads and writes go through the instance state: writes record what changed, reads
  * of expired values can be refused in strict mode, and unloaded relationships say so.
  * Values a constructor set as own properties are adopted when the session first sees them.
+ * Also installs what printing an object shows (entity-inspect.ts) and toJSON.
  */
+import { inspect, types, type InspectOptionsStylized } from 'node:util';
 import { ArgumentError, DetachedInstanceError, UnloadedRelationError } from '../../errors/errors';
 import { assignCollection, assignToOne, emptyRelation } from './backref';
 import { findDeclaration } from '../../metadata/declarations';
 import { classChain } from '../../metadata/metadata-builder';
 import type { EntityMapper } from './entity-mapper';
-import { isUnloaded, RAISE, STATE, UNLOADED, type InstanceState } from './instance-state';
+import { inspectEntity } from './entity-inspect';
+import { isUnloaded, RAISE, stateOf, UNLOADED, type InstanceState } from './instance-state';
+
+/** The inspect methods installed here, told apart from ones the entity class declares itself (which are kept). */
+const ownInspects = new WeakSet<Function>();
 
 /** Installs the accessors of one entity (idempotent per mapper). */
 export function instrument(mapper: EntityMapper): void {
@@ -20,14 +26,18 @@ export function instrument(mapper: EntityMapper): void {
     Object.defineProperty(prototype, property, {
       configurable: true,
       enumerable: true,
-      get(this: { [STATE]?: InstanceState }) {
-        const state = this[STATE];
-        if (state === undefined) return undefined;
+      get(this: object) {
+        const state = stateOf(this);
+        if (state === undefined) {
+          // A Proxy around a loaded object does not pass its state on: attach() refuses it rather than answer undefined.
+          if (types.isProxy(this)) mapper.attach(this);
+          return undefined;
+        }
         if (state.expired && state.owner?.strict) state.expiredRead(property);
         return state.values[index];
       },
       set(this: object, value: unknown) {
-        const state = (this as { [STATE]?: InstanceState })[STATE] ?? mapper.attach(this);
+        const state = stateOf(this) ?? mapper.attach(this);
         state.write(index, value);
       },
     });
@@ -42,7 +52,7 @@ export function instrument(mapper: EntityMapper): void {
       // Not enumerable: printing or comparing an object must not trip over an unloaded relationship.
       enumerable: false,
       get(this: object) {
-        const state = (this as { [STATE]?: InstanceState })[STATE] ?? mapper.attach(this);
+        const state = stateOf(this) ?? mapper.attach(this);
         const value = state.relations[index];
         if (!isUnloaded(value)) {
           if (state.owner?.strict && state.relationStale(index)) state.expiredRead(property);
@@ -72,14 +82,14 @@ export function instrument(mapper: EntityMapper): void {
         );
       },
       set(this: object, value: unknown) {
-        const state = (this as { [STATE]?: InstanceState })[STATE] ?? mapper.attach(this);
+        const state = stateOf(this) ?? mapper.attach(this);
         if (relation.isCollection) {
           if (!Array.isArray(value)) throw new ArgumentError(`${where} is a collection; assign an array (possibly empty), not ${value === null ? 'null' : typeof value}.`);
           assignCollection(state, index, value as object[]);
           return;
         }
         if (value !== null && value !== undefined && typeof value !== 'object') {
-          throw new ArgumentError(`${where} takes a ${relation.target.name} object or null; got ${typeof value} ${String(value)}. To set the key alone, map the foreign-key column as a property.`);
+          throw new ArgumentError(`${where} takes a ${relation.target.name} object or null; got a ${typeof value}. To set the key alone, map the foreign-key column as a property.`);
         }
         assignToOne(state, index, (value ?? null) as object | null);
       },
@@ -91,9 +101,9 @@ export function instrument(mapper: EntityMapper): void {
       configurable: true,
       enumerable: false,
       writable: true,
-      value(this: { [STATE]?: InstanceState }) {
+      value(this: object) {
         const out: Record<string, unknown> = {};
-        const state = this[STATE];
+        const state = stateOf(this);
         for (const [key, value] of Object.entries(this)) out[key] = value;
         if (!state) return out;
         mapper.columns.forEach((column, i) => {
@@ -102,6 +112,14 @@ export function instrument(mapper: EntityMapper): void {
         return out;
       },
     });
+  }
+  const existing = (prototype as { [inspect.custom]?: unknown })[inspect.custom];
+  if (existing === undefined || ownInspects.has(existing as Function)) {
+    const print = function (this: object, depth: number | null, options: InspectOptionsStylized): string {
+      return inspectEntity(mapper, this, depth, options);
+    };
+    ownInspects.add(print);
+    Object.defineProperty(prototype, inspect.custom, { configurable: true, enumerable: false, writable: true, value: print });
   }
 }
 
