@@ -233,7 +233,7 @@ export class Session implements StateOwner {
    * them. Objects the session already holds are not refreshed by a raw write: `expire()` or
    * `refresh()` the ones it changed.
    * @example
-   * const rows = await session.execute<{ n: number }>(sql`SELECT count(*) AS n FROM posts WHERE author_id = ${id}`);
+   * const [{ n }] = await session.execute<{ n: string | number }>(sql`SELECT count(*) AS n FROM posts WHERE author_id = ${id}`); // values as the driver gives them: count(*) is text on PostgreSQL and MariaDB
    * await session.execute('UPDATE posts SET views = views + 1 WHERE id = ?', [postId]);
    */
   async execute<R>(statement: Statement<R>): Promise<R[]>;
