@@ -42,6 +42,8 @@ const CONSERVATIVE: Capabilities = Object.freeze({
   multiRowInsert: true,
   multiRowDefaultInsert: true,
   insertId: true,
+  // Placeholders per prepared statement (more: ER_PS_MANY_PARAM), on MySQL and MariaDB alike.
+  maxParameters: 65_535,
   isolationLevels: ISOLATION_LEVELS,
 });
 

@@ -21,6 +21,7 @@ import {
 import type { ClientConfig } from 'pg';
 import { PostgresCompiler } from './postgres-compiler';
 import { PostgresConnection } from './postgres-connection';
+import type { StatementCacheLimits } from './postgres-statement-cache';
 import { PostgresDdl } from './postgres-ddl';
 import { introspectPostgres } from './postgres-introspector';
 import type { DatabaseSchema, IntrospectOptions, SchemaQuery } from '@strata/core';
@@ -29,6 +30,12 @@ import { PostgresTypes } from './postgres-types';
 
 /** Named prepared statements kept per connection unless the URL says otherwise. */
 const DEFAULT_STATEMENT_CACHE_SIZE = 100;
+
+/**
+ * Bytes of SQL text the named statements of one connection may hold together unless the URL
+ * says otherwise: about 6 MB of server memory per connection once planned.
+ */
+const DEFAULT_STATEMENT_CACHE_BYTES = 256 * 1024;
 
 /** OIDs of date/time types that stay text: date, time, timestamp, timestamptz, timetz, interval. */
 const TEXT_OIDS = new Set([1082, 1083, 1114, 1184, 1266, 1186]);
@@ -49,6 +56,9 @@ const CAPABILITIES: Capabilities = Object.freeze({
   multiRowInsert: true,
   multiRowDefaultInsert: true,
   insertId: false,
+  arrayParameters: true,
+  // The Bind message counts parameters in 16 bits: one more and the count wraps around.
+  maxParameters: 65_535,
   isolationLevels: Object.freeze(['read uncommitted', 'read committed', 'repeatable read', 'serializable'] as const),
 });
 
@@ -62,7 +72,7 @@ export class PostgresDialect implements Dialect {
   #serverInfo: ServerInfo | undefined;
   readonly #url: EngineUrl;
   readonly #options: DialectOptions;
-  readonly #statementCacheSize: number;
+  readonly #statementCache: StatementCacheLimits;
   /** Behind PgBouncer in transaction pooling: no named statements by default, no startup options. */
   readonly #pgbouncer: boolean;
 
@@ -70,7 +80,10 @@ export class PostgresDialect implements Dialect {
     this.#url = url;
     this.#options = options;
     this.#pgbouncer = flag(url.query.pgbouncer, 'pgbouncer');
-    this.#statementCacheSize = statementCacheSize(url.query.statement_cache_size, this.#pgbouncer ? 0 : DEFAULT_STATEMENT_CACHE_SIZE);
+    this.#statementCache = {
+      size: wholeNumber(url.query.statement_cache_size, 'statement_cache_size', 'statements (0 turns prepared statements off)', this.#pgbouncer ? 0 : DEFAULT_STATEMENT_CACHE_SIZE),
+      bytes: wholeNumber(url.query.statement_cache_bytes, 'statement_cache_bytes', 'bytes of SQL text', DEFAULT_STATEMENT_CACHE_BYTES),
+    };
   }
 
   get serverInfo(): ServerInfo | undefined {
@@ -114,7 +127,7 @@ export class PostgresDialect implements Dialect {
       await client.end().catch(() => undefined);
       throw connectionFailed(this.describeTarget(), connectFailureOf(error), error, (error as { code?: string }).code);
     }
-    return new PostgresConnection(client, this.#statementCacheSize);
+    return new PostgresConnection(client, this.#statementCache);
   }
 
   async initialize(connection: DialectConnection): Promise<void> {
@@ -162,14 +175,18 @@ export class PostgresDialect implements Dialect {
   }
 }
 
-/** Named prepared statements per connection, from the URL's `statement_cache_size` (default 100, 0 with `pgbouncer=true`; 0 turns them off). */
-function statementCacheSize(text: string | undefined, byDefault: number): number {
+/**
+ * A whole-number URL option: `statement_cache_size` (named prepared statements per
+ * connection: default 100, 0 with `pgbouncer=true`; 0 turns them off) or
+ * `statement_cache_bytes` (their SQL text together, default 256 KB).
+ */
+function wholeNumber(text: string | undefined, option: string, unit: string, byDefault: number): number {
   if (text === undefined) return byDefault;
-  const size = Number(text);
-  if (!Number.isInteger(size) || size < 0) {
-    throw new ArgumentError(`PostgreSQL URL option statement_cache_size must be a whole number of statements (0 turns prepared statements off); got ${JSON.stringify(text)}.`);
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new ArgumentError(`PostgreSQL URL option ${option} must be a whole number of ${unit}; got ${JSON.stringify(text)}.`);
   }
-  return size;
+  return value;
 }
 
 /** A true / false URL option. */
