@@ -32,3 +32,4 @@ export { shardingSuite } from './scale/sharding-suite';
 export { integritySuite } from './suites/integrity-suite';
 export { requestCommitSuite } from './suites/request-commit-suite';
 export { rawStatementsSuite } from './suites/raw-statements-suite';
+export { parameterLimitsSuite } from './security/parameter-limits-suite';

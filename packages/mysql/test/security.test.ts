@@ -1,0 +1,4 @@
+import '@strata/mysql';
+import { parameterLimitsSuite } from '@strata/testkit';
+
+parameterLimitsSuite('mysql');

@@ -1,0 +1,4 @@
+import '@strata/postgres';
+import { parameterLimitsSuite } from '@strata/testkit';
+
+parameterLimitsSuite('postgresql');

@@ -1,0 +1,4 @@
+import '@strata/sqlite';
+import { parameterLimitsSuite } from '@strata/testkit';
+
+parameterLimitsSuite('sqlite');
