@@ -38,8 +38,8 @@ export function postgresTypeName(type: ColumnType, quote: (name: string) => stri
 
 /**
  * The type of `type` without length or precision: the element type of an array compared
- * with the column. A cast to `varchar(3)` or `numeric(10,2)` would cut or round the values
- * before the comparison, which `IN (...)` never did.
+ * with the column, as PostgreSQL types a parameter of `col IN ($1)` (a cast to `varchar(3)`
+ * would silently cut a longer value instead of leaving it unmatched).
  */
 export function postgresBaseTypeName(type: ColumnType, quote: (name: string) => string): string {
   if (type.custom) return postgresBaseTypeName(type.custom.storage, quote);

@@ -2,12 +2,13 @@
  * Bound-parameter limits on the real servers. A user's IN list of 70,000 ids is one array
  * parameter where the server binds arrays, and elsewhere is refused with ArgumentError
  * naming the limit before anything is sent; any statement past the limit is refused the
- * same way; and the ORM's own lists (loads by parent key, multi-row inserts, batched
+ * same way; an IN list keeps its meaning for every column type; and the ORM's own lists (loads by parent key, multi-row inserts, batched
  * updates, deletes, association rows) of 40,000 objects run in batches under the limit.
  */
 import {
   ArgumentError,
   Column,
+  insert,
   createEngine,
   Entity,
   ManyToMany,
@@ -22,6 +23,8 @@ import {
   sql,
   VersionColumn,
   type Engine,
+  type Expr,
+  type Predicate,
   type SessionFactory,
 } from '@strata/core';
 import { recordStatements } from '../harness';
@@ -57,6 +60,30 @@ class PlVersioned {
   @Column({ length: 40 }) label!: string;
 }
 
+/** A column of each type, for IN lists typed by their column. */
+@Entity('pl_typed')
+class PlTyped {
+  @PrimaryColumn({ type: 'integer' }) id!: number;
+  @Column({ type: 'integer' }) qty!: number;
+  @Column({ type: 'bigint' }) big!: bigint;
+  @Column({ type: 'numeric', precision: 10, scale: 2 }) price!: string;
+  @Column({ type: 'double' }) ratio!: number;
+  @Column() active!: boolean;
+  @Column({ length: 3 }) code!: string;
+  @Column({ type: 'text' }) note!: string;
+  @Column({ type: 'uuid' }) uid!: string;
+  @Column({ type: 'enum', enum: ['red', 'green'], enumName: 'pl_colour' }) colour!: string;
+  @Column({ type: 'bytes' }) blob!: Buffer;
+  @Column({ type: 'date' }) day!: string;
+  @Column({ type: 'timestamptz' }) at!: Date;
+  @Column({ type: 'timestamp' }) local!: string;
+}
+
+const TYPED: readonly PlTyped[] = [
+  { id: 1, qty: -4, big: 9007199254740993n, price: '1.01', ratio: 0.1 + 0.2, active: true, code: 'abc', note: 'x "y" \\ z', uid: '6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f', colour: 'red', blob: Buffer.from([0, 1, 255]), day: '2024-02-29', at: new Date('2024-03-01T12:00:00.123Z'), local: '2024-03-01T12:00:00' },
+  { id: 2, qty: 7, big: 2n, price: '2.50', ratio: 1.5, active: false, code: 'xyz', note: '{a,b}', uid: '00000000-0000-4000-8000-000000000002', colour: 'green', blob: Buffer.from([7]), day: '1999-12-31', at: new Date('1999-12-31T23:59:59Z'), local: '1999-12-31T23:59:59' },
+];
+
 /** Users seeded; every tenth has a post, every hundredth the tag. */
 const USERS = 40_000;
 
@@ -67,7 +94,7 @@ function make<T extends object>(type: new () => T, values: Partial<T>): T {
 /** Registers the bound-parameter limit suite for one dialect. */
 export function parameterLimitsSuite(dialect: DialectName): void {
   describe(`${dialect}: bound-parameter limits`, () => {
-    const md = new MetaData([PlUser, PlPost, PlTag, PlVersioned]);
+    const md = new MetaData([PlUser, PlPost, PlTag, PlVersioned, PlTyped]);
     let engine: Engine;
     let Session: SessionFactory;
     let userIds: number[];
@@ -123,6 +150,20 @@ export function parameterLimitsSuite(dialect: DialectName): void {
         expect(statements.filter((s) => s.sql.includes('pl_user'))).toEqual([]);
       }
     }, 120_000);
+
+    test('an IN list over every column type finds the rows equality finds, NOT IN the others, and a NULL element matches nothing', async () => {
+      await engine.execute(insert(PlTyped).values([...TYPED]));
+      const ids = async (where: (t: Record<string, Expr<unknown>>) => Predicate) =>
+        (await engine.execute(select(PlTyped).where((t) => where(t as unknown as Record<string, Expr<unknown>>)).orderBy((t) => t.id))).rows.map((r) => r.id);
+      const [first, second] = TYPED as [PlTyped, PlTyped];
+      for (const key of Object.keys(first).filter((k) => k !== 'id') as (keyof PlTyped)[]) {
+        expect([key, await ids((t) => t[key]!.in([first[key], null]))]).toEqual([key, [1]]);
+        expect([key, await ids((t) => t[key]!.in([first[key], second[key]]))]).toEqual([key, [1, 2]]);
+        expect([key, await ids((t) => t[key]!.notIn([first[key]]))]).toEqual([key, [2]]);
+        // NOT IN a list holding NULL is never true, as in SQL.
+        expect([key, await ids((t) => t[key]!.notIn([first[key], null]))]).toEqual([key, []]);
+      }
+    });
 
     test('a statement binding one parameter more than the server takes raises ArgumentError before it is sent', async () => {
       const limit = engine.capabilities.maxParameters!;
