@@ -66,7 +66,8 @@ describe('codecs', () => {
         .where(sql`${true} = ${true}`)
         .limit(3),
     );
-    expect(params).toEqual([`D:${when.toISOString()}`, 1, 0, `D:${when.toISOString()}`, `D:${when.toISOString()}`, 'a%', true, true, 3]);
+    // The IN list is one array parameter on PostgreSQL, each element through the codec.
+    expect(params).toEqual([`D:${when.toISOString()}`, [1, 0], `D:${when.toISOString()}`, `D:${when.toISOString()}`, 'a%', true, true, 3]);
   });
 
   test('insert, update and upsert values go through the codec of their column', () => {

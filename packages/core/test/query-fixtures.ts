@@ -75,11 +75,11 @@ const base: Capabilities = {
 
 /** What each server can do, as the dialects report it after connecting. */
 export const CAPS = {
-  postgresql: Object.freeze({ ...base }),
-  mariadb: Object.freeze({ ...base, updateReturning: false, forUpdateOf: false, nullsOrdering: false, transactionalDdl: false, serverCursors: false }),
-  mysql8: Object.freeze({ ...base, returning: false, updateReturning: false, nullsOrdering: false, transactionalDdl: false, serverCursors: false }),
-  sqlite: Object.freeze({ ...base, multiRowDefaultInsert: false, forUpdate: false, skipLocked: false, nowait: false, forUpdateOf: false, serverCursors: false }),
-  oldSqlite: Object.freeze({ ...base, multiRowDefaultInsert: false, returning: false, updateReturning: false, forUpdate: false, skipLocked: false, nowait: false, forUpdateOf: false, nullsOrdering: false, serverCursors: false }),
+  postgresql: Object.freeze({ ...base, arrayParameters: true, maxParameters: 65_535 }),
+  mariadb: Object.freeze({ ...base, maxParameters: 65_535, updateReturning: false, forUpdateOf: false, nullsOrdering: false, transactionalDdl: false, serverCursors: false }),
+  mysql8: Object.freeze({ ...base, maxParameters: 65_535, returning: false, updateReturning: false, nullsOrdering: false, transactionalDdl: false, serverCursors: false }),
+  sqlite: Object.freeze({ ...base, maxParameters: 32_766, multiRowDefaultInsert: false, forUpdate: false, skipLocked: false, nowait: false, forUpdateOf: false, serverCursors: false }),
+  oldSqlite: Object.freeze({ ...base, maxParameters: 999, multiRowDefaultInsert: false, returning: false, updateReturning: false, forUpdate: false, skipLocked: false, nowait: false, forUpdateOf: false, nullsOrdering: false, serverCursors: false }),
 };
 
 /** Codecs that tag what they convert, to prove which values went through which column. */

@@ -45,6 +45,8 @@ const CONSERVATIVE: Capabilities = Object.freeze({
   multiRowInsert: true,
   multiRowDefaultInsert: true,
   insertId: true,
+  // Placeholders per prepared statement (more: ER_PS_MANY_PARAM), on MySQL and MariaDB alike.
+  maxParameters: 65_535,
   isolationLevels: ISOLATION_LEVELS,
   // MySQL names a derived table's columns with at most 64 characters, MariaDB cuts labels at 255 bytes: 64 bytes fits both.
   maxLabelBytes: 64,

@@ -1,12 +1,13 @@
 /*
- * PostgreSQL's overrides of the compiler base: numbered placeholders, native ILIKE, and
- * typed first rows in a VALUES list. Double-quoted identifiers, NULLS FIRST / LAST, ON
- * CONFLICT, RETURNING and FOR UPDATE in all its forms are the base defaults.
+ * PostgreSQL's overrides of the compiler base: numbered placeholders, native ILIKE, typed
+ * first rows in a VALUES list, and typed arrays for IN lists (`= ANY($1::integer[])`).
+ * Double-quoted identifiers, NULLS FIRST / LAST, ON CONFLICT, RETURNING and FOR UPDATE in
+ * all its forms are the base defaults.
  */
 import { QueryCompiler, type ColumnMetadata, type ExprNode, type QueryBuffer } from '@strata/core';
-import { postgresTypeName } from './postgres-type-name';
+import { postgresBaseTypeName, postgresTypeName } from './postgres-type-name';
 
-/** Compiles SQL for PostgreSQL: `$1, $2, ...` placeholders, ILIKE. */
+/** Compiles SQL for PostgreSQL: `$1, $2, ...` placeholders, ILIKE, IN lists as one typed array. */
 export class PostgresCompiler extends QueryCompiler {
 
   override get dialectLabel(): string {
@@ -21,6 +22,14 @@ export class PostgresCompiler extends QueryCompiler {
     item();
     b.text += negated ? ' NOT ILIKE ' : ' ILIKE ';
     pattern();
+  }
+
+  /**
+   * An IN list's array is typed by its column (`$1::integer[]`, `$1::"mood"[]` for an enum);
+   * without a column the server infers it from the other side of `= ANY`.
+   */
+  override arrayCast(column: ColumnMetadata | undefined): string {
+    return column ? `::${postgresBaseTypeName(column.type, (name) => this.quoteIdentifier(name))}[]` : '';
   }
 
   /** PostgreSQL types a VALUES column by its first row: untyped parameters there would make it text. */

@@ -5,7 +5,7 @@
  */
 import { ClosedConnectionError, type DialectConnection, type DriverResult, type ExecuteOptions } from '@strata/core';
 import type { Client, QueryConfig, QueryResult } from 'pg';
-import { PostgresStatementCache } from './postgres-statement-cache';
+import { PostgresStatementCache, type StatementCacheLimits } from './postgres-statement-cache';
 import type CursorType from 'pg-cursor';
 
 /**
@@ -20,10 +20,10 @@ export class PostgresConnection implements DialectConnection {
   readonly #statements: PostgresStatementCache;
   #closed = false;
 
-  /** `statementCacheSize`: named prepared statements kept per connection; 0 runs every statement unnamed. */
-  constructor(client: Client, statementCacheSize: number) {
+  /** `statementCache`: how many named prepared statements (and bytes of their text) the connection keeps; size 0 runs every statement unnamed. */
+  constructor(client: Client, statementCache: StatementCacheLimits) {
     this.#client = client;
-    this.#statements = new PostgresStatementCache(client, statementCacheSize);
+    this.#statements = new PostgresStatementCache(client, statementCache);
     // Without a listener pg would crash the process when the server drops an idle connection.
     client.on('error', () => {
       this.#closed = true;
@@ -54,7 +54,7 @@ export class PostgresConnection implements DialectConnection {
   }
 
   async #run(sql: string, params: readonly unknown[], options: ExecuteOptions | undefined): Promise<DriverResult> {
-    const named = this.#statements.nameFor(sql);
+    const named = this.#statements.nameFor(sql, params.length);
     const name = typeof named === 'object' ? await named : named;
     const config: QueryConfig = { text: sql, values: params as unknown[], name };
     // pg's typings tie rowMode to its array-row overload; both shapes come back as QueryResult.

@@ -22,6 +22,7 @@ import {
 import type { ClientConfig } from 'pg';
 import { PostgresCompiler } from './postgres-compiler';
 import { PostgresConnection } from './postgres-connection';
+import type { StatementCacheLimits } from './postgres-statement-cache';
 import { PostgresDdl } from './postgres-ddl';
 import { PostgresMigrations } from './postgres-migrations';
 import { introspectPostgres } from './postgres-introspector';
@@ -32,6 +33,12 @@ import { PostgresTypes } from './postgres-types';
 
 /** Named prepared statements kept per connection unless the URL says otherwise. */
 const DEFAULT_STATEMENT_CACHE_SIZE = 100;
+
+/**
+ * Bytes of SQL text the named statements of one connection may hold together unless the URL
+ * says otherwise: about 6 MB of server memory per connection once planned.
+ */
+const DEFAULT_STATEMENT_CACHE_BYTES = 256 * 1024;
 
 /** OIDs of date/time types that stay text: date, time, timestamp, timestamptz, timetz, interval. */
 const TEXT_OIDS = new Set([1082, 1083, 1114, 1184, 1266, 1186]);
@@ -53,6 +60,9 @@ const CAPABILITIES: Capabilities = Object.freeze({
   multiRowInsert: true,
   multiRowDefaultInsert: true,
   insertId: false,
+  arrayParameters: true,
+  // The Bind message counts parameters in 16 bits: one more and the count wraps around.
+  maxParameters: 65_535,
   isolationLevels: Object.freeze(['read uncommitted', 'read committed', 'repeatable read', 'serializable'] as const),
   // NAMEDATALEN - 1: longer identifiers, column aliases included, are cut to 63 bytes.
   maxLabelBytes: 63,
@@ -69,7 +79,7 @@ export class PostgresDialect implements Dialect {
   #serverInfo: ServerInfo | undefined;
   readonly #url: EngineUrl;
   readonly #options: DialectOptions;
-  readonly #statementCacheSize: number;
+  readonly #statementCache: StatementCacheLimits;
   /** Behind PgBouncer in transaction pooling: no named statements by default, no startup options. */
   readonly #pgbouncer: boolean;
   readonly #tls: TlsPlan;
@@ -79,7 +89,10 @@ export class PostgresDialect implements Dialect {
     this.#options = options;
     this.#pgbouncer = flag(url.query.pgbouncer, 'pgbouncer');
     this.migrations = new PostgresMigrations({ pgbouncer: this.#pgbouncer });
-    this.#statementCacheSize = statementCacheSize(url.query.statement_cache_size, this.#pgbouncer ? 0 : DEFAULT_STATEMENT_CACHE_SIZE);
+    this.#statementCache = {
+      size: wholeNumber(url.query.statement_cache_size, 'statement_cache_size', 'statements (0 turns prepared statements off)', this.#pgbouncer ? 0 : DEFAULT_STATEMENT_CACHE_SIZE),
+      bytes: wholeNumber(url.query.statement_cache_bytes, 'statement_cache_bytes', 'bytes of SQL text', DEFAULT_STATEMENT_CACHE_BYTES),
+    };
     this.#tls = tlsPlan(url);
   }
 
@@ -149,7 +162,7 @@ export class PostgresDialect implements Dialect {
       await client.end().catch(() => undefined);
       throw error;
     }
-    return new PostgresConnection(client, this.#statementCacheSize);
+    return new PostgresConnection(client, this.#statementCache);
   }
 
   /** The ConnectionFailedError of the last attempt, naming the earlier one's failure too. */
@@ -216,14 +229,18 @@ export class PostgresDialect implements Dialect {
   }
 }
 
-/** Named prepared statements per connection, from the URL's `statement_cache_size` (default 100, 0 with `pgbouncer=true`; 0 turns them off). */
-function statementCacheSize(text: string | undefined, byDefault: number): number {
+/**
+ * A whole-number URL option: `statement_cache_size` (named prepared statements per
+ * connection: default 100, 0 with `pgbouncer=true`; 0 turns them off) or
+ * `statement_cache_bytes` (their SQL text together, default 256 KB).
+ */
+function wholeNumber(text: string | undefined, option: string, unit: string, byDefault: number): number {
   if (text === undefined) return byDefault;
-  const size = Number(text);
-  if (!Number.isInteger(size) || size < 0) {
-    throw new ArgumentError(`PostgreSQL URL option statement_cache_size must be a whole number of statements (0 turns prepared statements off); got ${JSON.stringify(text)}.`);
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new ArgumentError(`PostgreSQL URL option ${option} must be a whole number of ${unit}; got ${JSON.stringify(text)}.`);
   }
-  return size;
+  return value;
 }
 
 /** A true / false URL option. */

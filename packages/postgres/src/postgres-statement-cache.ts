@@ -1,51 +1,80 @@
 /*
  * Named prepared statements for one pg connection: a statement text with parameters gets a
  * name the first time it runs, so pg parses and plans it once per connection and later runs
- * send only Bind and Execute. The least recently used name is deallocated past the size.
+ * send only Bind and Execute. The server keeps each one in the backend's memory (about 25
+ * times its text once planned), so the cache is bounded by count and by the total size of
+ * the texts, and big statements are never named: the least recently used name is
+ * deallocated past either bound.
  */
 import type { Client } from 'pg';
+
+/**
+ * Statements longer than this (in bytes of SQL text) run unnamed: one of them would hold
+ * hundreds of kilobytes of server memory per connection, and statements that big are
+ * rarely the same twice (asyncpg draws the line at 15 KB too).
+ */
+export const MAX_NAMED_STATEMENT_BYTES = 15 * 1024;
+
+/** Statements with more parameters than this run unnamed, whatever their length: their plans grow with each one. */
+export const MAX_NAMED_STATEMENT_PARAMS = 1_000;
+
+/** The bounds of one connection's cache. */
+export interface StatementCacheLimits {
+  /** Named statements at most; 0 runs every statement unnamed. */
+  readonly size: number;
+  /** Bytes of SQL text of the named statements together, at most. */
+  readonly bytes: number;
+}
 
 /** The statement names a connection has prepared, by text, least recently used first. */
 export class PostgresStatementCache {
   readonly #client: Client;
-  readonly #size: number;
-  readonly #names = new Map<string, string>();
+  readonly #limits: StatementCacheLimits;
+  readonly #names = new Map<string, { readonly name: string; readonly bytes: number }>();
+  #bytes = 0;
   #counter = 0;
 
-  /** `size` statements at most; 0 turns named statements off. */
-  constructor(client: Client, size: number) {
+  constructor(client: Client, limits: StatementCacheLimits) {
     this.#client = client;
-    this.#size = size;
+    this.#limits = limits;
   }
 
   /**
-   * The name to run `text` under, or undefined for an unnamed statement (cache off). When
-   * the cache is full, the least recently used statement is deallocated first (the only
-   * case that returns a promise).
+   * The name to run `text` (binding `paramCount` parameters) under, or undefined for an
+   * unnamed statement: cache off, or a statement too big to keep. When the cache is full,
+   * the least recently used statements are deallocated first (the only case that returns a
+   * promise).
    */
-  nameFor(text: string): string | undefined | Promise<string> {
-    if (this.#size === 0) return undefined;
+  nameFor(text: string, paramCount: number): string | undefined | Promise<string> {
+    const { size, bytes } = this.#limits;
+    if (size === 0 || paramCount > MAX_NAMED_STATEMENT_PARAMS || text.length > MAX_NAMED_STATEMENT_BYTES) return undefined;
     const names = this.#names;
     const known = names.get(text);
     if (known !== undefined) {
       // Most recently used goes last.
       names.delete(text);
       names.set(text, known);
-      return known;
+      return known.name;
     }
-    if (names.size >= this.#size) return this.#evictThenName(text);
-    return this.#newName(text);
+    const length = Buffer.byteLength(text);
+    if (length > MAX_NAMED_STATEMENT_BYTES || length > bytes) return undefined;
+    if (names.size >= size || this.#bytes + length > bytes) return this.#evictThenName(text, length);
+    return this.#newName(text, length);
   }
 
-  async #evictThenName(text: string): Promise<string> {
-    const [oldText, oldName] = this.#names.entries().next().value as [string, string];
-    await this.#deallocate(oldText, oldName);
-    return this.#newName(text);
+  async #evictThenName(text: string, length: number): Promise<string> {
+    const { size, bytes } = this.#limits;
+    while (this.#names.size > 0 && (this.#names.size >= size || this.#bytes + length > bytes)) {
+      const [oldText, old] = this.#names.entries().next().value as [string, { name: string }];
+      await this.#deallocate(oldText, old.name);
+    }
+    return this.#newName(text, length);
   }
 
-  #newName(text: string): string {
+  #newName(text: string, length: number): string {
     const name = `strata_${++this.#counter}`;
-    this.#names.set(text, name);
+    this.#names.set(text, { name, bytes: length });
+    this.#bytes += length;
     return name;
   }
 
@@ -55,10 +84,11 @@ export class PostgresStatementCache {
    * it again under a new name.
    */
   forget(text: string): void {
-    const name = this.#names.get(text);
-    if (name === undefined) return;
+    const known = this.#names.get(text);
+    if (known === undefined) return;
     this.#names.delete(text);
-    delete parsedStatements(this.#client)?.[name];
+    this.#bytes -= known.bytes;
+    delete parsedStatements(this.#client)?.[known.name];
   }
 
   async #deallocate(text: string, name: string): Promise<void> {

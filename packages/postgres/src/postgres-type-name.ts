@@ -1,6 +1,7 @@
 /*
  * PostgreSQL's name for a logical column type: what CREATE TABLE declares and what a cast
- * in a statement names. A custom type is named by its storage type.
+ * in a statement names (with its length or precision, or without for the element type of
+ * an array parameter). A custom type is named by its storage type.
  */
 import type { ColumnType } from '@strata/core';
 
@@ -33,4 +34,15 @@ export function postgresTypeName(type: ColumnType, quote: (name: string) => stri
     default:
       return TYPES[type.name]!;
   }
+}
+
+/**
+ * The type of `type` without length or precision: the element type of an array compared
+ * with the column, as PostgreSQL types a parameter of `col IN ($1)` (a cast to `varchar(3)`
+ * would silently cut a longer value instead of leaving it unmatched).
+ */
+export function postgresBaseTypeName(type: ColumnType, quote: (name: string) => string): string {
+  if (type.custom) return postgresBaseTypeName(type.custom.storage, quote);
+  if (type.name === 'varchar' || type.name === 'numeric') return type.name;
+  return postgresTypeName(type, quote);
 }

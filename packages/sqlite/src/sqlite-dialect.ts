@@ -36,7 +36,7 @@ export class SqliteDialect implements Dialect {
   readonly ddl = new SqliteDdl(this.compiler);
   readonly types = new SqliteTypes();
   readonly migrations = new SqliteMigrations();
-  #capabilities: Capabilities = capabilitiesFor('3.0.0');
+  #capabilities: Capabilities = capabilitiesFor('3.0.0', 999);
   #serverInfo: ServerInfo | undefined;
   readonly #path: string;
   readonly #busyTimeout: number;
@@ -102,8 +102,9 @@ export class SqliteDialect implements Dialect {
   async initialize(connection: DialectConnection): Promise<void> {
     const result = await connection.execute('SELECT sqlite_version() AS v', []);
     const version = String(result.rows[0]?.v ?? '');
+    const options = await connection.execute('PRAGMA compile_options', []);
     this.#serverInfo = { product: 'SQLite', version };
-    this.#capabilities = capabilitiesFor(version);
+    this.#capabilities = capabilitiesFor(version, maxVariables(version, options.rows.map((r) => String(r.compile_options))));
   }
 
   introspect(query: SchemaQuery, options?: IntrospectOptions): Promise<DatabaseSchema> {
@@ -126,23 +127,37 @@ export class SqliteDialect implements Dialect {
   }
 }
 
-function capabilitiesFor(version: string): Capabilities {
+/**
+ * The most `?` parameters one statement takes: SQLITE_MAX_VARIABLE_NUMBER as the library
+ * was built with, else its default (32,766 since SQLite 3.32, 999 before).
+ */
+function maxVariables(version: string, compileOptions: readonly string[]): number {
+  const built = compileOptions.find((o) => o.startsWith('MAX_VARIABLE_NUMBER='));
+  if (built) return Number(built.slice('MAX_VARIABLE_NUMBER='.length));
+  return atLeast(version, 3, 32) ? 32_766 : 999;
+}
+
+function atLeast(version: string, m: number, n: number): boolean {
   const [major = 0, minor = 0] = version.split('.').map(Number);
-  const atLeast = (m: number, n: number) => major > m || (major === m && minor >= n);
+  return major > m || (major === m && minor >= n);
+}
+
+function capabilitiesFor(version: string, maxParameters: number): Capabilities {
   return Object.freeze({
-    returning: atLeast(3, 35),
-    updateReturning: atLeast(3, 35),
-    updateFromValues: atLeast(3, 33),
+    returning: atLeast(version, 3, 35),
+    updateReturning: atLeast(version, 3, 35),
+    updateFromValues: atLeast(version, 3, 33),
     transactionalDdl: true,
     savepoints: true,
     forUpdate: false,
     skipLocked: false,
     nowait: false,
     forUpdateOf: false,
-    nullsOrdering: atLeast(3, 30),
+    nullsOrdering: atLeast(version, 3, 30),
     serverCursors: false,
     multiRowInsert: true,
     insertId: true,
+    maxParameters,
     isolationLevels: Object.freeze(['serializable'] as const),
   });
 }

@@ -41,3 +41,4 @@ export type { TlsPostgres } from './security/tls-postgres';
 export { migrationInjectionSuite } from './security/migration-injection-suite';
 export { secretsSuite } from './security/secrets-suite';
 export { exposures } from './security/exposure';
+export { parameterLimitsSuite } from './security/parameter-limits-suite';

@@ -82,6 +82,17 @@ export interface Capabilities {
    * rows back under the name given. Undefined: no limit (SQLite).
    */
   readonly maxLabelBytes?: number;
+  /**
+   * An array binds as one parameter (`col = ANY($1)`): an IN list of values is then one
+   * parameter whatever its length, and one statement text for every length. Default: false.
+   */
+  readonly arrayParameters?: boolean;
+  /**
+   * The most bound parameters one statement may carry (PostgreSQL and MySQL 65,535; SQLite
+   * its SQLITE_MAX_VARIABLE_NUMBER). A statement with more raises ArgumentError before it is
+   * sent; the ORM splits its own lists under it. Undefined: no known limit.
+   */
+  readonly maxParameters?: number;
 }
 
 /** The kinds a dialect sorts driver errors into. */

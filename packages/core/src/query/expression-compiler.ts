@@ -4,7 +4,8 @@
  * structure and parenthesisation are shared here.
  */
 import { Expr } from './expression';
-import type { ExprNode, SourceNode } from './query-nodes';
+import type { ExprNode, ParamNode, SourceNode } from './query-nodes';
+import { ListSlot, ParamSlot } from './param-slots';
 import { sourceName } from './query-nodes';
 import type { QueryBuffer } from './query-buffer';
 import type { QueryCompiler } from './query-compiler';
@@ -60,6 +61,11 @@ export function appendExpr(c: QueryCompiler, b: QueryBuffer, e: ExprNode): void 
         b.text += c.booleanLiteral(e.negated);
         return;
       }
+      if (Array.isArray(e.list)) {
+        const values = arrayElements(e.list);
+        // One array parameter: one statement text for every list length, and no parameter limit.
+        if (values && b.options?.capabilities.arrayParameters) return c.appendArrayIn(b, e.item, values, e.negated);
+      }
       appendOperand(c, b, e.item);
       b.text += e.negated ? ' NOT IN (' : ' IN (';
       if (Array.isArray(e.list)) appendList(c, b, e.list);
@@ -99,6 +105,21 @@ export function appendExpr(c: QueryCompiler, b: QueryBuffer, e: ExprNode): void 
       b.text += c.booleanLiteral(e.value);
       return;
   }
+}
+
+/**
+ * The items of an IN list when they can be one array parameter: every one a bound value
+ * (not a slot of its own) compared with the same column, or a single ListSlot. Undefined
+ * for lists holding expressions, fragments or per-value slots, which stay `IN (...)`.
+ */
+function arrayElements(list: readonly ExprNode[]): readonly ParamNode[] | undefined {
+  const first = list[0]!;
+  if (first.kind !== 'param') return undefined;
+  if (list.length === 1 && first.value instanceof ListSlot) return [first];
+  for (const item of list) {
+    if (item.kind !== 'param' || item.value instanceof ParamSlot || item.column !== first.column) return undefined;
+  }
+  return list as readonly ParamNode[];
 }
 
 /** Appends an expression as an operand: compound expressions get parentheses. */

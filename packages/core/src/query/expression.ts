@@ -140,12 +140,19 @@ export class Expr<T> {
     return this.#text(text, 'endsWith', true);
   }
 
-  /** `IN (values...)` or `IN (subquery)`. An empty list is false. */
+  /**
+   * `IN (values...)` or `IN (subquery)`. An empty list is false. Where the server binds
+   * arrays (`capabilities.arrayParameters`, PostgreSQL) a list of values is one array
+   * parameter, `= ANY($1)`, whatever its length; elsewhere each value is a parameter, and a
+   * list past `capabilities.maxParameters` raises ArgumentError before it is sent.
+   * @example
+   * select(User).where((u) => u.id.in(ids));
+   */
   in(values: readonly Operand<T>[] | QueryHolder): Predicate {
     return this.#in(values, false);
   }
 
-  /** `NOT IN (values...)` or `NOT IN (subquery)`. An empty list is true. */
+  /** `NOT IN (values...)` or `NOT IN (subquery)` (`<> ALL($1)` where a list is one array). An empty list is true. */
   notIn(values: readonly Operand<T>[] | QueryHolder): Predicate {
     return this.#in(values, true);
   }

@@ -42,7 +42,7 @@ export type {
   SelectionValue,
   Shorthand,
 } from './query-types';
-export { QueryCompiler, ParamSlot, fillSlots } from './query-compiler';
+export { QueryCompiler, ParamSlot, ListSlot, fillSlots } from './query-compiler';
 export type { CompiledSlot, CompiledStatement } from './query-compiler';
 export { QueryBuffer } from './query-buffer';
 export type { CodecSource, CompileOptions, ValueConverter } from './query-buffer';
@@ -62,6 +62,7 @@ export type {
   JoinNode,
   LockNode,
   OrderNode,
+  ParamNode,
   QueryNode,
   ResultDecoder,
   ResultSource,

@@ -39,8 +39,8 @@ export class QueryBuffer extends SqlBuffer {
   /** Names of the sources of each enclosing query, innermost last. */
   readonly scopes: ReadonlySet<string>[] = [];
   readonly #codecs = new Map<ColumnMetadata, ValueConverter | undefined>();
-  /** Parameters left open by ParamSlot values. */
-  readonly slots: { readonly at: number; readonly slot: number; readonly codec: ValueConverter | undefined }[] = [];
+  /** Parameters left open by ParamSlot values (`list`: a ListSlot, bound as one array). */
+  readonly slots: { readonly at: number; readonly slot: number; readonly codec: ValueConverter | undefined; readonly list?: boolean }[] = [];
 
   constructor(options: CompileOptions | undefined) {
     super();

@@ -10,13 +10,16 @@ import { SqlCompiler, SqlBuffer, type CompiledSql } from '../sql/sql-compiler';
 import type { SqlFragment } from '../sql/sql-fragment';
 import { appendExpr, appendOperand } from './expression-compiler';
 import { Expr, queryNodeOf } from './expression';
-import { QueryBuffer, type CompileOptions, type ValueConverter } from './query-buffer';
-import { sourceName, type Assignment, type ConflictNode, type ExprNode, type InsertNode, type LockNode, type OrderNode, type QueryNode, type SelectionNode, type StatementNode, type ValuesSource } from './query-nodes';
+import { QueryBuffer, type CompileOptions } from './query-buffer';
+import { ListSlot, ParamSlot, type CompiledSlot } from './param-slots';
+import { sourceName, type Assignment, type ParamNode, type ConflictNode, type ExprNode, type InsertNode, type LockNode, type OrderNode, type QueryNode, type SelectionNode, type StatementNode, type ValuesSource } from './query-nodes';
 import { firstSelect } from './result-columns';
 import { compiledColumns, rowDecoder, type CompiledColumn, type RowDecoder } from './row-decoder';
 import { appendCompound, appendSelect, appendSelection } from './select-compiler';
 import { Statement } from './statement';
 import { appendAssignments, appendDelete, appendInsert, appendUpdate } from './write-compiler';
+
+export { ListSlot, ParamSlot, fillSlots, type CompiledSlot } from './param-slots';
 
 /** A compiled statement: SQL, parameters, and for statements yielding rows their columns and decoder. */
 export interface CompiledStatement extends CompiledSql {
@@ -26,48 +29,6 @@ export interface CompiledStatement extends CompiledSql {
   readonly decodeRow: RowDecoder | undefined;
   /** Parameters left open by ParamSlot values, filled per execution (see `fillSlots`). */
   readonly slots?: readonly CompiledSlot[];
-}
-
-/**
- * A parameter whose value is given at execution, not when the statement is built: a
- * statement shape built once with slots compiles once and runs with new values each time.
- */
-export class ParamSlot {
-  constructor(readonly index: number) {
-    Object.freeze(this);
-  }
-}
-
-/** Where a slot's value goes in the parameters, and the codec it goes through. */
-export interface CompiledSlot {
-  readonly at: number;
-  readonly slot: number;
-  readonly codec: ValueConverter | undefined;
-}
-
-/** The compiled statement with its slots filled from `values` (converted by the columns' codecs). */
-export function fillSlots(compiled: CompiledStatement, values: readonly unknown[]): CompiledStatement {
-  const slots = compiled.slots;
-  if (!slots || slots.length === 0) return compiled;
-  // Copied by index: slice() of a frozen array takes V8's slow path.
-  const source = compiled.params;
-  const params = new Array<unknown>(source.length);
-  for (let i = 0; i < source.length; i++) params[i] = source[i];
-  for (let i = 0; i < slots.length; i++) {
-    const s = slots[i]!;
-    const value = values[s.slot];
-    if (value === undefined) throw new ArgumentError(`Slot ${s.slot} of a prepared statement has no value.`);
-    params[s.at] = value === null || !s.codec ? value : s.codec.toDriver(value);
-  }
-  // One object shape for every statement (a spread of differently shaped ones would not be).
-  return {
-    sql: compiled.sql,
-    params,
-    exactIntegers: compiled.exactIntegers,
-    columns: compiled.columns,
-    decodeRow: compiled.decodeRow,
-    slots: compiled.slots,
-  };
 }
 
 /**
@@ -117,6 +78,7 @@ export class QueryCompiler extends SqlCompiler {
       default:
         throw new ArgumentError('compileStatement() takes a statement made by select, insert, update, deleteFrom or union.');
     }
+    checkParameterCount(b.params.length, b.text, this.targetName(b), options);
     const columns = selection ? compiledColumns(selection, b, (label) => this.resultLabel(b, label)) : [];
     const exact = columns.filter((c) => c.exact).map((c) => c.label);
     const compiled: CompiledStatement = Object.freeze({
@@ -136,9 +98,13 @@ export class QueryCompiler extends SqlCompiler {
    * queries; with `options`, values compared with columns in them go through the codecs.
    */
   override compile(input: SqlFragment | string, params: readonly unknown[] = [], options?: CompileOptions): CompiledSql {
-    if (typeof input === 'string') return super.compile(input, params);
+    if (typeof input === 'string') {
+      checkParameterCount(params.length, input, options?.target ?? this.dialectLabel, options);
+      return super.compile(input, params);
+    }
     const b = new QueryBuffer(options);
     this.appendFragment(input, b);
+    checkParameterCount(b.params.length, b.text, this.targetName(b), options);
     return { sql: b.text, params: b.params };
   }
 
@@ -167,6 +133,9 @@ export class QueryCompiler extends SqlCompiler {
 
   /** Binds a value, converted by the column's codec when there is one. NULL is bound as it is. */
   bindParam(b: QueryBuffer, value: unknown, column: ColumnMetadata | undefined): void {
+    if (value instanceof ListSlot) {
+      throw new NotSupportedError(`A ListSlot binds a whole IN list as one array, which ${this.targetName(b)} cannot (capabilities.arrayParameters); give each value a slot of its own.`);
+    }
     if (value instanceof ParamSlot) {
       b.slots.push(Object.freeze({ at: b.params.length, slot: value.index, codec: column ? b.codec(column) : undefined }));
       this.bind(value, b);
@@ -174,6 +143,31 @@ export class QueryCompiler extends SqlCompiler {
     }
     const codec = column && value !== null && value !== undefined ? b.codec(column) : undefined;
     this.bind(codec ? codec.toDriver(value) : value, b);
+  }
+
+  /**
+   * Hook: an IN list of bound values as one array parameter, for servers with
+   * `capabilities.arrayParameters`: `item = ANY(?)`, and for NOT IN `item <> ALL(?)`. The
+   * semantics are those of the list, NULL elements included (they match nothing). Each
+   * value goes through the column's codec; a ListSlot is filled at execution.
+   */
+  appendArrayIn(b: QueryBuffer, item: ExprNode, values: readonly ParamNode[], negated: boolean): void {
+    appendOperand(this, b, item);
+    b.text += negated ? ' <> ALL(' : ' = ANY(';
+    const { value, column } = values[0]!;
+    const codec = column ? b.codec(column) : undefined;
+    if (value instanceof ListSlot) {
+      b.slots.push(Object.freeze({ at: b.params.length, slot: value.index, codec, list: true }));
+      this.bind(value, b);
+    } else {
+      this.bind(values.map((v) => (v.value === null || !codec ? v.value : codec.toDriver(v.value))), b);
+    }
+    b.text += `${this.arrayCast(column)})`;
+  }
+
+  /** Hook: the cast after an array parameter of `column`'s values (PostgreSQL: `::integer[]`). Default: none. */
+  arrayCast(_column: ColumnMetadata | undefined): string {
+    return '';
   }
 
   /** Appends `column = value, ...` (for SET and upsert clauses). */
@@ -366,6 +360,21 @@ export class QueryCompiler extends SqlCompiler {
     this.appendQuery(b, member);
     if (needsOwnClauses) b.text += ')';
   }
+}
+
+/**
+ * Refuses a statement binding more parameters than the server takes in one statement
+ * (`capabilities.maxParameters`) before anything is sent: past the limit the servers fail
+ * with messages that do not say why (PostgreSQL's 16-bit count wraps around).
+ */
+function checkParameterCount(count: number, text: string, target: string, options: CompileOptions | undefined): void {
+  const limit = options?.capabilities.maxParameters;
+  if (limit === undefined || count <= limit) return;
+  const start = text.length > 60 ? `${text.slice(0, 60)}...` : text;
+  throw new ArgumentError(
+    `This statement binds ${count.toLocaleString('en-US')} parameters; ${target} takes at most ${limit.toLocaleString('en-US')} in one statement (${JSON.stringify(start)}). ` +
+      `Split the values into batches of at most ${limit.toLocaleString('en-US')} and run one statement per batch, or load them into a temporary table and join it (or compare with in(select(...)) from it).`,
+  );
 }
 
 /** A QueryBuffer continuing a plain SqlBuffer, so placeholders keep counting. */

@@ -37,6 +37,9 @@ export type ExprNode =
   | { readonly kind: 'fragment'; readonly fragment: SqlFragment }
   | { readonly kind: 'boolean'; readonly value: boolean };
 
+/** A bound value: the node every IN list of values is made of. */
+export type ParamNode = Extract<ExprNode, { kind: 'param' }>;
+
 /** A mapped entity's table, optionally aliased. */
 export interface EntitySource {
   readonly kind: 'entity';

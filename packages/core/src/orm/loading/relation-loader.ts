@@ -1,7 +1,8 @@
 /*
  * Runs a load plan: the query for the objects themselves (with its joined relationships),
  * then, level by level, one statement per relationship for all the parents at that level
- * (selectin: their keys in IN lists of at most 500; subquery: the original query joined
+ * (selectin: their keys as one array parameter where the server binds arrays, else in IN
+ * lists of at most 500 under its parameter limit; subquery: the original query joined
  * to the children), and puts what came back into the objects. A relationship already
  * loaded since the last commit is kept as it is; one with unflushed changes is never
  * overwritten. Loading a collection also sets each child's side of the pair to its parent.
@@ -15,7 +16,9 @@ import { isUnloaded, RAISE, stateOf, type InstanceState } from '../state/instanc
 import { hydrateValues, type HydrationTarget } from '../session/hydrate';
 import { readSlice, type Decoders } from '../state/row-values';
 import { keyPart, keyText } from '../state/key-text';
-import { ParamSlot } from '../../query/query-compiler';
+import { ListSlot, ParamSlot } from '../../query/query-compiler';
+import type { Capabilities } from '../../engine/dialect';
+import { keyBatches } from '../statement-batches';
 import { entityQuery, Names, relationJoins, type ColumnResolver, type EntityQuery, type ExtraItem } from './entity-query';
 import type { LoadPlan, PlanNode } from './load-plan';
 
@@ -30,6 +33,8 @@ export interface LoadContext {
   /** Runs a SELECT on the session's connection (its ParamSlot values filled from `values`) and returns its undecoded rows. */
   run(select: SelectNode, values?: readonly unknown[]): Promise<LoadedRows>;
   readonly target: HydrationTarget;
+  /** What the server can do: whether key lists bind as one array, how many parameters a statement takes. */
+  readonly capabilities: Capabilities;
 }
 
 /** The query the top-level objects came from: what a subquery load joins its children to. */
@@ -51,7 +56,7 @@ interface ReadResult {
   readonly byNode: Map<PlanNode, InstanceState[]>;
 }
 
-/** Keys per IN list: well under every server's parameter limit, and what SQLAlchemy uses. */
+/** Keys per IN list where each key is a parameter of its own (a server without array parameters, or composite keys). */
 export const IN_CHUNK = 500;
 
 /** Loads the objects of a SELECT of one entity with the plan; returns them in row order, each once. */
@@ -306,12 +311,14 @@ async function selectin(
   const found = new Map<unknown, { items: object[]; seen: Set<object> | undefined }>();
   let result: ReadResult | undefined;
   const entries = [...groups.values()];
-  for (let at = 0; at < entries.length; at += IN_CHUNK) {
-    const chunk = entries.slice(at, at + IN_CHUNK);
-    // One statement shape per step and key count, its keys as slots: built and compiled once.
-    const query = inListQuery(step, root, joined, chunk.length, keyColumns.length);
+  const batches = keyBatches(ctx.capabilities, keyColumns.length, IN_CHUNK);
+  for (let at = 0; at < entries.length; at += batches.perStatement) {
+    const chunk = entries.slice(at, at + batches.perStatement);
+    // One statement shape per step (keys as one array) or per step and key count (a slot per value): built and compiled once.
+    const query = inListQuery(step, root, joined, batches.array ? ARRAY : chunk.length, keyColumns.length);
     const values: unknown[] = [];
-    for (const group of chunk) values.push(...group.values);
+    if (batches.array) values.push(chunk.map((group) => group.values[0]));
+    else for (const group of chunk) values.push(...group.values);
     result = readRows(ctx, query, await ctx.run(query.node, values), result);
     const { rowRoots, keys } = result;
     for (let r = 0; r < rowRoots.length; r++) {
@@ -337,13 +344,16 @@ async function selectin(
 
 const inListQueries = new WeakMap<PlanNode, Map<number, EntityQuery>>();
 
-/** The IN-list query of a step for `count` parent keys of `width` columns, with ParamSlot keys. */
+/** The key count of the IN-list query whose keys are one array (a ListSlot), whatever their number. */
+const ARRAY = 0;
+
+/** The IN-list query of a step for `count` parent keys of `width` columns, with ParamSlot keys (ARRAY: one ListSlot). */
 function inListQuery(step: PlanNode, root: EntitySource, joined: readonly PlanNode[], count: number, width: number): EntityQuery {
   let byCount = inListQueries.get(step);
   if (!byCount) inListQueries.set(step, (byCount = new Map()));
   let query = byCount.get(count);
   if (query) return query;
-  const slots = Array.from({ length: count }, (_, r) => Array.from({ length: width }, (_, c) => new ParamSlot(r * width + c)));
+  const slots = count === ARRAY ? new ListSlot(0) : Array.from({ length: count }, (_, r) => Array.from({ length: width }, (_, c) => new ParamSlot(r * width + c)));
   const { where, joins, extras, keyColumns } = inQuery(step.relation, root, slots);
   query = entityQuery(baseSelect(root, joins, where, relationOrder(step.relation, root)), root, joined, extras, keyColumns);
   byCount.set(count, query);
@@ -351,14 +361,15 @@ function inListQuery(step: PlanNode, root: EntitySource, joined: readonly PlanNo
 }
 
 /**
- * WHERE (and joins) selecting the related rows of the given parent keys, and where each row
- * shows its parent's key: the association table's columns as extras for a many-to-many,
- * else columns of the related entity itself (`keyColumns`), selected once.
+ * WHERE (and joins) selecting the related rows of the given parent keys (or of a ListSlot
+ * holding single-column keys), and where each row shows its parent's key: the association
+ * table's columns as extras for a many-to-many, else columns of the related entity itself
+ * (`keyColumns`), selected once.
  */
 function inQuery(
   relation: RelationMetadata,
   root: EntitySource,
-  keys: readonly unknown[][],
+  keys: readonly unknown[][] | ListSlot,
 ): { where: ExprNode; joins: JoinNode[]; extras: ExtraItem[]; keyColumns: ColumnMetadata[] } {
   const joinTable = relation.joinTable;
   let columns: ExprNode[];
@@ -380,9 +391,11 @@ function inQuery(
   }
   const extras = joinTable ? columns.map((expr, i) => ({ key: `_key${i}`, expr })) : [];
   const where =
-    columns.length === 1
-      ? node({ kind: 'in' as const, item: columns[0]!, list: Object.freeze(keys.map((k) => param(metas[0]!, k[0]))), negated: false })
-      : any(keys.map((k) => all(columns.map((c, i) => equals(c, param(metas[i]!, k[i]))))));
+    keys instanceof ListSlot
+      ? node({ kind: 'in' as const, item: columns[0]!, list: Object.freeze([param(metas[0]!, keys)]), negated: false })
+      : columns.length === 1
+        ? node({ kind: 'in' as const, item: columns[0]!, list: Object.freeze(keys.map((k) => param(metas[0]!, k[0]))), negated: false })
+        : any(keys.map((k) => all(columns.map((c, i) => equals(c, param(metas[i]!, k[i]))))));
   return { where, joins, extras, keyColumns: joinTable ? [] : metas };
 }
 

@@ -5,6 +5,7 @@
  */
 import { ArgumentError, InvalidStateError, ObjectDeletedError } from '../../errors/errors';
 import type { Connection } from '../../engine/connection';
+import type { Engine } from '../../engine/engine';
 import type { EntityMetadata } from '../../metadata/entity-metadata';
 import { node, type SelectNode } from '../../query/query-nodes';
 import { SelectStatement } from '../../query/select-statement';
@@ -38,6 +39,8 @@ export interface LoaderHost {
   hydrationTarget(weak?: boolean): HydrationTarget;
   /** Detaches an object whose row has gone. */
   expunge(object: object): void;
+  /** The engine the session runs on: its capabilities shape the statements the loader builds. */
+  readonly bind: Engine;
 }
 
 /** Runs a session's queries and loads its objects. */
@@ -148,6 +151,7 @@ export class SessionLoader {
   }
 
   #context(): LoadContext {
+    const host = this.#host;
     return {
       run: async (select, values) => {
         const connection = await this.#host.connectionForQuery(select.lock === undefined);
@@ -155,6 +159,10 @@ export class SessionLoader {
         return { rows, decoders: decodersOf(compiled) };
       },
       target: this.#host.hydrationTarget(),
+      // Read when a step runs: the first query of a new engine learns the server's.
+      get capabilities() {
+        return host.bind.capabilities;
+      },
     };
   }
 

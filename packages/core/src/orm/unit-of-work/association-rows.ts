@@ -7,10 +7,12 @@ import type { ColumnMetadata, EntityMetadata, JoinTableMetadata } from '../../me
 import { node, type EntitySource, type ExprNode } from '../../query/query-nodes';
 import type { InstanceState } from '../state/instance-state';
 import { keyText } from '../state/key-text';
-import { allOf, anyOf, NodeStatement, param } from './node-statement';
+import { allOf, anyOf, columnIn, NodeStatement, param } from './node-statement';
 import { flushError, type PersistTarget } from './persister';
 import type { AssociationPair } from './relationship-changes';
+import { keyBatches, orTermsPerStatement, rowsPerStatement } from '../statement-batches';
 
+/** Rows per INSERT or DELETE at most (fewer where the server's parameter limit says so). */
 const ROWS_PER_STATEMENT = 500;
 
 /** One association row: its table and its cells, by column name. */
@@ -29,8 +31,9 @@ export async function insertAssociations(target: PersistTarget, added: readonly 
     const entity = associationEntity(joinTable);
     const names = list[0]!.cells.map((c) => c.name);
     const columns = names.map((name) => columnOf(entity, name));
-    for (let at = 0; at < list.length; at += ROWS_PER_STATEMENT) {
-      const chunk = list.slice(at, at + ROWS_PER_STATEMENT);
+    const perStatement = rowsPerStatement(target.connection.dialect.capabilities, columns.length, ROWS_PER_STATEMENT);
+    for (let at = 0; at < list.length; at += perStatement) {
+      const chunk = list.slice(at, at + perStatement);
       const statement = new NodeStatement(
         node({
           kind: 'insert' as const,
@@ -59,8 +62,9 @@ export async function deleteAssociations(
     for (const [joinTable, list] of byTable(rows)) {
       const entity = associationEntity(joinTable);
       const source = sourceOf(entity);
-      for (let at = 0; at < list.length; at += ROWS_PER_STATEMENT) {
-        const chunk = list.slice(at, at + ROWS_PER_STATEMENT);
+      const perStatement = orTermsPerStatement(target.connection.dialect.capabilities, list[0]!.cells.length, ROWS_PER_STATEMENT);
+      for (let at = 0; at < list.length; at += perStatement) {
+        const chunk = list.slice(at, at + perStatement);
         const where = anyOf(chunk.map((row) => allOf(row.cells.map((cell) => equals(source, columnOf(entity, cell.name), cell.value)))));
         await run(target, joinTable, 'DELETE', new NodeStatement(node({ kind: 'delete' as const, source, where, returning: undefined })));
       }
@@ -80,9 +84,15 @@ export async function deleteAssociations(
     const entity = associationEntity(joinTable);
     const source = sourceOf(entity);
     const list = [...keys.values()];
-    for (let at = 0; at < list.length; at += ROWS_PER_STATEMENT) {
-      const chunk = list.slice(at, at + ROWS_PER_STATEMENT);
-      const where = anyOf(chunk.map((values) => allOf(joinTable.ownerColumns.map((c, i) => equals(source, columnOf(entity, c.name), values[i])))));
+    const owners = joinTable.ownerColumns.map((c) => columnOf(entity, c.name));
+    // One owner column: an IN list (one array where the server binds arrays); several: ORed conditions.
+    const { perStatement } = keyBatches(target.connection.dialect.capabilities, owners.length, ROWS_PER_STATEMENT);
+    for (let at = 0; at < list.length; at += perStatement) {
+      const chunk = list.slice(at, at + perStatement);
+      const where =
+        owners.length === 1
+          ? columnIn(source, owners[0]!, chunk.map((values) => values[0]))
+          : anyOf(chunk.map((values) => allOf(owners.map((column, i) => equals(source, column, values[i])))));
       await run(target, joinTable, 'DELETE', new NodeStatement(node({ kind: 'delete' as const, source, where, returning: undefined })));
     }
   }

@@ -14,12 +14,12 @@ import { node, type ExprNode } from '../../query/query-nodes';
 import { exprOf } from '../../query/expression';
 import { columnNode } from '../../query/result-columns';
 import { decodersOf, type Decoders } from '../state/row-values';
-import { ParamSlot } from '../../query/query-compiler';
+import { ListSlot, ParamSlot } from '../../query/query-compiler';
+import { keyBatches, orTermsPerStatement, rowsPerStatement } from '../statement-batches';
 import type { InstanceState } from '../state/instance-state';
 import { allOf, anyOf, columnEquals, columnIn, NodeStatement, param, selectWhere, sourceOf } from './node-statement';
 
-/** How many bound values one statement may carry, under every supported server's limit. */
-const MAX_PARAMS = 30_000;
+/** Rows one INSERT, batched UPDATE or DELETE writes at most (fewer where the server's parameter limit says so). */
 const MAX_ROWS = 1_000;
 
 /** The statement runner the persister uses. */
@@ -75,7 +75,7 @@ export async function insertRows(target: PersistTarget, mapper: EntityMapper, st
     }
     // Rows giving no value at all share a statement only where the server takes several such rows.
     const oneByOne = indexes.length === 0 && target.connection.dialect.capabilities.multiRowDefaultInsert !== true;
-    const perStatement = oneByOne ? 1 : Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / Math.max(1, indexes.length))));
+    const perStatement = oneByOne ? 1 : rowsPerStatement(target.connection.dialect.capabilities, indexes.length, MAX_ROWS);
     for (let at = 0; at < group.length; at += perStatement) {
       const chunk = at === 0 && group.length <= perStatement ? group : group.slice(at, at + perStatement);
       const statement = insertStatement(mapper, chunk.length, indexes, missing);
@@ -233,9 +233,10 @@ export async function updateRows(target: PersistTarget, mapper: EntityMapper, ro
   const entity = mapper.metadata;
   const keyIndex = mapper.keyIndexes[0]!;
   const changed = rows[0]!.changed;
-  const fromValues = target.connection.dialect.capabilities.updateFromValues === true;
+  const capabilities = target.connection.dialect.capabilities;
+  const fromValues = capabilities.updateFromValues === true;
   // A CASE is searched row by row, so its lists stay short; a VALUES join takes as many rows as an INSERT.
-  const perStatement = fromValues ? Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / (changed.length + 1)))) : 500;
+  const perStatement = fromValues ? rowsPerStatement(capabilities, changed.length + 1, MAX_ROWS) : rowsPerStatement(capabilities, 2 * changed.length + 1, 500);
   for (let at = 0; at < rows.length; at += perStatement) {
     const chunk = at === 0 && rows.length <= perStatement ? rows : rows.slice(at, at + perStatement);
     const values: unknown[] = [];
@@ -339,14 +340,20 @@ export async function deleteByParents(target: PersistTarget, relation: RelationM
   const source = sourceOf(child);
   const keyOf = (parent: InstanceState) => relation.foreignKey.map((fk) => (parent.committed ?? parent.values)[parent.mapper.columns.indexOf(fk.referenced)]);
   const childMapper = EntityMapper.for(child);
-  for (let at = 0; at < parents.length; at += MAX_ROWS) {
-    const chunk = at === 0 && parents.length <= MAX_ROWS ? parents : parents.slice(at, at + MAX_ROWS);
-    if (relation.foreignKey.length === 1) {
-      // One statement shape per row count, the keys as slots: built and compiled once.
-      const column = relation.foreignKey[0]!.column;
-      await run(target, childMapper, 'DELETE', deleteInStatement(childMapper, column, chunk.length), chunk.map((p) => keyOf(p)[0]));
-      continue;
+  const capabilities = target.connection.dialect.capabilities;
+  if (relation.foreignKey.length === 1) {
+    const column = relation.foreignKey[0]!.column;
+    const batches = keyBatches(capabilities, 1, MAX_ROWS);
+    for (let at = 0; at < parents.length; at += batches.perStatement) {
+      const chunk = at === 0 && parents.length <= batches.perStatement ? parents : parents.slice(at, at + batches.perStatement);
+      const keys = chunk.map((p) => keyOf(p)[0]);
+      await run(target, childMapper, 'DELETE', deleteInStatement(childMapper, column, batches.array ? ARRAY : chunk.length), batches.array ? [keys] : keys);
     }
+    return;
+  }
+  const perStatement = orTermsPerStatement(capabilities, relation.foreignKey.length, MAX_ROWS);
+  for (let at = 0; at < parents.length; at += perStatement) {
+    const chunk = parents.slice(at, at + perStatement);
     const where = anyOf(chunk.map((p) => allOf(relation.foreignKey.map((fk, i) => columnEquals(source, fk.column, keyOf(p)[i])))));
     await run(target, childMapper, 'DELETE', new NodeStatement(node({ kind: 'delete' as const, source, where, returning: undefined })));
   }
@@ -354,7 +361,13 @@ export async function deleteByParents(target: PersistTarget, relation: RelationM
 
 const deleteInStatements = new WeakMap<EntityMapper, Map<string, NodeStatement>>();
 
-/** DELETE FROM t WHERE column IN (count slots). */
+/** The key count of a DELETE whose keys are one array (a ListSlot), whatever their number. */
+const ARRAY = 0;
+
+/**
+ * DELETE FROM t WHERE column IN (count slots), or for ARRAY the keys as one ListSlot: one
+ * statement shape per row count, or one for every count where the server binds arrays.
+ */
 function deleteInStatement(mapper: EntityMapper, column: ColumnMetadata, count: number): NodeStatement {
   let byShape = deleteInStatements.get(mapper);
   if (!byShape) deleteInStatements.set(mapper, (byShape = new Map()));
@@ -362,7 +375,7 @@ function deleteInStatement(mapper: EntityMapper, column: ColumnMetadata, count: 
   let statement = byShape.get(shape);
   if (!statement) {
     const source = sourceOf(mapper.metadata);
-    const where = columnIn(source, column, Array.from({ length: count }, (_, i) => new ParamSlot(i)));
+    const where = columnIn(source, column, count === ARRAY ? [new ListSlot(0)] : Array.from({ length: count }, (_, i) => new ParamSlot(i)));
     statement = new NodeStatement(node({ kind: 'delete' as const, source, where, returning: undefined }));
     // Row counts vary from flush to flush: keep the most recent shapes only.
     if (byShape.size >= 64) byShape.delete(byShape.keys().next().value!);
@@ -376,11 +389,17 @@ export async function deleteRows(target: PersistTarget, mapper: EntityMapper, st
   const entity = mapper.metadata;
   const source = sourceOf(entity);
   const single = mapper.keyIndexes.length === 1 && !entity.versionColumn;
-  for (let at = 0; at < states.length; at += MAX_ROWS) {
-    const chunk = at === 0 && states.length <= MAX_ROWS ? states : states.slice(at, at + MAX_ROWS);
-    const keyIndex = mapper.keyIndexes[0]!;
+  const capabilities = target.connection.dialect.capabilities;
+  // One key column: an IN list (or one array); else each row's key and version ORed.
+  const batches = single
+    ? keyBatches(capabilities, 1, MAX_ROWS)
+    : { array: false, perStatement: orTermsPerStatement(capabilities, mapper.keyIndexes.length + (entity.versionColumn ? 1 : 0), MAX_ROWS) };
+  const keyIndex = mapper.keyIndexes[0]!;
+  for (let at = 0; at < states.length; at += batches.perStatement) {
+    const chunk = at === 0 && states.length <= batches.perStatement ? states : states.slice(at, at + batches.perStatement);
+    const keys = single ? chunk.map((s) => before(s)[keyIndex]) : [];
     const result = single
-      ? await run(target, mapper, 'DELETE', deleteInStatement(mapper, mapper.columns[keyIndex]!, chunk.length), chunk.map((s) => before(s)[keyIndex]))
+      ? await run(target, mapper, 'DELETE', deleteInStatement(mapper, mapper.columns[keyIndex]!, batches.array ? ARRAY : chunk.length), batches.array ? [keys] : keys)
       : await run(target, mapper, 'DELETE', new NodeStatement(node({ kind: 'delete' as const, source, where: anyOf(chunk.map((s) => rowCondition(mapper, s, before(s)))), returning: undefined })));
     if (result.rowCount !== chunk.length && chunk.length === 1) throw await staleRow(target, mapper, before(chunk[0]!), 'DELETE', result.rowCount);
     if (result.rowCount !== chunk.length) {
