@@ -3,6 +3,7 @@
  * keys exist by then), deleted before every entity DELETE. A change seen on both sides of
  * a bidirectional pair is written once; an add and a remove of the same pair cancel out.
  */
+import { MetadataError } from '../../errors/errors';
 import type { ColumnMetadata, EntityMetadata, JoinTableMetadata } from '../../metadata/entity-metadata';
 import { node, type EntitySource, type ExprNode } from '../../query/query-nodes';
 import type { InstanceState } from '../state/instance-state';
@@ -176,7 +177,10 @@ function associationEntity(joinTable: JoinTableMetadata): EntityMetadata {
 
 function columnOf(entity: EntityMetadata, name: string): ColumnMetadata {
   const column = entity.columns.find((c) => c.columnName === name);
-  if (!column) throw new Error(`association table ${entity.tableName} has no column ${name}`);
+  if (!column) {
+    // The join table's columns are built from the same metadata: a missing one is a bug in Strata, not in the entities.
+    throw new MetadataError(`The association table ${entity.tableName} has no column ${name}, though its relationship names it; please report this with the two entities' declarations.`);
+  }
   return column;
 }
 
