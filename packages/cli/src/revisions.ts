@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MigrationError } from '@strata/core';
 import type { Operations } from './operations';
-import { registerTypeScript } from './ts-loader';
+import { loadFailure, registerTypeScript } from './ts-loader';
 
 /** One migration file. */
 export interface Revision {
@@ -45,7 +45,7 @@ export function loadRevisions(folder: string): Revision[] {
       module = require(file) as RevisionModule;
     } catch (error) {
       if (error instanceof MigrationError) throw error;
-      throw new MigrationError(`Migration ${file} could not be loaded: ${(error as Error).message}`, { cause: error });
+      throw new MigrationError(`Migration ${file} could not be loaded: ${loadFailure(error)}`, { cause: error });
     }
     const { revision, parents, message, warnings, up, down } = module;
     if (typeof revision !== 'string' || revision === '') throw new MigrationError(`Migration ${file} must export its id: export const revision = '...'.`);
