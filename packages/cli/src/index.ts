@@ -11,6 +11,7 @@ export { Migrator } from './migrator';
 export type { AppliedRevision, MigratorOptions, Reporter } from './migrator';
 export { loadRevisions, RevisionGraph } from './revisions';
 export type { Revision } from './revisions';
-export { describeChange, newRevisionId, renderChange, renderRevision, revisionFileName, warningsFor } from './autogenerate';
+export { describeChange, newRevisionId, renderChange, renderRevision, revisionFileName } from './autogenerate';
+export { warningsFor } from './change-notes';
 export type { RevisionDraft } from './autogenerate';
 export { registerTypeScript } from './ts-loader';

@@ -15,7 +15,11 @@ export interface Revision {
   readonly parents: readonly string[];
   readonly message: string;
   readonly file: string;
-  /** Steps that destroy data or rewrite or lock big tables, announced by upgrade. */
+  /**
+   * The file's `warnings`: what autogenerate noted for the database it compared (named in
+   * the file). Upgrade does not print these; it works out the warnings of the database it
+   * migrates from the steps it runs.
+   */
   readonly warnings: readonly string[];
   up(op: Operations): Promise<void> | void;
   down(op: Operations): Promise<void> | void;
