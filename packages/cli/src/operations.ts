@@ -210,6 +210,7 @@ export class Operations {
       columns: t.columns.map((c) => (c.name === column ? next : c)),
       indexes: t.indexes.map((i) => ({ ...i, columns: i.columns.map((n) => (n === column ? next.name : n)) })),
       uniques: t.uniques.map((u) => ({ ...u, columns: u.columns.map((n) => (n === column ? next.name : n)) })),
+      foreignKeys: t.foreignKeys.map((fk) => ({ ...fk, columns: fk.columns.map((n) => (n === column ? next.name : n)) })),
     });
     if (!this.#canAlter()) await this.#rebuild(table, change, new Map([[next.name, column]]));
     else {
