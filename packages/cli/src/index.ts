@@ -9,6 +9,7 @@ export { Operations, columnOf, tableOf } from './operations';
 export type { AlterColumnOptions, ColumnChanges, ColumnSpec, ForeignKeySpec, IndexSpec, OperationContext, TableSpec } from './operations';
 export { Migrator } from './migrator';
 export type { AppliedRevision, MigratorOptions, Reporter } from './migrator';
+export type { ScriptSink } from './migration-script';
 export { loadRevisions, RevisionGraph } from './revisions';
 export type { Revision } from './revisions';
 export { describeChange, newRevisionId, renderChange, renderRevision, revisionFileName } from './autogenerate';

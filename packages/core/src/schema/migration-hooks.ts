@@ -36,8 +36,9 @@ export interface MigrationHooks {
    */
   endRun?(conn: Connection, failed: boolean): Promise<void>;
   /**
-   * Takes the migration lock if no other process holds it; false when one does (the runner
-   * waits and asks again). Throws when the lock cannot work over this connection.
+   * Takes the migration lock of the connection's database if no other process holds it;
+   * false when one does (the runner waits and asks again). Other databases on the server
+   * have locks of their own. Throws when the lock cannot work over this connection.
    */
   tryLock(conn: Connection): Promise<boolean>;
   /** Gives the migration lock back. */
