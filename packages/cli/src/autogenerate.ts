@@ -1,11 +1,13 @@
 /*
  * Writes migration files: the schema changes between the database and the entities as
  * `op` calls, `down` as the reverse, and every step that destroys data or rewrites or
- * locks a big table marked in a comment and listed in `warnings` (which upgrade shows).
+ * locks a big table on the compared database marked in a comment and listed in `warnings`,
+ * labelled with that database (upgrade works out its own for the database it migrates).
  * Names and values read from the database reach the file only through source-literal.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { invertChange, narrowsType, type ColumnType, type MigrationHooks, type SchemaChange, type SchemaColumn, type SchemaPrimaryKey, type SchemaTable } from '@strata/core';
+import { invertChange, type ColumnType, type MigrationHooks, type SchemaChange, type SchemaColumn, type SchemaPrimaryKey, type SchemaTable } from '@strata/core';
+import { typeText, warningsFor } from './change-notes';
 import { commentText, sourceLiteral, sourceString } from './source-literal';
 
 /** What a new revision file holds. */
@@ -71,7 +73,11 @@ export function renderRevision(draft: RevisionDraft): { text: string; warnings: 
     `export const revision = ${sourceString(draft.id)};`,
     `export const parents: string[] = ${sourceLiteral(draft.parents)};`,
     `export const message = ${sourceString(draft.message)};`,
-    '/** Steps that destroy data or rewrite or lock big tables: `strata upgrade` shows them before applying. */',
+    '/**',
+    ` * What 'strata revision' noted for ${commentText(draft.dialect)}, the database it compared: steps that destroy`,
+    " * data or rewrite or lock big tables there. 'strata upgrade' prints the warnings of the",
+    ' * database it migrates, worked out from the steps it runs.',
+    ' */',
     `export const warnings: string[] = ${warnings.length === 0 ? '[]' : `[\n${warnings.map((w) => `  ${sourceString(w)},`).join('\n')}\n]`};`,
     '',
     'export async function up(op: Operations): Promise<void> {',
@@ -201,50 +207,6 @@ export function describeChange(change: SchemaChange): string {
     case 'dropCheck':
       return `${change.kind === 'addCheck' ? 'add' : 'drop'} check ${change.check.name} on ${change.table}`;
   }
-}
-
-/**
- * What a change costs beyond its DDL. Notes starting with '!' are warnings (data loss, a
- * rewrite or a long lock); the others are advice shown as comments only. Data loss is
- * noted here for every dialect; what a change rewrites or locks comes from the dialect's
- * migration hooks (`engine.dialect.migrations`).
- * @example
- * warningsFor(change, engine.dialect.migrations) // ['!drops table tags and its rows (...)']
- */
-export function warningsFor(change: SchemaChange, migrations?: Pick<MigrationHooks, 'changeNotes'>): string[] {
-  const notes: string[] = [];
-  switch (change.kind) {
-    case 'dropTable':
-      notes.push(`!drops table ${change.table.name} and its rows (irreversible: down() recreates it empty)`);
-      break;
-    case 'dropColumn':
-      notes.push(`!drops column ${change.table}.${change.column.name} and its values (irreversible)`);
-      break;
-    case 'addColumn': {
-      const { column } = change;
-      if (!column.nullable && column.default === undefined && !column.autoIncrement) {
-        return [`!adds NOT NULL column ${change.table}.${column.name} without a default: fails if ${change.table} has rows (add it nullable, backfill, then make it NOT NULL)`];
-      }
-      break;
-    }
-    case 'alterColumn': {
-      const { from, to, table } = change;
-      if (narrowsType(from.type, to.type)) notes.push(`!may truncate or reject values of ${table}.${to.name} (${typeText(from.type)} -> ${typeText(to.type)})`);
-      break;
-    }
-    case 'alterPrimaryKey':
-      notes.push(`!replaces the primary key of ${change.table}: rewrites or rebuilds the table`);
-      break;
-  }
-  for (const note of migrations?.changeNotes(change) ?? []) notes.push(note.warning ? `!${note.text}` : note.text);
-  return notes;
-}
-
-function typeText(type: ColumnType): string {
-  if (type.name === 'varchar') return `varchar(${type.length ?? 255})`;
-  if (type.name === 'numeric' && type.precision !== undefined) return `numeric(${type.precision},${type.scale ?? 0})`;
-  if (type.name === 'enum') return `enum(${(type.enumValues ?? []).join(', ')})`;
-  return type.name;
 }
 
 function columnSummary(column: SchemaColumn): string {

@@ -72,7 +72,9 @@ const COMMANDS: Record<string, Command> = {
     positional: 1,
     usage: 'strata upgrade [head | heads | +N | <revision>] [--sql]',
     summary: 'apply migrations (default: to head)',
-    details: '--sql prints the SQL instead of running it (an offline script; values written as literals).',
+    details:
+      '--sql runs nothing and prints the SQL instead: a script for psql, mysql / mariadb or sqlite3 (values written as literals,\n' +
+      'each revision in BEGIN ... COMMIT where DDL is transactional). Progress and warnings go to stderr.',
     run: (args, io) => move('upgrade', args, io),
   },
   downgrade: {
@@ -80,7 +82,7 @@ const COMMANDS: Record<string, Command> = {
     positional: 1,
     usage: 'strata downgrade <-N | <revision> | base> [--sql]',
     summary: 'undo migrations',
-    details: '-1 undoes the last revision; <revision> undoes everything after it; base undoes all.',
+    details: '-1 undoes the last revision; <revision> undoes everything after it; base undoes all. --sql prints the script instead, as for upgrade.',
     run: (args, io) => move('downgrade', args, io),
   },
   current: {
@@ -240,13 +242,18 @@ function paint(io: CliIo, colour: 'red' | 'green' | 'yellow' | 'dim' | 'bold', t
   return `\u001b[${codes[colour]}m${text}\u001b[0m`;
 }
 
-/** Progress lines name tables and revisions, which come from the database and the files: each stays one line, with no terminal control codes. */
-function reporter(io: CliIo): Reporter {
+/**
+ * Progress lines name tables and revisions, which come from the database and the files: each
+ * stays one line, with no terminal control codes. They go to stdout, or to stderr when stdout
+ * carries a script (`--sql`).
+ */
+function reporter(io: CliIo, toStderr: boolean): Reporter {
+  const write = toStderr ? io.err : io.out;
   return {
-    info: (line) => io.out(`${shown(line)}\n`),
-    warn: (line) => io.out(`${paint(io, 'yellow', 'Warning:')} ${shown(line)}\n`),
-    done: (line, ms) => io.out(`${paint(io, 'green', '✓')} ${shown(line)} ${paint(io, 'dim', `(${formatMs(ms)})`)}\n`),
-    step: (line, ms) => io.out(`    ${shown(line)} ${paint(io, 'dim', `(${formatMs(ms)})`)}\n`),
+    info: (line) => write(`${shown(line)}\n`),
+    warn: (line) => write(`${paint(io, 'yellow', 'Warning:')} ${shown(line)}\n`),
+    done: (line, ms) => write(`${paint(io, 'green', '✓')} ${shown(line)} ${paint(io, 'dim', `(${formatMs(ms)})`)}\n`),
+    step: (line, ms) => write(`    ${shown(line)} ${paint(io, 'dim', `(${formatMs(ms)})`)}\n`),
   };
 }
 
@@ -264,7 +271,7 @@ async function withProject<T>(
   args: Parsed,
   io: CliIo,
   fn: (p: { config: LoadedConfig; engine: Engine; graph: RevisionGraph; migrator: Migrator }) => Promise<T>,
-  options: { createFolder?: boolean } = {},
+  options: { createFolder?: boolean; script?: boolean } = {},
 ): Promise<T> {
   const config = loadConfig(io.cwd, args.flags.get('config') as string | undefined);
   if (options.createFolder) mkdirSync(config.migrationsDir, { recursive: true });
@@ -273,7 +280,7 @@ async function withProject<T>(
   try {
     const lockTimeout = args.flags.has('lock-timeout') ? Number(args.flags.get('lock-timeout')) * 1000 : undefined;
     const lock = !args.flags.has('no-lock');
-    const migrator = new Migrator({ engine, graph, versionTable: config.versionTable, reporter: reporter(io), lockTimeout, lock });
+    const migrator = new Migrator({ engine, graph, versionTable: config.versionTable, reporter: reporter(io, options.script === true), lockTimeout, lock });
     return await fn({ config, engine, graph, migrator });
   } finally {
     await engine.dispose();
@@ -379,15 +386,23 @@ async function move(direction: 'upgrade' | 'downgrade', args: Parsed, io: CliIo)
   const target = args.positional[0] ?? (direction === 'upgrade' ? 'head' : undefined);
   if (target === undefined) throw new MigrationError("downgrade needs a target: -1, a revision id, or 'base'.");
   const script = args.flags.has('sql');
-  return withProject(args, io, async ({ migrator }) => {
-    const lines: string[] = [];
-    const sink = script ? (statement: string) => void lines.push(statement.startsWith('--') ? statement : `${statement};`) : undefined;
-    const started = performance.now();
-    const done = direction === 'upgrade' ? await migrator.upgrade(target, sink) : await migrator.downgrade(target, sink);
-    if (script) io.out(`${lines.join('\n')}\n`);
-    else if (done.length > 0) io.out(`${direction === 'upgrade' ? 'Upgraded' : 'Downgraded'} ${done.length} revision(s) in ${Math.round(performance.now() - started)} ms.\n`);
-    return 0;
-  });
+  return withProject(
+    args,
+    io,
+    async ({ migrator }) => {
+      // The script is printed whole once written: a revision that cannot be written prints none of it.
+      const lines: string[] = [];
+      const sink = script ? (text: string) => void lines.push(text) : undefined;
+      const started = performance.now();
+      const done = direction === 'upgrade' ? await migrator.upgrade(target, sink) : await migrator.downgrade(target, sink);
+      if (script) {
+        if (lines.length > 0) io.out(`${lines.join('\n')}\n`);
+        io.err(`Wrote the SQL of ${done.length} revision(s) to stdout; nothing was run.\n`);
+      } else if (done.length > 0) io.out(`${direction === 'upgrade' ? 'Upgraded' : 'Downgraded'} ${done.length} revision(s) in ${Math.round(performance.now() - started)} ms.\n`);
+      return 0;
+    },
+    { script },
+  );
 }
 
 async function current(io: CliIo, args: Parsed): Promise<number> {

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { MigrationError, type NamingStrategy } from '@strata/core';
-import { registerTypeScript } from './ts-loader';
+import { loadFailure, registerTypeScript } from './ts-loader';
 
 /** What a project's strata.config.ts exports (default export). */
 export interface StrataConfig {
@@ -57,7 +57,7 @@ export function loadConfig(cwd: string, explicit?: string): LoadedConfig {
     loaded = require(file);
   } catch (error) {
     if (error instanceof MigrationError) throw error;
-    throw new MigrationError(`Loading ${file} failed: ${(error as Error).message}`, { cause: error });
+    throw new MigrationError(`Loading ${file} failed: ${loadFailure(error)}`, { cause: error });
   }
   const config = ((loaded as { default?: unknown }).default ?? loaded) as Partial<StrataConfig>;
   if (!config || typeof config !== 'object') throw new MigrationError(`${file} must export a config: export default defineConfig({ url, entities }).`);

@@ -4,6 +4,8 @@
  * transaction), and a waiting process re-reads what was applied once it gets the lock.
  * Where DDL is transactional each revision is one transaction (or a savepoint in the run's);
  * elsewhere (MySQL) every step is recorded, so a failure says exactly which steps were applied.
+ * Each step's warnings are worked out for the database being migrated as the step starts.
+ * With a sink, nothing runs: the statements go into an offline script (migration-script.ts).
  */
 import {
   introspect,
@@ -17,10 +19,12 @@ import {
   type Engine,
   type MigrationHooks,
   type SchemaTable,
+  type SchemaChange,
   type SqlFragment,
 } from '@strata/core';
+import { warningsFor } from './change-notes';
+import { MigrationScript, type ScriptSink } from './migration-script';
 import { Operations, type OperationContext } from './operations';
-import { commentText } from './source-literal';
 import type { Revision, RevisionGraph } from './revisions';
 
 /** Where the migrator reports progress. */
@@ -52,8 +56,6 @@ export interface MigratorOptions {
   readonly lock?: boolean;
 }
 
-/** A statement written out instead of run (upgrade --sql). */
-type Sink = (statement: string) => void;
 
 /** Runs revisions. */
 export class Migrator {
@@ -93,11 +95,12 @@ export class Migrator {
 
   /**
    * Applies revisions up to `target`: 'head', 'heads', '+N', or a revision id (prefix).
-   * With `sink`, writes the SQL instead of running it. Returns the revisions applied.
+   * With `sink`, runs nothing and hands it the script instead, a statement (terminated) or
+   * a comment line at a time. Returns the revisions applied (or written).
    */
-  async upgrade(target: string, sink?: Sink): Promise<Revision[]> {
-    return this.#locked(async (conn) => {
-      const applied = await this.#appliedChecked(conn, sink);
+  async upgrade(target: string, sink?: ScriptSink): Promise<Revision[]> {
+    return this.#locked(async (conn, script) => {
+      const applied = await this.#appliedChecked(conn, script);
       const done = new Set(applied.map((a) => a.id));
       let plan: Revision[];
       if (target === 'head') plan = this.#graph.upgradePlan(done, this.#graph.head() === undefined ? [] : [this.#graph.head()!]);
@@ -108,16 +111,15 @@ export class Migrator {
         this.#report.info('Nothing to apply: the database is at the requested revision.');
         return [];
       }
-      for (const revision of plan) for (const warning of revision.warnings) this.#report.warn(`${revision.id} ${revision.message}: ${warning}`);
-      for (const revision of plan) await this.#apply(conn, revision, 'up', sink);
+      for (const revision of plan) await (script ? this.#write(script, revision, 'up') : this.#apply(conn!, revision, 'up'));
       return plan;
     }, sink);
   }
 
   /** Undoes revisions: '-N', 'base', or down to a revision id (kept). Returns the revisions undone. */
-  async downgrade(target: string, sink?: Sink): Promise<Revision[]> {
-    return this.#locked(async (conn) => {
-      const applied = await this.#appliedChecked(conn, sink);
+  async downgrade(target: string, sink?: ScriptSink): Promise<Revision[]> {
+    return this.#locked(async (conn, script) => {
+      const applied = await this.#appliedChecked(conn, script);
       const done = new Set(applied.map((a) => a.id));
       let plan: Revision[];
       if (target === 'base') plan = this.#graph.downgradePlan(done, []);
@@ -131,7 +133,7 @@ export class Migrator {
         this.#report.info('Nothing to undo.');
         return [];
       }
-      for (const revision of plan) await this.#apply(conn, revision, 'down', sink);
+      for (const revision of plan) await (script ? this.#write(script, revision, 'down') : this.#apply(conn!, revision, 'down'));
       return plan;
     }, sink);
   }
@@ -155,12 +157,12 @@ export class Migrator {
     return { ...schema, tables: schema.tables.filter((t) => t.name !== this.#table) };
   }
 
-  async #appliedChecked(conn: Connection | undefined, sink: Sink | undefined): Promise<AppliedRevision[]> {
+  async #appliedChecked(conn: Connection | undefined, script: MigrationScript | undefined): Promise<AppliedRevision[]> {
     let applied: AppliedRevision[] = [];
-    if (sink) {
+    if (script) {
       // A script: read what the database has when it can be reached; create nothing.
       if (conn && (await this.#hasVersionTable(conn))) applied = await this.#readApplied(conn);
-      else for (const statement of this.#ddl.createTable(this.#versionTableModel(), { foreignKeys: false })) sink(statement);
+      else for (const statement of this.#ddl.createTable(this.#versionTableModel(), { foreignKeys: false })) script.statement(statement);
     } else {
       await this.#ensureVersionTable(conn!);
       applied = await this.#readApplied(conn!);
@@ -182,70 +184,64 @@ export class Migrator {
     return applied;
   }
 
-  async #apply(conn: Connection | undefined, revision: Revision, direction: 'up' | 'down', sink: Sink | undefined): Promise<void> {
+  /** Runs one revision's up() or down() against the database. */
+  async #apply(conn: Connection, revision: Revision, direction: 'up' | 'down'): Promise<void> {
     const started = performance.now();
     const transactional = this.#ddl.features.transactionalDdl;
     const steps: string[] = [];
     let stepStarted = 0;
     let reported = 0;
     const finishStep = () => {
-      if (sink || steps.length === reported) return;
+      if (steps.length === reported) return;
       this.#report.step?.(steps[steps.length - 1]!, performance.now() - stepStarted);
       reported = steps.length;
     };
     let savepoint: Awaited<ReturnType<Connection['savepoint']>> | undefined;
-    if (!sink && transactional) {
+    if (transactional) {
       // Inside the run's own transaction (where that is the lock) a revision is a savepoint.
-      if (conn!.inTransaction) savepoint = await conn!.savepoint();
-      else await conn!.begin();
+      if (conn.inTransaction) savepoint = await conn.savepoint();
+      else await conn.begin();
     }
-    if (!sink && !transactional && direction === 'up') await this.#record(conn!, revision, 'partial', 0);
+    if (!transactional && direction === 'up') await this.#record(conn, revision, 'partial', 0);
     const context: OperationContext = {
       ddl: this.#ddl,
-      run: async (statement) => {
-        if (sink) sink(statement);
-        else await conn!.execute(statement);
-      },
-      runWithValues: async (statement) => {
-        if (sink) sink(typeof statement === 'string' ? statement : inlineValues(statement, this.#ddl));
-        else await conn!.execute(statement as SqlFragment);
-      },
-      table: async (name) => (conn ? (await conn.dialect.introspect(queryOn(conn), { tables: [name] })).tables.find((t: SchemaTable) => t.name === name) : undefined),
+      run: async (statement) => void (await conn.execute(statement)),
+      runWithValues: async (statement) => void (await conn.execute(statement as SqlFragment)),
+      table: async (name) => (await conn.dialect.introspect(queryOn(conn), { tables: [name] })).tables.find((t: SchemaTable) => t.name === name),
       outsideTransaction: async (fn) => {
         // The run's own transaction cannot be left: the statement runs inside it.
-        if (sink || !transactional || savepoint || !conn!.inTransaction) return fn();
-        await conn!.commit();
+        if (!transactional || savepoint || !conn.inTransaction) return fn();
+        await conn.commit();
         try {
           return await fn();
         } finally {
-          await conn!.begin();
+          await conn.begin();
         }
       },
       step: async (description) => {
         finishStep();
         stepStarted = performance.now();
         steps.push(description);
-        if (!sink && !transactional && direction === 'up' && steps.length > 1) await this.#record(conn!, revision, 'partial', steps.length - 1);
+        if (!transactional && direction === 'up' && steps.length > 1) await this.#record(conn, revision, 'partial', steps.length - 1);
+      },
+      announce: (change) => {
+        if (direction === 'up') for (const warning of this.#warnings(change)) this.#report.warn(`${revision.id} ${revision.message}: ${warning}`);
       },
     };
     try {
-      if (sink) sink(`-- ${direction === 'up' ? 'Apply' : 'Undo'} ${commentText(`${revision.id}: ${revision.message}`)}`);
       await (direction === 'up' ? revision.up(new Operations(context)) : revision.down(new Operations(context)));
       finishStep();
-      if (!sink) await this.#hooks.checkRevision?.(conn!, revision.id);
-      if (direction === 'up') {
-        if (sink) sink(this.#recordSql(revision));
-        else await this.#record(conn!, revision, 'applied', steps.length);
-      } else if (sink) sink(`DELETE FROM ${this.#ddl.quote(this.#table)} WHERE ${this.#ddl.quote('revision')} = ${this.#ddl.stringLiteral(revision.id)}`);
-      else await conn!.execute(sql`DELETE FROM ${sql.id(this.#table)} WHERE ${sql.id('revision')} = ${revision.id}`);
+      await this.#hooks.checkRevision?.(conn, revision.id);
+      if (direction === 'up') await this.#record(conn, revision, 'applied', steps.length);
+      else await conn.execute(sql`DELETE FROM ${sql.id(this.#table)} WHERE ${sql.id('revision')} = ${revision.id}`);
       if (savepoint) await savepoint.release();
-      else if (!sink && transactional) await conn!.commit();
+      else if (transactional) await conn.commit();
     } catch (error) {
       if (savepoint) await savepoint.rollback().catch(() => undefined);
-      else if (!sink && transactional && conn!.inTransaction) await conn!.rollback().catch(() => undefined);
+      else if (transactional && conn.inTransaction) await conn.rollback().catch(() => undefined);
       const failed = steps[steps.length - 1] ?? '(before the first step)';
       const message = (error as Error).message;
-      if (!sink && !transactional && direction === 'up') {
+      if (!transactional && direction === 'up') {
         const applied = steps.slice(0, -1);
         throw new MigrationError(
           `Revision ${revision.id} (${revision.message}) failed at step ${steps.length}, ${failed}: ${message}\n` +
@@ -263,13 +259,74 @@ export class Migrator {
     this.#report.done(`${direction === 'up' ? 'Applied' : 'Undid'} ${revision.id} ${revision.message}`.trimEnd(), performance.now() - started);
   }
 
-  /** Runs `fn` holding the migration lock, on one connection. Writing a script (`sink`) takes no lock, and works offline. */
-  async #locked<T>(fn: (conn: Connection | undefined) => Promise<T>, sink?: Sink): Promise<T> {
+  /**
+   * Writes one revision's up() or down() into the script, running nothing: its statements,
+   * its version-table row, in one transaction where DDL is transactional. Tables are read
+   * from the script's schema model, which each step updates.
+   */
+  async #write(script: MigrationScript, revision: Revision, direction: 'up' | 'down'): Promise<void> {
+    const started = performance.now();
+    const steps: string[] = [];
+    const context: OperationContext = {
+      ddl: this.#ddl,
+      run: async (statement) => script.statement(statement),
+      runWithValues: async (statement) => script.statement(typeof statement === 'string' ? statement : inlineValues(statement, this.#ddl)),
+      table: async (name) => script.tables.get(name),
+      outsideTransaction: (fn) => script.outsideTransaction(fn),
+      step: async (description) => void steps.push(description),
+      announce: (change) => {
+        if (direction !== 'up') return;
+        for (const warning of this.#warnings(change)) {
+          this.#report.warn(`${revision.id} ${revision.message}: ${warning}`);
+          script.comment(`WARNING: ${warning}`);
+        }
+      },
+      reshape: (effect) => effect(script.tables),
+    };
+    script.comment(`${direction === 'up' ? 'Apply' : 'Undo'} ${revision.id}: ${revision.message}`);
+    script.beginRevision();
+    try {
+      await (direction === 'up' ? revision.up(new Operations(context)) : revision.down(new Operations(context)));
+    } catch (error) {
+      const failed = steps[steps.length - 1] ?? '(before the first step)';
+      throw new MigrationError(
+        `Revision ${revision.id} (${revision.message}) could not be written as SQL at ${failed}: ${(error as Error).message}\n` +
+          "Nothing was run and no script was printed. Run the migration against the database instead ('strata upgrade' without --sql).",
+        { cause: error },
+      );
+    }
+    const d = this.#ddl;
+    if (direction === 'up') script.statement(this.#recordSql(revision));
+    else script.statement(`DELETE FROM ${d.quote(this.#table)} WHERE ${d.quote('revision')} = ${d.stringLiteral(revision.id)}`);
+    script.commitRevision();
+    this.#report.done(`Wrote ${revision.id} ${revision.message}`.trimEnd(), performance.now() - started);
+  }
+
+  /** The warnings of a step for the database being migrated: data lost, a table rewritten, copied, rebuilt or locked. */
+  #warnings(change: SchemaChange): string[] {
+    return warningsFor(change, this.#hooks)
+      .filter((note) => note.startsWith('!'))
+      .map((note) => note.slice(1));
+  }
+
+  /**
+   * Runs `fn` holding the migration lock, on one connection. Writing a script (`sink`)
+   * takes no lock and works offline; its schema model starts from the database's tables.
+   */
+  async #locked<T>(fn: (conn: Connection | undefined, script?: MigrationScript) => Promise<T>, sink?: ScriptSink): Promise<T> {
     if (sink) {
       const conn = await this.#engine.connect().catch(() => undefined);
-      if (!conn) sink('-- The database could not be reached: this script starts from an empty database.');
       try {
-        return await fn(conn);
+        const tables = conn ? (await conn.dialect.introspect(queryOn(conn))).tables : [];
+        const script = new MigrationScript(sink, { ddl: this.#ddl, hooks: this.#hooks, tables });
+        if (!conn) {
+          script.comment('The database could not be reached: this script starts from an empty database.');
+          this.#report.warn('The database could not be reached: the script starts from an empty database.');
+        }
+        script.start();
+        const result = await fn(conn, script);
+        script.end();
+        return result;
       } finally {
         await conn?.close();
       }

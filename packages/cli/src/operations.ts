@@ -3,6 +3,8 @@
  * DDL and runs at once (or is written out, for `upgrade --sql`). Where the server cannot
  * ALTER (SQLite), the table is rebuilt with its rows kept. Every operation is one step:
  * the runner records steps, so a failure on MySQL (no transactional DDL) says what was applied.
+ * Each step also tells the runner the schema change it makes (for the warnings of the
+ * database being migrated) and what it made of its table (for a script's schema model).
  */
 import {
   MigrationError,
@@ -18,6 +20,7 @@ import {
   type SchemaIndex,
   type SchemaPrimaryKey,
   type SchemaTable,
+  type SchemaChange,
   type SchemaUnique,
   type SqlFragment,
 } from '@strata/core';
@@ -80,7 +83,19 @@ export interface OperationContext {
   outsideTransaction<T>(fn: () => Promise<T>): Promise<T>;
   /** Called before each operation with its description. */
   step(description: string): Promise<void>;
+  /** Told the schema change the current step is about to make (none for renames and raw SQL), to warn of what it costs on this database. */
+  announce?(change: SchemaChange): void;
+  /**
+   * Told what the current step made of the schema's tables, for a script that must know
+   * the schema it has built so far (upgrade --sql reads tables from that model, not from
+   * the database, which the script has not changed). Running against the database, where
+   * the database itself is the record, it does nothing.
+   */
+  reshape?(effect: (tables: Map<string, SchemaTable>) => void): void;
 }
+
+/** The schema effect of an operation that changes one table, applied where the table is known. */
+type TableChange = (table: SchemaTable) => SchemaTable;
 
 /**
  * The operations a migration file uses.
@@ -106,49 +121,69 @@ export class Operations {
   async createTable(spec: TableSpec): Promise<void> {
     const table = tableOf(spec);
     await this.#ctx.step(`create table ${table.name}`);
+    this.#ctx.announce?.({ kind: 'createTable', table });
     const { inlineForeignKeys } = this.#ctx.ddl.features;
     for (const sql of this.#ctx.ddl.createTable(table, { foreignKeys: inlineForeignKeys })) await this.#ctx.run(sql);
     for (const index of table.indexes) await this.#ctx.run(this.#ctx.ddl.createIndex(table, index));
     if (!inlineForeignKeys) for (const fk of table.foreignKeys) await this.#ctx.run(this.#ctx.ddl.addForeignKey(table, fk));
+    this.#ctx.reshape?.((tables) => void tables.set(table.name, table));
   }
 
   /** DROP TABLE (its rows are lost); `cascade` also drops dependent objects where the dialect can. */
   async dropTable(name: string, options: { cascade?: boolean } = {}): Promise<void> {
     await this.#ctx.step(`drop table ${name}`);
+    this.#ctx.announce?.({ kind: 'dropTable', table: stubTable(name) });
     await this.#ctx.run(this.#ctx.ddl.dropTableForMigration(name, options));
+    this.#ctx.reshape?.((tables) => {
+      tables.delete(name);
+      // CASCADE takes the foreign keys that reference the table with it.
+      if (options.cascade) for (const [key, t] of tables) tables.set(key, { ...t, foreignKeys: t.foreignKeys.filter((fk) => fk.referencedTable !== name) });
+    });
   }
 
   /** Renames a table. */
   async renameTable(from: string, to: string): Promise<void> {
     await this.#ctx.step(`rename table ${from} to ${to}`);
     await this.#ctx.run(this.#ctx.ddl.renameTable(from, to));
+    this.#ctx.reshape?.((tables) => {
+      const table = tables.get(from);
+      tables.delete(from);
+      if (table) tables.set(to, { ...table, name: to });
+      // Foreign keys follow the table they reference.
+      for (const [key, t] of tables) {
+        if (t.foreignKeys.some((fk) => fk.referencedTable === from)) {
+          tables.set(key, { ...t, foreignKeys: t.foreignKeys.map((fk) => (fk.referencedTable === from ? { ...fk, referencedTable: to } : fk)) });
+        }
+      }
+    });
   }
 
   /** Adds a column. On SQLite a column ALTER TABLE cannot add (NOT NULL without a default) rebuilds the table. */
   async addColumn(table: string, spec: ColumnSpec, options: AlterOptions = {}): Promise<void> {
     const column = columnOf(spec);
     await this.#ctx.step(`add column ${table}.${column.name}`);
+    this.#ctx.announce?.({ kind: 'addColumn', table, column });
+    const change: TableChange = (t) => ({ ...t, columns: [...t.columns, column] });
     if (this.#canAlter() || (column.nullable || (column.default !== undefined && column.default.kind === 'literal'))) {
       const current = (await this.#ctx.table(table)) ?? stubTable(table);
       for (const sql of this.#ctx.ddl.addColumn(current, column, options)) await this.#ctx.run(sql);
-      return;
-    }
-    await this.#rebuild(table, (t) => ({ ...t, columns: [...t.columns, column] }));
+    } else await this.#rebuild(table, change);
+    this.#reshape(table, change);
   }
 
   /** Drops a column (its values are lost). */
   async dropColumn(table: string, name: string, options: AlterOptions = {}): Promise<void> {
     await this.#ctx.step(`drop column ${table}.${name}`);
-    if (this.#canAlter()) {
-      await this.#ctx.run(this.#ctx.ddl.dropColumn(table, name, options));
-      return;
-    }
-    await this.#rebuild(table, (t) => ({
+    this.#ctx.announce?.({ kind: 'dropColumn', table, column: stubColumn(name) });
+    const change: TableChange = (t) => ({
       ...t,
       columns: t.columns.filter((c) => c.name !== name),
       indexes: t.indexes.filter((i) => !i.columns.includes(name)),
       uniques: t.uniques.filter((u) => !u.columns.includes(name)),
-    }));
+    });
+    if (this.#canAlter()) await this.#ctx.run(this.#ctx.ddl.dropColumn(table, name, options));
+    else await this.#rebuild(table, change);
+    this.#reshape(table, change);
   }
 
   /** Changes a column's type, nullability, default or comment, and renames it with `name`. */
@@ -169,35 +204,36 @@ export class Operations {
       autoIncrement: changes.autoIncrement ?? existing.autoIncrement,
       comment: changes.comment === undefined ? existing.comment : (changes.comment ?? undefined),
     };
-    if (!this.#canAlter()) {
-      await this.#rebuild(
-        table,
-        (t) => ({
-          ...t,
-          columns: t.columns.map((c) => (c.name === column ? next : c)),
-          indexes: t.indexes.map((i) => ({ ...i, columns: i.columns.map((n) => (n === column ? next.name : n)) })),
-          uniques: t.uniques.map((u) => ({ ...u, columns: u.columns.map((n) => (n === column ? next.name : n)) })),
-        }),
-        new Map([[next.name, column]]),
-      );
-      return;
+    this.#ctx.announce?.({ kind: 'alterColumn', table, from: existing, to: next });
+    const change: TableChange = (t) => ({
+      ...t,
+      columns: t.columns.map((c) => (c.name === column ? next : c)),
+      indexes: t.indexes.map((i) => ({ ...i, columns: i.columns.map((n) => (n === column ? next.name : n)) })),
+      uniques: t.uniques.map((u) => ({ ...u, columns: u.columns.map((n) => (n === column ? next.name : n)) })),
+      foreignKeys: t.foreignKeys.map((fk) => ({ ...fk, columns: fk.columns.map((n) => (n === column ? next.name : n)) })),
+    });
+    if (!this.#canAlter()) await this.#rebuild(table, change, new Map([[next.name, column]]));
+    else {
+      if (renamed) await this.#ctx.run(this.#ctx.ddl.renameColumn(table, column, renamed));
+      const shape = current ?? stubTable(table);
+      for (const sql of this.#ctx.ddl.alterColumn(shape, { ...existing, name: next.name }, next, options)) await this.#ctx.run(sql);
     }
-    if (renamed) await this.#ctx.run(this.#ctx.ddl.renameColumn(table, column, renamed));
-    const shape = current ?? stubTable(table);
-    for (const sql of this.#ctx.ddl.alterColumn(shape, { ...existing, name: next.name }, next, options)) await this.#ctx.run(sql);
+    this.#reshape(table, change);
   }
 
   /** Replaces the primary key (undefined: none). */
   async alterPrimaryKey(table: string, primaryKey: SchemaPrimaryKey | readonly string[] | undefined, options: { existing?: SchemaPrimaryKey } = {}): Promise<void> {
     await this.#ctx.step(`alter primary key of ${table}`);
     const to = primaryKey === undefined ? undefined : primaryKeyOf(primaryKey, table);
-    if (!this.#canAlter()) {
-      await this.#rebuild(table, (t) => ({ ...t, primaryKey: to }));
-      return;
+    this.#ctx.announce?.({ kind: 'alterPrimaryKey', table, from: options.existing, to });
+    const change: TableChange = (t) => ({ ...t, primaryKey: to });
+    if (!this.#canAlter()) await this.#rebuild(table, change);
+    else {
+      const current = (await this.#ctx.table(table)) ?? stubTable(table);
+      const from = options.existing ?? current.primaryKey;
+      for (const sql of this.#ctx.ddl.alterPrimaryKey(current, from, to)) await this.#ctx.run(sql);
     }
-    const current = (await this.#ctx.table(table)) ?? stubTable(table);
-    const from = options.existing ?? current.primaryKey;
-    for (const sql of this.#ctx.ddl.alterPrimaryKey(current, from, to)) await this.#ctx.run(sql);
+    this.#reshape(table, change);
   }
 
   /**
@@ -207,80 +243,81 @@ export class Operations {
   async createIndex(table: string, spec: IndexSpec, options: { concurrently?: boolean } = {}): Promise<void> {
     const index = indexOf(spec);
     await this.#ctx.step(`create index ${index.name} on ${table}`);
+    this.#ctx.announce?.({ kind: 'createIndex', table, index });
     const shape = (await this.#ctx.table(table)) ?? stubTable(table);
     const concurrent = options.concurrently ? this.#ctx.ddl.createIndexConcurrently(shape, index) : undefined;
-    if (concurrent) {
-      await this.#ctx.outsideTransaction(() => this.#ctx.run(concurrent));
-      return;
-    }
-    await this.#ctx.run(this.#ctx.ddl.createIndex(shape, index));
+    if (concurrent) await this.#ctx.outsideTransaction(() => this.#ctx.run(concurrent));
+    else await this.#ctx.run(this.#ctx.ddl.createIndex(shape, index));
+    this.#reshape(table, (t) => ({ ...t, indexes: [...t.indexes.filter((i) => i.name !== index.name), index] }));
   }
 
   /** DROP INDEX. */
   async dropIndex(table: string, name: string): Promise<void> {
     await this.#ctx.step(`drop index ${name} on ${table}`);
+    this.#ctx.announce?.({ kind: 'dropIndex', table, index: { name, columns: [], unique: false, where: undefined } });
     await this.#ctx.run(this.#ctx.ddl.dropIndex(table, name));
+    this.#reshape(table, (t) => ({ ...t, indexes: t.indexes.filter((i) => i.name !== name) }));
   }
 
   /** Adds a foreign key. */
   async addForeignKey(table: string, spec: ForeignKeySpec): Promise<void> {
     const fk = foreignKeyOf(spec);
     await this.#ctx.step(`add foreign key ${fk.name} on ${table}`);
-    if (!this.#canAlter()) {
-      await this.#rebuild(table, (t) => ({ ...t, foreignKeys: [...t.foreignKeys.filter((f) => f.name !== fk.name), fk] }));
-      return;
-    }
-    await this.#ctx.run(this.#ctx.ddl.addForeignKey(stubTable(table), fk));
+    this.#ctx.announce?.({ kind: 'addForeignKey', table, foreignKey: fk });
+    const change: TableChange = (t) => ({ ...t, foreignKeys: [...t.foreignKeys.filter((f) => f.name !== fk.name), fk] });
+    if (!this.#canAlter()) await this.#rebuild(table, change);
+    else await this.#ctx.run(this.#ctx.ddl.addForeignKey(stubTable(table), fk));
+    this.#reshape(table, change);
   }
 
   /** Drops a foreign key. */
   async dropForeignKey(table: string, name: string): Promise<void> {
     await this.#ctx.step(`drop foreign key ${name} on ${table}`);
-    if (!this.#canAlter()) {
-      await this.#rebuild(table, (t) => ({ ...t, foreignKeys: t.foreignKeys.filter((f) => f.name !== name) }));
-      return;
-    }
-    await this.#ctx.run(this.#ctx.ddl.dropForeignKey(table, name));
+    this.#ctx.announce?.({ kind: 'dropForeignKey', table, foreignKey: { name, columns: [], referencedTable: '', referencedColumns: [], onDelete: 'NO ACTION', onUpdate: 'NO ACTION' } });
+    const change: TableChange = (t) => ({ ...t, foreignKeys: t.foreignKeys.filter((f) => f.name !== name) });
+    if (!this.#canAlter()) await this.#rebuild(table, change);
+    else await this.#ctx.run(this.#ctx.ddl.dropForeignKey(table, name));
+    this.#reshape(table, change);
   }
 
   /** Adds a UNIQUE constraint. */
   async addUnique(table: string, unique: SchemaUnique, options: AlterOptions = {}): Promise<void> {
     await this.#ctx.step(`add unique ${unique.name} on ${table}`);
-    if (!this.#canAlter()) {
-      await this.#rebuild(table, (t) => ({ ...t, uniques: [...t.uniques.filter((u) => u.name !== unique.name), unique] }));
-      return;
-    }
-    await this.#ctx.run(this.#ctx.ddl.addUnique(table, unique, options));
+    this.#ctx.announce?.({ kind: 'addUnique', table, unique });
+    const change: TableChange = (t) => ({ ...t, uniques: [...t.uniques.filter((u) => u.name !== unique.name), unique] });
+    if (!this.#canAlter()) await this.#rebuild(table, change);
+    else await this.#ctx.run(this.#ctx.ddl.addUnique(table, unique, options));
+    this.#reshape(table, change);
   }
 
   /** Drops a UNIQUE constraint. */
   async dropUnique(table: string, name: string): Promise<void> {
     await this.#ctx.step(`drop unique ${name} on ${table}`);
-    if (!this.#canAlter()) {
-      await this.#rebuild(table, (t) => ({ ...t, uniques: t.uniques.filter((u) => u.name !== name) }));
-      return;
-    }
-    await this.#ctx.run(this.#ctx.ddl.dropUnique(table, name));
+    this.#ctx.announce?.({ kind: 'dropUnique', table, unique: { name, columns: [] } });
+    const change: TableChange = (t) => ({ ...t, uniques: t.uniques.filter((u) => u.name !== name) });
+    if (!this.#canAlter()) await this.#rebuild(table, change);
+    else await this.#ctx.run(this.#ctx.ddl.dropUnique(table, name));
+    this.#reshape(table, change);
   }
 
   /** Adds a CHECK constraint. */
   async addCheck(table: string, check: SchemaCheck): Promise<void> {
     await this.#ctx.step(`add check ${check.name} on ${table}`);
-    if (!this.#canAlter()) {
-      await this.#rebuild(table, (t) => ({ ...t, checks: [...t.checks.filter((c) => c.name !== check.name), check] }));
-      return;
-    }
-    await this.#ctx.run(this.#ctx.ddl.addCheck(table, check));
+    this.#ctx.announce?.({ kind: 'addCheck', table, check });
+    const change: TableChange = (t) => ({ ...t, checks: [...t.checks.filter((c) => c.name !== check.name), check] });
+    if (!this.#canAlter()) await this.#rebuild(table, change);
+    else await this.#ctx.run(this.#ctx.ddl.addCheck(table, check));
+    this.#reshape(table, change);
   }
 
   /** Drops a CHECK constraint. */
   async dropCheck(table: string, name: string): Promise<void> {
     await this.#ctx.step(`drop check ${name} on ${table}`);
-    if (!this.#canAlter()) {
-      await this.#rebuild(table, (t) => ({ ...t, checks: t.checks.filter((c) => c.name !== name) }));
-      return;
-    }
-    await this.#ctx.run(this.#ctx.ddl.dropCheck(table, name));
+    this.#ctx.announce?.({ kind: 'dropCheck', table, check: { name, expression: '' } });
+    const change: TableChange = (t) => ({ ...t, checks: t.checks.filter((c) => c.name !== name) });
+    if (!this.#canAlter()) await this.#rebuild(table, change);
+    else await this.#ctx.run(this.#ctx.ddl.dropCheck(table, name));
+    this.#reshape(table, change);
   }
 
   /**
@@ -293,18 +330,21 @@ export class Operations {
    */
   async createEnum(name: string, values: readonly string[]): Promise<void> {
     await this.#ctx.step(`create enum ${name}`);
+    this.#ctx.announce?.({ kind: 'createEnum', enum: { name, values } });
     if (this.#ctx.ddl.features.nativeEnums) await this.#ctx.run(this.#ctx.ddl.createEnum({ name, values }));
   }
 
   /** Drops a database enum type (PostgreSQL), after the tables that use it; does nothing where enums live in the column. */
   async dropEnum(name: string): Promise<void> {
     await this.#ctx.step(`drop enum ${name}`);
+    this.#ctx.announce?.({ kind: 'dropEnum', enum: { name, values: [] } });
     if (this.#ctx.ddl.features.nativeEnums) await this.#ctx.run(this.#ctx.ddl.dropEnum(name, false));
   }
 
   /** Adds values to a database enum type (PostgreSQL). */
   async addEnumValues(name: string, values: readonly string[]): Promise<void> {
     await this.#ctx.step(`add values to enum ${name}`);
+    this.#ctx.announce?.({ kind: 'addEnumValues', name, values, before: { name, values: [] } });
     if (this.#ctx.ddl.features.nativeEnums) for (const sql of this.#ctx.ddl.addEnumValues(name, values)) await this.#ctx.run(sql);
   }
 
@@ -331,10 +371,18 @@ export class Operations {
     return this.#ctx.ddl.features.alterTable;
   }
 
+  /** Tells the runner what an operation made of `table` (where the table is known). */
+  #reshape(table: string, change: TableChange): void {
+    this.#ctx.reshape?.((tables) => {
+      const current = tables.get(table);
+      if (current) tables.set(table, change(current));
+    });
+  }
+
   /** Rebuilds a table whose new shape `change` gives (SQLite), keeping rows; `renamed` maps new column names to old ones. */
-  async #rebuild(table: string, change: (t: SchemaTable) => SchemaTable, renamed: ReadonlyMap<string, string> = new Map()): Promise<void> {
+  async #rebuild(table: string, change: TableChange, renamed: ReadonlyMap<string, string> = new Map()): Promise<void> {
     const current = await this.#ctx.table(table);
-    if (!current) throw new MigrationError(`Table ${table} does not exist, so it cannot be altered.`);
+    if (!current) throw new MigrationError(`Table ${table} does not exist, so it cannot be altered: create it first (or check the table name).`);
     const target = change(current);
     const old = new Set(current.columns.map((c) => c.name));
     const sources = new Map<string, string>();
@@ -396,4 +444,9 @@ function indexOf(spec: IndexSpec): SchemaIndex {
 
 function stubTable(name: string): SchemaTable {
   return { name, comment: undefined, columns: [], primaryKey: undefined, foreignKeys: [], indexes: [], uniques: [], checks: [] };
+}
+
+/** A column known only by name (a drop names no more); what costs notes read of it is the name. */
+function stubColumn(name: string): SchemaColumn {
+  return { name, type: { name: 'text' }, nullable: true, default: undefined, autoIncrement: false, comment: undefined };
 }

@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MigrationError } from '@strata/core';
 import type { Operations } from './operations';
-import { registerTypeScript } from './ts-loader';
+import { loadFailure, registerTypeScript } from './ts-loader';
 
 /** One migration file. */
 export interface Revision {
@@ -15,7 +15,11 @@ export interface Revision {
   readonly parents: readonly string[];
   readonly message: string;
   readonly file: string;
-  /** Steps that destroy data or rewrite or lock big tables, announced by upgrade. */
+  /**
+   * The file's `warnings`: what autogenerate noted for the database it compared (named in
+   * the file). Upgrade does not print these; it works out the warnings of the database it
+   * migrates from the steps it runs.
+   */
   readonly warnings: readonly string[];
   up(op: Operations): Promise<void> | void;
   down(op: Operations): Promise<void> | void;
@@ -45,7 +49,7 @@ export function loadRevisions(folder: string): Revision[] {
       module = require(file) as RevisionModule;
     } catch (error) {
       if (error instanceof MigrationError) throw error;
-      throw new MigrationError(`Migration ${file} could not be loaded: ${(error as Error).message}`, { cause: error });
+      throw new MigrationError(`Migration ${file} could not be loaded: ${loadFailure(error)}`, { cause: error });
     }
     const { revision, parents, message, warnings, up, down } = module;
     if (typeof revision !== 'string' || revision === '') throw new MigrationError(`Migration ${file} must export its id: export const revision = '...'.`);

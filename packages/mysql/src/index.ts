@@ -10,7 +10,7 @@ registerDialect(['mysql', 'mariadb'], (url, options) => new MysqlDialect(url, op
 export { MysqlDialect } from './mysql-dialect';
 export { MysqlCompiler } from './mysql-compiler';
 export { MysqlDdl } from './mysql-ddl';
-export { MysqlMigrations } from './mysql-migrations';
+export { MysqlMigrations, migrationLockName } from './mysql-migrations';
 export { introspectMysql } from './mysql-introspector';
 export type { MysqlServerKind } from './mysql-introspector';
 export { MysqlTypes } from './mysql-types';

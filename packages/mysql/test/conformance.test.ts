@@ -23,6 +23,8 @@ import { migrationDdlSuite } from '@strata/testkit';
 migrationDdlSuite('mysql');
 import { migrationCliSuite } from '@strata/testkit';
 migrationCliSuite('mysql');
+import { migrationScriptSuite } from '@strata/testkit';
+migrationScriptSuite('mysql');
 import { integritySuite } from '@strata/testkit';
 integritySuite('mysql');
 import { requestCommitSuite } from '@strata/testkit';

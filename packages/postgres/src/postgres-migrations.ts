@@ -5,7 +5,7 @@
  */
 import { MigrationError, narrowsType, sql, type ChangeNote, type Connection, type MigrationHooks, type SchemaChange } from '@strata/core';
 
-/** A fixed advisory-lock key for "strata migrations" (other tools choose other keys). */
+/** A fixed advisory-lock key for "strata migrations" (other tools choose other keys); advisory locks belong to one database, so each database has its own. */
 const LOCK_KEY = 727_146_522;
 
 /** PostgreSQL's migration hooks. */

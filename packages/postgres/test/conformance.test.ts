@@ -23,6 +23,8 @@ import { migrationDdlSuite } from '@strata/testkit';
 migrationDdlSuite('postgresql');
 import { migrationCliSuite } from '@strata/testkit';
 migrationCliSuite('postgresql');
+import { migrationScriptSuite } from '@strata/testkit';
+migrationScriptSuite('postgresql');
 import { integritySuite } from '@strata/testkit';
 integritySuite('postgresql');
 import { requestCommitSuite } from '@strata/testkit';

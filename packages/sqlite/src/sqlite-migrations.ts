@@ -31,6 +31,15 @@ export class SqliteMigrations implements MigrationHooks {
 
   async unlock(): Promise<void> {}
 
+  /** A script switches foreign keys off as a run does: a rebuild drops tables others reference. */
+  scriptPrologue(): readonly string[] {
+    return ['PRAGMA foreign_keys = OFF'];
+  }
+
+  scriptEpilogue(): readonly string[] {
+    return ['PRAGMA foreign_keys = ON'];
+  }
+
   async checkRevision(conn: Connection, revision: string): Promise<void> {
     const rows = (await conn.execute('PRAGMA foreign_key_check')).rows;
     if (rows.length > 0) {
@@ -45,7 +54,8 @@ export class SqliteMigrations implements MigrationHooks {
         return [{ warning: false, text: `rebuilds table ${change.table}, copying its rows` }];
       case 'addColumn': {
         const { column } = change;
-        const inPlace = column.nullable || column.default?.kind !== 'expression';
+        // As the addColumn operation decides: ALTER TABLE ADD COLUMN takes a nullable column or one with a literal default.
+        const inPlace = column.nullable || column.default?.kind === 'literal';
         return inPlace ? [] : [{ warning: true, text: `rebuilds table ${change.table} (SQLite cannot add this column in place), copying its rows` }];
       }
       case 'alterColumn':

@@ -22,6 +22,8 @@ import { migrationDdlSuite } from '@strata/testkit';
 migrationDdlSuite('sqlite');
 import { migrationCliSuite } from '@strata/testkit';
 migrationCliSuite('sqlite');
+import { migrationScriptSuite } from '@strata/testkit';
+migrationScriptSuite('sqlite');
 import { integritySuite } from '@strata/testkit';
 integritySuite('sqlite');
 import { requestCommitSuite } from '@strata/testkit';

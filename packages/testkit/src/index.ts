@@ -21,6 +21,7 @@ export { relationshipSuite } from './suites/relationship-suite';
 export { integrityErrorsSuite } from './suites/integrity-errors-suite';
 export { migrationDdlSuite } from './suites/migration-ddl-suite';
 export { migrationCliSuite } from './suites/migration-cli-suite';
+export { migrationScriptSuite } from './suites/migration-script-suite';
 export { columnOptionsSuite } from './suites/column-options-suite';
 export { portableMigrationSuite } from './suites/portable-migration-suite';
 export { outageSuite } from './faults/outage-suite';

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /*
- * Runs the `strata` CLI straight from the TypeScript sources, for the CLI tests: `.ts`
- * files are transpiled as they load and `@strata/*` resolves to packages/<name>/src.
- * Users run the built binary (dist/bin.js) instead.
+ * Runs the `strata` CLI straight from the TypeScript sources, for the CLI tests: Strata's
+ * own `.ts` files are transpiled as they load and `@strata/*` resolves to
+ * packages/<name>/src. The user's files (config, entities, migrations) go through the CLI's
+ * own loader, as with the built binary (dist/bin.js) that users run.
  */
 'use strict';
 const fs = require('node:fs');
@@ -24,7 +25,7 @@ Module._resolveFilename = function (request, parent, ...rest) {
   return resolve.call(this, request, parent, ...rest);
 };
 
-require.extensions['.ts'] = (module, filename) => {
+const loadSource = (module, filename) => {
   const source = fs.readFileSync(filename, 'utf8');
   const key = crypto.createHash('sha1').update(filename).update('\0').update(source).digest('hex');
   const cached = path.join(cacheDir, `${key}.js`);
@@ -55,5 +56,9 @@ require.extensions['.ts'] = (module, filename) => {
   fs.renameSync(temporary, cached);
   module._compile(output.outputText, filename);
 };
+
+require.extensions['.ts'] = loadSource;
+const { loadTypeScript } = require(path.join(packages, 'cli', 'src', 'ts-loader.ts'));
+require.extensions['.ts'] = (module, filename) => (filename.startsWith(packages + path.sep) ? loadSource : loadTypeScript)(module, filename);
 
 require(path.join(packages, 'cli', 'src', 'bin.ts'));

@@ -296,9 +296,13 @@ export abstract class DdlCompiler {
     return out;
   }
 
-  /** Adds values to a native enum type (PostgreSQL's ALTER TYPE ... ADD VALUE). */
+  /**
+   * Adds values to a native enum type (PostgreSQL's ALTER TYPE ... ADD VALUE IF NOT EXISTS).
+   * A type cannot lose a value, so a migration's down() keeps it: IF NOT EXISTS lets up()
+   * run again after that downgrade.
+   */
   addEnumValues(name: string, values: readonly string[]): string[] {
-    return values.map((v) => `ALTER TYPE ${this.quote(name)} ADD VALUE ${this.stringLiteral(v)}`);
+    return values.map((v) => `ALTER TYPE ${this.quote(name)} ADD VALUE IF NOT EXISTS ${this.stringLiteral(v)}`);
   }
 
   /** CREATE INDEX without blocking writes, where the dialect has a form for it; undefined otherwise. */
@@ -332,6 +336,16 @@ export abstract class DdlCompiler {
     statements.push(this.renameTable(temporary, to.name));
     for (const index of to.indexes) statements.push(this.createIndex(to, index));
     return statements;
+  }
+
+  /** The statement that opens a transaction in a script file (`upgrade --sql`), where DDL is transactional. */
+  beginTransaction(): string {
+    return 'BEGIN';
+  }
+
+  /** The statement that commits a script's transaction. */
+  commitTransaction(): string {
+    return 'COMMIT';
   }
 
   /** Statements that open a drop of all tables, inside its transaction (switching foreign-key checks off or deferring them). */

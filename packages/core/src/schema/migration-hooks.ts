@@ -9,7 +9,7 @@ import type { SchemaChange } from './schema-diff';
 
 /** A note on what a schema change costs: a warning (data lost, a table rewritten, a long lock) or advice. */
 export interface ChangeNote {
-  /** True for a warning, which `strata upgrade` shows before applying; false for advice shown only in the file. */
+  /** True for a warning, which `strata upgrade` shows as the step starts on this server; false for advice shown only in the file. */
   readonly warning: boolean;
   readonly text: string;
 }
@@ -36,14 +36,23 @@ export interface MigrationHooks {
    */
   endRun?(conn: Connection, failed: boolean): Promise<void>;
   /**
-   * Takes the migration lock if no other process holds it; false when one does (the runner
-   * waits and asks again). Throws when the lock cannot work over this connection.
+   * Takes the migration lock of the connection's database if no other process holds it;
+   * false when one does (the runner waits and asks again). Other databases on the server
+   * have locks of their own. Throws when the lock cannot work over this connection.
    */
   tryLock(conn: Connection): Promise<boolean>;
   /** Gives the migration lock back. */
   unlock(conn: Connection): Promise<void>;
   /** Checks what a revision left before it commits (SQLite: the foreign keys, which are off while migrating). Default: nothing. */
   checkRevision?(conn: Connection, revision: string): Promise<void>;
+  /**
+   * Statements an offline script (`upgrade --sql`) opens with: what `beginRun` sets up that
+   * the script's statements need too (SQLite: foreign keys off while tables are rebuilt).
+   * Default: none.
+   */
+  scriptPrologue?(): readonly string[];
+  /** Statements an offline script closes with, undoing `scriptPrologue`. Default: none. */
+  scriptEpilogue?(): readonly string[];
   /** What `change` costs on this server beyond what every dialect shares (data loss is noted by the CLI itself). */
   changeNotes(change: SchemaChange): readonly ChangeNote[];
 }

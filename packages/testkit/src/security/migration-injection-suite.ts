@@ -4,7 +4,8 @@
  * generated migration let them out of a string or a comment (newline, CR, U+2028, U+2029,
  * the end of a block comment, backtick, template substitution, quotes, backslash). Both ways
  * (the file drops what the database has; the file creates what the entities have) the file
- * compiles, history / upgrade / downgrade never run the payload, and every name round-trips.
+ * compiles, history / upgrade / downgrade never run the payload, and every name round-trips,
+ * also through the offline script (`upgrade --sql`) run by the database's own client.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createEngine, introspect, sql, type DatabaseSchema, type Engine } from '@strata/core';
 import { strata, type CliRun } from '../cli-runner';
+import { runWithClient } from '../sql-clients';
 import { testUrl, withDatabase, type DialectName } from '../targets';
 
 /** Spawned processes and a type check per file take a while. */
@@ -158,6 +160,10 @@ export function migrationInjectionSuite(dialect: DialectName): void {
       const script = await run(dir, ['upgrade', 'head', '--sql']);
       expect(script.status).toBe(0);
       expect(script.out).toMatch(/^-- Apply [0-9a-f]{12}: a\*\\\/require\(.* b\\nrequire\(.*\/\/$/m);
+      // Warnings reach the script as comments and stderr as lines, the names in them escaped alike (a name's line break stays `\n`, inside its line).
+      expect(script.out).toContain(`\n-- WARNING: drops table t\\n${payload}// and its rows`);
+      expect(script.err).toContain(`drops table t\\n${payload}// and its rows`);
+      expect(script.err).not.toMatch(/[\r\u2028\u2029]/);
       const upgraded = await run(dir, ['upgrade', 'head']);
       expect(upgraded.err).toBe('');
       expect(upgraded.status).toBe(0);
@@ -254,6 +260,15 @@ export const entities = [InjParent, InjChild];
       const empty = await introspect(engine);
       expect(empty.tables.map((t) => t.name)).toEqual(['mi_strata_version']);
       expect(empty.enums).toEqual([]);
+
+      // The offline script carries every name through the database's own client and builds the same schema.
+      const script = await run(dir, ['upgrade', 'head', '--sql']);
+      expect(script.status).toBe(0);
+      const fed = await runWithClient(dialect, url, script.out);
+      expect({ status: fed.status, err: fed.err }).toEqual({ status: 0, err: '' });
+      expect(existsSync(marker)).toBe(false);
+      expect(withoutVersionTable(await introspect(engine))).toEqual(withoutVersionTable(live));
+      expect((await run(dir, ['check'])).out).toMatch(/matches the entities/);
     }, TIMEOUT);
   });
 }

@@ -1,13 +1,16 @@
 /*
  * The `strata` CLI driven as a user drives it: a spawned process in a temporary project,
  * against the real database of the dialect. init, autogenerate, upgrade, check, changed
- * entities, downgrade to base and back up with rows kept; bad input; two deploys at once.
+ * entities, downgrade to base and back up with rows kept; bad input; two deploys at once;
+ * the project's tsconfig.json; an enum value added again after its downgrade; the lock of
+ * one database leaving the server's other databases alone.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createEngine, introspect, sql, type Engine } from '@strata/core';
 import { strata } from '../cli-runner';
+import { scratchDatabase } from '../scratch-database';
 import { testUrl, type DialectName } from '../targets';
 
 /** Spawned processes take a while; each test has this long. */
@@ -56,7 +59,7 @@ export class McUser {
 @Entity('mc_post')
 export class McPost {
   @PrimaryGeneratedColumn() id!: number;
-  @Column({ length: 200, nullable: true }) title!: string | null;
+  @Column({ type: 'varchar', length: 200, nullable: true }) title!: string | null; // strict records 'string | null' as Object
   @ManyToOne(() => McUser, 'posts', { nullable: false, onDelete: 'CASCADE' }) author!: McUser;
   @ManyToOne(() => McUser, undefined, { nullable: true, onDelete: 'SET NULL' }) editor!: McUser | null;
 }
@@ -71,14 +74,56 @@ import { entities } from './src/entities';
 export default defineConfig({ url: 'sqlite:///unused.db', entities, migrations: 'migrations', versionTable: 'mc_strata_version' });
 `;
 
+/** Two entities in one file, each using the other in a property type, the first before the second is declared. */
+const ENTITIES_CYCLE = `
+import { Entity, ManyToOne, PrimaryGeneratedColumn } from '@strata/core';
+
+@Entity('mc_person')
+export class McPerson {
+  @PrimaryGeneratedColumn() id!: number;
+  @ManyToOne(() => McBall, undefined, { nullable: true }) favoriteBall!: McBall | null;
+}
+
+@Entity('mc_ball')
+export class McBall {
+  @PrimaryGeneratedColumn() id!: number;
+  @ManyToOne(() => McPerson, undefined, { nullable: true }) owner!: McPerson | null;
+}
+
+export const entities = [McPerson, McBall];
+`;
+
+/** An enum column, whose values v2 extends. */
+const ENTITIES_ENUM = `
+import { Column, Entity, PrimaryGeneratedColumn } from '@strata/core';
+
+@Entity('mc_order')
+export class McOrder {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column({ type: 'enum', enum: ['new', 'paid'], default: 'new' }) status!: string;
+}
+
+export const entities = [McOrder];
+`;
+
+/** Tables the tests make, children first; the cycle's keys are dropped with the tables. */
+const TABLES = ['mc_post', 'mc_tag', 'mc_user', 'mc_strata_version', 'mc_bad', 'mc_half', 'mc_person', 'mc_ball', 'mc_order'];
+
 /** Registers the migration CLI suite for one dialect. */
 export function migrationCliSuite(dialect: DialectName): void {
   describe(`${dialect}: the strata CLI (spawned processes)`, () => {
     let url: string;
     let engine: Engine;
     const dropAll = async () => {
-      for (const table of ['mc_post', 'mc_tag', 'mc_user', 'mc_strata_version', 'mc_bad', 'mc_half']) {
-        await engine.execute(`DROP TABLE IF EXISTS ${engine.dialect.ddl.quote(table)}`).catch(() => undefined);
+      const ddl = engine.dialect.ddl;
+      const conn = await engine.connect();
+      try {
+        for (const statement of ddl.beforeDropAll()) await conn.execute(statement);
+        for (const table of TABLES) await conn.execute(ddl.dropTable(table, true));
+        if (ddl.features.nativeEnums) await conn.execute(ddl.dropEnum('mc_order_status_enum', true));
+      } finally {
+        for (const statement of ddl.afterDropAll()) await conn.execute(statement).catch(() => undefined);
+        await conn.close();
       }
     };
     const project = (entities = ENTITIES_V1): string => {
@@ -266,10 +311,11 @@ export async function down(op: Operations) { await op.dropTable('mc_half'); }
         const dir = project();
         writeFileSync(join(dir, 'strata.config.ts'), CONFIG);
         expect((await strata(dir, url, ['revision', '--autogenerate', '-m', 'initial'])).status).toBe(0);
+        const hooks = engine.dialect.migrations;
         const holder = await engine.connect();
         try {
           // The lock another strata process would hold while it migrates.
-          await holder.execute(dialect === 'postgresql' ? sql`SELECT pg_advisory_lock(${727_146_522})` : sql`SELECT GET_LOCK(${'strata_migrations'}, 0)`);
+          expect(await hooks.tryLock(holder)).toBe(true);
           const waited = await strata(dir, url, ['upgrade', 'head', '--lock-timeout', '1']);
           expect(waited.status).not.toBe(0);
           expect(waited.err).toMatch(/held the migration lock/);
@@ -277,11 +323,76 @@ export async function down(op: Operations) { await op.dropTable('mc_half'); }
           expect(free.status).toBe(0);
           expect(free.out).toMatch(/Applied [0-9a-f]{12} initial/);
         } finally {
-          await holder.execute(dialect === 'postgresql' ? sql`SELECT pg_advisory_unlock(${727_146_522})` : sql`SELECT RELEASE_LOCK(${'strata_migrations'})`);
+          await hooks.unlock(holder);
           await holder.close();
         }
       }, TIMEOUT);
     }
+
+    test('the migration lock held for one database does not hold up upgrade of another database on the server, and still holds up its own', async () => {
+      const other = await scratchDatabase(dialect, 'lockb');
+      const dir = project();
+      writeFileSync(join(dir, 'strata.config.ts'), CONFIG);
+      expect((await strata(dir, url, ['revision', '--autogenerate', '-m', 'initial'])).status).toBe(0);
+      const hooks = engine.dialect.migrations;
+      const holder = await engine.connect();
+      try {
+        // What a strata process migrating this database holds (SQLite: the run's write transaction).
+        await hooks.beginRun?.(holder);
+        expect(await hooks.tryLock(holder)).toBe(true);
+        const elsewhere = await strata(dir, other.url, ['upgrade', 'head', '--lock-timeout', '5']);
+        expect({ status: elsewhere.status, err: elsewhere.err }).toEqual({ status: 0, err: '' });
+        expect(elsewhere.out).toMatch(/Applied [0-9a-f]{12} initial/);
+        // SQLite waits for the write transaction as long as the URL's busy_timeout allows.
+        const here = await strata(dir, dialect === 'sqlite' ? `${url}?busy_timeout=500` : url, ['upgrade', 'head', '--lock-timeout', '1']);
+        expect(here.status).not.toBe(0);
+        expect(here.out).not.toMatch(/Applied/);
+      } finally {
+        await hooks.unlock(holder);
+        await hooks.endRun?.(holder, false);
+        await holder.close();
+        await other.drop();
+      }
+      expect(await tables()).toEqual([]);
+    }, TIMEOUT);
+
+    test("entities using a class in a property type before its declaration load with the project's tsconfig.json (extends followed): strict makes them work, strict off is explained", async () => {
+      const dir = project(ENTITIES_CYCLE);
+      writeFileSync(join(dir, 'strata.config.ts'), CONFIG);
+      // Options the loader must override to load the files (ES modules, bundler resolution, declarations).
+      const base = { compilerOptions: { target: 'ES2022', module: 'esnext', moduleResolution: 'bundler', declaration: true, experimentalDecorators: true, emitDecoratorMetadata: true } };
+      writeFileSync(join(dir, 'tsconfig.base.json'), JSON.stringify({ compilerOptions: { ...base.compilerOptions, strict: false } }));
+      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: './tsconfig.base.json', include: ['src'] }));
+      const loose = await strata(dir, url, ['revision', '--autogenerate', '-m', 'people']);
+      expect(loose.status).toBe(1);
+      expect(loose.err).toMatch(/Cannot access 'McBall' before initialization[\s\S]*turn on "strict" \(or "strictNullChecks"\)[\s\S]*Ref<McBall>[\s\S]*separate files/);
+
+      writeFileSync(join(dir, 'tsconfig.base.json'), JSON.stringify({ compilerOptions: { ...base.compilerOptions, strict: true } }));
+      const generated = await strata(dir, url, ['revision', '--autogenerate', '-m', 'people']);
+      expect({ status: generated.status, err: generated.err }).toEqual({ status: 0, err: '' });
+      expect(generated.out).toMatch(/add foreign key fk_mc_(person|ball)_/);
+      expect((await strata(dir, url, ['upgrade', 'head'])).status).toBe(0);
+      expect(await tables()).toEqual(['mc_ball', 'mc_person', 'mc_strata_version']);
+      expect((await strata(dir, url, ['check'])).out).toMatch(/matches the entities/);
+    }, TIMEOUT);
+
+    test('a revision that adds an enum value applies again after its own downgrade (the value stays where enums are types)', async () => {
+      const dir = project(ENTITIES_ENUM);
+      writeFileSync(join(dir, 'strata.config.ts'), CONFIG);
+      expect((await strata(dir, url, ['revision', '--autogenerate', '-m', 'orders'])).status).toBe(0);
+      expect((await strata(dir, url, ['upgrade', 'head'])).status).toBe(0);
+      writeFileSync(join(dir, 'src', 'entities.ts'), ENTITIES_ENUM.replace("['new', 'paid']", "['new', 'paid', 'cancelled']"));
+      const added = await strata(dir, url, ['revision', '--autogenerate', '-m', 'cancelled orders']);
+      expect(added.status).toBe(0);
+      expect(added.out).toMatch(/cancelled/);
+      for (const args of [['upgrade', 'head'], ['downgrade', '-1'], ['upgrade', 'head']]) {
+        const run = await strata(dir, url, args);
+        expect({ args, status: run.status, err: run.err }).toEqual({ args, status: 0, err: '' });
+      }
+      expect((await strata(dir, url, ['current'])).out).toMatch(/cancelled orders \(head\)/);
+      expect((await strata(dir, url, ['check'])).out).toMatch(/matches the entities/);
+      await engine.execute(sql`INSERT INTO ${sql.id('mc_order')} (${sql.id('status')}) VALUES (${'cancelled'})`);
+    }, TIMEOUT);
 
     if (dialect === 'sqlite') {
       test('upgrade --sql writes the script without touching the database, and a generated file type-checks', async () => {
