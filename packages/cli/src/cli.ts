@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { columnEnums, createEngine, diffSchemas, MetaData, MigrationError, normalizeSchema, StrataError, type Engine, type SchemaChange } from '@strata/core';
+import { ArgumentError, columnEnums, createEngine, diffSchemas, MetaData, MigrationError, normalizeSchema, StrataError, type Engine, type SchemaChange } from '@strata/core';
 import { describeChange, newRevisionId, renderRevision, revisionFileName } from './autogenerate';
 import { portableChanges } from './portable-changes';
 import { loadConfig, type LoadedConfig } from './config';
@@ -209,7 +209,7 @@ function parse(argv: readonly string[]): Parsed {
     const [key, inline] = arg.replace(/^--?/, '').split(/=(.*)/s, 2) as [string, string | undefined];
     if (VALUE_FLAGS.has(key)) {
       const value = inline ?? argv[++i];
-      if (value === undefined) throw new Error(`--${key} needs a value.`);
+      if (value === undefined) throw new ArgumentError(`--${key} needs a value.`);
       flags.set(key === 'm' ? 'message' : key, value);
     } else flags.set(key, inline ?? true);
   }
@@ -222,17 +222,17 @@ function checkArguments(name: string, command: Command, args: Parsed): void {
   for (const [flag, value] of args.flags) {
     if (!allowed.has(flag)) {
       const known = [...allowed].filter((f) => f !== 'h' && f !== 'help').map((f) => `--${f}`);
-      throw new Error(`unknown option --${flag}. ${known.length > 0 ? `It takes ${known.join(', ')}` : 'It takes no options'} (see 'strata ${name} --help').`);
+      throw new ArgumentError(`unknown option --${flag}. ${known.length > 0 ? `It takes ${known.join(', ')}` : 'It takes no options'} (see 'strata ${name} --help').`);
     }
-    if (!VALUE_FLAGS.has(flag) && value !== true) throw new Error(`--${flag} is a switch and takes no value (got '${value}').`);
+    if (!VALUE_FLAGS.has(flag) && value !== true) throw new ArgumentError(`--${flag} is a switch and takes no value (got '${value}').`);
   }
   if (args.positional.length > command.positional) {
     const extra = args.positional.slice(command.positional).map((a) => `'${a}'`).join(' ');
-    throw new Error(`unexpected argument${args.positional.length - command.positional > 1 ? 's' : ''} ${extra}. Usage: ${command.usage}`);
+    throw new ArgumentError(`unexpected argument${args.positional.length - command.positional > 1 ? 's' : ''} ${extra}. Usage: ${command.usage}`);
   }
   const timeout = args.flags.get('lock-timeout');
   if (timeout !== undefined && !(typeof timeout === 'string' && /^\d+(\.\d+)?$/.test(timeout.trim()))) {
-    throw new Error(`--lock-timeout takes seconds as a number (e.g. --lock-timeout 60), not '${String(timeout)}'.`);
+    throw new ArgumentError(`--lock-timeout takes seconds as a number (e.g. --lock-timeout 60), not '${String(timeout)}'.`);
   }
 }
 
