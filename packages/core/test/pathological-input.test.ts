@@ -9,7 +9,7 @@ import { classifyMysqlError } from '@strata/mysql';
 import { classifyPostgresError } from '@strata/postgres';
 import { classifySqliteError } from '@strata/sqlite';
 import { expectLinearTime } from '@strata/testkit';
-import { compareNumericText } from '../src/orm/session/sharded-session';
+import { compareNumericText } from '../src/orm/sharding/sharded-session';
 import { canonicalDecimal, trimTrailingZeros } from '../src/types/decimal-text';
 import { parseDateTime } from '../src/types/date-time-text';
 import { NUMERIC_TEXT_SLACK, UNCONSTRAINED_NUMERIC_DIGITS } from '../src/types/scalar-values';

@@ -2,7 +2,7 @@
  * The comparison a sharded session merges numeric text by (numeric columns, bigints read as
  * strings): exact, by value, whatever the length.
  */
-import { compareNumericText } from '../src/orm/session/sharded-session';
+import { compareNumericText } from '../src/orm/sharding/sharded-session';
 
 describe('sharded merge: numbers written as text', () => {
   test('orders by value, not by character', () => {

@@ -4,7 +4,7 @@
  * databases is in the testkit's transaction suite.
  */
 import { ArgumentError, FlushError, IntegrityError, InvalidStateError, SerializationError, StaleDataError, TransactionAbortedError } from '../src/errors/errors';
-import { backoffDelay, isRetryable, resolveRetryPolicy } from '../src/orm/session/transaction-runner';
+import { backoffDelay, isRetryable, resolveRetryPolicy } from '../src/orm/transaction/transaction-runner';
 
 describe('retry policy', () => {
   test('a number is the attempts in all; defaults fill the delays', () => {

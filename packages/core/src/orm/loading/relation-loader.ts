@@ -13,7 +13,7 @@ import { columnNode } from '../../query/result-columns';
 import { linkOf, loadedCollection } from '../state/collection';
 import { EntityMapper } from '../state/entity-mapper';
 import { isUnloaded, RAISE, stateOf, type InstanceState } from '../state/instance-state';
-import { hydrateValues, type HydrationTarget } from '../session/hydrate';
+import { hydrateValues, type HydrationTarget } from './hydrate';
 import { readSlice, type Decoders } from '../state/row-values';
 import { keyPart, keyText } from '../state/key-text';
 import { ListSlot, ParamSlot } from '../../query/query-compiler';

@@ -5,7 +5,7 @@
 import { Session } from './session';
 import type { SessionOptions } from './session-options';
 import { SessionEvents, type SessionEventMap, type SessionEventName } from './session-events';
-import type { TransactionOptions } from './transaction-runner';
+import type { TransactionOptions } from '../transaction/transaction-runner';
 
 /** Makes sessions; call it for a new Session. */
 export interface SessionFactory {

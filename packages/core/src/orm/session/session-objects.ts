@@ -11,9 +11,9 @@ import { adoptOwnProperties } from '../state/instrument';
 import { linkOf } from '../state/collection';
 import { isUnloaded, stateOf, type InstanceState, type StateOwner } from '../state/instance-state';
 import type { FlushOutcome } from '../unit-of-work/unit-of-work';
-import type { HydrationTarget } from './hydrate';
-import { RelationImages } from './relation-images';
-import type { TransactionLevel } from './transaction-level';
+import type { HydrationTarget } from '../loading/hydrate';
+import { RelationImages } from '../transaction/relation-images';
+import type { TransactionLevel } from '../transaction/transaction-level';
 
 /** The live sets of changes a flush writes. */
 export interface SessionChanges {

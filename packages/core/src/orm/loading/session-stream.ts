@@ -8,7 +8,7 @@ import { ArgumentError, InvalidStateError } from '../../errors/errors';
 import type { StreamOptions } from '../../engine/connection';
 import type { Statement } from '../../query/statement';
 import { arrayHydrator, hydrate, placementOf } from './hydrate';
-import type { Session } from './session';
+import type { Session } from '../session/session';
 import { builtStatement } from './session-loader';
 
 /** The streams open on each session, so commit can refuse to run under one and rollback can end them. */

@@ -16,7 +16,7 @@ import {
   StrataError,
   TransactionAbortedError,
 } from '../../errors/errors';
-import type { Session } from './session';
+import type { Session } from '../session/session';
 
 /**
  * How `session.transaction()` relates to a transaction already open on the session:

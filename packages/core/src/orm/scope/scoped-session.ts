@@ -6,8 +6,8 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { ArgumentError, InvalidStateError } from '../../errors/errors';
-import type { Session } from './session';
-import type { SessionFactory } from './session-maker';
+import type { Session } from '../session/session';
+import type { SessionFactory } from '../session/session-maker';
 
 /**
  * The part of an HTTP response the middleware needs (`http.ServerResponse` and Express's

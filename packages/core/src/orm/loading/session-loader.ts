@@ -11,8 +11,8 @@ import { node, type SelectNode } from '../../query/query-nodes';
 import { SelectStatement } from '../../query/select-statement';
 import { ParamSlot } from '../../query/query-compiler';
 import { LoadOption, flattenOptions } from '../../query/load-options';
-import { buildPlan, optionAppliesTo, optionsMustApply, planFor, type LoadPlan } from '../loading/load-plan';
-import { fetchRelated, loadPlanFor, loadQuery, type LoadContext } from '../loading/relation-loader';
+import { buildPlan, optionAppliesTo, optionsMustApply, planFor, type LoadPlan } from './load-plan';
+import { fetchRelated, loadPlanFor, loadQuery, type LoadContext } from './relation-loader';
 import type { RelationMetadata } from '../../metadata/entity-metadata';
 import type { Statement } from '../../query/statement';
 import { SqlFragment } from '../../sql/sql-fragment';
@@ -27,7 +27,7 @@ export interface LoadRelationOptions {
   /** Reload relationships even when they were loaded since the last commit. */
   refresh?: boolean;
 }
-import type { SessionObjects } from './session-objects';
+import type { SessionObjects } from '../session/session-objects';
 
 /** What the loader needs from its session. */
 export interface LoaderHost {

@@ -5,8 +5,8 @@
  */
 import type { Connection } from '../../engine/connection';
 import type { Engine } from '../../engine/engine';
-import { sessionMaker, type SessionFactory } from './session-maker';
-import type { SessionOptions } from './session-options';
+import { sessionMaker, type SessionFactory } from '../session/session-maker';
+import type { SessionOptions } from '../session/session-options';
 
 /** A test's own transaction and the session factory joined to it. */
 export interface TestTransaction {

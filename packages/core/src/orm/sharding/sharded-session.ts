@@ -14,9 +14,9 @@ import type { EntityRef, EntityRow } from '../../query/query-types';
 import type { Statement } from '../../query/statement';
 import { trimLeadingZeros, trimTrailingZeros } from '../../types/decimal-text';
 import type { LoadOption } from '../../query/load-options';
-import { Session, type GetOptions } from './session';
-import type { SessionOptions } from './session-options';
-import { runUnitOfWork } from './session-maker';
+import { Session, type GetOptions } from '../session/session';
+import type { SessionOptions } from '../session/session-options';
+import { runUnitOfWork } from '../session/session-maker';
 
 type EntityClass<E> = abstract new (...args: any[]) => E;
 
