@@ -20,7 +20,7 @@ import { testUrl, withDatabase, type DialectName } from '../targets';
 const TIMEOUT = 300_000;
 
 /** Each way out of a string or a comment, around `payload`; `tag` keeps names of one kind apart. */
-function hostileNames(tag: string, payload: string): Record<string, string> {
+function hostileNames(tag: string, payload: string) {
   return {
     newline: `${tag}\n${payload}//`,
     cr: `${tag}\r${payload}//`,

@@ -102,11 +102,11 @@ export function resultLabelSuite(dialect: DialectName): void {
 
     test('a subquery, a CTE and a union with long column keys are read through those keys', async () => {
       const titles = select({ [LONG_KEY]: Book.id, [WIDE_KEY]: Book.title }).where(Book.title.ne('B')).subquery('titles');
-      const viaSubquery = await engine.execute(select({ [HUGE_KEY]: titles[WIDE_KEY] }).from(titles).where(titles[LONG_KEY].isNotNull()).orderBy(titles[LONG_KEY]));
+      const viaSubquery = await engine.execute(select({ [HUGE_KEY]: titles[WIDE_KEY]! }).from(titles).where(titles[LONG_KEY]!.isNotNull()).orderBy(titles[LONG_KEY]!));
       expect(viaSubquery.rows).toEqual([{ [HUGE_KEY]: 'A' }, { [HUGE_KEY]: 'C' }]);
       const titled = select({ [WIDE_KEY]: Book.title, [LONG_KEY]: Book.id }).cte('titled');
-      const viaCte = await engine.execute(select({ [WIDE_KEY]: titled[WIDE_KEY] }).from(titled).orderBy(titled[WIDE_KEY]));
-      expect(viaCte.rows.map((r) => r[WIDE_KEY])).toEqual(['A', 'B', 'C']);
+      const viaCte = await engine.execute(select({ [WIDE_KEY]: titled[WIDE_KEY]! }).from(titled).orderBy(titled[WIDE_KEY]!));
+      expect(viaCte.rows.map((r) => (r as Record<string, unknown>)[WIDE_KEY])).toEqual(['A', 'B', 'C']);
       const both = union(select({ [LONG_KEY]: Book.title }), select({ [LONG_KEY]: Person.theNameThisPersonIsKnownByInEveryCatalogueEntry })).orderBy((c) => c[LONG_KEY].desc());
       expect((await engine.execute(both)).rows.map((r) => r[LONG_KEY])).toEqual(['C', 'Bo', 'B', 'Ann', 'A']);
     });

@@ -201,7 +201,7 @@ export function sessionSuite(dialect: DialectName): void {
         all[1234]!.karma = 7;
         const { statements } = await recordStatements(engine, () => session.flush());
         // Reads ran outside a transaction; the flush begins it (BEGIN / START TRANSACTION), then one UPDATE.
-        expect(statements.map((s) => s.sql.split(' ')[0]).filter((w) => !/^(BEGIN|START)$/i.test(w))).toEqual(['UPDATE']);
+        expect(statements.map((s) => s.sql.split(' ')[0]!).filter((w) => !/^(BEGIN|START)$/i.test(w))).toEqual(['UPDATE']);
         await session.commit();
       } finally {
         await session.close();
