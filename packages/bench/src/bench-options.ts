@@ -65,12 +65,12 @@ export function parseBenchOptions(argv: readonly string[], now = new Date()): Be
   if (values.gc !== 'minor' && values.gc !== 'full') throw new Error(`--gc must be minor or full; got ${values.gc}`);
   const stamp = now.toISOString().replace(/[:.]/g, '-');
   return {
-    dialects: listOf(values.dialects!, DIALECTS, '--dialects', { postgres: 'postgresql', pg: 'postgresql', mariadb: 'mysql' }),
-    scenarios: listOf(values.scenarios!.toUpperCase(), SCENARIO_GROUPS, '--scenarios', {}),
+    dialects: listOf(values.dialects, DIALECTS, '--dialects', { postgres: 'postgresql', pg: 'postgresql', mariadb: 'mysql' }),
+    scenarios: listOf(values.scenarios.toUpperCase(), SCENARIO_GROUPS, '--scenarios', {}),
     runs,
     scale,
     out: values.out ?? `.bench-results/${stamp}.json`,
-    sides: listOf(values.sides!.toLowerCase(), SIDES, '--sides', {}),
+    sides: listOf(values.sides.toLowerCase(), SIDES, '--sides', {}),
     gc: values.gc,
   };
 }

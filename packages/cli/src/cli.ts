@@ -248,7 +248,7 @@ function paint(io: CliIo, colour: 'red' | 'green' | 'yellow' | 'dim' | 'bold', t
  * carries a script (`--sql`).
  */
 function reporter(io: CliIo, toStderr: boolean): Reporter {
-  const write = toStderr ? io.err : io.out;
+  const write = (text: string): void => (toStderr ? io.err(text) : io.out(text));
   return {
     info: (line) => write(`${shown(line)}\n`),
     warn: (line) => write(`${paint(io, 'yellow', 'Warning:')} ${shown(line)}\n`),

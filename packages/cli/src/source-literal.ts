@@ -70,7 +70,7 @@ export function sourceLiteral(value: unknown): string {
       return String(value);
   }
   if (Array.isArray(value)) return `[${value.map(sourceLiteral).join(', ')}]`;
-  const prototype = typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+  const prototype = typeof value === 'object' ? (Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null) : undefined;
   if (prototype !== Object.prototype && prototype !== null) {
     throw new MigrationError(`A generated migration can only hold plain data, not ${typeof value === 'object' ? (prototype?.constructor?.name ?? 'this object') : `a ${typeof value}`}.`);
   }

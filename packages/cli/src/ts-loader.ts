@@ -70,7 +70,7 @@ export function loadingOptions(directory: string): TypeScript.CompilerOptions {
   const known = optionsByDirectory.get(directory);
   if (known) return known;
   const compiler = typescript();
-  const file = compiler.findConfigFile(directory, compiler.sys.fileExists, 'tsconfig.json');
+  const file = compiler.findConfigFile(directory, (path) => compiler.sys.fileExists(path), 'tsconfig.json');
   const project = file ? projectOptions(compiler, file) : recommended(compiler);
   const options: TypeScript.CompilerOptions = {
     ...project,
@@ -111,11 +111,11 @@ function recommended(compiler: typeof TypeScript): TypeScript.CompilerOptions {
 
 /** The compiler options of one tsconfig.json, `extends` followed; an unreadable file is an error naming it. */
 function projectOptions(compiler: typeof TypeScript, file: string): TypeScript.CompilerOptions {
-  const read = compiler.readConfigFile(file, compiler.sys.readFile);
+  const read = compiler.readConfigFile(file, (path) => compiler.sys.readFile(path));
   const host: TypeScript.ParseConfigHost = {
     useCaseSensitiveFileNames: compiler.sys.useCaseSensitiveFileNames,
-    fileExists: compiler.sys.fileExists,
-    readFile: compiler.sys.readFile,
+    fileExists: (path) => compiler.sys.fileExists(path),
+    readFile: (path) => compiler.sys.readFile(path),
     // The file list is the project's build concern; listing it would walk the whole tree.
     readDirectory: () => [],
   };

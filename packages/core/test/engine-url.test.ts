@@ -168,7 +168,7 @@ describe('SqlCompiler base', () => {
 });
 
 describe('replaying after a disconnect', () => {
-  const { isReplayableRead } = jest.requireActual('../src/engine/connection') as typeof import('../src/engine/connection');
+  const { isReplayableRead } = jest.requireActual<typeof import('../src/engine/connection')>('../src/engine/connection');
 
   test.each([
     ['SELECT * FROM users WHERE id = $1', true],

@@ -151,6 +151,8 @@ describe('metadata identity', () => {
   });
 
   test('a relationship to a class declared later resolves once that class is declared', () => {
+    // Assigned after the first resolution on purpose: a const here would be in its temporal dead zone then.
+    // eslint-disable-next-line prefer-const
     let Target: (new () => object) | undefined;
     @Entity()
     class Early {

@@ -8,7 +8,6 @@ import {
   Index,
   ManyToMany,
   ManyToOne,
-  MetadataError,
   OneToMany,
   OneToOne,
   PrimaryColumn,

@@ -180,7 +180,7 @@ export function typeChecks(): void {
   const wrong: { id: string } = {} as RowOf<typeof record>;
   const both = select(User, Post).join((x) => x.posts);
   const pair: [EntityRow<User>, EntityRow<Post>] = {} as RowOf<typeof both>;
-  void [ok, wrong, pair];
+  void [ok, wrong, pair, record, both];
   // @ts-expect-error a string column compares with strings
   u.name.eq(3);
   // @ts-expect-error no such property

@@ -26,7 +26,7 @@ function valuesUpdate(): Statement<unknown> {
     where: { kind: 'binary', op: 'eq', left: { kind: 'column', source, name: 'id', column: id }, right: { kind: 'column', source: rowsTable, name: 'v0', column: id } },
     returning: undefined,
   };
-  return { node } as unknown as Statement<unknown>;
+  return { node };
 }
 
 function compile(compiler: QueryCompiler, capabilities: (typeof CAPS)[keyof typeof CAPS]) {

@@ -4,19 +4,7 @@
  * converts them), and reports capabilities from the server's product and version.
  */
 import { inspect } from 'node:util';
-import {
-  connectionFailed,
-  socketFailure,
-  type BeginOptions,
-  type Capabilities,
-  type Dialect,
-  type DialectConnection,
-  type DialectOptions,
-  type EngineUrl,
-  type ErrorClassification,
-  type PoolDefaults,
-  type ServerInfo,
-} from '@strata/core';
+import { type BeginOptions, type Capabilities, catalogText, connectionFailed, type Dialect, type DialectConnection, type DialectOptions, type EngineUrl, type ErrorClassification, type PoolDefaults, type ServerInfo, socketFailure } from '@strata/core';
 import type { Connection, ConnectionOptions } from 'mysql2';
 import { MysqlCompiler } from './mysql-compiler';
 import { MysqlConnection } from './mysql-connection';
@@ -139,7 +127,7 @@ export class MysqlDialect implements Dialect {
 
   async initialize(connection: DialectConnection): Promise<void> {
     const result = await connection.execute('SELECT VERSION() AS v', []);
-    const version = String(result.rows[0]?.v ?? '');
+    const version = catalogText(result.rows[0]?.v);
     const mariadb = /mariadb/i.test(version);
     const at = (least: readonly number[]) => atLeast(version, least);
     this.#serverInfo = { product: mariadb ? 'MariaDB' : 'MySQL', version };

@@ -4,19 +4,7 @@
  * and checks (MariaDB reports JSON columns as LONGTEXT with a JSON_VALID check, folded
  * back into the json type here).
  */
-import {
-  normalizeSchema,
-  parseDefault,
-  tokenizeSql,
-  type ColumnDefault,
-  type ColumnType,
-  type DatabaseSchema,
-  type IntrospectOptions,
-  type ReferentialAction,
-  type SchemaColumn,
-  type SchemaQuery,
-  type SchemaTable,
-} from '@strata/core';
+import { catalogText, type ColumnDefault, type ColumnType, type DatabaseSchema, type IntrospectOptions, normalizeSchema, parseDefault, type ReferentialAction, type SchemaColumn, type SchemaQuery, type SchemaTable, tokenizeSql } from '@strata/core';
 import type { MysqlDdl } from './mysql-ddl';
 
 const TABLES = `SELECT TABLE_NAME AS name, TABLE_COMMENT AS comment FROM information_schema.TABLES
@@ -89,7 +77,7 @@ export async function introspectMysql(query: SchemaQuery, ddl: MysqlDdl, server:
     }));
     const keys = groupBy(mine(indexRows), (r) => String(r.name)).map(([keyName, rows]) => ({
       name: keyName,
-      columns: rows.map((r) => String(r.column_name ?? '')),
+      columns: rows.map((r) => catalogText(r.column_name)),
       unique: Number(rows[0]!.non_unique) === 0,
     }));
     // InnoDB creates an index named after a foreign key when none covers it; it belongs to the key.
@@ -107,7 +95,7 @@ export async function introspectMysql(query: SchemaQuery, ddl: MysqlDdl, server:
     const primary = keys.find((k) => k.name === 'PRIMARY');
     return {
       name,
-      comment: String(t.comment ?? '') || undefined,
+      comment: catalogText(t.comment) || undefined,
       columns: typedColumns,
       primaryKey: primary ? { name: undefined, columns: primary.columns } : undefined,
       foreignKeys,
@@ -125,14 +113,14 @@ function readColumn(row: Row, ddl: MysqlDdl, server: MysqlServerKind): SchemaCol
   let type: ColumnType | undefined = logicalType(dataType, columnType, row, ddl);
   const nativeType = type ? undefined : columnType;
   type ??= { name: 'text' };
-  const extra = String(row.extra ?? '').toLowerCase();
+  const extra = catalogText(row.extra).toLowerCase();
   const column: SchemaColumn = {
     name: String(row.name),
     type,
     nullable: row.nullable === 'YES',
     default: readDefault(row.default_value as string | null, extra, type, ddl, server),
     autoIncrement: extra.includes('auto_increment'),
-    comment: String(row.comment ?? '') || undefined,
+    comment: catalogText(row.comment) || undefined,
   };
   return nativeType === undefined ? column : { ...column, nativeType };
 }

@@ -3,7 +3,7 @@
  * named GET_LOCK, and the notes autogenerate writes for column changes that copy the table.
  */
 import { createHash } from 'node:crypto';
-import { sql, type ChangeNote, type Connection, type MigrationHooks, type SchemaChange } from '@strata/core';
+import { catalogText, type ChangeNote, type Connection, type MigrationHooks, type SchemaChange, sql } from '@strata/core';
 
 /** What every strata migration lock's name starts with. */
 const LOCK_PREFIX = 'strata_migrations:';
@@ -59,5 +59,5 @@ export class MysqlMigrations implements MigrationHooks {
 /** The lock name for the connection's database (the one in the URL). */
 async function lockNameOf(conn: Connection): Promise<string> {
   const database = (await conn.execute(sql`SELECT DATABASE() AS db`)).scalar();
-  return migrationLockName(database === null || database === undefined ? '' : String(database));
+  return migrationLockName(catalogText(database));
 }

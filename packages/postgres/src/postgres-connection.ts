@@ -92,5 +92,6 @@ export class PostgresConnection implements DialectConnection {
 function toDriverResult(raw: QueryResult | QueryResult[]): DriverResult {
   // A simple-protocol string with several statements yields one result each; report the last.
   const result = Array.isArray(raw) ? raw[raw.length - 1]! : raw;
-  return { rows: result.rows ?? [], rowCount: result.rowCount ?? result.rows?.length ?? 0, command: result.command };
+  const rows: Record<string, unknown>[] = (result.rows as Record<string, unknown>[] | undefined) ?? [];
+  return { rows, rowCount: result.rowCount ?? result.rows?.length ?? 0, command: result.command };
 }

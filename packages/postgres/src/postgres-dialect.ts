@@ -4,21 +4,7 @@
  * process time zone), and reports capabilities from the server version.
  */
 import { inspect } from 'node:util';
-import {
-  ArgumentError,
-  ConfigurationError,
-  connectionFailed,
-  socketFailure,
-  type BeginOptions,
-  type Capabilities,
-  type Dialect,
-  type DialectConnection,
-  type DialectOptions,
-  type EngineUrl,
-  type ErrorClassification,
-  type PoolDefaults,
-  type ServerInfo,
-} from '@strata/core';
+import { ArgumentError, type BeginOptions, type Capabilities, catalogText, ConfigurationError, connectionFailed, type Dialect, type DialectConnection, type DialectOptions, type EngineUrl, type ErrorClassification, type PoolDefaults, type ServerInfo, socketFailure } from '@strata/core';
 import type { ClientConfig } from 'pg';
 import { PostgresCompiler } from './postgres-compiler';
 import { PostgresConnection } from './postgres-connection';
@@ -149,7 +135,7 @@ export class PostgresDialect implements Dialect {
       ssl: attempt === false ? (this.#tls.mode === undefined ? undefined : false) : attempt,
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-          TEXT_OIDS.has(oid) ? (value: string) => value : types.getTypeParser(oid, format ?? 'text')) as never,
+          TEXT_OIDS.has(oid) ? (value: string) => value : (types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown)) as never,
       },
       ...this.#options.driverOptions,
     };
@@ -182,10 +168,10 @@ export class PostgresDialect implements Dialect {
 
   async initialize(connection: DialectConnection): Promise<void> {
     const result = await connection.execute('SHOW server_version', []);
-    const version = String(result.rows[0]?.server_version ?? '');
+    const version = catalogText(result.rows[0]?.server_version);
     if (this.#pgbouncer) {
       // The settings the startup options would have made sure of, checked instead.
-      const style = String((await connection.execute('SHOW DateStyle', [])).rows[0]?.DateStyle ?? '');
+      const style = catalogText((await connection.execute('SHOW DateStyle', [])).rows[0]?.DateStyle);
       if (!/^ISO/i.test(style)) {
         throw new ConfigurationError(
           `${this.describeTarget()} (through PgBouncer) uses DateStyle '${style}'; Strata reads dates as ISO text and cannot set DateStyle per connection through PgBouncer. ` +

@@ -65,7 +65,7 @@ export function parseCreateTable(text: string): ParsedTable {
   const table: TableDraft = { columns: [], primaryKey: undefined, uniques: [], checks: [], foreignKeys: [] };
   for (const item of splitTopLevel(body)) {
     if (item.length === 0) continue;
-    if (item[0]!.kind === 'word' && TABLE_CONSTRAINT.has(lower(item[0]!))) readTableConstraint(item, table);
+    if (item[0]!.kind === 'word' && TABLE_CONSTRAINT.has(lower(item[0]))) readTableConstraint(item, table);
     else table.columns.push(readColumn(item, table.foreignKeys));
   }
   return table;
@@ -166,7 +166,7 @@ function readColumn(item: readonly SqlToken[], foreignKeys: ParsedForeignKey[]):
     const word = lower(cursor.next());
     if (word === 'primary') {
       cursor.accept('key');
-      cursor.accept('asc') || cursor.accept('desc');
+      if (!cursor.accept('asc')) cursor.accept('desc');
       skipConflictClause(cursor);
       primaryKey = { name: constraintName, autoincrement: cursor.accept('autoincrement') };
     } else if (word === 'unique') {

@@ -4,19 +4,7 @@
  * write transactions with BEGIN IMMEDIATE, and reports capabilities from the library version.
  */
 import { inspect } from 'node:util';
-import {
-  ArgumentError,
-  connectionFailed,
-  type BeginOptions,
-  type Capabilities,
-  type Dialect,
-  type DialectConnection,
-  type DialectOptions,
-  type EngineUrl,
-  type ErrorClassification,
-  type PoolDefaults,
-  type ServerInfo,
-} from '@strata/core';
+import { ArgumentError, type BeginOptions, type Capabilities, catalogText, connectionFailed, type Dialect, type DialectConnection, type DialectOptions, type EngineUrl, type ErrorClassification, type PoolDefaults, type ServerInfo } from '@strata/core';
 import { SqliteCompiler } from './sqlite-compiler';
 import { SqliteConnection } from './sqlite-connection';
 import { SqliteDdl } from './sqlite-ddl';
@@ -101,7 +89,7 @@ export class SqliteDialect implements Dialect {
 
   async initialize(connection: DialectConnection): Promise<void> {
     const result = await connection.execute('SELECT sqlite_version() AS v', []);
-    const version = String(result.rows[0]?.v ?? '');
+    const version = catalogText(result.rows[0]?.v);
     const options = await connection.execute('PRAGMA compile_options', []);
     this.#serverInfo = { product: 'SQLite', version };
     this.#capabilities = capabilitiesFor(version, maxVariables(version, options.rows.map((r) => String(r.compile_options))));

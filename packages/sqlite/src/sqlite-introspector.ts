@@ -4,19 +4,7 @@
  * (sqlite-create-parser.ts). Column CHECKs Strata writes for enums, booleans and json
  * read back as those types.
  */
-import {
-  canonicalSql,
-  normalizeSchema,
-  parseDefault,
-  renderTokens,
-  tokenizeSql,
-  type DatabaseSchema,
-  type IntrospectOptions,
-  type SchemaColumn,
-  type SchemaForeignKey,
-  type SchemaQuery,
-  type SchemaTable,
-} from '@strata/core';
+import { canonicalSql, catalogText, type DatabaseSchema, type IntrospectOptions, normalizeSchema, parseDefault, renderTokens, type SchemaColumn, type SchemaForeignKey, type SchemaQuery, type SchemaTable, tokenizeSql } from '@strata/core';
 import { parseCreateTable, type ParsedCheck, type ParsedColumn } from './sqlite-create-parser';
 import type { SqliteDdl } from './sqlite-ddl';
 import { logicalType } from './sqlite-declared-type';
@@ -43,7 +31,7 @@ export async function introspectSqlite(query: SchemaQuery, ddl: SqliteDdl, optio
     return primaryKeys.get(table)!;
   };
   const tables: SchemaTable[] = [];
-  for (const row of tableRows) tables.push(await readTable(query, ddl, String(row.name), String(row.sql ?? ''), keyOf));
+  for (const row of tableRows) tables.push(await readTable(query, ddl, String(row.name), catalogText(row.sql), keyOf));
   return normalizeSchema({ tables, enums: [] }, ddl);
 }
 
@@ -96,7 +84,7 @@ async function readTable(query: SchemaQuery, ddl: SqliteDdl, name: string, creat
 }
 
 function readColumn(row: Row, declared: ParsedColumn | undefined, ddl: SqliteDdl, folded: Set<ParsedCheck>): SchemaColumn {
-  const declaredType = String(row.type ?? '');
+  const declaredType = catalogText(row.type);
   let type = logicalType(declaredType);
   const nativeType = type ? undefined : declaredType;
   type ??= { name: 'text' };

@@ -23,7 +23,7 @@ type PropertyDecoratorFn = (prototype: object, propertyKey: string | symbol) => 
 
 function addColumn(prototype: object, propertyKey: string | symbol, column: Omit<ColumnDeclaration, 'propertyName' | 'designType'>): void {
   const propertyName = propertyName_(prototype, propertyKey);
-  const designType = Reflect.getMetadata('design:type', prototype, propertyName);
+  const designType = Reflect.getMetadata('design:type', prototype, propertyName) as unknown;
   const declaration = declarationOf(prototype.constructor);
   if (declaration.columns.some((c) => c.propertyName === propertyName) || declaration.relations.some((r) => r.propertyName === propertyName)) {
     throw new MetadataError(`${prototype.constructor.name}.${propertyName} has two column or relationship decorators; keep one.`);
@@ -61,16 +61,16 @@ export function Entity(nameOrOptions?: string | EntityOptions): ClassDecorator {
  */
 export function Column(typeOrOptions?: ColumnOptions['type'] | ColumnOptions, maybeOptions: ColumnOptions = {}): PropertyDecoratorFn {
   const options = typeof typeOrOptions === 'object' && typeOrOptions !== null && !('toDriver' in typeOrOptions)
-    ? (typeOrOptions as ColumnOptions)
-    : { ...maybeOptions, type: typeOrOptions as ColumnOptions['type'] };
+    ? (typeOrOptions)
+    : { ...maybeOptions, type: typeOrOptions };
   return (prototype, key) => addColumn(prototype, key, { options, primary: false });
 }
 
 /** A primary-key column whose value the application assigns. Several make a composite key. */
 export function PrimaryColumn(typeOrOptions?: ColumnOptions['type'] | ColumnOptions, maybeOptions: ColumnOptions = {}): PropertyDecoratorFn {
   const options = typeof typeOrOptions === 'object' && typeOrOptions !== null && !('toDriver' in typeOrOptions)
-    ? (typeOrOptions as ColumnOptions)
-    : { ...maybeOptions, type: typeOrOptions as ColumnOptions['type'] };
+    ? (typeOrOptions)
+    : { ...maybeOptions, type: typeOrOptions };
   return (prototype, key) => addColumn(prototype, key, { options, primary: true });
 }
 
@@ -183,11 +183,11 @@ export function Index(propertiesOrOptions?: readonly string[] | IndexOptions, ma
   const options = Array.isArray(propertiesOrOptions) ? maybeOptions : ((propertiesOrOptions as IndexOptions | undefined) ?? {});
   return ((target: Function | object, key?: string | symbol) => {
     const isClass = typeof target === 'function';
-    const cls = isClass ? (target as Function) : (target as object).constructor;
-    const props = isClass ? properties : [propertyName_(target as object, key!)];
+    const cls = isClass ? (target) : (target).constructor;
+    const props = isClass ? properties : [propertyName_(target, key!)];
     if (!props || props.length === 0) throw new MetadataError(`${cls.name}: @Index on a class needs the property names, e.g. @Index(['a', 'b']).`);
     declarationOf(cls).constraints.push({ kind: 'index', properties: props, name: options.name, unique: options.unique ?? false, where: options.where });
-  }) as ClassDecorator & PropertyDecoratorFn;
+  });
 }
 
 /**

@@ -71,7 +71,7 @@ export function buildMetadata(classes: readonly Function[], naming: NamingStrate
     }
     const draft = typeof target === 'function' ? drafts.get(target) : undefined;
     if (!draft) {
-      const name = typeof target === 'function' ? target.name : String(target);
+      const name = typeof target === 'function' ? target.name : `a ${typeof target}`;
       throw new MetadataError(`${where}: the target ${name} is not a mapped entity here. Decorate it with @Entity and include it in the MetaData.`);
     }
     return draft;
@@ -105,7 +105,7 @@ export function buildMetadata(classes: readonly Function[], naming: NamingStrate
 /** A class and its base classes, the root first: declarations on each of them apply to the class. */
 export function classChain(target: Function): Function[] {
   const chain: Function[] = [];
-  for (let c: Function | null = target; c && c !== Function.prototype && c !== Object; c = Object.getPrototypeOf(c)) chain.unshift(c);
+  for (let c: Function | null = target; c && c !== Function.prototype && c !== Object; c = Object.getPrototypeOf(c) as Function | null) chain.unshift(c);
   return chain;
 }
 
@@ -211,7 +211,7 @@ function resolveType(where: string, options: ColumnOptions, designType: unknown,
     const custom = given as CustomType<unknown, unknown>;
     return Object.freeze({ ...custom.storage, custom });
   }
-  let name: ColumnTypeName | undefined = given as ColumnTypeName | undefined;
+  let name: ColumnTypeName | undefined = given;
   if (name === undefined && options.enum !== undefined) name = 'enum';
   if (name === undefined) name = inferType(designType);
   if (name === undefined) {
@@ -234,7 +234,7 @@ function resolveType(where: string, options: ColumnOptions, designType: unknown,
     if (type.scale !== undefined && type.precision === undefined) throw new MetadataError(`${where}: numeric scale needs a precision too.`);
   }
   if (name === 'enum') {
-    const values = options.enum === undefined ? [] : Array.isArray(options.enum) ? [...options.enum] : Object.values(options.enum);
+    const values = options.enum === undefined ? [] : Array.isArray(options.enum) ? [...(options.enum as readonly unknown[])] : Object.values(options.enum as Record<string, unknown>);
     if (values.length === 0 || values.some((v) => typeof v !== 'string')) {
       throw new MetadataError(`${where}: an enum column needs its string values: @Column({ type: 'enum', enum: ['a', 'b'] }) or a TypeScript string enum.`);
     }
@@ -343,7 +343,8 @@ function joinColumnSpecs(
   if (option === undefined || option === true) {
     return keys.map((referenced) => ({ name: naming.joinColumnName(property, referenced.columnName), referenced }));
   }
-  const list = typeof option === 'string' ? [{ name: option }] : Array.isArray(option) ? option : [option as { name: string; referencedColumn?: string }];
+  const list: readonly { name: string; referencedColumn?: string }[] =
+    typeof option === 'string' ? [{ name: option }] : Array.isArray(option) ? (option as readonly { name: string; referencedColumn?: string }[]) : [option as { name: string; referencedColumn?: string }];
   if (list.length !== keys.length && list.some((j) => j.referencedColumn === undefined)) {
     throw new MetadataError(`${where}: ${target.name} has a ${keys.length}-column primary key; give one joinColumn per key column, each with its referencedColumn.`);
   }
@@ -502,7 +503,7 @@ function resolveOrdering(draft: Draft, drafts: Map<Function, Draft>): void {
       if (!column || rest.length > 0 || (lower !== 'asc' && lower !== 'desc')) {
         throw new MetadataError(`${where}: orderBy item '${item}' must be a ${target.name} property, optionally followed by asc or desc (e.g. 'createdAt desc').`);
       }
-      return Object.freeze({ column, direction: lower as 'asc' | 'desc' });
+      return Object.freeze({ column, direction: lower });
     });
     (relation as { orderBy: RelationMetadata['orderBy'] }).orderBy = Object.freeze(resolved);
   }

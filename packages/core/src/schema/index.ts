@@ -26,6 +26,7 @@ export type { AlterOptions, DdlFeatures } from './ddl-compiler';
 export { createStatements, dependencyOrder, dropStatements } from './ddl-plan';
 export type { ExistingObjects } from './ddl-plan';
 export { introspect, queryOn, withConnection } from './introspect';
+export { catalogText } from './catalog-text';
 export { diffSchemas, invertChange } from './schema-diff';
 export type { DiffOptions, SchemaChange } from './schema-diff';
 export type { ChangeNote, MigrationHooks } from './migration-hooks';

@@ -87,7 +87,7 @@ export class MetaData extends EntityRegistry {
           failure ??= error;
         });
       }
-      if (failure !== undefined) throw failure;
+      if (failure !== undefined) throw failure as Error;
     });
   }
 

@@ -20,7 +20,9 @@ const INT64_MAX = 2n ** 63n - 1n;
 export function canonicalDecimal(text: string, scale: number | undefined): string | undefined {
   const match = DECIMAL.exec(text);
   if (!match || (match[2] === '' && (match[3] ?? '') === '')) return undefined;
-  let [, sign, whole = '', fraction = ''] = match;
+  const sign = match[1];
+  let whole = match[2] ?? '';
+  let fraction = match[3] ?? '';
   const exponent = match[4] === undefined ? 0 : Number(match[4]);
   if (exponent !== 0) [whole, fraction] = shiftPoint(whole, fraction, exponent);
   whole = trimLeadingZeros(whole);

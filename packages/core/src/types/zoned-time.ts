@@ -43,7 +43,7 @@ export function zoneOffset(timeZone: string, epochMs: number): number {
   // Intl lookups are slow; an offset is cached per 6-hour span whose two ends agree (no zone changes twice in 6 hours).
   const span = Math.floor(epochMs / SPAN);
   let cache = offsetCache.get(timeZone);
-  if (cache === undefined) offsetCache.set(timeZone, (cache = new Map()));
+  if (cache === undefined) offsetCache.set(timeZone, (cache = new Map<number, number>()));
   const known = cache.get(span);
   if (known !== undefined) return known;
   const start = exactOffset(timeZone, span * SPAN);

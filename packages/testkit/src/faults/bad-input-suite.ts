@@ -244,7 +244,7 @@ function show(value: unknown): string {
   if (typeof value === 'symbol' || typeof value === 'function') return typeof value;
   if (value instanceof Date) return `Date(${value.getTime()})`;
   if (value instanceof Uint8Array) return `${value.constructor.name}(${value.length})`;
-  const name = value === null || typeof value !== 'object' ? String(value) : ((value as object).constructor?.name ?? 'null-prototype object');
+  const name = value === null || typeof value !== 'object' ? String(value) : ((value).constructor?.name ?? 'null-prototype object');
   return typeof value === 'object' && value !== null ? `${name} ${Array.isArray(value) ? `[${value.length}]` : ''}`.trim() : name;
 }
 
@@ -297,7 +297,7 @@ export function badInputSuite(dialect: DialectName): void {
         // Half through the unit of work, half through an INSERT statement: both bind via the codecs.
         try {
           if (p.seq % 2 === 0) await Session.run(async (s) => s.add(Object.assign(new FuzzRow(), { seq: p.seq, [p.prop]: p.value })));
-          else await engine.execute(insert(FuzzRow).values({ seq: p.seq, [p.prop]: p.value } as never));
+          else await engine.execute(insert(FuzzRow).values({ seq: p.seq, [p.prop]: p.value }));
           accepted.set(p.seq, p);
         } catch (error) {
           judge(p, 'insert', error, rejected);

@@ -200,7 +200,7 @@ export function parameterLimitsSuite(dialect: DialectName): void {
 
     test('selectinLoad of 40,000 parents loads every parent\'s posts in batches under the limit', async () => {
       const { result: users, statements } = await recordStatements(engine, () => Session.run((s) => s.scalars(select(PlUser).options(selectinLoad(PlUser, 'posts')))));
-      const loaded = users as PlUser[];
+      const loaded = users;
       expect(loaded).toHaveLength(USERS);
       expect(loaded.reduce((n, u) => n + u.posts.length, 0)).toBe(USERS / 10);
       expect(loaded.filter((u) => Number(u.name.slice(1)) % 10 === 0).every((u) => u.posts.length === 1 && u.posts[0]!.title === `p${u.name.slice(1)}`)).toBe(true);
@@ -212,7 +212,7 @@ export function parameterLimitsSuite(dialect: DialectName): void {
 
     test('a flush updating 40,000 objects writes them all in batches under the limit', async () => {
       await Session.run(async (s) => {
-        for (const user of await s.scalars(select(PlUser))) (user as PlUser).name = `renamed ${(user as PlUser).id}`;
+        for (const user of await s.scalars(select(PlUser))) (user).name = `renamed ${(user).id}`;
       });
       expect(Number((await engine.execute(sql`SELECT count(*) AS n FROM pl_user WHERE name LIKE ${'renamed %'}`)).scalar())).toBe(USERS);
     }, 300_000);
@@ -222,7 +222,7 @@ export function parameterLimitsSuite(dialect: DialectName): void {
         for (let i = 1; i <= USERS; i++) s.add(make(PlVersioned, { id: i, label: `v${i}` }));
       });
       await Session.run(async (s) => {
-        for (const row of await s.scalars(select(PlVersioned))) s.delete(row as object);
+        for (const row of await s.scalars(select(PlVersioned))) s.delete(row);
       });
       expect(await count('pl_versioned')).toBe(0);
     }, 300_000);
@@ -230,7 +230,7 @@ export function parameterLimitsSuite(dialect: DialectName): void {
     test('a flush deleting 40,000 objects with their posts and association rows deletes them all', async () => {
       const { statements } = await recordStatements(engine, () =>
         Session.run(async (s) => {
-          for (const user of await s.scalars(select(PlUser))) s.delete(user as object);
+          for (const user of await s.scalars(select(PlUser))) s.delete(user);
         }),
       );
       expect(await count('pl_user')).toBe(0);

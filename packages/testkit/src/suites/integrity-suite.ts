@@ -6,7 +6,7 @@
 import { createEngine, inspect, MetaData, select, sessionMaker, sql, StaleDataError, ValidationError, type Engine, type SessionFactory } from '@strata/core';
 import { recordStatements } from '../harness';
 import { testUrl, type DialectName } from '../targets';
-import { ball, IgBadge, IgBall, IgCart, IgPerson, IgProduct, INTEGRITY_ENTITIES, person, product } from './integrity-fixtures';
+import { ball, IgBadge, IgCart, IgPerson, IgProduct, INTEGRITY_ENTITIES, person, product } from './integrity-fixtures';
 
 /** Registers the integrity suite for one dialect. */
 export function integritySuite(dialect: DialectName): void {
@@ -178,7 +178,7 @@ export function integritySuite(dialect: DialectName): void {
           ),
         );
         const outcomes = await Promise.allSettled(requests);
-        expect(outcomes.filter((o) => o.status === 'rejected').map((o) => String((o as PromiseRejectedResult).reason))).toEqual([]);
+        expect(outcomes.filter((o) => o.status === 'rejected').map((o) => String((o).reason))).toEqual([]);
         const stored = await row('ig_product', p.id);
         expect(Number(stored!.stock)).toBe(70);
         expect(Number(stored!.version)).toBe(31);

@@ -13,7 +13,7 @@ async function warningsDuring(fn: () => Promise<unknown>): Promise<{ message: st
   const seen: { message: string; code: string | undefined }[] = [];
   const spy = jest.spyOn(process, 'emitWarning').mockImplementation(((warning: string | Error, options?: { code?: string }) => {
     seen.push({ message: String(warning), code: options?.code });
-  }) as typeof process.emitWarning);
+  }));
   try {
     await fn();
     return seen;

@@ -23,7 +23,6 @@ import {
   sessionMaker,
   sql,
   type Engine,
-  type ScopedSession,
   type Session,
   type SessionFactory,
 } from '@strata/core';

@@ -16,7 +16,6 @@ import {
   OneToMany,
   PrimaryGeneratedColumn,
   select,
-  SerializationError,
   sessionMaker,
   sql,
   StaleDataError,
