@@ -20,6 +20,8 @@ export class FakeServer {
   readonly connections: FakeConnection[] = [];
   /** While true, new connections are refused. */
   down = false;
+  /** How many connections it refused. */
+  refused = 0;
   /** While true, pings fail (as after a server restart). */
   failPings = false;
   /** The name of the connection that ran the latest statement. */
@@ -35,7 +37,10 @@ export class FakeServer {
   }
 
   async open(): Promise<FakeConnection> {
-    if (this.down) throw new ConnectionFailedError(`fake server ${this.name} refused the connection`);
+    if (this.down) {
+      this.refused++;
+      throw new ConnectionFailedError(`fake server ${this.name} refused the connection`);
+    }
     const conn = new FakeConnection(this, this.connections.length + 1);
     this.connections.push(conn);
     return conn;
