@@ -240,7 +240,7 @@ export class Connection {
       throw this.#fail(slot, compiled, startedAt, error);
     } finally {
       this.#streaming = false;
-      slot.lastUsedAt = Date.now();
+      slot.markUsed();
       // Recorded also when the caller stopped early; a failure was recorded by #fail.
       if (!failed) this.#ctx.record?.(compiled.sql, compiled.params, startedAt, count);
     }
@@ -453,7 +453,7 @@ export class Connection {
     const startedAt = this.#ctx.record ? performance.now() : 0;
     try {
       const raw = await slot.raw.execute(compiled.sql, compiled.params, options);
-      slot.lastUsedAt = Date.now();
+      slot.markUsed();
       this.#ctx.record?.(compiled.sql, compiled.params, startedAt, raw.rowCount);
       return new Result(raw);
     } catch (error) {

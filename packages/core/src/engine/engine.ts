@@ -5,6 +5,7 @@
  */
 import { inspect, type InspectOptionsStylized } from 'node:util';
 import { ArgumentError } from '../errors/errors';
+import { systemClock, type Clock } from '../pool/clock';
 import { Pool, type PoolStatus } from '../pool/pool';
 import type { RowOf, Statement } from '../query/statement';
 import type { SqlFragment } from '../sql/sql-fragment';
@@ -96,7 +97,12 @@ export class Engine {
   readonly #replicas: ReplicaSet | undefined;
   #initialized: Promise<void> | undefined;
 
-  constructor(url: string | EngineUrl, options: EngineOptions = {}) {
+  /**
+   * Use `createEngine`. `clock` is internal, for tests: the time the pool and the replica set
+   * read (recycle age, pre-ping idleness, leak detection, timeouts, replica retry); default
+   * the system clock.
+   */
+  constructor(url: string | EngineUrl, options: EngineOptions = {}, clock: Clock = systemClock) {
     validateOptions(options);
     this.url = toEngineUrl(url);
     const factory = dialectFactoryFor(this.url.scheme);
@@ -123,6 +129,7 @@ export class Engine {
       () => this.#openRaw(),
       this.#events,
       () => this.dialect.describeTarget(),
+      clock,
     );
     const echo = options.echo ?? false;
     const hideParameters = options.hideParameters ?? false;
@@ -154,8 +161,12 @@ export class Engine {
         return { dialect: factory(replicaUrl, dialectOptions), target: replicaUrl.toString() };
       });
       const events = this.#events;
-      this.#replicas = new ReplicaSet(replicas, options.replicaRetryAfter ?? 5_000, () => this.#openRaw(), (target, healthy, error) =>
-        events.emit('replica', { target, healthy, error }),
+      this.#replicas = new ReplicaSet(
+        replicas,
+        options.replicaRetryAfter ?? 5_000,
+        () => this.#openRaw(),
+        (target, healthy, error) => events.emit('replica', { target, healthy, error }),
+        clock,
       );
       this.readPool = new Pool(
         {
@@ -165,6 +176,7 @@ export class Engine {
         () => this.#openReplica(),
         this.#events,
         () => `the read replicas of ${this.dialect.describeTarget()}`,
+        clock,
       );
       this.#readCtx = { ...this.#ctx, pool: this.readPool, replica: true, describeTarget: () => `a read replica of ${this.dialect.describeTarget()}` };
       // The getter does not survive the spread: keep the live decision.

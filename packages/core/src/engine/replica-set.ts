@@ -2,8 +2,9 @@
  * Read replicas behind one engine: the servers reads may go to, each with its own dialect
  * (connection factory), opened round robin. A replica that cannot be reached is skipped for
  * `retryAfter` ms and tried again after that; with every replica down, reads fall back to
- * the primary. The engine pools what this opens in a pool of its own.
+ * the primary. The engine pools what this opens in a pool of its own. Time is the engine's Clock.
  */
+import { systemClock, type Clock } from '../pool/clock';
 import type { Dialect, DialectConnection } from './dialect';
 
 /** What a replica set knows of one replica. */
@@ -12,7 +13,7 @@ export interface ReplicaState {
   readonly target: string;
   /** True unless it failed recently (a connect that did not succeed, or a lost connection). */
   readonly healthy: boolean;
-  /** When it is tried again after a failure (Date.now() ms); 0 while healthy. */
+  /** When it is tried again after a failure (Date.now() ms, the engine clock's time); 0 while healthy. */
   readonly retryAt: number;
 }
 
@@ -35,29 +36,33 @@ export class ReplicaSet {
   readonly #retryAfter: number;
   readonly #primary: () => Promise<DialectConnection>;
   readonly #changed: (target: string, healthy: boolean, error?: unknown) => void;
+  readonly #clock: Clock;
   #next = 0;
 
+  /** `clock` is for tests; engines use the system clock. */
   constructor(
     replicas: readonly { dialect: Dialect; target: string }[],
     retryAfter: number,
     primary: () => Promise<DialectConnection>,
     changed: (target: string, healthy: boolean, error?: unknown) => void,
+    clock: Clock = systemClock,
   ) {
     this.#members = replicas.map((r) => ({ dialect: r.dialect, target: r.target, retryAt: 0 }));
     this.#retryAfter = retryAfter;
     this.#primary = primary;
     this.#changed = changed;
+    this.#clock = clock;
   }
 
   /** Each replica and whether reads go to it now. */
   status(): ReplicaState[] {
-    const now = Date.now();
+    const now = this.#clock.now();
     return this.#members.map((m) => ({ target: m.target, healthy: m.retryAt <= now, retryAt: m.retryAt > now ? m.retryAt : 0 }));
   }
 
   /** Opens a connection on the next healthy replica; on the primary when none can be reached. */
   async open(): Promise<ReplicaConnection> {
-    const now = Date.now();
+    const now = this.#clock.now();
     const count = this.#members.length;
     for (let tried = 0; tried < count; tried++) {
       const member = this.#members[this.#next++ % count]!;
@@ -80,8 +85,9 @@ export class ReplicaSet {
   markDown(target: string, error?: unknown): void {
     const member = this.#members.find((m) => m.target === target);
     if (!member) return;
-    const wasHealthy = member.retryAt <= Date.now();
-    member.retryAt = Date.now() + this.#retryAfter;
+    const now = this.#clock.now();
+    const wasHealthy = member.retryAt <= now;
+    member.retryAt = now + this.#retryAfter;
     if (wasHealthy) this.#changed(target, false, error);
   }
 }

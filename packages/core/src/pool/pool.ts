@@ -2,13 +2,16 @@
  * The connection pool under every engine: a bounded set of driver connections with
  * overflow, a fair wait queue with a timeout, LIFO or FIFO reuse, recycling by age,
  * pre-ping of idle connections, generation-based invalidation after a disconnect, and
- * leak detection. Dialects never pool; the engine owns exactly one Pool.
+ * leak detection. Dialects never pool; the engine owns exactly one Pool. Every timing
+ * decision reads the engine's Clock, so unit tests drive it without a server or sleeps.
  */
 import { inspect, type InspectOptionsStylized } from 'node:util';
 import type { DialectConnection } from '../engine/dialect';
 import { inspectView } from '../engine/inspect-view';
 import type { EngineEvents } from '../engine/engine-events';
 import { InvalidStateError, PoolTimeoutError } from '../errors/errors';
+import { systemClock, type Clock } from './clock';
+import { LeakDetector } from './leak-detector';
 import { PooledConnection } from './pooled-connection';
 
 /** Pool settings, all durations in milliseconds. */
@@ -58,6 +61,7 @@ export class Pool {
   readonly #open: () => Promise<DialectConnection>;
   readonly #events: EngineEvents;
   readonly #describe: () => string;
+  readonly #clock: Clock;
   readonly #idle: PooledConnection[] = [];
   /** Checked-out connections; each knows its place (`outAt`), so taking one out is O(1) without a hash table. */
   readonly #out: PooledConnection[] = [];
@@ -65,13 +69,16 @@ export class Pool {
   #openCount = 0;
   #generation = 0;
   #disposed = false;
-  #leakTimer: NodeJS.Timeout | undefined;
+  readonly #leaks: LeakDetector | undefined;
 
-  constructor(options: PoolOptions, open: () => Promise<DialectConnection>, events: EngineEvents, describe: () => string) {
+  /** `clock` is for tests; engines use the system clock. */
+  constructor(options: PoolOptions, open: () => Promise<DialectConnection>, events: EngineEvents, describe: () => string, clock: Clock = systemClock) {
     this.#options = options;
     this.#open = open;
     this.#events = events;
     this.#describe = describe;
+    this.#clock = clock;
+    if (options.leakDetection !== undefined) this.#leaks = new LeakDetector(options.leakDetection, clock, this.#out, events, describe);
   }
 
   /** The settings in force. */
@@ -109,7 +116,7 @@ export class Pool {
     if (lifo) this.#idle.pop();
     else this.#idle.shift();
     this.#markOut(conn);
-    conn.checkedOutAt = Date.now();
+    conn.checkedOutAt = this.#clock.now();
     conn.checkoutStack = undefined;
     conn.leakReported = false;
     if (this.#events.has('checkout')) this.#events.emit('checkout', { connectionId: conn.id });
@@ -120,13 +127,13 @@ export class Pool {
   needsCheck(conn: PooledConnection): boolean {
     if (this.#staleReason(conn) !== undefined) return true;
     const { prePing, prePingAfterIdle } = this.#options;
-    return prePing && Date.now() - conn.lastUsedAt >= prePingAfterIdle;
+    return prePing && this.#clock.now() - conn.lastUsedAt >= prePingAfterIdle;
   }
 
   /** Takes a usable connection, opening one or waiting for one as needed. */
   async checkout(): Promise<PooledConnection> {
     if (this.#disposed) throw new InvalidStateError(`The engine for ${this.#describe()} has been disposed; create a new engine.`);
-    const stack = this.#options.leakDetection === undefined ? undefined : new Error('checked out here').stack;
+    const stack = this.#leaks === undefined ? undefined : new Error('checked out here').stack;
     const max = this.#options.poolSize + this.#options.maxOverflow;
     let grant: Grant;
     if (this.#waiters.length === 0 && this.#idle.length > 0) {
@@ -143,7 +150,7 @@ export class Pool {
       throw new InvalidStateError(`The engine for ${this.#describe()} was disposed while a connection was being opened.`);
     }
     this.#markOut(conn);
-    conn.checkedOutAt = Date.now();
+    conn.checkedOutAt = this.#clock.now();
     conn.checkoutStack = stack;
     conn.leakReported = false;
     try {
@@ -154,7 +161,7 @@ export class Pool {
       this.#discard(conn);
       throw error;
     }
-    if (stack !== undefined) this.#startLeakTimer();
+    this.#leaks?.watch(conn);
     if (this.#events.has('checkout')) this.#events.emit('checkout', { connectionId: conn.id });
     return conn;
   }
@@ -163,7 +170,7 @@ export class Pool {
   checkin(conn: PooledConnection): void {
     if (!this.#markIn(conn)) return;
     if (this.#events.has('checkin')) this.#events.emit('checkin', { connectionId: conn.id });
-    conn.lastUsedAt = Date.now();
+    conn.markUsed();
     conn.checkoutStack = undefined;
     const stale = this.#staleReason(conn);
     if (this.#disposed || stale !== undefined) {
@@ -198,10 +205,10 @@ export class Pool {
       return;
     }
     const { prePing, prePingAfterIdle } = this.#options;
-    if (!prePing || Date.now() - conn.lastUsedAt < prePingAfterIdle) return;
+    if (!prePing || this.#clock.now() - conn.lastUsedAt < prePingAfterIdle) return;
     try {
       await conn.raw.ping();
-      conn.lastUsedAt = Date.now();
+      conn.markUsed();
       this.#events.emit('ping', { connectionId: conn.id, ok: true });
     } catch (error) {
       this.#events.emit('ping', { connectionId: conn.id, ok: false });
@@ -243,7 +250,7 @@ export class Pool {
   /** Closes idle connections and refuses new checkouts. Checked-out ones close when returned. */
   async dispose(): Promise<void> {
     this.#disposed = true;
-    if (this.#leakTimer) clearInterval(this.#leakTimer);
+    this.#leaks?.stop();
     for (const waiter of this.#waiters.splice(0)) {
       waiter.reject(new InvalidStateError(`The engine for ${this.#describe()} was disposed while waiting for a connection.`));
     }
@@ -274,14 +281,14 @@ export class Pool {
     if (conn.invalid) return 'connection closed or invalidated';
     if (conn.generation < this.#generation) return 'pool invalidated after a disconnect';
     const recycle = this.#options.poolRecycle;
-    if (recycle !== undefined && Date.now() - conn.createdAt >= recycle) return `older than poolRecycle (${recycle} ms)`;
+    if (recycle !== undefined && this.#clock.now() - conn.createdAt >= recycle) return `older than poolRecycle (${recycle} ms)`;
     return undefined;
   }
 
   async #create(): Promise<PooledConnection> {
     try {
       const raw = await this.#open();
-      const conn = new PooledConnection(raw, this.#generation);
+      const conn = new PooledConnection(raw, this.#generation, this.#clock);
       this.#events.emit('connect', { connectionId: conn.id });
       return conn;
     } catch (error) {
@@ -309,18 +316,18 @@ export class Pool {
 
   #wait(): Promise<Grant> {
     return new Promise<Grant>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = this.#clock.setTimeout(() => {
         const at = this.#waiters.indexOf(waiter);
         if (at >= 0) this.#waiters.splice(at, 1);
         reject(this.#timeoutError());
       }, this.#options.poolTimeout);
       const waiter: Waiter = {
         grant: (value) => {
-          clearTimeout(timer);
+          this.#clock.clearTimeout(timer);
           resolve(value);
         },
         reject: (error) => {
-          clearTimeout(timer);
+          this.#clock.clearTimeout(timer);
           reject(error);
         },
       };
@@ -334,7 +341,7 @@ export class Pool {
     for (const conn of this.#out) if (!oldest || conn.checkedOutAt < oldest.checkedOutAt) oldest = conn;
     let holder = '';
     if (oldest) {
-      holder = ` The oldest checkout has been held for ${Date.now() - oldest.checkedOutAt} ms`;
+      holder = ` The oldest checkout has been held for ${this.#clock.now() - oldest.checkedOutAt} ms`;
       holder += oldest.checkoutStack
         ? `; it was taken at:\n${oldest.checkoutStack.split('\n').slice(1).join('\n')}`
         : ' (set the engine option leakDetection to see where it was taken).';
@@ -346,30 +353,5 @@ export class Pool {
         'Close connections and sessions when done (Session.run or scopedSession do it for you), ' +
         'or raise poolSize / maxOverflow.',
     );
-  }
-
-  #startLeakTimer(): void {
-    if (this.#leakTimer || this.#options.leakDetection === undefined) return;
-    const limit = this.#options.leakDetection;
-    this.#leakTimer = setInterval(() => this.#reportLeaks(limit), Math.max(50, Math.min(limit / 2, 5_000)));
-    this.#leakTimer.unref();
-  }
-
-  #reportLeaks(limit: number): void {
-    const now = Date.now();
-    for (const conn of this.#out) {
-      const heldMs = now - conn.checkedOutAt;
-      if (conn.leakReported || heldMs < limit) continue;
-      conn.leakReported = true;
-      const payload = { connectionId: conn.id, heldMs, stack: conn.checkoutStack };
-      if (this.#events.has('leak')) this.#events.emit('leak', payload);
-      else {
-        process.emitWarning(
-          `A connection to ${this.#describe()} has been checked out for ${heldMs} ms (leakDetection ${limit} ms). ` +
-            `It was taken at:\n${conn.checkoutStack?.split('\n').slice(1).join('\n') ?? '(unknown)'}`,
-          { code: 'STRATA_POOL_LEAK' },
-        );
-      }
-    }
   }
 }

@@ -1,20 +1,21 @@
 /*
  * One pool slot: a driver connection plus the bookkeeping the pool needs to decide
- * whether it may be reused (age, generation, last use, who holds it).
+ * whether it may be reused (age, generation, last use, who holds it), timed by the pool's clock.
  */
 import type { DialectConnection } from '../engine/dialect';
+import type { Clock } from './clock';
 
 let nextId = 1;
 
 /** A pooled driver connection and its bookkeeping. Internal to the engine. */
 export class PooledConnection {
   readonly id = nextId++;
+  readonly #clock: Clock;
   #raw: DialectConnection;
   #createdAt: number;
   #generation: number;
   #invalid = false;
-  /** When it was last used (checked in, or ran a statement). */
-  lastUsedAt: number;
+  #lastUsedAt: number;
   /** When the current holder checked it out. */
   checkedOutAt = 0;
   /** Where the current holder checked it out, when leak detection is on. */
@@ -26,11 +27,12 @@ export class PooledConnection {
   /** A reconnect in progress, shared by everyone who needs this slot fresh. */
   reconnecting: Promise<void> | undefined;
 
-  constructor(raw: DialectConnection, generation: number) {
+  constructor(raw: DialectConnection, generation: number, clock: Clock) {
+    this.#clock = clock;
     this.#raw = raw;
     this.#generation = generation;
-    this.#createdAt = Date.now();
-    this.lastUsedAt = this.#createdAt;
+    this.#createdAt = clock.now();
+    this.#lastUsedAt = this.#createdAt;
   }
 
   get raw(): DialectConnection {
@@ -39,6 +41,16 @@ export class PooledConnection {
 
   get createdAt(): number {
     return this.#createdAt;
+  }
+
+  /** When it was last used (opened, checked in, pinged, or ran a statement). */
+  get lastUsedAt(): number {
+    return this.#lastUsedAt;
+  }
+
+  /** Notes a use now: pre-ping counts idleness from the last use. */
+  markUsed(): void {
+    this.#lastUsedAt = this.#clock.now();
   }
 
   get generation(): number {
@@ -64,7 +76,7 @@ export class PooledConnection {
     this.#raw = raw;
     this.#generation = generation;
     this.#invalid = false;
-    this.#createdAt = Date.now();
-    this.lastUsedAt = this.#createdAt;
+    this.#createdAt = this.#clock.now();
+    this.#lastUsedAt = this.#createdAt;
   }
 }
