@@ -46,12 +46,12 @@ export class EngineEvents {
   on<E extends EngineEventName>(event: E, listener: EngineListener<E>): () => void {
     let set = this.#listeners.get(event);
     if (!set) this.#listeners.set(event, (set = new Set()));
-    set.add(listener as (payload: never) => void);
+    set.add(listener);
     return () => this.off(event, listener);
   }
 
   off<E extends EngineEventName>(event: E, listener: EngineListener<E>): void {
-    this.#listeners.get(event)?.delete(listener as (payload: never) => void);
+    this.#listeners.get(event)?.delete(listener);
   }
 
   has(event: EngineEventName): boolean {

@@ -106,7 +106,7 @@ export function redactedCopy(error: unknown, redact: Redactor, seen = new Map<ob
   seen.set(error, copy);
   for (const key of Reflect.ownKeys(error)) {
     const descriptor = Object.getOwnPropertyDescriptor(error, key)!;
-    const value = 'value' in descriptor ? descriptor.value : (error as Record<PropertyKey, unknown>)[key];
+    const value: unknown = 'value' in descriptor ? descriptor.value : (error as Record<PropertyKey, unknown>)[key];
     Object.defineProperty(copy, key, {
       value: typeof value === 'function' ? value : redactedCopy(value, redact, seen),
       enumerable: descriptor.enumerable,

@@ -47,7 +47,7 @@ export function formatParams(params: readonly unknown[]): string {
     if (Buffer.isBuffer(value)) return `<Buffer ${value.length} bytes>`;
     if (value instanceof Date) return value.toISOString();
     if (value !== null && typeof value === 'object') {
-      const text = JSON.stringify(value) ?? String(value);
+      const text = JSON.stringify(value) ?? Object.prototype.toString.call(value);
       return text.length > 80 ? `${text.slice(0, 77)}...` : text;
     }
     return String(value);
