@@ -11,7 +11,7 @@ import { inspectView } from '../../engine/inspect-view';
 import type { StreamOptions } from '../../engine/connection';
 import type { Connection } from '../../engine/connection';
 import type { Engine } from '../../engine/engine';
-import type { EntityMetadata } from '../../metadata/entity-metadata';
+import type { EntityMetadata, RelationMetadata } from '../../metadata/entity-metadata';
 import type { EntityRegistry } from '../../metadata/entity-registry';
 import { defaultRegistry } from '../../metadata/entity-registry';
 import type { Statement } from '../../query/statement';
@@ -19,7 +19,8 @@ import type { SelectStatement } from '../../query/select-statement';
 import type { EntityRef, EntityRow } from '../../query/query-types';
 import { EntityMapper } from '../state/entity-mapper';
 import { isUnloaded, stateOf, type InstanceState, type StateOwner } from '../state/instance-state';
-import { flush, FlushFailure } from '../unit-of-work/unit-of-work';
+import { flush, FlushFailure, previewFlush, type FlushContext } from '../unit-of-work/unit-of-work';
+import { PendingChanges } from '../unit-of-work/pending-changes';
 import type { HydrationTarget } from '../loading/hydrate';
 import type { SessionOptions } from './session-options';
 import { runCommitHooks, runQuietly, type CommitHook, type TransactionLevel } from '../transaction/transaction-level';
@@ -261,17 +262,7 @@ export class Session implements StateOwner {
     }
     try {
       const connection = await this.#begin();
-      const outcome = await flush({
-        connection,
-        // Without an insert id from the driver (PostgreSQL), keys come back only through RETURNING.
-        returning: this.bind.capabilities.returning && (this.#options.returning || !this.bind.capabilities.insertId),
-        entities: this.#allEntities(),
-        ...this.#objects.changes(),
-        cascadeAdd: (object) => this.#attach(object),
-        cascadeDelete: (state) => this.#objects.cascadeDelete(state),
-        related: (parents, relation) => this.#loader.related(parents, relation),
-        held: (entity) => this.#objects.held(entity),
-      });
+      const outcome = await flush({ connection, capabilities: connection.dialect.capabilities, ...this.#flushContext() });
       this.#objects.settleFlush(outcome, this.#transactions.top()!);
     } catch (error) {
       throw await this.#flushFailed(error);
@@ -279,6 +270,36 @@ export class Session implements StateOwner {
       this.#flushing = false;
     }
     await this.#events.emit('afterFlush', this);
+  }
+
+  /**
+   * What the next flush would write, without writing it: its commands in order (kind,
+   * entity, table, columns, keys, row count), and with `toSQL()` the statements themselves.
+   * Runs what a flush runs before writing (save-update and delete cascades, loading the
+   * children a delete cascade needs); the objects' values are left as they are.
+   */
+  async pendingChanges(): Promise<PendingChanges> {
+    this.#usable();
+    assertNoOpenStream(this, 'pendingChanges()');
+    const context = this.#flushContext();
+    const plan = await previewFlush(context).catch((error: unknown) => {
+      throw error instanceof FlushFailure ? error.cause : error;
+    });
+    return new PendingChanges(plan, this.bind.dialect, context.returning);
+  }
+
+  /** What a flush (or its preview) needs of the session, but the connection. */
+  #flushContext(): Omit<FlushContext, 'connection' | 'capabilities'> {
+    return {
+      // Without an insert id from the driver (PostgreSQL), keys come back only through RETURNING.
+      returning: this.bind.capabilities.returning && (this.#options.returning || !this.bind.capabilities.insertId),
+      entities: this.#allEntities(),
+      ...this.#objects.changes(),
+      cascadeAdd: (object: object) => this.#attach(object),
+      cascadeDelete: (state: InstanceState) => this.#objects.cascadeDelete(state),
+      related: (parents: readonly InstanceState[], relation: RelationMetadata) => this.#loader.related(parents, relation),
+      held: (entity: EntityMetadata) => this.#objects.held(entity),
+    };
   }
 
   /** Flushes, commits, expires what was loaded (unless expireOnCommit is off), then emits afterCommit and runs onCommit hooks. */

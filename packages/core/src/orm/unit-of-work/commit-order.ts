@@ -1,6 +1,6 @@
 /*
  * Unit of work, ordering step: the table order a flush writes in, computed once per entity
- * list from the owning to-one foreign keys. Pure: no session, no database. The persister
+ * list from the owning to-one foreign keys. Pure: no session, no database. The flush planner
  * inserts in this order, deletes in its reverse, and writes `postUpdate` keys once both rows exist.
  */
 import { MetadataError } from '../../errors/errors';

@@ -1,7 +1,7 @@
 /*
  * Statement nodes the unit of work builds directly (from column metadata and values it
  * already holds), wrapped so the engine runs them like any built statement, plus the
- * few node constructors the persister needs. No SQL text: the dialect compiler writes it.
+ * few node constructors the flush statements need. No SQL text: the dialect compiler writes it.
  */
 import type { ColumnMetadata, EntityMetadata } from '../../metadata/entity-metadata';
 import { node, type EntitySource, type ExprNode, type SelectNode, type StatementNode } from '../../query/query-nodes';
