@@ -38,3 +38,5 @@ import { integrityErrorsSuite } from '@strata/testkit';
 integrityErrorsSuite('mysql');
 import { resultLabelSuite } from '@strata/testkit';
 resultLabelSuite('mysql');
+import { pendingChangesSuite } from '@strata/testkit';
+pendingChangesSuite('mysql');

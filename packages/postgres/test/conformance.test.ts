@@ -38,3 +38,5 @@ import { integrityErrorsSuite } from '@strata/testkit';
 integrityErrorsSuite('postgresql');
 import { resultLabelSuite } from '@strata/testkit';
 resultLabelSuite('postgresql');
+import { pendingChangesSuite } from '@strata/testkit';
+pendingChangesSuite('postgresql');

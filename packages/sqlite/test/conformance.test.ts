@@ -37,3 +37,5 @@ import { integrityErrorsSuite } from '@strata/testkit';
 integrityErrorsSuite('sqlite');
 import { resultLabelSuite } from '@strata/testkit';
 resultLabelSuite('sqlite');
+import { pendingChangesSuite } from '@strata/testkit';
+pendingChangesSuite('sqlite');

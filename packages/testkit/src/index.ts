@@ -43,3 +43,4 @@ export { migrationInjectionSuite } from './security/migration-injection-suite';
 export { secretsSuite } from './security/secrets-suite';
 export { exposures } from './security/exposure';
 export { parameterLimitsSuite } from './security/parameter-limits-suite';
+export { pendingChangesSuite } from './suites/pending-changes-suite';

@@ -20,3 +20,7 @@ export type { ShardedSessionFactory, ShardingOptions, ShardQueryOptions } from '
 export type { ScopedSession, ScopeMiddleware, ScopedResponse, ScopeOptions } from './scope/scoped-session';
 export { SessionEvents } from './session/session-events';
 export type { HookFailure, HookKind, SessionEventMap, SessionEventName } from './session/session-events';
+export { PendingChanges } from './unit-of-work/pending-changes';
+export type { PendingStatement } from './unit-of-work/pending-changes';
+export { GeneratedValue } from './unit-of-work/flush-plan';
+export type { FlushCommandKind, PendingChange } from './unit-of-work/flush-plan';
