@@ -136,7 +136,7 @@ class Changes implements StateOwner, RelationshipContext {
   }
 
   cascadeAdd(object: object): InstanceState {
-    const mapper = EntityMapper.for(registry.entity(object.constructor as EntityClass<object>));
+    const mapper = EntityMapper.for(registry.entity(object.constructor));
     const state = adoptOwnProperties(mapper, object);
     if (state.mapper !== mapper) state.rebind(mapper);
     if (state.status === 'transient') {

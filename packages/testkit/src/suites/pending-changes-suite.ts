@@ -92,7 +92,7 @@ export function pendingChangesSuite(dialect: DialectName): void {
         const author = (await session.get(PcAuthor, ids.author))!;
         const book = (await session.get(PcBook, ids.book))!;
         author.name = 'Bea';
-        await session.delete(book);
+        session.delete(book);
         const pending = await session.pendingChanges();
         expect(pending.changes.map((c) => [c.kind, c.entity, c.columns, c.keys])).toEqual([
           ['update', 'PcAuthor', ['name', 'version'], [[ids.author]]],

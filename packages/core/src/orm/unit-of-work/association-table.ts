@@ -46,7 +46,7 @@ export function associationEntity(joinTable: JoinTableMetadata): EntityMetadata 
     versionColumn: undefined,
     column: (property: string) => columns.find((c) => c.propertyName === property),
     relation: () => undefined,
-  }) as EntityMetadata;
+  });
   entities.set(joinTable, entity);
   return entity;
 }

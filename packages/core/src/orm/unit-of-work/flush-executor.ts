@@ -228,7 +228,7 @@ async function staleRow(target: FlushTarget, mapper: EntityMapper, before: reado
 }
 
 /** The version a row has now, read by its key; undefined when the row is gone or the read fails. */
-async function currentVersionOf(target: FlushTarget, mapper: EntityMapper, before: readonly unknown[]): Promise<unknown> {
+async function currentVersionOf(target: FlushTarget, mapper: EntityMapper, before: readonly unknown[]): Promise<number | undefined> {
   const version = mapper.metadata.versionColumn!;
   const source = sourceOf(mapper.metadata);
   const where = allOf(mapper.keyIndexes.map((i) => columnEquals(source, mapper.columns[i]!, before[i])));

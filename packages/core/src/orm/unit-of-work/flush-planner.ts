@@ -325,7 +325,7 @@ function updateRow(state: InstanceState, changed: readonly number[], before: rea
 /** Queues an UPDATE, grouped by entity and changed columns. */
 function queueUpdate(queue: Map<EntityMapper, Map<number | string, UpdateRow[]>>, row: UpdateRow): void {
   let byColumns = queue.get(row.state.mapper);
-  if (!byColumns) queue.set(row.state.mapper, (byColumns = new Map()));
+  if (!byColumns) queue.set(row.state.mapper, (byColumns = new Map<number | string, UpdateRow[]>()));
   const key = columnsKey(row.changed);
   let group = byColumns.get(key);
   if (!group) byColumns.set(key, (group = []));

@@ -74,7 +74,7 @@ function shapes(): (mapper: object, shape: string, build: () => NodeStatement) =
   const byOwner = new WeakMap<object, Map<string, NodeStatement>>();
   return (owner, shape, build) => {
     let byShape = byOwner.get(owner);
-    if (!byShape) byOwner.set(owner, (byShape = new Map()));
+    if (!byShape) byOwner.set(owner, (byShape = new Map<string, NodeStatement>()));
     let statement = byShape.get(shape);
     if (!statement) {
       statement = build();

@@ -19,7 +19,7 @@ export class KeyLinks {
 
   set(state: InstanceState, column: number, value: GeneratedValue): void {
     let columns = this.#links.get(state);
-    if (!columns) this.#links.set(state, (columns = new Map()));
+    if (!columns) this.#links.set(state, (columns = new Map<number, GeneratedValue>()));
     columns.set(column, value);
   }
 
@@ -53,7 +53,7 @@ export function syncForeignKeys(state: InstanceState, memberships: ReadonlyMap<I
     if (!relation.owner || relation.joinTable || relation.foreignKey.length === 0) continue;
     const value = state.relations[index];
     if (isUnloaded(value)) continue;
-    const target = value === null || value === undefined ? undefined : stateOf(value as object);
+    const target = value === null || value === undefined ? undefined : stateOf(value);
     if (target && deferred.size > 0 && !target.mapper.hasIdentity(target.values) && deferred.has(relation)) {
       postponed = true;
       continue;
@@ -121,7 +121,7 @@ const keyPositionCache = new WeakMap<EntityMapper, Map<RelationMetadata, KeyPosi
 
 function keyPositions(mapper: EntityMapper, relation: RelationMetadata): KeyPositions {
   let byRelation = keyPositionCache.get(mapper);
-  if (!byRelation) keyPositionCache.set(mapper, (byRelation = new Map()));
+  if (!byRelation) keyPositionCache.set(mapper, (byRelation = new Map<RelationMetadata, KeyPositions>()));
   let positions = byRelation.get(relation);
   if (!positions) {
     const target = EntityMapper.for(relation.target);

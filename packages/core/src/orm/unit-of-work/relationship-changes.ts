@@ -145,7 +145,7 @@ async function collectionDiffs(ctx: RelationshipContext): Promise<Diffs> {
 function put(diffs: Diffs, state: InstanceState, index: number, diff: { added: object[]; removed: object[] }): void {
   if (diff.added.length === 0 && diff.removed.length === 0) return;
   let byIndex = diffs.get(state);
-  if (!byIndex) diffs.set(state, (byIndex = new Map()));
+  if (!byIndex) diffs.set(state, (byIndex = new Map<number, { added: object[]; removed: object[] }>()));
   byIndex.set(index, diff);
 }
 

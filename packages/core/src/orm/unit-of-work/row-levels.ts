@@ -100,7 +100,7 @@ export function selfLevels(mapper: EntityMapper, states: InstanceState[]): Insta
   const parentsOf = (state: InstanceState): InstanceState[] =>
     selfRelations.flatMap((i) => {
       const value = state.relations[i];
-      const parent = value && !isUnloaded(value) ? stateOf(value as object) : undefined;
+      const parent = value && !isUnloaded(value) ? stateOf(value) : undefined;
       return parent && inBatch.has(parent) ? [parent] : [];
     });
   return levelsOf(states, parentsOf);
