@@ -52,29 +52,30 @@ export class GeneratedValue {
  * are the same object.
  */
 export class Placeholders {
-  readonly #rows = new Map<InstanceState, { ordinal: number; columns: Map<number, GeneratedValue> }>();
+  /** Each new row's place among its entity's new rows. */
+  readonly #ordinals = new Map<InstanceState, number>();
   readonly #counts = new Map<EntityMetadata, number>();
+  /** The placeholders handed out, per row (made on first use: most rows are never pointed at). */
+  readonly #values = new Map<InstanceState, Map<number, GeneratedValue>>();
 
   /** Registers a row the plan inserts; only such rows get placeholders. */
   newRow(state: InstanceState): void {
-    if (this.#rows.has(state)) return;
+    if (this.#ordinals.has(state)) return;
     const entity = state.mapper.metadata;
     const ordinal = (this.#counts.get(entity) ?? 0) + 1;
     this.#counts.set(entity, ordinal);
-    this.#rows.set(state, { ordinal, columns: new Map() });
-  }
-
-  /** True when `state` is a row this plan inserts. */
-  inserts(state: InstanceState): boolean {
-    return this.#rows.has(state);
+    this.#ordinals.set(state, ordinal);
   }
 
   /** The placeholder of column `column` of a row this plan inserts whose value is not known yet; undefined otherwise. */
   of(state: InstanceState, column: number): GeneratedValue | undefined {
-    const row = this.#rows.get(state);
-    if (!row || state.values[column] !== undefined) return undefined;
-    let value = row.columns.get(column);
-    if (!value) row.columns.set(column, (value = new GeneratedValue(state, column, row.ordinal)));
+    if (state.values[column] !== undefined) return undefined;
+    const ordinal = this.#ordinals.get(state);
+    if (ordinal === undefined) return undefined;
+    let columns = this.#values.get(state);
+    if (!columns) this.#values.set(state, (columns = new Map<number, GeneratedValue>()));
+    let value = columns.get(column);
+    if (!value) columns.set(column, (value = new GeneratedValue(state, column, ordinal)));
     return value;
   }
 

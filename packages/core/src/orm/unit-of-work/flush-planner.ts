@@ -251,8 +251,9 @@ function checkRows(changes: FlushChanges): void {
 function insertCommands(mapper: EntityMapper, states: readonly InstanceState[], links: KeyLinks): InsertCommand[] {
   const groups = new Map<string, InstanceState[]>();
   for (const state of states) {
+    const linked = links.of(state);
     let signature = '';
-    for (let i = 0; i < state.values.length; i++) signature += links.valueOf(state, i) === undefined ? '0' : '1';
+    for (let i = 0; i < state.values.length; i++) signature += state.values[i] === undefined && !linked?.has(i) ? '0' : '1';
     let group = groups.get(signature);
     if (!group) groups.set(signature, (group = []));
     group.push(state);
