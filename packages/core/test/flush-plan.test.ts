@@ -94,7 +94,19 @@ class Setting {
   @Column({ type: 'text', nullable: true }) note!: string | null;
 }
 
-const registry = new EntityRegistry([User, Profile, Post, Tag, Node, Team, Player, Doc, Setting]);
+@Entity('fp_list')
+class List {
+  @PrimaryGeneratedColumn() id!: number;
+  @OneToMany(() => Item, 'list', { cascade: 'all, delete-orphan' }) items!: Item[];
+}
+
+@Entity('fp_item')
+class Item {
+  @PrimaryGeneratedColumn() id!: number;
+  @ManyToOne(() => List, 'items', { nullable: false }) list!: List;
+}
+
+const registry = new EntityRegistry([User, Profile, Post, Tag, Node, Team, Player, Doc, Setting, List, Item]);
 
 /** A session's bookkeeping without its connection: what a flush reads; the rows it holds stand for the database. */
 class Changes implements StateOwner, RelationshipContext {
@@ -235,6 +247,21 @@ describe('the flush plan, without a database', () => {
       'insert fp_tag(name) ["orm"]',
       'link fp_post_fp_tag(fp_post_id, fp_tag_name) [<Post#1.id>, "orm"]',
     ]);
+  });
+
+  test('a deleted object takes its association rows with it, before its own DELETE', async () => {
+    const changes = new Changes();
+    changes.loaded(User, [1, 'Ann']);
+    const post = changes.loaded(Post, [10, 'p', 1]);
+    changes.delete(post);
+    expect(await changes.lines()).toEqual(['unlink-all fp_post_fp_tag(fp_post_id) [10]', 'delete fp_post(id) [10]']);
+  });
+
+  test('a delete cascade to children nobody loaded is one DELETE by their foreign key, before the parent', async () => {
+    const changes = new Changes();
+    const list = changes.loaded(List, [4]);
+    changes.delete(list);
+    expect(await changes.lines()).toEqual(['delete-children fp_item(list_id) [4]', 'delete fp_list(id) [4]']);
   });
 
   test('self-reference: one INSERT per level, parents first; deletes children first', async () => {
