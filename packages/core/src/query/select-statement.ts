@@ -9,7 +9,8 @@ import { CompoundSelect } from './compound-select';
 import { andNodes, checkCount, resolveCondition, resolveExpressions, resolveOrder, type OrderInput } from './condition-input';
 import { entityRefOf, refForEntity } from './entity-ref';
 import { describe, type Expr, type Predicate } from './expression';
-import { node, sourceName, type CteSource, type FromSource, type JoinNode, type SelectNode } from './query-nodes';
+import { joinNode, lockNode, withSelect, type SelectParts } from './node-constructors';
+import { sourceName, type CteSource, type FromSource, type JoinNode, type SelectNode } from './query-nodes';
 import { slotOf, type AnyEntityRef, type AnySelectableRef, type EntityInput, type EntityRef, type SelectableRef, type ShorthandOf } from './query-types';
 import { RelationRef } from './relation-ref';
 import { QueryStatement } from './statement';
@@ -139,7 +140,7 @@ export class SelectStatement<Row, Refs extends readonly unknown[] = []> extends 
   forUpdate(options: ForUpdateOptions = {}): SelectStatement<Row, Refs> {
     if (options.skipLocked && options.nowait) throw new ArgumentError('forUpdate(): choose skipLocked or nowait, not both.');
     const of = (options.of ?? []).map((r) => sourceRef(r).source);
-    return this.#next({ lock: node({ skipLocked: options.skipLocked ?? false, nowait: options.nowait ?? false, of: Object.freeze(of) }) });
+    return this.#next({ lock: lockNode({ skipLocked: options.skipLocked, nowait: options.nowait, of }) });
   }
 
   /** Adds common table expressions to WITH (those used in FROM or JOIN are added by themselves). */
@@ -174,7 +175,7 @@ export class SelectStatement<Row, Refs extends readonly unknown[] = []> extends 
     const refs = [...this.#refs, ref];
     const on = resolveCondition(second, refs, 'join()');
     if (!on) throw new ArgumentError('join(): the ON condition is empty.');
-    return this.#next({ joins: [...this.node.joins, node({ type, source, on })], ctes: withCte(this.node.ctes, source) }, refs);
+    return this.#next({ joins: [...this.node.joins, joinNode(type, source, on)], ctes: withCte(this.node.ctes, source) }, refs);
   }
 
   #joinRelation(type: 'inner' | 'left', relation: unknown, alias: unknown): SelectStatement<Row, any> {
@@ -185,7 +186,7 @@ export class SelectStatement<Row, Refs extends readonly unknown[] = []> extends 
     const ref = refForEntity(relation.relation.target, alias);
     const target = slotOf(ref)!.source as FromSource & { kind: 'entity' };
     this.#checkFree(target, relation);
-    const joins: JoinNode[] = relation.joinSteps(target).map((step) => node({ type, source: step.source, on: step.on }));
+    const joins: JoinNode[] = relation.joinSteps(target).map((step) => joinNode(type, step.source, step.on));
     return this.#next({ joins: [...this.node.joins, ...joins] }, [...this.#refs, ref]);
   }
 
@@ -202,8 +203,8 @@ export class SelectStatement<Row, Refs extends readonly unknown[] = []> extends 
     throw new ArgumentError(`'${name}' is already a source of this query; give the second one another name: ${hint}.`);
   }
 
-  #next(changes: Partial<SelectNode>, refs: readonly unknown[] = this.#refs): SelectStatement<Row, any> {
-    return new SelectStatement(node({ ...this.node, ...freezeLists(changes) }), Object.freeze([...refs]) as unknown as readonly unknown[], this.loadOptions);
+  #next(changes: SelectParts, refs: readonly unknown[] = this.#refs): SelectStatement<Row, any> {
+    return new SelectStatement(withSelect(this.node, changes), Object.freeze([...refs]) as unknown as readonly unknown[], this.loadOptions);
   }
 }
 
@@ -231,10 +232,4 @@ function withCte(ctes: readonly CteSource[], source: FromSource): readonly CteSo
 function isCallback(value: unknown): boolean {
   // Arrow functions have no prototype; entity classes do.
   return typeof value === 'function' && (value as { prototype?: unknown }).prototype === undefined;
-}
-
-function freezeLists(changes: Partial<SelectNode>): Partial<SelectNode> {
-  const out: Record<string, unknown> = { ...changes };
-  for (const [key, value] of Object.entries(out)) if (Array.isArray(value)) out[key] = Object.freeze(value);
-  return out as Partial<SelectNode>;
 }

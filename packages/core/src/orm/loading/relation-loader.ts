@@ -8,8 +8,27 @@
  * overwritten. Loading a collection also sets each child's side of the pair to its parent.
  */
 import type { ColumnMetadata, RelationMetadata } from '../../metadata/entity-metadata';
-import { node, type EntitySource, type ExprNode, type JoinNode, type SelectNode } from '../../query/query-nodes';
-import { columnNode } from '../../query/result-columns';
+import {
+  allOf,
+  anyOf,
+  columnRef,
+  entitySource,
+  equals,
+  exprItem,
+  inList,
+  joinNode,
+  namedColumn,
+  orderItem,
+  param,
+  selectNode,
+  subquerySource,
+  tableSource,
+  withSelect,
+  type EntitySource,
+  type ExprNode,
+  type JoinNode,
+  type SelectNode,
+} from '../../query/internal';
 import { linkOf, loadedCollection } from '../state/collection';
 import { EntityMapper } from '../state/entity-mapper';
 import { isUnloaded, RAISE, stateOf, type InstanceState } from '../state/instance-state';
@@ -304,7 +323,7 @@ async function selectin(
     if (groups.size === 0) return { children, result: undefined };
   }
 
-  const root: EntitySource = node({ kind: 'entity' as const, entity: target, alias: undefined });
+  const root = entitySource(target);
   const joined = step.children.filter((c) => c.strategy === 'joined');
   // Related rows come once per parent key unless joined steps repeat them.
   const repeats = joined.length > 0;
@@ -377,25 +396,25 @@ function inQuery(
   const joins: JoinNode[] = [];
   if (joinTable) {
     // The association table, joined from the target's side: link.target_cols = target.referenced.
-    const link = node({ kind: 'table' as const, table: joinTable.tableName, alias: undefined });
-    const linkColumn = (name: string, column: ColumnMetadata): ExprNode => node({ kind: 'column' as const, source: link, name, column });
-    joins.push(node({ type: 'inner' as const, source: link, on: all(joinTable.targetColumns.map((c) => equals(linkColumn(c.name, c.referenced), columnNode(root, c.referenced)))) }));
+    const link = tableSource(joinTable.tableName);
+    const linkColumn = (name: string, column: ColumnMetadata): ExprNode => namedColumn(link, name, column);
+    joins.push(joinNode('inner', link, allOf(joinTable.targetColumns.map((c) => equals(linkColumn(c.name, c.referenced), columnRef(root, c.referenced))))));
     columns = joinTable.ownerColumns.map((c) => linkColumn(c.name, c.referenced));
     metas = joinTable.ownerColumns.map((c) => c.referenced);
   } else if (relation.owner) {
     metas = relation.foreignKey.map((fk) => fk.referenced);
-    columns = metas.map((c) => columnNode(root, c));
+    columns = metas.map((c) => columnRef(root, c));
   } else {
     metas = relation.foreignKey.map((fk) => fk.column);
-    columns = metas.map((c) => columnNode(root, c));
+    columns = metas.map((c) => columnRef(root, c));
   }
   const extras = joinTable ? columns.map((expr, i) => ({ key: `_key${i}`, expr })) : [];
   const where =
     keys instanceof ListSlot
-      ? node({ kind: 'in' as const, item: columns[0]!, list: Object.freeze([param(metas[0]!, keys)]), negated: false })
+      ? inList(columns[0]!, [param(keys, metas[0])])
       : columns.length === 1
-        ? node({ kind: 'in' as const, item: columns[0]!, list: Object.freeze(keys.map((k) => param(metas[0]!, k[0]))), negated: false })
-        : any(keys.map((k) => all(columns.map((c, i) => equals(c, param(metas[i]!, k[i]))))));
+        ? inList(columns[0]!, keys.map((k) => param(k[0], metas[0])))
+        : anyOf(keys.map((k) => allOf(columns.map((c, i) => equals(c, param(k[i], metas[i]))))));
   return { where, joins, extras, keyColumns: joinTable ? [] : metas };
 }
 
@@ -411,34 +430,29 @@ async function subquery(ctx: LoadContext, parents: InstanceState[], step: PlanNo
   // The original query reduced to the keys: its ORDER BY only matters under LIMIT / OFFSET, and
   // a DISTINCT one must select what it orders by (PostgreSQL and MySQL insist).
   const limited = origin.base.limit !== undefined || origin.base.offset !== undefined;
-  const keyItems = rootColumns.map((c, i) => node({ kind: 'expr' as const, key: `_s${i}`, expr: columnNode(origin.root, c) }));
-  const orderItems = limited && origin.base.distinct ? origin.base.orderBy.map((o, i) => node({ kind: 'expr' as const, key: `_so${i}`, expr: o.expr })) : [];
-  const inner: SelectNode = node({
-    ...origin.base,
-    shape: 'record' as const,
-    items: Object.freeze([...keyItems, ...orderItems]),
-    orderBy: limited ? origin.base.orderBy : Object.freeze([]),
-  });
-  const anon = node({ kind: 'subquery' as const, query: inner, alias: names.next('anon') });
-  let resolve: ColumnResolver = (column) => node({ kind: 'column' as const, source: anon, name: `_s${rootColumns.indexOf(column)}`, column });
+  const keyItems = rootColumns.map((c, i) => exprItem(`_s${i}`, columnRef(origin.root, c)));
+  const orderItems = limited && origin.base.distinct ? origin.base.orderBy.map((o, i) => exprItem(`_so${i}`, o.expr)) : [];
+  const inner = withSelect(origin.base, { shape: 'record', items: [...keyItems, ...orderItems], orderBy: limited ? origin.base.orderBy : [] });
+  const anon = subquerySource(inner, names.next('anon'));
+  let resolve: ColumnResolver = (column) => namedColumn(anon, `_s${rootColumns.indexOf(column)}`, column);
   const joins: JoinNode[] = [];
   let parentResolve = resolve;
   let target: EntitySource | undefined;
   for (const [k, current] of path.entries()) {
     const entity = current.relation.target;
-    target = node({ kind: 'entity' as const, entity, alias: names.next(entity.tableName) });
+    target = entitySource(entity, names.next(entity.tableName));
     for (const join of relationJoins(current.relation, resolve, target, () => names.next(current.relation.joinTable!.tableName, 'link'))) {
-      joins.push(node({ type: 'inner' as const, source: join.source, on: join.on }));
+      joins.push(joinNode('inner', join.source, join.on));
     }
     if (k === path.length - 1) break;
     const level = target;
-    parentResolve = (column) => columnNode(level, column);
+    parentResolve = (column) => columnRef(level, column);
     resolve = parentResolve;
   }
   if (path.length === 1) parentResolve = resolve;
   const keyColumns = parentColumns(step.relation);
   const extras = keyColumns.map((c, i) => ({ key: `_key${i}`, expr: parentResolve(c) }));
-  const base: SelectNode = node({ ...baseSelect(target!, joins, undefined, relationOrder(step.relation, target!)), from: Object.freeze([anon]) });
+  const base = withSelect(baseSelect(target!, joins, undefined, relationOrder(step.relation, target!)), { from: [anon] });
   const query = entityQuery(base, target!, step.children.filter((c) => c.strategy === 'joined'), extras);
   const result = readRows(ctx, query, await ctx.run(query.node));
   const found = new Map<unknown, Set<object>>();
@@ -457,29 +471,12 @@ async function subquery(ctx: LoadContext, parents: InstanceState[], step: PlanNo
 }
 
 function baseSelect(root: EntitySource, joins: readonly JoinNode[], where: ExprNode | undefined, orderBy: SelectNode['orderBy']): SelectNode {
-  return node({
-    kind: 'select' as const,
-    shape: 'record' as const,
-    items: Object.freeze([]),
-    ctes: Object.freeze([]),
-    distinct: false,
-    from: Object.freeze([root]),
-    joins: Object.freeze([...joins]),
-    where,
-    groupBy: Object.freeze([]),
-    having: undefined,
-    orderBy,
-    limit: undefined,
-    offset: undefined,
-    lock: undefined,
-  });
+  return selectNode({ from: [root], joins, where, orderBy });
 }
 
 /** A collection's declared order (`orderBy` on the relationship), on the given source. */
 function relationOrder(relation: RelationMetadata, source: EntitySource): SelectNode['orderBy'] {
-  return Object.freeze(
-    (relation.orderBy ?? []).map((o) => node({ expr: columnNode(source, o.column), direction: o.direction, nulls: undefined })),
-  );
+  return Object.freeze((relation.orderBy ?? []).map((o) => orderItem(columnRef(source, o.column), o.direction)));
 }
 
 function referencesPrimaryKey(relation: RelationMetadata, mapper: EntityMapper): boolean {
@@ -504,20 +501,4 @@ function collect(into: InstanceState[], value: unknown): void {
 
 function unique(states: readonly InstanceState[]): InstanceState[] {
   return [...new Set(states)];
-}
-
-function param(column: ColumnMetadata, value: unknown): ExprNode {
-  return node({ kind: 'param' as const, value, column });
-}
-
-function equals(left: ExprNode, right: ExprNode): ExprNode {
-  return node({ kind: 'binary' as const, op: 'eq' as const, left, right });
-}
-
-function all(items: ExprNode[]): ExprNode {
-  return items.length === 1 ? items[0]! : node({ kind: 'logical' as const, op: 'and' as const, items: Object.freeze(items) });
-}
-
-function any(items: ExprNode[]): ExprNode {
-  return items.length === 1 ? items[0]! : node({ kind: 'logical' as const, op: 'or' as const, items: Object.freeze(items) });
 }

@@ -7,7 +7,7 @@ import { ArgumentError, InvalidStateError, ObjectDeletedError } from '../../erro
 import type { Connection } from '../../engine/connection';
 import type { Engine } from '../../engine/engine';
 import type { EntityMetadata } from '../../metadata/entity-metadata';
-import { node, type SelectNode } from '../../query/query-nodes';
+import { entitySource, type SelectNode } from '../../query/internal';
 import { SelectStatement } from '../../query/select-statement';
 import { ParamSlot } from '../../query/query-compiler';
 import { LoadOption, flattenOptions } from '../../query/load-options';
@@ -79,7 +79,7 @@ export class SessionLoader {
       const root = statement.node.kind === 'select' ? statement.node.items[0] : undefined;
       if (root?.kind === 'entity') {
         // The statement may have resolved the class in another registry: load as the session maps it.
-        const source = root.source.entity === mapper.metadata ? root.source : node({ ...root.source, entity: mapper.metadata });
+        const source = root.source.entity === mapper.metadata ? root.source : entitySource(mapper.metadata, root.source.alias);
         return loadQuery(this.#context(), statement.node as SelectNode, source, plan);
       }
       // A UNION of entity rows: the rows first, then the plan's loads for them.
