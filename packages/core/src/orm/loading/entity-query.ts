@@ -30,7 +30,7 @@ import {
 } from '../../query/internal';
 import { sourceName } from '../../query/query-nodes';
 import { EntityMapper } from '../state/entity-mapper';
-import type { PlanNode } from './load-plan';
+import { joinsParentQuery, type PlanNode } from './load-plan';
 
 /** Where one entity's columns sit in the rows of an entity query. */
 export interface EntitySlot {
@@ -125,7 +125,7 @@ export function entityQuery(base: SelectNode, root: EntitySource, joined: readon
   const childOrder: OrderNode[] = [];
   const attach = (children: readonly PlanNode[], parentResolve: ColumnResolver, parentSlot: number): void => {
     for (const child of children) {
-      if (child.strategy !== 'joined') continue;
+      if (!joinsParentQuery(child)) continue;
       const target = child.relation.target;
       const alias = names.next(target.tableName);
       const source = entitySource(target, alias);
@@ -156,7 +156,7 @@ export function entityQuery(base: SelectNode, root: EntitySource, joined: readon
 
 /** True when joining the step (or a joined step below it) can repeat parent rows. */
 function multipliesRows(step: PlanNode): boolean {
-  if (step.strategy !== 'joined') return false;
+  if (!joinsParentQuery(step)) return false;
   return step.relation.isCollection || step.children.some(multipliesRows);
 }
 

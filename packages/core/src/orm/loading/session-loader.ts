@@ -12,7 +12,8 @@ import { SelectStatement } from '../../query/select-statement';
 import { ParamSlot } from '../../query/query-compiler';
 import { LoadOption, flattenOptions } from '../../query/load-options';
 import { buildPlan, optionAppliesTo, optionsMustApply, planFor, type LoadPlan } from './load-plan';
-import { fetchRelated, loadPlanFor, loadQuery, type LoadContext } from './relation-loader';
+import { fetchRelated, loadPlanFor, loadQuery } from './relation-loader';
+import type { LoadContext } from './step-loader';
 import type { RelationMetadata } from '../../metadata/entity-metadata';
 import type { Statement } from '../../query/statement';
 import { SqlFragment } from '../../sql/sql-fragment';
@@ -84,7 +85,7 @@ export class SessionLoader {
       }
       // A UNION of entity rows: the rows first, then the plan's loads for them.
       const rows = await this.#rows(statement);
-      await loadPlanFor(this.#context(), (rows as object[]).map((o) => stateOf(o)!), plan.nodes, false);
+      await loadPlanFor(this.#context(), (rows as object[]).map((o) => stateOf(o)!), plan.nodes);
       return rows;
     }
     const rows = await this.#rows(statement);
@@ -96,7 +97,7 @@ export class SessionLoader {
           const object = row[item.at];
           return object ? [stateOf(object as object)!] : [];
         });
-        await loadPlanFor(this.#context(), states, plan.nodes, false);
+        await loadPlanFor(this.#context(), states, plan.nodes);
       }
     }
     return rows;
@@ -136,7 +137,7 @@ export class SessionLoader {
       // Objects of several entities: an option for another of them has nothing to do here.
       if (named.size === 0) continue;
       const plan = buildPlan(mapper.metadata, loadOptions);
-      await loadPlanFor(this.#context(), states, plan.nodes.filter((n) => named.has(n.relation.propertyName)), options.refresh === true);
+      await loadPlanFor(this.#context(), states, plan.nodes.filter((n) => named.has(n.relation.propertyName)), { refresh: options.refresh === true });
     }
   }
 
@@ -147,7 +148,7 @@ export class SessionLoader {
 
   /** Loads the plan's relationships for objects already in hand (session.get from the identity map with options). */
   async loadPlan(states: readonly InstanceState[], plan: LoadPlan): Promise<void> {
-    if (!plan.empty) await loadPlanFor(this.#context(), states, plan.nodes, false);
+    if (!plan.empty) await loadPlanFor(this.#context(), states, plan.nodes);
   }
 
   #context(): LoadContext {
