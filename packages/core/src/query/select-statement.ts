@@ -29,6 +29,9 @@ export type OrderArgument<Refs extends readonly unknown[]> = OrderInput | ((...r
 /** Grouping keys, or a callback over the query's references returning them. */
 export type GroupArgument<Refs extends readonly unknown[]> = Expr<any> | SqlFragment | ((...refs: Refs) => Expr<any> | SqlFragment | readonly (Expr<any> | SqlFragment)[]);
 
+/** The references of a statement whose sources an overload's signature spells out: what implementations build. */
+type AnyRefs = readonly unknown[];
+
 /** Options of `forUpdate`. */
 export interface ForUpdateOptions {
   /** Skip rows other transactions have locked (SKIP LOCKED) instead of waiting. */
@@ -81,7 +84,7 @@ export class SelectStatement<Row, Refs extends readonly unknown[] = []> extends 
   join<E>(relation: RelationRef<E> | ((...refs: Refs) => RelationRef<E>), alias?: string): SelectStatement<Row, [...Refs, EntityRef<E>]>;
   join<E>(target: EntityInput<E>, on: Condition<[...Refs, EntityRef<E>]>): SelectStatement<Row, [...Refs, EntityRef<E>]>;
   join<R>(target: SelectableRef<R>, on: Condition<[...Refs, SelectableRef<R>]>): SelectStatement<Row, [...Refs, SelectableRef<R>]>;
-  join(target: unknown, second?: unknown): SelectStatement<Row, any> {
+  join(target: unknown, second?: unknown): SelectStatement<Row, AnyRefs> {
     return this.#join('inner', target, second);
   }
 
@@ -89,14 +92,14 @@ export class SelectStatement<Row, Refs extends readonly unknown[] = []> extends 
   leftJoin<E>(relation: RelationRef<E> | ((...refs: Refs) => RelationRef<E>), alias?: string): SelectStatement<Row, [...Refs, EntityRef<E>]>;
   leftJoin<E>(target: EntityInput<E>, on: Condition<[...Refs, EntityRef<E>]>): SelectStatement<Row, [...Refs, EntityRef<E>]>;
   leftJoin<R>(target: SelectableRef<R>, on: Condition<[...Refs, SelectableRef<R>]>): SelectStatement<Row, [...Refs, SelectableRef<R>]>;
-  leftJoin(target: unknown, second?: unknown): SelectStatement<Row, any> {
+  leftJoin(target: unknown, second?: unknown): SelectStatement<Row, AnyRefs> {
     return this.#join('left', target, second);
   }
 
   /** Adds sources to FROM explicitly (by default FROM holds what the selection uses). */
   from<E>(source: EntityInput<E>): SelectStatement<Row, [...Refs, EntityRef<E>]>;
   from<R>(source: SelectableRef<R>): SelectStatement<Row, [...Refs, SelectableRef<R>]>;
-  from(source: unknown): SelectStatement<Row, any> {
+  from(source: unknown): SelectStatement<Row, AnyRefs> {
     const { ref, source: fromSource } = sourceRef(source);
     this.#checkFree(fromSource);
     return this.#next({ from: [...this.node.from, fromSource], ctes: withCte(this.node.ctes, fromSource) }, [...this.#refs, ref]);
@@ -164,7 +167,7 @@ export class SelectStatement<Row, Refs extends readonly unknown[] = []> extends 
     return CompoundSelect.of('union all', [this, ...others]);
   }
 
-  #join(type: 'inner' | 'left', target: unknown, second: unknown): SelectStatement<Row, any> {
+  #join(type: 'inner' | 'left', target: unknown, second: unknown): SelectStatement<Row, AnyRefs> {
     const relation = target instanceof RelationRef ? target : isCallback(target) ? (target as (...r: unknown[]) => unknown)(...this.#refs) : undefined;
     if (relation !== undefined) return this.#joinRelation(type, relation, second);
     if (second === undefined) {
@@ -178,7 +181,7 @@ export class SelectStatement<Row, Refs extends readonly unknown[] = []> extends 
     return this.#next({ joins: [...this.node.joins, joinNode(type, source, on)], ctes: withCte(this.node.ctes, source) }, refs);
   }
 
-  #joinRelation(type: 'inner' | 'left', relation: unknown, alias: unknown): SelectStatement<Row, any> {
+  #joinRelation(type: 'inner' | 'left', relation: unknown, alias: unknown): SelectStatement<Row, AnyRefs> {
     if (!(relation instanceof RelationRef)) {
       throw new ArgumentError(`join(callback): the callback must return a relationship such as u.posts; got ${describe(relation)}.`);
     }
@@ -203,8 +206,10 @@ export class SelectStatement<Row, Refs extends readonly unknown[] = []> extends 
     throw new ArgumentError(`'${name}' is already a source of this query; give the second one another name: ${hint}.`);
   }
 
-  #next(changes: SelectParts, refs: readonly unknown[] = this.#refs): SelectStatement<Row, any> {
-    return new SelectStatement(withSelect(this.node, changes), Object.freeze([...refs]) as unknown as readonly unknown[], this.loadOptions);
+  #next(changes: SelectParts): SelectStatement<Row, Refs>;
+  #next(changes: SelectParts, refs: readonly unknown[]): SelectStatement<Row, AnyRefs>;
+  #next(changes: SelectParts, refs: readonly unknown[] = this.#refs): SelectStatement<Row, AnyRefs> {
+    return new SelectStatement(withSelect(this.node, changes), Object.freeze([...refs]), this.loadOptions);
   }
 }
 

@@ -29,7 +29,7 @@ export function select<const C extends readonly [EntityArgument, EntityArgument,
   ...entities: C
 ): SelectStatement<{ -readonly [K in keyof C]: EntityRow<EntityOf<C[K]>> }, { -readonly [K in keyof C]: RefOf<C[K]> }>;
 export function select<S extends Selection>(selection: S): SelectStatement<RecordRow<S>, []>;
-export function select(...args: unknown[]): SelectStatement<unknown, any> {
+export function select(...args: unknown[]): SelectStatement<unknown, readonly unknown[]> {
   if (args.length === 0) throw new ArgumentError('select() needs an entity, several entities, or a record of expressions such as { id: u.id }.');
   const first = args[0];
   if (args.length === 1 && isRecord(first)) return recordSelect(first as Record<string, unknown>);
@@ -43,7 +43,7 @@ export function select(...args: unknown[]): SelectStatement<unknown, any> {
   return statement(args.length === 1 ? 'entity' : 'tuple', items, [sources[0]!.source], sources.map((s) => s.ref));
 }
 
-function recordSelect(selection: Record<string, unknown>): SelectStatement<unknown, any> {
+function recordSelect(selection: Record<string, unknown>): SelectStatement<unknown, readonly unknown[]> {
   const items: SelectItem[] = [];
   for (const [key, value] of Object.entries(selection)) {
     checkName(key, 'A selection key');
@@ -56,17 +56,17 @@ function recordSelect(selection: Record<string, unknown>): SelectStatement<unkno
   return statement('record', items, [], []);
 }
 
-function selectableSelect({ ref, source }: { ref: unknown; source: FromSource }): SelectStatement<unknown, any> {
+function selectableSelect({ ref, source }: { ref: unknown; source: FromSource }): SelectStatement<unknown, readonly unknown[]> {
   const columns = (ref as Record<string, Expr<unknown>>);
   const items: SelectItem[] = source.kind === 'subquery' || source.kind === 'cte'
     ? queryColumns(source.query).map((c) => exprItem(c.key, columns[c.key]!.node))
     : [];
   const ctes = source.kind === 'cte' ? [source] : [];
-  return new SelectStatement(selectNode({ shape: 'record', items, from: [source], ctes }), Object.freeze([ref]) as readonly unknown[]);
+  return new SelectStatement(selectNode({ shape: 'record', items, from: [source], ctes }), Object.freeze([ref]));
 }
 
-function statement(shape: RowShape, items: SelectItem[], from: FromSource[], refs: unknown[]): SelectStatement<unknown, any> {
-  return new SelectStatement(selectNode({ shape, items, from }), Object.freeze(refs) as readonly unknown[]);
+function statement(shape: RowShape, items: SelectItem[], from: FromSource[], refs: unknown[]): SelectStatement<unknown, readonly unknown[]> {
+  return new SelectStatement(selectNode({ shape, items, from }), Object.freeze(refs));
 }
 
 function isRecord(value: unknown): boolean {

@@ -108,7 +108,7 @@ export function buildPlan(entity: EntityMetadata, options: readonly LoadOption[]
       if (!relation) {
         const known = current.relations.map((r) => r.propertyName);
         throw new ArgumentError(
-          `Loader option ${option}: ${current.name} has no relationship '${step.property}'. ` +
+          `Loader option ${option.toString()}: ${current.name} has no relationship '${step.property}'. ` +
             (known.length > 0 ? `Its relationships: ${known.join(', ')}.` : `${current.name} declares no relationships.`),
         );
       }
@@ -143,7 +143,7 @@ export function optionsMustApply(options: readonly LoadOption[], entities: reado
     const first = option.steps[0]?.property ?? '...';
     if (entities.length === 0) {
       throw new ArgumentError(
-        `Loader option ${option} starts from ${from}, but ${where} selects no entity (only columns), so it loads no relationships. ` +
+        `Loader option ${option.toString()} starts from ${from}, but ${where} selects no entity (only columns), so it loads no relationships. ` +
           `Select ${from} itself (select(${from})), or drop the option.`,
       );
     }
@@ -152,7 +152,7 @@ export function optionsMustApply(options: readonly LoadOption[], entities: reado
     const relations = shown.relations.map((r) => r.propertyName);
     const hint = relations.length > 0 ? ` (relationships of ${shown.name}: ${relations.join(', ')}), e.g. selectinLoad(${shown.name}, '${relations[0]}')` : '';
     throw new ArgumentError(
-      `Loader option ${option} starts from ${from}, but ${where} loads ${names}, so the option would load nothing. ` +
+      `Loader option ${option.toString()} starts from ${from}, but ${where} loads ${names}, so the option would load nothing. ` +
         `Start it from ${entities.length === 1 ? shown.name : 'one of them'}${hint}; or select ${from} to load its '${first}'.`,
     );
   }

@@ -59,7 +59,7 @@ export function parentKey(state: InstanceState, columns: readonly ColumnMetadata
 /** Adds the states of a loaded relationship value's objects to `into` (nothing for an unloaded one). */
 export function collect(into: InstanceState[], value: unknown): void {
   if (isUnloaded(value) || value === null || value === undefined) return;
-  for (const object of Array.isArray(value) ? (value as object[]) : [value as object]) {
+  for (const object of Array.isArray(value) ? (value as object[]) : [value]) {
     const state = stateOf(object);
     if (state) into.push(state);
   }

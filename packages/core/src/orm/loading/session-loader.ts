@@ -17,6 +17,7 @@ import type { LoadContext } from './step-loader';
 import type { RelationMetadata } from '../../metadata/entity-metadata';
 import type { Statement } from '../../query/statement';
 import { SqlFragment } from '../../sql/sql-fragment';
+import { describe } from '../../query/expression';
 import type { EntityMapper } from '../state/entity-mapper';
 import { stateOf, type InstanceState } from '../state/instance-state';
 import { allOf, columnEquals, NodeStatement, selectWhere, sourceOf } from '../unit-of-work/node-statement';
@@ -95,7 +96,7 @@ export class SessionLoader {
         if (plan.empty) continue;
         const states = (rows as Record<string | number, unknown>[]).flatMap((row) => {
           const object = row[item.at];
-          return object ? [stateOf(object as object)!] : [];
+          return object ? [stateOf(object)!] : [];
         });
         await loadPlanFor(this.#context(), states, plan.nodes);
       }
@@ -173,7 +174,7 @@ export class SessionLoader {
     if (rows.length === 0) return [];
     const placement = placementOf(statement.node);
     if (placement.kind === 'row') return rows;
-    return rows.map((row) => (Array.isArray(row) ? row[0] : firstValue(row)));
+    return rows.map((row) => (Array.isArray(row) ? (row as unknown[])[0] : firstValue(row)));
   }
 
   /** The object with this primary key: held and fresh without SQL, else loaded; undefined when deleted or missing. */
@@ -260,7 +261,7 @@ function isPlainRead(statement: Statement<unknown>): boolean {
 export function builtStatement(statement: Statement<unknown>): Statement<unknown> {
   const held = (statement as { node?: { kind?: unknown } } | null | undefined)?.node;
   if (held !== null && typeof held === 'object' && typeof held.kind === 'string') return statement;
-  const what = statement instanceof SqlFragment ? 'an sql`...` fragment' : typeof statement === 'string' ? 'a string' : String(statement);
+  const what = statement instanceof SqlFragment ? 'an sql`...` fragment' : typeof statement === 'string' ? 'a string' : describe(statement);
   throw new ArgumentError(
     `Expected a statement built with select / insert / update / deleteFrom; got ${what}. ` +
       'Run raw SQL with session.execute(sql`...`) (rows as plain records), or build the query with select(...) to get objects.',
@@ -296,16 +297,18 @@ function keyValues(mapper: EntityMapper, key: unknown): unknown[] {
   const indexes = mapper.keyIndexes;
   if (indexes.length === 1) {
     if (key === undefined || key === null || typeof key === 'object') {
-      throw new ArgumentError(`get(${mapper.metadata.name}, key) takes the primary-key value; got ${String(key)}.`);
+      throw new ArgumentError(`get(${mapper.metadata.name}, key) takes the primary-key value; got ${describe(key)}.`);
     }
     values[indexes[0]!] = key;
     return values;
   }
-  const parts = Array.isArray(key) ? key : indexes.map((i) => (key as Record<string, unknown>)?.[mapper.columns[i]!.propertyName ?? '']);
+  const parts: unknown[] = Array.isArray(key) ? (key as unknown[]) : indexes.map((i) => (key as Record<string, unknown>)?.[mapper.columns[i]!.propertyName ?? '']);
   if (parts.length !== indexes.length || parts.some((p) => p === undefined || p === null)) {
     throw new ArgumentError(`get(${mapper.metadata.name}, key): the key has ${indexes.length} columns; pass them as an array in key order or as an object.`);
   }
-  indexes.forEach((index, i) => (values[index] = parts[i]));
+  indexes.forEach((index, i) => {
+    values[index] = parts[i];
+  });
   return values;
 }
 
