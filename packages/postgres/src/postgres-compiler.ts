@@ -1,6 +1,6 @@
 /*
  * PostgreSQL's overrides of the compiler base: numbered placeholders, native ILIKE, typed
- * first rows in a VALUES list, and typed arrays for IN lists (`= ANY($1::integer[])`).
+ * first rows in a VALUES list and first CASE results, and typed arrays for IN lists (`= ANY($1::integer[])`).
  * Double-quoted identifiers, NULLS FIRST / LAST, ON CONFLICT, RETURNING and FOR UPDATE in
  * all its forms are the base defaults.
  */
@@ -35,8 +35,13 @@ export class PostgresCompiler extends QueryCompiler {
   /** PostgreSQL types a VALUES column by its first row: untyped parameters there would make it text. */
   override appendValuesCell(b: QueryBuffer, cell: ExprNode, column: ColumnMetadata, row: number): void {
     if (row > 0) return super.appendValuesCell(b, cell, column, row);
+    this.appendTypedValue(b, cell, column);
+  }
+
+  /** PostgreSQL reads an untyped parameter whose context names no type (a CASE result) as text: cast it to the column's type. */
+  override appendTypedValue(b: QueryBuffer, value: ExprNode, column: ColumnMetadata): void {
     b.text += 'CAST(';
-    super.appendValuesCell(b, cell, column, row);
+    super.appendTypedValue(b, value, column);
     b.text += ` AS ${postgresTypeName(column.type, (name) => this.quoteIdentifier(name))})`;
   }
 }

@@ -6,6 +6,7 @@
 import { ArgumentError } from '../errors/errors';
 import { checkCount, resolveOrder, type OrderInput } from './condition-input';
 import { queryNodeOf } from './expression';
+import { compoundNode } from './node-constructors';
 import { node, type CompoundNode } from './query-nodes';
 import type { SelectableRef } from './query-types';
 import { queryColumns } from './result-columns';
@@ -39,7 +40,7 @@ export class CompoundSelect<Row> extends QueryStatement<Row> {
       const w = queryColumns(m).length;
       if (w !== width) throw new ArgumentError(`${op.toUpperCase()} members must select the same number of columns; query 1 selects ${width}, query ${i + 1} selects ${w}.`);
     });
-    return new CompoundSelect(node({ kind: 'compound', op, members: Object.freeze(members), orderBy: Object.freeze([]), limit: undefined, offset: undefined }));
+    return new CompoundSelect(compoundNode(op, members));
   }
 
   /** ORDER BY over the output columns: the callback receives them by key. */

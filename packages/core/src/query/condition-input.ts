@@ -50,7 +50,7 @@ export function checkCount(count: number, where: string): number {
 export function andNodes(existing: ExprNode | undefined, added: ExprNode | undefined): ExprNode | undefined {
   if (!existing) return added;
   if (!added) return existing;
-  return and(new Expr(existing) as Predicate, new Expr(added) as Predicate).node;
+  return and(new Expr<boolean>(existing), new Expr<boolean>(added)).node;
 }
 
 /** Resolves ORDER BY items: expressions, orderings, fragments, or callbacks returning one or a list. */
@@ -74,7 +74,7 @@ function expand(inputs: readonly unknown[], refs: readonly unknown[]): unknown[]
   const out: unknown[] = [];
   for (const input of inputs) {
     const value = typeof input === 'function' ? (input as (...r: unknown[]) => unknown)(...refs) : input;
-    if (Array.isArray(value)) out.push(...value);
+    if (Array.isArray(value)) out.push(...(value as unknown[]));
     else out.push(value);
   }
   return out;

@@ -50,7 +50,7 @@ export class DeleteStatement<E, Row = never> extends Statement<Row> {
   /** RETURNING every column of the deleted rows, or the record the callback names. Needs a server with RETURNING. */
   returning(): DeleteStatement<E, EntityRow<E>>;
   returning<S extends Selection>(selector: (ref: EntityRef<E>) => S): DeleteStatement<E, RecordRow<S>>;
-  returning(selector?: (ref: never) => unknown): DeleteStatement<E, any> {
+  returning(selector?: (ref: never) => unknown): DeleteStatement<E, unknown> {
     return new DeleteStatement(node({ ...this.node, returning: returningSelection(this.node.source, this.#ref, selector) }), this.#ref);
   }
 }

@@ -42,9 +42,9 @@ export function aliased<E>(entity: EntityInput<E>, alias: string, registry: Enti
 
 /** The reference for an entity input: a class's own reference, or the reference given. */
 export function entityRefOf<E>(input: EntityInput<E>, registry: EntityRegistry = defaultRegistry()): EntityRef<E> {
-  if (typeof input === 'function') return ref(input as EntityClass<E>, registry);
+  if (typeof input === 'function') return ref(input, registry);
   const slot = slotOf(input);
-  if (slot?.kind === 'entity' && slot.source.kind === 'entity') return input as EntityRef<E>;
+  if (slot?.kind === 'entity' && slot.source.kind === 'entity') return input;
   throw new ArgumentError(`Expected an entity class or a reference made by ref() / aliased(); got ${describe(input)}.`);
 }
 

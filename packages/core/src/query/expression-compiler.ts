@@ -4,7 +4,7 @@
  * structure and parenthesisation are shared here.
  */
 import { Expr } from './expression';
-import type { ExprNode, ParamNode, SourceNode } from './query-nodes';
+import type { CaseNode, ExprNode, ParamNode, SourceNode } from './query-nodes';
 import { ListSlot, ParamSlot } from './param-slots';
 import { sourceName } from './query-nodes';
 import type { QueryBuffer } from './query-buffer';
@@ -104,7 +104,35 @@ export function appendExpr(c: QueryCompiler, b: QueryBuffer, e: ExprNode): void 
     case 'boolean':
       b.text += c.booleanLiteral(e.value);
       return;
+    case 'case':
+      appendCase(c, b, e);
+      return;
   }
+}
+
+/**
+ * `CASE [subject] WHEN ... THEN ... [ELSE ...] END`. CASE ... END delimits itself, so its
+ * parts need no parentheses but the subject's. An untyped parameter as the first result
+ * goes through the typing hook: the server may otherwise infer text for the whole CASE.
+ */
+function appendCase(c: QueryCompiler, b: QueryBuffer, e: CaseNode): void {
+  b.text += 'CASE';
+  if (e.subject) {
+    b.text += ' ';
+    appendOperand(c, b, e.subject);
+  }
+  e.arms.forEach((arm, i) => {
+    b.text += ' WHEN ';
+    appendExpr(c, b, arm.when);
+    b.text += ' THEN ';
+    if (i === 0 && e.column && arm.then.kind === 'param') c.appendTypedValue(b, arm.then, e.column);
+    else appendExpr(c, b, arm.then);
+  });
+  if (e.otherwise) {
+    b.text += ' ELSE ';
+    appendExpr(c, b, e.otherwise);
+  }
+  b.text += ' END';
 }
 
 /**
@@ -189,6 +217,14 @@ export function visitSources(e: ExprNode | undefined, visit: (source: SourceNode
       return;
     case 'fragment':
       for (const value of e.fragment.values) if (value instanceof Expr) visitSources(value.node, visit);
+      return;
+    case 'case':
+      visitSources(e.subject, visit);
+      for (const arm of e.arms) {
+        visitSources(arm.when, visit);
+        visitSources(arm.then, visit);
+      }
+      visitSources(e.otherwise, visit);
       return;
     default:
       return;

@@ -293,5 +293,7 @@ export function describe(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'function') return `a function${value.name ? ` (${value.name})` : ''}`;
   if (typeof value === 'object') return `an object (${value.constructor?.name ?? 'Object'})`;
-  return `${typeof value} ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`;
+  // Only primitives are left; TypeScript does not narrow `unknown` by the checks above.
+  const primitive = value as string | number | bigint | boolean | symbol | undefined;
+  return `${typeof primitive} ${typeof primitive === 'string' ? JSON.stringify(primitive) : String(primitive)}`;
 }

@@ -50,6 +50,8 @@ export type { CompiledColumn, RowDecoder } from './row-decoder';
 export type {
   Assignment,
   BinaryOperator,
+  CaseArm,
+  CaseNode,
   CompoundNode,
   ConflictNode,
   CteSource,

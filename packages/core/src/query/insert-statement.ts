@@ -88,7 +88,7 @@ export class InsertStatement<E, Row = never> extends Statement<Row> {
   /** RETURNING every column (rows shaped like `select(Entity)`), or the record the callback names. Needs a server with RETURNING. */
   returning(): InsertStatement<E, EntityRow<E>>;
   returning<S extends Selection>(selector: (ref: EntityRef<E>) => S): InsertStatement<E, RecordRow<S>>;
-  returning(selector?: (ref: never) => unknown): InsertStatement<E, any> {
+  returning(selector?: (ref: never) => unknown): InsertStatement<E, unknown> {
     const returning = returningSelection(this.#parts.source, this.#ref, selector);
     return new InsertStatement(node({ ...this.#parts, returning }), this.#ref, this.#rows);
   }

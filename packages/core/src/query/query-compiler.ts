@@ -336,6 +336,15 @@ export class QueryCompiler extends SqlCompiler {
     appendExpr(this, b, cell);
   }
 
+  /**
+   * Hook: a value whose type the server cannot infer from where it stands (an untyped
+   * parameter as the first result of a CASE), to be read as `column`'s type. Default: as it
+   * is; a server that would read it as text casts it.
+   */
+  appendTypedValue(b: QueryBuffer, value: ExprNode, _column: ColumnMetadata): void {
+    appendExpr(this, b, value);
+  }
+
   /** Hook: an INSERT of one row with no values at all. */
   defaultValuesClause(): string {
     return ' DEFAULT VALUES';

@@ -35,7 +35,28 @@ export type ExprNode =
   | { readonly kind: 'exists'; readonly query: QueryNode }
   | { readonly kind: 'scalar'; readonly query: QueryNode }
   | { readonly kind: 'fragment'; readonly fragment: SqlFragment }
-  | { readonly kind: 'boolean'; readonly value: boolean };
+  | { readonly kind: 'boolean'; readonly value: boolean }
+  | CaseNode;
+
+/** One `WHEN when THEN then` arm of a CASE. */
+export interface CaseArm {
+  readonly when: ExprNode;
+  readonly then: ExprNode;
+}
+
+/**
+ * `CASE [subject] WHEN ... THEN ... [ELSE ...] END`. With a subject each arm's `when` is a
+ * value compared with it; without one, a condition. `column` names the mapped column whose
+ * type the result has: its codec decodes the selected value, and the compiler types an
+ * untyped parameter in the first arm with it (a server may otherwise read it as text).
+ */
+export interface CaseNode {
+  readonly kind: 'case';
+  readonly subject: ExprNode | undefined;
+  readonly arms: readonly CaseArm[];
+  readonly otherwise: ExprNode | undefined;
+  readonly column?: ColumnMetadata;
+}
 
 /** A bound value: the node every IN list of values is made of. */
 export type ParamNode = Extract<ExprNode, { kind: 'param' }>;

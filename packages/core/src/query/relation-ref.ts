@@ -133,7 +133,7 @@ export class RelationRef<E> {
       if (!queryNodeOf(others)) throw new ArgumentError(`${this.#where()}.${what} takes a list of ${this.relation.target.name} objects or keys; got ${describe(others)}.`);
       if (keys.length !== 1) throw new ArgumentError(`${this.#where()}.${what}: ${this.#compositeKey()}, so a subquery cannot give it; pass a list of tuples or objects.`);
       const column = new Expr<unknown>(columnNode(this.parent, keys[0]!.column));
-      return negated ? column.notIn(others as QueryHolder) : column.in(others as QueryHolder);
+      return negated ? column.notIn(others) : column.in(others);
     }
     const rows = others.map((other) => this.#keyValues(other, keys, what));
     if (keys.length === 1) {

@@ -81,6 +81,8 @@ export function resultTypeOf(expr: ExprNode): ResultType {
     case 'column':
     case 'func':
       return { column: expr.column, decode: expr.decode };
+    case 'case':
+      return { column: expr.column };
     case 'scalar': {
       const first = queryColumns(expr.query)[0];
       return first ? resultTypeOf(first.expr) : {};

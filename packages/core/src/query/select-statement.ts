@@ -9,7 +9,8 @@ import { CompoundSelect } from './compound-select';
 import { andNodes, checkCount, resolveCondition, resolveExpressions, resolveOrder, type OrderInput } from './condition-input';
 import { entityRefOf, refForEntity } from './entity-ref';
 import { describe, type Expr, type Predicate } from './expression';
-import { node, sourceName, type CteSource, type FromSource, type JoinNode, type SelectNode } from './query-nodes';
+import { joinNode, lockNode, withSelect, type SelectParts } from './node-constructors';
+import { sourceName, type CteSource, type FromSource, type JoinNode, type SelectNode } from './query-nodes';
 import { slotOf, type AnyEntityRef, type AnySelectableRef, type EntityInput, type EntityRef, type SelectableRef, type ShorthandOf } from './query-types';
 import { RelationRef } from './relation-ref';
 import { QueryStatement } from './statement';
@@ -27,6 +28,9 @@ export type OrderArgument<Refs extends readonly unknown[]> = OrderInput | ((...r
 
 /** Grouping keys, or a callback over the query's references returning them. */
 export type GroupArgument<Refs extends readonly unknown[]> = Expr<any> | SqlFragment | ((...refs: Refs) => Expr<any> | SqlFragment | readonly (Expr<any> | SqlFragment)[]);
+
+/** The references of a statement whose sources an overload's signature spells out: what implementations build. */
+type AnyRefs = readonly unknown[];
 
 /** Options of `forUpdate`. */
 export interface ForUpdateOptions {
@@ -80,7 +84,7 @@ export class SelectStatement<Row, Refs extends readonly unknown[] = []> extends 
   join<E>(relation: RelationRef<E> | ((...refs: Refs) => RelationRef<E>), alias?: string): SelectStatement<Row, [...Refs, EntityRef<E>]>;
   join<E>(target: EntityInput<E>, on: Condition<[...Refs, EntityRef<E>]>): SelectStatement<Row, [...Refs, EntityRef<E>]>;
   join<R>(target: SelectableRef<R>, on: Condition<[...Refs, SelectableRef<R>]>): SelectStatement<Row, [...Refs, SelectableRef<R>]>;
-  join(target: unknown, second?: unknown): SelectStatement<Row, any> {
+  join(target: unknown, second?: unknown): SelectStatement<Row, AnyRefs> {
     return this.#join('inner', target, second);
   }
 
@@ -88,14 +92,14 @@ export class SelectStatement<Row, Refs extends readonly unknown[] = []> extends 
   leftJoin<E>(relation: RelationRef<E> | ((...refs: Refs) => RelationRef<E>), alias?: string): SelectStatement<Row, [...Refs, EntityRef<E>]>;
   leftJoin<E>(target: EntityInput<E>, on: Condition<[...Refs, EntityRef<E>]>): SelectStatement<Row, [...Refs, EntityRef<E>]>;
   leftJoin<R>(target: SelectableRef<R>, on: Condition<[...Refs, SelectableRef<R>]>): SelectStatement<Row, [...Refs, SelectableRef<R>]>;
-  leftJoin(target: unknown, second?: unknown): SelectStatement<Row, any> {
+  leftJoin(target: unknown, second?: unknown): SelectStatement<Row, AnyRefs> {
     return this.#join('left', target, second);
   }
 
   /** Adds sources to FROM explicitly (by default FROM holds what the selection uses). */
   from<E>(source: EntityInput<E>): SelectStatement<Row, [...Refs, EntityRef<E>]>;
   from<R>(source: SelectableRef<R>): SelectStatement<Row, [...Refs, SelectableRef<R>]>;
-  from(source: unknown): SelectStatement<Row, any> {
+  from(source: unknown): SelectStatement<Row, AnyRefs> {
     const { ref, source: fromSource } = sourceRef(source);
     this.#checkFree(fromSource);
     return this.#next({ from: [...this.node.from, fromSource], ctes: withCte(this.node.ctes, fromSource) }, [...this.#refs, ref]);
@@ -139,7 +143,7 @@ export class SelectStatement<Row, Refs extends readonly unknown[] = []> extends 
   forUpdate(options: ForUpdateOptions = {}): SelectStatement<Row, Refs> {
     if (options.skipLocked && options.nowait) throw new ArgumentError('forUpdate(): choose skipLocked or nowait, not both.');
     const of = (options.of ?? []).map((r) => sourceRef(r).source);
-    return this.#next({ lock: node({ skipLocked: options.skipLocked ?? false, nowait: options.nowait ?? false, of: Object.freeze(of) }) });
+    return this.#next({ lock: lockNode({ skipLocked: options.skipLocked, nowait: options.nowait, of }) });
   }
 
   /** Adds common table expressions to WITH (those used in FROM or JOIN are added by themselves). */
@@ -163,7 +167,7 @@ export class SelectStatement<Row, Refs extends readonly unknown[] = []> extends 
     return CompoundSelect.of('union all', [this, ...others]);
   }
 
-  #join(type: 'inner' | 'left', target: unknown, second: unknown): SelectStatement<Row, any> {
+  #join(type: 'inner' | 'left', target: unknown, second: unknown): SelectStatement<Row, AnyRefs> {
     const relation = target instanceof RelationRef ? target : isCallback(target) ? (target as (...r: unknown[]) => unknown)(...this.#refs) : undefined;
     if (relation !== undefined) return this.#joinRelation(type, relation, second);
     if (second === undefined) {
@@ -174,10 +178,10 @@ export class SelectStatement<Row, Refs extends readonly unknown[] = []> extends 
     const refs = [...this.#refs, ref];
     const on = resolveCondition(second, refs, 'join()');
     if (!on) throw new ArgumentError('join(): the ON condition is empty.');
-    return this.#next({ joins: [...this.node.joins, node({ type, source, on })], ctes: withCte(this.node.ctes, source) }, refs);
+    return this.#next({ joins: [...this.node.joins, joinNode(type, source, on)], ctes: withCte(this.node.ctes, source) }, refs);
   }
 
-  #joinRelation(type: 'inner' | 'left', relation: unknown, alias: unknown): SelectStatement<Row, any> {
+  #joinRelation(type: 'inner' | 'left', relation: unknown, alias: unknown): SelectStatement<Row, AnyRefs> {
     if (!(relation instanceof RelationRef)) {
       throw new ArgumentError(`join(callback): the callback must return a relationship such as u.posts; got ${describe(relation)}.`);
     }
@@ -185,7 +189,7 @@ export class SelectStatement<Row, Refs extends readonly unknown[] = []> extends 
     const ref = refForEntity(relation.relation.target, alias);
     const target = slotOf(ref)!.source as FromSource & { kind: 'entity' };
     this.#checkFree(target, relation);
-    const joins: JoinNode[] = relation.joinSteps(target).map((step) => node({ type, source: step.source, on: step.on }));
+    const joins: JoinNode[] = relation.joinSteps(target).map((step) => joinNode(type, step.source, step.on));
     return this.#next({ joins: [...this.node.joins, ...joins] }, [...this.#refs, ref]);
   }
 
@@ -202,8 +206,10 @@ export class SelectStatement<Row, Refs extends readonly unknown[] = []> extends 
     throw new ArgumentError(`'${name}' is already a source of this query; give the second one another name: ${hint}.`);
   }
 
-  #next(changes: Partial<SelectNode>, refs: readonly unknown[] = this.#refs): SelectStatement<Row, any> {
-    return new SelectStatement(node({ ...this.node, ...freezeLists(changes) }), Object.freeze([...refs]) as unknown as readonly unknown[], this.loadOptions);
+  #next(changes: SelectParts): SelectStatement<Row, Refs>;
+  #next(changes: SelectParts, refs: readonly unknown[]): SelectStatement<Row, AnyRefs>;
+  #next(changes: SelectParts, refs: readonly unknown[] = this.#refs): SelectStatement<Row, AnyRefs> {
+    return new SelectStatement(withSelect(this.node, changes), Object.freeze([...refs]), this.loadOptions);
   }
 }
 
@@ -231,10 +237,4 @@ function withCte(ctes: readonly CteSource[], source: FromSource): readonly CteSo
 function isCallback(value: unknown): boolean {
   // Arrow functions have no prototype; entity classes do.
   return typeof value === 'function' && (value as { prototype?: unknown }).prototype === undefined;
-}
-
-function freezeLists(changes: Partial<SelectNode>): Partial<SelectNode> {
-  const out: Record<string, unknown> = { ...changes };
-  for (const [key, value] of Object.entries(out)) if (Array.isArray(value)) out[key] = Object.freeze(value);
-  return out as Partial<SelectNode>;
 }

@@ -7,7 +7,8 @@ import { ArgumentError } from '../errors/errors';
 import { SqlFragment } from '../sql/sql-fragment';
 import { checkName } from './entity-ref';
 import { describe, Expr, operandNode } from './expression';
-import { node, type FromSource, type SelectItem, type SelectNode, type RowShape } from './query-nodes';
+import { entityItem, exprItem, selectNode } from './node-constructors';
+import type { FromSource, SelectItem, RowShape } from './query-nodes';
 import { slotOf, type AnyEntityRef, type EntityClass, type EntityOf, type EntityRef, type EntityRow, type RecordRow, type RefOf, type SelectableRef, type Selection } from './query-types';
 import { queryColumns } from './result-columns';
 import { SelectStatement, sourceRef } from './select-statement';
@@ -28,7 +29,7 @@ export function select<const C extends readonly [EntityArgument, EntityArgument,
   ...entities: C
 ): SelectStatement<{ -readonly [K in keyof C]: EntityRow<EntityOf<C[K]>> }, { -readonly [K in keyof C]: RefOf<C[K]> }>;
 export function select<S extends Selection>(selection: S): SelectStatement<RecordRow<S>, []>;
-export function select(...args: unknown[]): SelectStatement<unknown, any> {
+export function select(...args: unknown[]): SelectStatement<unknown, readonly unknown[]> {
   if (args.length === 0) throw new ArgumentError('select() needs an entity, several entities, or a record of expressions such as { id: u.id }.');
   const first = args[0];
   if (args.length === 1 && isRecord(first)) return recordSelect(first as Record<string, unknown>);
@@ -36,55 +37,36 @@ export function select(...args: unknown[]): SelectStatement<unknown, any> {
   if (args.length === 1 && sources[0]!.source.kind !== 'entity') return selectableSelect(sources[0]!);
   const items: SelectItem[] = sources.map(({ source }, i) => {
     if (source.kind !== 'entity') throw new ArgumentError('select(a, b, ...) takes entities only; select a subquery on its own or through its columns.');
-    return node({ kind: 'entity' as const, key: String(i), source });
+    return entityItem(String(i), source);
   });
   // Only the first entity is FROM for sure; the others come from their columns, unless a join brings them.
   return statement(args.length === 1 ? 'entity' : 'tuple', items, [sources[0]!.source], sources.map((s) => s.ref));
 }
 
-function recordSelect(selection: Record<string, unknown>): SelectStatement<unknown, any> {
+function recordSelect(selection: Record<string, unknown>): SelectStatement<unknown, readonly unknown[]> {
   const items: SelectItem[] = [];
   for (const [key, value] of Object.entries(selection)) {
     checkName(key, 'A selection key');
     const slot = slotOf(value);
-    if (slot?.kind === 'entity' && slot.source.kind === 'entity') items.push(node({ kind: 'entity', key, source: slot.source }));
-    else if (value instanceof Expr || value instanceof SqlFragment) items.push(node({ kind: 'expr', key, expr: operandNode(value) }));
+    if (slot?.kind === 'entity' && slot.source.kind === 'entity') items.push(entityItem(key, slot.source));
+    else if (value instanceof Expr || value instanceof SqlFragment) items.push(exprItem(key, operandNode(value)));
     else throw new ArgumentError(`select({ ${key}: ... }): expected a column or expression such as u.name or func.count(), or an entity reference; got ${describe(value)}.`);
   }
   if (items.length === 0) throw new ArgumentError('select({}) selects nothing; name at least one column.');
   return statement('record', items, [], []);
 }
 
-function selectableSelect({ ref, source }: { ref: unknown; source: FromSource }): SelectStatement<unknown, any> {
+function selectableSelect({ ref, source }: { ref: unknown; source: FromSource }): SelectStatement<unknown, readonly unknown[]> {
   const columns = (ref as Record<string, Expr<unknown>>);
   const items: SelectItem[] = source.kind === 'subquery' || source.kind === 'cte'
-    ? queryColumns(source.query).map((c) => node({ kind: 'expr' as const, key: c.key, expr: columns[c.key]!.node }))
+    ? queryColumns(source.query).map((c) => exprItem(c.key, columns[c.key]!.node))
     : [];
   const ctes = source.kind === 'cte' ? [source] : [];
-  return new SelectStatement(node({ ...empty('record', items, [source]), ctes: Object.freeze(ctes) }), Object.freeze([ref]) as readonly unknown[]);
+  return new SelectStatement(selectNode({ shape: 'record', items, from: [source], ctes }), Object.freeze([ref]));
 }
 
-function statement(shape: RowShape, items: SelectItem[], from: FromSource[], refs: unknown[]): SelectStatement<unknown, any> {
-  return new SelectStatement(node(empty(shape, items, from)), Object.freeze(refs) as readonly unknown[]);
-}
-
-function empty(shape: RowShape, items: SelectItem[], from: FromSource[]): SelectNode {
-  return {
-    kind: 'select',
-    shape,
-    items: Object.freeze(items),
-    ctes: Object.freeze([]),
-    distinct: false,
-    from: Object.freeze(from),
-    joins: Object.freeze([]),
-    where: undefined,
-    groupBy: Object.freeze([]),
-    having: undefined,
-    orderBy: Object.freeze([]),
-    limit: undefined,
-    offset: undefined,
-    lock: undefined,
-  };
+function statement(shape: RowShape, items: SelectItem[], from: FromSource[], refs: unknown[]): SelectStatement<unknown, readonly unknown[]> {
+  return new SelectStatement(selectNode({ shape, items, from }), Object.freeze(refs));
 }
 
 function isRecord(value: unknown): boolean {

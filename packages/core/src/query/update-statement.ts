@@ -64,7 +64,7 @@ export class UpdateStatement<E, Row = never> extends Statement<Row> {
   /** RETURNING every column, or the record the callback names. Needs a server with UPDATE ... RETURNING. */
   returning(): UpdateStatement<E, EntityRow<E>>;
   returning<S extends Selection>(selector: (ref: EntityRef<E>) => S): UpdateStatement<E, RecordRow<S>>;
-  returning(selector?: (ref: never) => unknown): UpdateStatement<E, any> {
+  returning(selector?: (ref: never) => unknown): UpdateStatement<E, unknown> {
     return new UpdateStatement(node({ ...this.node, returning: returningSelection(this.node.source, this.#ref, selector) }), this.#ref);
   }
 }

@@ -6,10 +6,31 @@
  * repeated outside) and the joins attach to it, so LIMIT and DISTINCT count parents.
  */
 import type { ColumnMetadata, RelationMetadata } from '../../metadata/entity-metadata';
-import { node, sourceName, type EntitySource, type ExprNode, type FromSource, type JoinNode, type OrderNode, type SelectItem, type SelectNode, type SubquerySource, type TableSource } from '../../query/query-nodes';
-import { columnNode } from '../../query/result-columns';
+import {
+  allOf,
+  columnRef,
+  entitySource,
+  equals,
+  exprItem,
+  joinNode,
+  namedColumn,
+  orderItem,
+  selectNode,
+  subquerySource,
+  tableSource,
+  withSelect,
+  type EntitySource,
+  type ExprNode,
+  type FromSource,
+  type JoinNode,
+  type OrderNode,
+  type SelectItem,
+  type SelectNode,
+  type SubquerySource,
+} from '../../query/internal';
+import { sourceName } from '../../query/query-nodes';
 import { EntityMapper } from '../state/entity-mapper';
-import type { PlanNode } from './load-plan';
+import { joinsParentQuery, type PlanNode } from './load-plan';
 
 /** Where one entity's columns sit in the rows of an entity query. */
 export interface EntitySlot {
@@ -72,10 +93,10 @@ export function entityQuery(base: SelectNode, root: EntitySource, joined: readon
     return label;
   };
   extras.forEach((extra, i) => {
-    items.push(node({ kind: 'expr' as const, key: take(extra.key, `_x${i}`), expr: extra.expr }));
+    items.push(exprItem(take(extra.key, `_x${i}`), extra.expr));
   });
 
-  let resolveRoot: ColumnResolver = (column) => columnNode(root, column);
+  let resolveRoot: ColumnResolver = (column) => columnRef(root, column);
   let from: readonly FromSource[] = base.from;
   let baseJoins: readonly JoinNode[] = base.joins;
   let orderBy: readonly OrderNode[] = base.orderBy;
@@ -93,7 +114,7 @@ export function entityQuery(base: SelectNode, root: EntitySource, joined: readon
     const start = items.length;
     mapper.columns.forEach((column, i) => {
       const label = prefix === undefined ? take(column.columnName, `c${i}`) : take(`${prefix}_${column.columnName}`, `${prefix}_c${i}`);
-      items.push(node({ kind: 'expr' as const, key: label, expr: resolve(column) }));
+      items.push(exprItem(label, resolve(column)));
     });
     slots.push(Object.freeze({ mapper, start, keyPositions: mapper.keyIndexes.map((i) => start + i), node: planNode, parent }));
     return slots.length - 1;
@@ -104,46 +125,38 @@ export function entityQuery(base: SelectNode, root: EntitySource, joined: readon
   const childOrder: OrderNode[] = [];
   const attach = (children: readonly PlanNode[], parentResolve: ColumnResolver, parentSlot: number): void => {
     for (const child of children) {
-      if (child.strategy !== 'joined') continue;
+      if (!joinsParentQuery(child)) continue;
       const target = child.relation.target;
       const alias = names.next(target.tableName);
-      const source: EntitySource = node({ kind: 'entity' as const, entity: target, alias });
+      const source = entitySource(target, alias);
       const type = child.innerJoin ? 'inner' : 'left';
       for (const step of relationJoins(child.relation, parentResolve, source, () => names.next(child.relation.joinTable!.tableName, 'link'))) {
-        joins.push(node({ type, source: step.source, on: step.on }));
+        joins.push(joinNode(type, step.source, step.on));
       }
       joinedNodes.push(child);
-      const resolve: ColumnResolver = (column) => columnNode(source, column);
-      for (const order of child.relation.orderBy ?? []) childOrder.push(node({ expr: columnNode(source, order.column), direction: order.direction, nulls: undefined }));
+      const resolve: ColumnResolver = (column) => columnRef(source, column);
+      for (const order of child.relation.orderBy ?? []) childOrder.push(orderItem(columnRef(source, order.column), order.direction));
       const slot = addSlot(EntityMapper.for(target), resolve, alias, child, parentSlot);
       attach(child.children, resolve, slot);
     }
   };
   attach(joined, resolveRoot, 0);
 
-  const selectNode: SelectNode = node({
-    kind: 'select' as const,
-    shape: 'record' as const,
-    items: Object.freeze(items),
-    ctes: outer.ctes,
-    distinct: outer.distinct,
-    from: Object.freeze([...from]),
-    joins: Object.freeze([...baseJoins, ...joins]),
-    where: outer.where,
-    groupBy: outer.groupBy,
-    having: outer.having,
-    orderBy: childOrder.length > 0 ? Object.freeze([...orderBy, ...childOrder]) : orderBy,
-    limit: outer.limit,
-    offset: outer.offset,
-    lock: outer.lock,
+  const query = selectNode({
+    ...outer,
+    shape: 'record',
+    items,
+    from,
+    joins: [...baseJoins, ...joins],
+    orderBy: childOrder.length > 0 ? [...orderBy, ...childOrder] : orderBy,
   });
   const keyPositions = keyColumns.length > 0 ? keyColumns.map((column) => slots[0]!.start + rootMapper.columns.indexOf(column)) : extras.map((_, i) => i);
-  return Object.freeze({ node: selectNode, slots, keyPositions, joined: joinedNodes });
+  return Object.freeze({ node: query, slots, keyPositions, joined: joinedNodes });
 }
 
 /** True when joining the step (or a joined step below it) can repeat parent rows. */
 function multipliesRows(step: PlanNode): boolean {
-  if (step.strategy !== 'joined') return false;
+  if (!joinsParentQuery(step)) return false;
   return step.relation.isCollection || step.children.some(multipliesRows);
 }
 
@@ -152,7 +165,7 @@ function multipliesRows(step: PlanNode): boolean {
  * is not one of them) as a subquery; outside, columns and ordering refer to the subquery.
  */
 function wrapBase(base: SelectNode, root: EntitySource, alias: string): { source: SubquerySource; resolve: ColumnResolver; orderBy: OrderNode[] } {
-  const items: SelectItem[] = root.entity.columns.map((column) => node({ kind: 'expr' as const, key: column.columnName, expr: columnNode(root, column) }));
+  const items: SelectItem[] = root.entity.columns.map((column) => exprItem(column.columnName, columnRef(root, column)));
   const outerOrder: { index: number; direction: OrderNode['direction']; nulls: OrderNode['nulls']; name: string; column: ColumnMetadata | undefined }[] = [];
   base.orderBy.forEach((order, i) => {
     const expr = order.expr;
@@ -161,16 +174,14 @@ function wrapBase(base: SelectNode, root: EntitySource, alias: string): { source
       outerOrder.push({ index: i, direction: order.direction, nulls: order.nulls, name: expr.name, column: root.entity.columns.find((c) => c.columnName === expr.name) });
     } else {
       const key = `_order_${i}`;
-      items.push(node({ kind: 'expr' as const, key, expr }));
+      items.push(exprItem(key, expr));
       outerOrder.push({ index: i, direction: order.direction, nulls: order.nulls, name: key, column: expr.kind === 'column' ? expr.column : undefined });
     }
   });
-  const inner: SelectNode = node({ ...base, shape: 'record' as const, items: Object.freeze(items) });
-  const source: SubquerySource = node({ kind: 'subquery' as const, query: inner, alias });
-  const resolve: ColumnResolver = (column) => node({ kind: 'column' as const, source, name: column.columnName, column });
-  const orderBy = outerOrder.map((o) =>
-    node({ expr: node({ kind: 'column' as const, source, name: o.name, column: o.column }), direction: o.direction, nulls: o.nulls }),
-  );
+  const inner = withSelect(base, { shape: 'record', items });
+  const source = subquerySource(inner, alias);
+  const resolve: ColumnResolver = (column) => namedColumn(source, column.columnName, column);
+  const orderBy = outerOrder.map((o) => orderItem(namedColumn(source, o.name, o.column), o.direction, o.nulls));
   return { source, resolve, orderBy };
 }
 
@@ -184,25 +195,17 @@ function isRoot(source: unknown, root: EntitySource): boolean {
 export function relationJoins(relation: RelationMetadata, parent: ColumnResolver, target: EntitySource, linkAlias: () => string): { source: FromSource; on: ExprNode }[] {
   const joinTable = relation.joinTable;
   if (joinTable) {
-    const link: TableSource = node({ kind: 'table' as const, table: joinTable.tableName, alias: linkAlias() });
-    const linkColumn = (name: string, column: ColumnMetadata): ExprNode => node({ kind: 'column' as const, source: link, name, column });
+    const link = tableSource(joinTable.tableName, linkAlias());
+    const linkColumn = (name: string, column: ColumnMetadata): ExprNode => namedColumn(link, name, column);
     return [
-      { source: link, on: all(joinTable.ownerColumns.map((c) => equals(linkColumn(c.name, c.referenced), parent(c.referenced)))) },
-      { source: target, on: all(joinTable.targetColumns.map((c) => equals(columnNode(target, c.referenced), linkColumn(c.name, c.referenced)))) },
+      { source: link, on: allOf(joinTable.ownerColumns.map((c) => equals(linkColumn(c.name, c.referenced), parent(c.referenced)))) },
+      { source: target, on: allOf(joinTable.targetColumns.map((c) => equals(columnRef(target, c.referenced), linkColumn(c.name, c.referenced)))) },
     ];
   }
   const on = relation.owner
-    ? all(relation.foreignKey.map((fk) => equals(parent(fk.column), columnNode(target, fk.referenced))))
-    : all(relation.foreignKey.map((fk) => equals(columnNode(target, fk.column), parent(fk.referenced))));
+    ? allOf(relation.foreignKey.map((fk) => equals(parent(fk.column), columnRef(target, fk.referenced))))
+    : allOf(relation.foreignKey.map((fk) => equals(columnRef(target, fk.column), parent(fk.referenced))));
   return [{ source: target, on }];
-}
-
-function equals(left: ExprNode, right: ExprNode): ExprNode {
-  return node({ kind: 'binary' as const, op: 'eq' as const, left, right });
-}
-
-function all(items: ExprNode[]): ExprNode {
-  return items.length === 1 ? items[0]! : node({ kind: 'logical' as const, op: 'and' as const, items: Object.freeze(items) });
 }
 
 /** Fresh source names that clash with none of the base query's. */

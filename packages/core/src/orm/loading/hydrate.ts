@@ -140,7 +140,7 @@ export type EntityPlacement =
 
 /** Finds where the entities sit in a statement's result rows. */
 export function placementOf(node: StatementNode): EntityPlacement {
-  const selection = node.kind === 'select' ? (node as SelectNode) : node.kind === 'compound' ? firstSelect(node) : node.returning;
+  const selection = node.kind === 'select' ? node : node.kind === 'compound' ? firstSelect(node) : node.returning;
   if (!selection) return { kind: 'none' };
   if (selection.shape === 'entity') {
     const item = selection.items[0]!;

@@ -29,6 +29,30 @@ export interface LoadPlan {
   readonly empty: boolean;
 }
 
+/** What a strategy makes of a plan step. */
+interface StrategyTraits {
+  /** Whether it is a step of the plan at all: `select` loads only on an explicit session.load. */
+  readonly planned: boolean;
+  /** Whether it loads objects, so that the steps below it run for them. */
+  readonly loadsObjects: boolean;
+  /** Whether its rows come in the parents' own query, joined (and so may use INNER JOIN). */
+  readonly joinsParentQuery: boolean;
+}
+
+const STRATEGY_TRAITS: Readonly<Record<LoaderStrategy, StrategyTraits>> = Object.freeze({
+  select: { planned: false, loadsObjects: false, joinsParentQuery: false },
+  joined: { planned: true, loadsObjects: true, joinsParentQuery: true },
+  selectin: { planned: true, loadsObjects: true, joinsParentQuery: false },
+  subquery: { planned: true, loadsObjects: true, joinsParentQuery: false },
+  raise: { planned: true, loadsObjects: false, joinsParentQuery: false },
+  noload: { planned: true, loadsObjects: false, joinsParentQuery: false },
+});
+
+/** True when a step's rows come in its parents' own query (a joined eager load). */
+export function joinsParentQuery(step: PlanNode): boolean {
+  return STRATEGY_TRAITS[step.strategy].joinsParentQuery;
+}
+
 /** How deep relationship defaults reach below the last explicit step. */
 const MAX_DEFAULT_DEPTH = 6;
 
@@ -84,14 +108,14 @@ export function buildPlan(entity: EntityMetadata, options: readonly LoadOption[]
       if (!relation) {
         const known = current.relations.map((r) => r.propertyName);
         throw new ArgumentError(
-          `Loader option ${option}: ${current.name} has no relationship '${step.property}'. ` +
+          `Loader option ${option.toString()}: ${current.name} has no relationship '${step.property}'. ` +
             (known.length > 0 ? `Its relationships: ${known.join(', ')}.` : `${current.name} declares no relationships.`),
         );
       }
       const strategy = resolve(step.strategy, relation);
       let entry = level.get(step.property);
       if (!entry) level.set(step.property, (entry = { strategy, innerJoin: step.innerJoin, children: new Map() }));
-      else if (step === option.steps[option.steps.length - 1] || entry.strategy === 'select') {
+      else if (step === option.steps[option.steps.length - 1] || !STRATEGY_TRAITS[entry.strategy].planned) {
         entry.strategy = strategy;
         entry.innerJoin = step.innerJoin;
       }
@@ -119,7 +143,7 @@ export function optionsMustApply(options: readonly LoadOption[], entities: reado
     const first = option.steps[0]?.property ?? '...';
     if (entities.length === 0) {
       throw new ArgumentError(
-        `Loader option ${option} starts from ${from}, but ${where} selects no entity (only columns), so it loads no relationships. ` +
+        `Loader option ${option.toString()} starts from ${from}, but ${where} selects no entity (only columns), so it loads no relationships. ` +
           `Select ${from} itself (select(${from})), or drop the option.`,
       );
     }
@@ -128,7 +152,7 @@ export function optionsMustApply(options: readonly LoadOption[], entities: reado
     const relations = shown.relations.map((r) => r.propertyName);
     const hint = relations.length > 0 ? ` (relationships of ${shown.name}: ${relations.join(', ')}), e.g. selectinLoad(${shown.name}, '${relations[0]}')` : '';
     throw new ArgumentError(
-      `Loader option ${option} starts from ${from}, but ${where} loads ${names}, so the option would load nothing. ` +
+      `Loader option ${option.toString()} starts from ${from}, but ${where} loads ${names}, so the option would load nothing. ` +
         `Start it from ${entities.length === 1 ? shown.name : 'one of them'}${hint}; or select ${from} to load its '${first}'.`,
     );
   }
@@ -156,21 +180,26 @@ function expand(
       innerJoin = step.innerJoin;
     } else {
       strategy = relation.lazy;
-      if (strategy === 'select') return;
+      if (!STRATEGY_TRAITS[strategy].planned) return;
       // A default never walks a relationship twice on one path, nor back to the single parent
       // it came from (a child's to-one side is set from its parent as the collection loads).
       if (path.includes(relation) || (parent && parent.relation.inverse === relation && !relation.isCollection) || path.length >= MAX_DEFAULT_DEPTH) return;
       innerJoin = relation.innerJoin;
     }
-    if (strategy === 'select') return;
-    const inner = strategy === 'joined' && innerJoin && innerAllowed && keyNotNull(relation);
+    if (!isPlanned(strategy)) return;
+    const traits = STRATEGY_TRAITS[strategy];
+    const inner = traits.joinsParentQuery && innerJoin && innerAllowed && keyNotNull(relation);
     const node: { -readonly [K in keyof PlanNode]: PlanNode[K] } = { relation, index, strategy, innerJoin: inner, children: [] };
-    if (strategy === 'joined' || strategy === 'selectin' || strategy === 'subquery') {
+    if (traits.loadsObjects) {
       node.children = Object.freeze(expand(relation.target, step?.children ?? NONE, [...path, relation], node, inner));
     }
     out.push(Object.freeze(node));
   });
   return out;
+}
+
+function isPlanned(strategy: LoaderStrategy): strategy is PlanNode['strategy'] {
+  return STRATEGY_TRAITS[strategy].planned;
 }
 
 /** An INNER JOIN drops no parent only when the parent's own foreign key must be set. */

@@ -7,15 +7,17 @@ import { ArgumentError, InvalidStateError, ObjectDeletedError } from '../../erro
 import type { Connection } from '../../engine/connection';
 import type { Engine } from '../../engine/engine';
 import type { EntityMetadata } from '../../metadata/entity-metadata';
-import { node, type SelectNode } from '../../query/query-nodes';
+import { entitySource, type SelectNode } from '../../query/internal';
 import { SelectStatement } from '../../query/select-statement';
 import { ParamSlot } from '../../query/query-compiler';
 import { LoadOption, flattenOptions } from '../../query/load-options';
 import { buildPlan, optionAppliesTo, optionsMustApply, planFor, type LoadPlan } from './load-plan';
-import { fetchRelated, loadPlanFor, loadQuery, type LoadContext } from './relation-loader';
+import { fetchRelated, loadPlanFor, loadQuery } from './relation-loader';
+import type { LoadContext } from './step-loader';
 import type { RelationMetadata } from '../../metadata/entity-metadata';
 import type { Statement } from '../../query/statement';
 import { SqlFragment } from '../../sql/sql-fragment';
+import { describe } from '../../query/expression';
 import type { EntityMapper } from '../state/entity-mapper';
 import { stateOf, type InstanceState } from '../state/instance-state';
 import { allOf, columnEquals, NodeStatement, selectWhere, sourceOf } from '../unit-of-work/node-statement';
@@ -79,12 +81,12 @@ export class SessionLoader {
       const root = statement.node.kind === 'select' ? statement.node.items[0] : undefined;
       if (root?.kind === 'entity') {
         // The statement may have resolved the class in another registry: load as the session maps it.
-        const source = root.source.entity === mapper.metadata ? root.source : node({ ...root.source, entity: mapper.metadata });
+        const source = root.source.entity === mapper.metadata ? root.source : entitySource(mapper.metadata, root.source.alias);
         return loadQuery(this.#context(), statement.node as SelectNode, source, plan);
       }
       // A UNION of entity rows: the rows first, then the plan's loads for them.
       const rows = await this.#rows(statement);
-      await loadPlanFor(this.#context(), (rows as object[]).map((o) => stateOf(o)!), plan.nodes, false);
+      await loadPlanFor(this.#context(), (rows as object[]).map((o) => stateOf(o)!), plan.nodes);
       return rows;
     }
     const rows = await this.#rows(statement);
@@ -94,9 +96,9 @@ export class SessionLoader {
         if (plan.empty) continue;
         const states = (rows as Record<string | number, unknown>[]).flatMap((row) => {
           const object = row[item.at];
-          return object ? [stateOf(object as object)!] : [];
+          return object ? [stateOf(object)!] : [];
         });
-        await loadPlanFor(this.#context(), states, plan.nodes, false);
+        await loadPlanFor(this.#context(), states, plan.nodes);
       }
     }
     return rows;
@@ -136,7 +138,7 @@ export class SessionLoader {
       // Objects of several entities: an option for another of them has nothing to do here.
       if (named.size === 0) continue;
       const plan = buildPlan(mapper.metadata, loadOptions);
-      await loadPlanFor(this.#context(), states, plan.nodes.filter((n) => named.has(n.relation.propertyName)), options.refresh === true);
+      await loadPlanFor(this.#context(), states, plan.nodes.filter((n) => named.has(n.relation.propertyName)), { refresh: options.refresh === true });
     }
   }
 
@@ -147,7 +149,7 @@ export class SessionLoader {
 
   /** Loads the plan's relationships for objects already in hand (session.get from the identity map with options). */
   async loadPlan(states: readonly InstanceState[], plan: LoadPlan): Promise<void> {
-    if (!plan.empty) await loadPlanFor(this.#context(), states, plan.nodes, false);
+    if (!plan.empty) await loadPlanFor(this.#context(), states, plan.nodes);
   }
 
   #context(): LoadContext {
@@ -172,7 +174,7 @@ export class SessionLoader {
     if (rows.length === 0) return [];
     const placement = placementOf(statement.node);
     if (placement.kind === 'row') return rows;
-    return rows.map((row) => (Array.isArray(row) ? row[0] : firstValue(row)));
+    return rows.map((row) => (Array.isArray(row) ? (row as unknown[])[0] : firstValue(row)));
   }
 
   /** The object with this primary key: held and fresh without SQL, else loaded; undefined when deleted or missing. */
@@ -259,7 +261,7 @@ function isPlainRead(statement: Statement<unknown>): boolean {
 export function builtStatement(statement: Statement<unknown>): Statement<unknown> {
   const held = (statement as { node?: { kind?: unknown } } | null | undefined)?.node;
   if (held !== null && typeof held === 'object' && typeof held.kind === 'string') return statement;
-  const what = statement instanceof SqlFragment ? 'an sql`...` fragment' : typeof statement === 'string' ? 'a string' : String(statement);
+  const what = statement instanceof SqlFragment ? 'an sql`...` fragment' : typeof statement === 'string' ? 'a string' : describe(statement);
   throw new ArgumentError(
     `Expected a statement built with select / insert / update / deleteFrom; got ${what}. ` +
       'Run raw SQL with session.execute(sql`...`) (rows as plain records), or build the query with select(...) to get objects.',
@@ -295,16 +297,18 @@ function keyValues(mapper: EntityMapper, key: unknown): unknown[] {
   const indexes = mapper.keyIndexes;
   if (indexes.length === 1) {
     if (key === undefined || key === null || typeof key === 'object') {
-      throw new ArgumentError(`get(${mapper.metadata.name}, key) takes the primary-key value; got ${String(key)}.`);
+      throw new ArgumentError(`get(${mapper.metadata.name}, key) takes the primary-key value; got ${describe(key)}.`);
     }
     values[indexes[0]!] = key;
     return values;
   }
-  const parts = Array.isArray(key) ? key : indexes.map((i) => (key as Record<string, unknown>)?.[mapper.columns[i]!.propertyName ?? '']);
+  const parts: unknown[] = Array.isArray(key) ? (key as unknown[]) : indexes.map((i) => (key as Record<string, unknown>)?.[mapper.columns[i]!.propertyName ?? '']);
   if (parts.length !== indexes.length || parts.some((p) => p === undefined || p === null)) {
     throw new ArgumentError(`get(${mapper.metadata.name}, key): the key has ${indexes.length} columns; pass them as an array in key order or as an object.`);
   }
-  indexes.forEach((index, i) => (values[index] = parts[i]));
+  indexes.forEach((index, i) => {
+    values[index] = parts[i];
+  });
   return values;
 }
 
