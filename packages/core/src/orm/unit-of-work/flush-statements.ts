@@ -7,11 +7,9 @@
  */
 import type { Capabilities } from '../../engine/dialect';
 import type { ColumnMetadata, EntityMetadata, JoinTableMetadata } from '../../metadata/entity-metadata';
-import { node, type ExprNode } from '../../query/query-nodes';
-import { exprOf } from '../../query/expression';
-import { columnNode } from '../../query/result-columns';
-import { sql } from '../../sql/sql-fragment';
+import { assignment, caseNode, columnRef, deleteNode, equals, exprItem, inList, insertNode, namedColumn, selection, tableSource, updateNode, valuesSource, type ExprNode } from '../../query/internal';
 import { ListSlot, ParamSlot } from '../../query/query-compiler';
+import { ShapeCache } from '../statement-shapes';
 import type { EntityMapper } from '../state/entity-mapper';
 import { keyBatches, orTermsPerStatement, rowsPerStatement } from '../statement-batches';
 import { associationEntity, columnOf } from './association-table';
@@ -69,19 +67,13 @@ function* chunks(count: number, per: number): Generator<[number, number]> {
   for (let at = 0; at < count; at += per) yield [at, Math.min(count, at + per)];
 }
 
-/** A bounded cache of statement shapes per entity: row counts vary from flush to flush, so only the most recent shapes stay. */
-function shapes(): (mapper: object, shape: string, build: () => NodeStatement) => NodeStatement {
-  const byOwner = new WeakMap<object, Map<string, NodeStatement>>();
+/** Statement shapes per entity (or association table), each a bounded ShapeCache: row counts vary from flush to flush. */
+function shapes(): (owner: object, shape: string, build: () => NodeStatement) => NodeStatement {
+  const byOwner = new WeakMap<object, ShapeCache<string, NodeStatement>>();
   return (owner, shape, build) => {
-    let byShape = byOwner.get(owner);
-    if (!byShape) byOwner.set(owner, (byShape = new Map<string, NodeStatement>()));
-    let statement = byShape.get(shape);
-    if (!statement) {
-      statement = build();
-      if (byShape.size >= 64) byShape.delete(byShape.keys().next().value!);
-      byShape.set(shape, statement);
-    }
-    return statement;
+    let cache = byOwner.get(owner);
+    if (!cache) byOwner.set(owner, (cache = new ShapeCache<string, NodeStatement>()));
+    return cache.get(shape, build);
   };
 }
 
@@ -114,15 +106,9 @@ function insertStatement(mapper: EntityMapper, count: number, indexes: readonly 
     const source = sourceOf(mapper.metadata);
     const columns = indexes.map((i) => mapper.columns[i]!);
     const width = indexes.length;
-    const rows = Array.from({ length: count }, (_, r) => Object.freeze(columns.map((column, c) => param(column, new ParamSlot(r * width + c)))));
-    const returning =
-      returned.length === 0
-        ? undefined
-        : node({
-            shape: 'record' as const,
-            items: Object.freeze(returned.map((i) => node({ kind: 'expr' as const, key: mapper.columns[i]!.columnName, expr: columnNode(source, mapper.columns[i]!) }))),
-          });
-    return new NodeStatement(node({ kind: 'insert' as const, source, columns: Object.freeze(columns), rows: Object.freeze(rows), conflict: undefined, returning }));
+    const rows = Array.from({ length: count }, (_, r) => columns.map((column, c) => param(column, new ParamSlot(r * width + c))));
+    const returning = returned.length === 0 ? undefined : selection('record', returned.map((i) => exprItem(mapper.columns[i]!.columnName, columnRef(source, mapper.columns[i]!))));
+    return new NodeStatement(insertNode({ source, columns, rows, returning }));
   });
 }
 
@@ -147,16 +133,16 @@ export function updateRowStatement(mapper: EntityMapper, row: UpdateRow): { stat
   if (version && (loadedVersion === null || loadedVersion === undefined)) {
     // A row written elsewhere without a version: match it with IS NULL.
     const source = sourceOf(mapper.metadata);
-    const assignments = row.changed.map((i, k) => node({ column: mapper.columns[i]!, value: param(mapper.columns[i]!, row.values[k]) }));
-    return { statement: new NodeStatement(node({ kind: 'update' as const, source, assignments: Object.freeze(assignments), where: rowCondition(mapper, row.before), returning: undefined })), slots: undefined };
+    const assignments = row.changed.map((i, k) => assignment(mapper.columns[i]!, param(mapper.columns[i]!, row.values[k])));
+    return { statement: new NodeStatement(updateNode({ source, assignments, where: rowCondition(mapper, row.before) })), slots: undefined };
   }
   const statement = updateShapes(mapper, row.changed.join(','), () => {
     const source = sourceOf(mapper.metadata);
     let slot = 0;
-    const assignments = row.changed.map((i) => node({ column: mapper.columns[i]!, value: param(mapper.columns[i]!, new ParamSlot(slot++)) }));
+    const assignments = row.changed.map((i) => assignment(mapper.columns[i]!, param(mapper.columns[i]!, new ParamSlot(slot++))));
     const parts = mapper.keyIndexes.map((i) => columnEquals(source, mapper.columns[i]!, new ParamSlot(slot++)));
     if (version) parts.push(columnEquals(source, version, new ParamSlot(slot++)));
-    return new NodeStatement(node({ kind: 'update' as const, source, assignments: Object.freeze(assignments), where: allOf(parts), returning: undefined }));
+    return new NodeStatement(updateNode({ source, assignments, where: allOf(parts) }));
   });
   const slots: unknown[] = row.values.slice();
   for (const i of mapper.keyIndexes) slots.push(row.before[i]);
@@ -207,31 +193,29 @@ function valuesUpdate(mapper: EntityMapper, changed: readonly number[], count: n
   // Names no column of the table can clash with: the table's own columns stay unambiguous.
   const names = columns.map((_, i) => `_strata_v${i}`);
   const alias = '_strata_rows';
-  const rowsTable = node({ kind: 'table' as const, table: alias, alias: undefined });
+  const rowsTable = tableSource(alias);
   let slot = 0;
-  const rows = Array.from({ length: count }, () => Object.freeze(columns.map((column) => param(column, new ParamSlot(slot++)))));
-  const from = node({ kind: 'values' as const, alias, names: Object.freeze(names), columns: Object.freeze(columns), rows: Object.freeze(rows) });
-  const valueOf = (i: number): ExprNode => node({ kind: 'column' as const, source: rowsTable, name: names[i]!, column: columns[i] });
-  const assignments = changed.map((index, k) => node({ column: mapper.columns[index]!, value: valueOf(k + 1) }));
-  const where = node({ kind: 'binary' as const, op: 'eq' as const, left: node({ kind: 'column' as const, source, name: key.columnName, column: key }), right: valueOf(0) });
-  return new NodeStatement(node({ kind: 'update' as const, source, assignments: Object.freeze(assignments), from, where, returning: undefined }));
+  const rows = Array.from({ length: count }, () => columns.map((column) => param(column, new ParamSlot(slot++))));
+  const from = valuesSource({ alias, names, columns, rows });
+  const valueOf = (i: number): ExprNode => namedColumn(rowsTable, names[i]!, columns[i]);
+  const assignments = changed.map((index, k) => assignment(mapper.columns[index]!, valueOf(k + 1)));
+  return new NodeStatement(updateNode({ source, assignments, from, where: equals(columnRef(source, key), valueOf(0)) }));
 }
 
 /** UPDATE t SET c = CASE key WHEN ? THEN ? ... END WHERE key IN (...). */
 function caseUpdate(mapper: EntityMapper, changed: readonly number[], count: number): NodeStatement {
   const source = sourceOf(mapper.metadata);
   const key = mapper.columns[mapper.keyIndexes[0]!]!;
-  const keyExpr = exprOf(node({ kind: 'column' as const, source, name: key.columnName, column: key }));
+  const keyExpr = columnRef(source, key);
   let slot = 0;
-  const slotParam = (column: ColumnMetadata) => exprOf(param(column, new ParamSlot(slot++)));
+  const slotParam = (column: ColumnMetadata) => param(column, new ParamSlot(slot++));
   const assignments = changed.map((i) => {
     const column = mapper.columns[i]!;
-    const whens = Array.from({ length: count }, () => sql`WHEN ${slotParam(key)} THEN ${slotParam(column)}`);
-    return node({ column, value: node({ kind: 'fragment' as const, fragment: sql`CASE ${keyExpr} ${sql.join(whens, ' ')} END` }) });
+    const arms = Array.from({ length: count }, () => ({ when: slotParam(key), then: slotParam(column) }));
+    return assignment(column, caseNode({ subject: keyExpr, arms, column }));
   });
-  const keys = Array.from({ length: count }, () => param(key, new ParamSlot(slot++)));
-  const where = node({ kind: 'in' as const, item: keyExpr.node, list: Object.freeze(keys), negated: false });
-  return new NodeStatement(node({ kind: 'update' as const, source, assignments: Object.freeze(assignments), where, returning: undefined }));
+  const keys = Array.from({ length: count }, () => slotParam(key));
+  return new NodeStatement(updateNode({ source, assignments, where: inList(keyExpr, keys) }));
 }
 
 /** The key count of a DELETE whose keys are one array (a ListSlot), whatever their number. */
@@ -247,7 +231,7 @@ function deleteInStatement(entity: EntityMetadata, column: ColumnMetadata, count
   return deleteInShapes(entity, `${column.columnName}|${count}`, () => {
     const source = sourceOf(entity);
     const where = columnIn(source, column, count === ARRAY ? [new ListSlot(0)] : Array.from({ length: count }, (_, i) => new ParamSlot(i)));
-    return new NodeStatement(node({ kind: 'delete' as const, source, where, returning: undefined }));
+    return new NodeStatement(deleteNode({ source, where }));
   });
 }
 
@@ -267,7 +251,7 @@ function deleteStatements(command: DeleteCommand, capabilities: Capabilities): F
       out.push({ statement: deleteInStatement(entity, mapper.columns[keyIndex]!, batches.array ? ARRAY : keys.length), slots: batches.array ? [keys] : keys, from, to, returned: NONE });
     } else {
       const where = anyOf(rows.slice(from, to).map((row) => rowCondition(mapper, row.before)));
-      out.push({ statement: new NodeStatement(node({ kind: 'delete' as const, source: sourceOf(entity), where, returning: undefined })), slots: undefined, from, to, returned: NONE });
+      out.push({ statement: new NodeStatement(deleteNode({ source: sourceOf(entity), where })), slots: undefined, from, to, returned: NONE });
     }
   }
   return out;
@@ -290,7 +274,7 @@ function deleteChildrenStatements(command: DeleteChildrenCommand, capabilities: 
   const source = sourceOf(child);
   for (const [from, to] of chunks(keys.length, orTermsPerStatement(capabilities, relation.foreignKey.length, MAX_ROWS))) {
     const where = anyOf(keys.slice(from, to).map((key) => allOf(relation.foreignKey.map((fk, i) => columnEquals(source, fk.column, key[i])))));
-    out.push({ statement: new NodeStatement(node({ kind: 'delete' as const, source, where, returning: undefined })), slots: undefined, from, to, returned: NONE });
+    out.push({ statement: new NodeStatement(deleteNode({ source, where })), slots: undefined, from, to, returned: NONE });
   }
   return out;
 }
@@ -307,8 +291,8 @@ function linkStatements(command: AssociationCommand, capabilities: Capabilities)
     const count = to - from;
     const statement = linkShapes(entity, `${names.join(',')}|${count}`, () => {
       let slot = 0;
-      const rows = Array.from({ length: count }, () => Object.freeze(columns.map((column) => param(column, new ParamSlot(slot++)))));
-      return new NodeStatement(node({ kind: 'insert' as const, source: sourceOf(entity), columns: Object.freeze(columns), rows: Object.freeze(rows), conflict: undefined, returning: undefined }));
+      const rows = Array.from({ length: count }, () => columns.map((column) => param(column, new ParamSlot(slot++))));
+      return new NodeStatement(insertNode({ source: sourceOf(entity), columns, rows }));
     });
     out.push({ statement, slots: command.rows.slice(from, to).flatMap((row) => row.values), from, to, returned: NONE });
   }
@@ -322,7 +306,7 @@ function unlinkStatements(command: AssociationCommand, capabilities: Capabilitie
   const out: FlushStatement[] = [];
   for (const [from, to] of chunks(command.rows.length, orTermsPerStatement(capabilities, command.rows[0]?.names.length ?? 1, ASSOCIATION_ROWS))) {
     const where = anyOf(command.rows.slice(from, to).map((row) => allOf(row.names.map((name, i) => columnEquals(source, columnOf(entity, name), row.values[i])))));
-    out.push({ statement: new NodeStatement(node({ kind: 'delete' as const, source, where, returning: undefined })), slots: undefined, from, to, returned: NONE });
+    out.push({ statement: new NodeStatement(deleteNode({ source, where })), slots: undefined, from, to, returned: NONE });
   }
   return out;
 }
@@ -340,7 +324,7 @@ function unlinkAllStatements(command: UnlinkAllCommand, capabilities: Capabiliti
       owners.length === 1
         ? columnIn(source, owners[0]!, chunk.map((values) => values[0]))
         : anyOf(chunk.map((values) => allOf(owners.map((column, i) => columnEquals(source, column, values[i])))));
-    out.push({ statement: new NodeStatement(node({ kind: 'delete' as const, source, where, returning: undefined })), slots: undefined, from, to, returned: NONE });
+    out.push({ statement: new NodeStatement(deleteNode({ source, where })), slots: undefined, from, to, returned: NONE });
   }
   return out;
 }
