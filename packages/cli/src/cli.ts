@@ -9,7 +9,8 @@ import { ArgumentError, columnEnums, createEngine, diffSchemas, MetaData, Migrat
 import { describeChange, newRevisionId, renderRevision, revisionFileName } from './autogenerate';
 import { portableChanges } from './portable-changes';
 import { loadConfig, type LoadedConfig } from './config';
-import { Migrator, type Reporter } from './migrator';
+import { Migrator } from './migrator';
+import type { Reporter } from './reporter';
 import { commentText } from './source-literal';
 import { loadRevisions, RevisionGraph } from './revisions';
 

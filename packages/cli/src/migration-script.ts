@@ -1,9 +1,10 @@
 /*
  * The offline script `strata upgrade --sql` and `downgrade --sql` write instead of running
- * anything. The migrator hands it each statement; it terminates them for the database's own
- * client (psql, mysql / mariadb, sqlite3), wraps each revision in a transaction where DDL is
- * transactional, and keeps a model of the schema the script has built so far, which the
- * operations read where a live run would read the database (SQLite's table rebuilds).
+ * anything. The script target (script-target.ts) hands it each statement; it terminates them
+ * for the database's own client (psql, mysql / mariadb, sqlite3), wraps each revision in a
+ * transaction where DDL is transactional, and keeps a model of the schema the script has
+ * built so far, which the operations read where a live run would read the database
+ * (SQLite's table rebuilds).
  */
 import type { DdlCompiler, MigrationHooks, SchemaTable } from '@strata/core';
 import { commentText } from './source-literal';

@@ -22,7 +22,7 @@ export function relatedStates(start: InstanceState, rule: CascadeRule, descend: 
       if (!relations[i]!.cascade.has(rule)) continue;
       const value = state.relations[i];
       if (isUnloaded(value) || value === null || value === undefined) continue;
-      for (const object of Array.isArray(value) ? value : [value]) {
+      for (const object of (Array.isArray(value) ? value : [value]) as unknown[]) {
         if (object === null || typeof object !== 'object') continue;
         const related = stateOf(object) ?? attachTransient(relations[i]!.target, object);
         if (related && !seen.has(related)) {

@@ -6,10 +6,9 @@
  */
 import { InvalidStateError } from '../../errors/errors';
 import type { EntityMetadata } from '../../metadata/entity-metadata';
+import type { EntityClass } from '../../query/query-types';
 import type { EntityMapper } from '../state/entity-mapper';
 import { isUnloaded, stateOf, type InstanceState, type StateOwner } from '../state/instance-state';
-
-type EntityClass<E> = abstract new (...args: any[]) => E;
 
 /** What merging needs from the session. */
 export interface MergeContext {
@@ -45,7 +44,7 @@ export async function mergeObject(ctx: MergeContext, object: object, merged: Map
     }
   }
   if (!result) {
-    const copy = Object.create(Object.getPrototypeOf(object)) as object;
+    const copy = Object.create(Object.getPrototypeOf(object) as object | null) as object;
     const state = mapper.attach(copy);
     values.forEach((value, i) => (state.values[i] = value));
     ctx.add(copy);
@@ -69,7 +68,7 @@ async function mergeRelations(ctx: MergeContext, mapper: EntityMapper, source: I
       for (const item of (value as object[] | null) ?? []) items.push(await mergeObject(ctx, item, merged));
       target[relation.propertyName] = items;
     } else {
-      target[relation.propertyName] = value === null || value === undefined ? null : await mergeObject(ctx, value as object, merged);
+      target[relation.propertyName] = value === null || value === undefined ? null : await mergeObject(ctx, value, merged);
     }
   }
 }

@@ -43,7 +43,7 @@ export class IdentityMap {
   add(state: InstanceState, weak = false): void {
     const entity = state.mapper.metadata;
     let map = entity === this.#lastEntity ? this.#lastMap : this.#byEntity.get(entity);
-    if (!map) this.#byEntity.set(entity, (map = new Map()));
+    if (!map) this.#byEntity.set(entity, (map = new Map<unknown, Slot>()));
     this.#lastEntity = entity;
     this.#lastMap = map;
     map.set(state.key, weak ? new WeakRef(state) : state);

@@ -18,7 +18,7 @@ export interface ScopedResponse {
   on(event: 'finish' | 'close', listener: () => void): unknown;
   statusCode?: number;
   headersSent?: boolean;
-  end?(...args: any[]): unknown;
+  end?(...args: unknown[]): unknown;
   setHeader?(name: string, value: string): unknown;
   removeHeader?(name: string): unknown;
   destroy?(error?: Error): unknown;
@@ -218,6 +218,8 @@ function serveRequest(storage: AsyncLocalStorage<Scope>, scope: Scope, res: Scop
  * when headers already went out).
  */
 function commitBeforeEnd(scope: Scope, res: ScopedResponse): void {
+  // Called below only as end.apply(res, ...) or end.call(res, ...), so it keeps its receiver.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const end = res.end;
   if (typeof end !== 'function') {
     throw new ArgumentError('db.middleware({ commitOnSuccess: true }) needs a response with end() and statusCode (an http.ServerResponse or an Express response).');

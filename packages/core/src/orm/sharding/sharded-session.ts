@@ -8,17 +8,15 @@
 import type { Engine } from '../../engine/engine';
 import { ArgumentError, PartialCommitError } from '../../errors/errors';
 import type { ColumnMetadata } from '../../metadata/entity-metadata';
-import type { ExprNode, OrderNode, SelectNode } from '../../query/query-nodes';
+import type { ExprNode, SelectNode } from '../../query/query-nodes';
 import { SelectStatement } from '../../query/select-statement';
-import type { EntityRef, EntityRow } from '../../query/query-types';
+import type { EntityClass, EntityRef, EntityRow } from '../../query/query-types';
 import type { Statement } from '../../query/statement';
 import { trimLeadingZeros, trimTrailingZeros } from '../../types/decimal-text';
 import type { LoadOption } from '../../query/load-options';
 import { Session, type GetOptions } from '../session/session';
 import type { SessionOptions } from '../session/session-options';
 import { runUnitOfWork } from '../session/session-maker';
-
-type EntityClass<E> = abstract new (...args: any[]) => E;
 
 /** How objects and queries find their shards. */
 export interface ShardingOptions<K extends string> {
@@ -27,7 +25,7 @@ export interface ShardingOptions<K extends string> {
   /** The shard a new object is written to (its key must be known by then if the choice uses it: a uuid, or an assigned id). */
   shardFor(object: object): K;
   /** The shards an object with this primary key may be on; default every shard (asked in parallel). */
-  shardsForKey?(entity: Function, key: unknown): K | readonly K[];
+  shardsForKey?(entity: EntityClass<unknown>, key: unknown): K | readonly K[];
   /** The shards a query runs on when the call names none; default every shard. */
   shardsForQuery?(statement: Statement<unknown>): K | readonly K[];
   /** Options of every shard's Session (registry, expireOnCommit, ...). */
@@ -37,8 +35,9 @@ export interface ShardingOptions<K extends string> {
    * Default: by UTF-16 code unit, which is the order of PostgreSQL's "C" collation and of
    * MySQL's `_bin` collations. Give the servers' order when it differs, e.g.
    * `new Intl.Collator('en', { sensitivity: 'base' }).compare` for a case-insensitive one.
+   * It is called on its own, not as a method of these options.
    */
-  compareText?(a: string, b: string): number;
+  readonly compareText?: (a: string, b: string) => number;
 }
 
 /** Options of a sharded query. */
@@ -123,7 +122,7 @@ export class ShardedSession<K extends string> {
     if (node.kind === 'compound' && (node.orderBy.length > 0 || node.limit !== undefined || node.offset !== undefined)) {
       throw new ArgumentError('A UNION with ORDER BY, LIMIT or OFFSET cannot be merged across shards; name one shard ({ shard }), or fan out its members one by one.');
     }
-    const select = node.kind === 'select' ? (node as SelectNode) : undefined;
+    const select = node.kind === 'select' ? node : undefined;
     const { limit, offset } = select ?? {};
     const sliced = typeof limit === 'number' || typeof offset === 'number';
     const compare = select && select.orderBy.length > 0 ? this.#comparator(select, shards[0]!) : undefined;

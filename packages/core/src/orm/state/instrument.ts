@@ -91,7 +91,7 @@ export function instrument(mapper: EntityMapper): void {
         if (value !== null && value !== undefined && typeof value !== 'object') {
           throw new ArgumentError(`${where} takes a ${relation.target.name} object or null; got a ${typeof value}. To set the key alone, map the foreign-key column as a property.`);
         }
-        assignToOne(state, index, (value ?? null) as object | null);
+        assignToOne(state, index, value ?? null);
       },
     });
   });
@@ -167,10 +167,14 @@ export function installPlaceholders(target: Function, resolve: (target: Function
   const ready = (property: string): boolean => {
     resolve(target);
     const descriptor = Object.getOwnPropertyDescriptor(prototype, property);
+    // The getter is looked up by identity, never called through this reference.
+    // eslint-disable-next-line @typescript-eslint/unbound-method
     return descriptor?.get !== undefined && !placeholders.has(descriptor.get);
   };
   for (const property of properties) {
     const existing = Object.getOwnPropertyDescriptor(prototype, property);
+    // As in ready(): the getter is looked up by identity, never called.
+    // eslint-disable-next-line @typescript-eslint/unbound-method
     if (existing?.get && !placeholders.has(existing.get)) continue;
     const get = function (this: Record<string, unknown>): unknown {
       return ready(property) ? this[property] : undefined;
