@@ -22,7 +22,7 @@ import {
 } from '@strata/core';
 import { EntityMapper } from '../src/orm/state/entity-mapper';
 import { adoptOwnProperties } from '../src/orm/state/instrument';
-import { stateOf, type InstanceState, type StateOwner } from '../src/orm/state/instance-state';
+import { stateOf, type InstanceState, type StateSession } from '../src/orm/state/instance-state';
 import { describeCommand, GeneratedValue, type FlushPlan } from '../src/orm/unit-of-work/flush-plan';
 import { planFlush } from '../src/orm/unit-of-work/flush-planner';
 import { tableOrder } from '../src/orm/unit-of-work/commit-order';
@@ -109,7 +109,7 @@ class Item {
 const registry = new EntityRegistry([User, Profile, Post, Tag, Node, Team, Player, Doc, Setting, List, Item]);
 
 /** A session's bookkeeping without its connection: what a flush reads; the rows it holds stand for the database. */
-class Changes implements StateOwner, RelationshipContext {
+class Changes implements StateSession, RelationshipContext {
   readonly strict = false;
   readonly pending = new Set<InstanceState>();
   readonly dirty = new Set<InstanceState>();
@@ -127,8 +127,7 @@ class Changes implements StateOwner, RelationshipContext {
   loaded<T extends object>(entity: EntityClass<T>, values: unknown[]): T {
     const mapper = EntityMapper.for(registry.entity(entity));
     const state = mapper.materialize(values, 'persistent');
-    state.key = mapper.identityKey(values);
-    state.owner = this;
+    state.toPersistent(mapper.identityKey(values), this);
     this.#held.add(state);
     return state.object as T;
   }
@@ -152,8 +151,7 @@ class Changes implements StateOwner, RelationshipContext {
     const state = adoptOwnProperties(mapper, object);
     if (state.mapper !== mapper) state.rebind(mapper);
     if (state.status === 'transient') {
-      state.status = 'pending';
-      state.owner = this;
+      state.toPending(this);
       this.pending.add(state);
       this.#held.add(state);
     }

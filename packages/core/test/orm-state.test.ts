@@ -1,7 +1,7 @@
 import { Column, Entity, EntityRegistry, inspect, ManyToOne, OneToMany, PrimaryColumn, PrimaryGeneratedColumn, UnloadedRelationError, DetachedInstanceError, InvalidStateError } from '@strata/core';
 import { EntityMapper } from '../src/orm/state/entity-mapper';
 import { adoptOwnProperties } from '../src/orm/state/instrument';
-import { stateOf, type StateOwner } from '../src/orm/state/instance-state';
+import { stateOf, type StateSession } from '../src/orm/state/instance-state';
 import { IdentityMap } from '../src/orm/identity/identity-map';
 
 @Entity('st_author')
@@ -28,7 +28,7 @@ class StPair {
 const registry = new EntityRegistry([StAuthor, StBook, StPair]);
 const authors = EntityMapper.for(registry.entity(StAuthor));
 
-function owner(strict = false): StateOwner & { dirty: unknown[] } {
+function owner(strict = false): StateSession & { dirty: unknown[] } {
   const dirty: unknown[] = [];
   return { strict, dirty, markDirty: (s) => void dirty.push(s) };
 }
@@ -50,7 +50,7 @@ describe('instance state and instrumentation', () => {
   test('a loaded object records its before-image on the first change only, and tells its owner once', () => {
     const state = authors.materialize([1, 'Ann', null], 'persistent');
     const tracker = owner();
-    state.owner = tracker;
+    state.toPersistent(1, tracker);
     const author = state.object as StAuthor;
     expect(author.name).toBe('Ann');
     author.name = 'Ann';
@@ -68,28 +68,27 @@ describe('instance state and instrumentation', () => {
 
   test('equal dates and buffers are not changes', () => {
     const state = authors.materialize([1, 'Ann', new Date(5)], 'persistent');
-    state.owner = owner();
+    state.toPersistent(1, owner());
     (state.object as StAuthor).seen = new Date(5);
     expect(state.changedColumns()).toEqual([]);
   });
 
   test('strict mode refuses to serve an expired value; the default serves the committed one', () => {
     const state = authors.materialize([1, 'Ann', null], 'persistent');
-    state.owner = owner(true);
+    state.toPersistent(1, owner(true));
     state.expired = true;
     expect(() => (state.object as StAuthor).name).toThrow(InvalidStateError);
     expect(() => (state.object as StAuthor).name).toThrow(/StAuthor\.name was read after the session committed.*expireOnCommit: false/);
-    state.owner = owner(false);
+    state.toPersistent(1, owner(false));
     expect((state.object as StAuthor).name).toBe('Ann');
   });
 
   test('an unloaded relationship throws, never pretends to be empty', () => {
     const state = authors.materialize([1, 'Ann', null], 'persistent');
-    state.owner = owner();
+    state.toPersistent(1, owner());
     expect(() => (state.object as StAuthor).books).toThrow(UnloadedRelationError);
     expect(() => (state.object as StAuthor).books).toThrow(/StAuthor\.books is not loaded.*session\.load\(obj, 'books'\)/);
-    state.owner = undefined;
-    state.status = 'detached';
+    state.detach();
     expect(() => (state.object as StAuthor).books).toThrow(DetachedInstanceError);
   });
 
@@ -115,7 +114,7 @@ describe('identity map', () => {
   test('one object per key; removal and clearing', () => {
     const map = new IdentityMap();
     const a = authors.materialize([1, 'Ann', null], 'persistent');
-    a.key = 1;
+    a.toPersistent(1);
     map.add(a);
     expect(map.get(authors.metadata, 1)).toBe(a);
     expect(map.get(authors.metadata, 2)).toBeUndefined();

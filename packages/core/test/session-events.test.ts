@@ -72,14 +72,14 @@ describe('weak identity map', () => {
     const mapper = EntityMapper.for(new EntityRegistry([EvRow]).entity(EvRow));
     const map = new IdentityMap();
     const pinned = mapper.materialize([0, 0], 'persistent');
-    pinned.key = 0;
+    pinned.toPersistent(0);
     map.add(pinned, true);
     map.pin(pinned);
     let largest = 0;
     for (let round = 0; round < 5; round++) {
       for (let i = 1; i <= 20_000; i++) {
         const state = mapper.materialize([round * 20_000 + i, i], 'persistent');
-        state.key = round * 20_000 + i;
+        state.toPersistent(round * 20_000 + i);
         map.add(state, true);
       }
       largest = Math.max(largest, map.size);

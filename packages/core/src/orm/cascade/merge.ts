@@ -8,7 +8,7 @@ import { InvalidStateError } from '../../errors/errors';
 import type { EntityMetadata } from '../../metadata/entity-metadata';
 import type { EntityClass } from '../../query/query-types';
 import type { EntityMapper } from '../state/entity-mapper';
-import { isUnloaded, stateOf, type InstanceState, type StateOwner } from '../state/instance-state';
+import { isUnloaded, stateOf, type InstanceState, type StateSession } from '../state/instance-state';
 
 /** What merging needs from the session. */
 export interface MergeContext {
@@ -17,7 +17,8 @@ export interface MergeContext {
   isDeleted(state: InstanceState): boolean;
   get(entity: EntityClass<object>, key: unknown): Promise<object | undefined>;
   add(object: object): void;
-  readonly owner: StateOwner;
+  /** The session merged into, as object states know it. */
+  readonly session: StateSession;
 }
 
 /** Merges `object` (and what its merge cascades reach) into the session; `merged` maps sources to results. */
@@ -27,7 +28,7 @@ export async function mergeObject(ctx: MergeContext, object: object, merged: Map
   const entity = object.constructor as EntityClass<object>;
   const mapper = ctx.mapper(entity);
   const source = stateOf(object);
-  if (source?.owner === ctx.owner) return object;
+  if (source?.session === ctx.session) return object;
   const values = mapper.bagKeys.map((key, i) => (source ? source.values[i] : (object as Record<string, unknown>)[key]));
   let result: object | undefined;
   if (mapper.hasIdentity(values)) {
@@ -46,7 +47,8 @@ export async function mergeObject(ctx: MergeContext, object: object, merged: Map
   if (!result) {
     const copy = Object.create(Object.getPrototypeOf(object) as object | null) as object;
     const state = mapper.attach(copy);
-    values.forEach((value, i) => (state.values[i] = value));
+    // A transient copy: write() only fills the value in (no before-image, no dirty mark).
+    values.forEach((value, i) => state.write(i, value));
     ctx.add(copy);
     result = copy;
   }

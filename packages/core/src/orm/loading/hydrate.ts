@@ -8,13 +8,13 @@ import type { SelectNode, StatementNode } from '../../query/query-nodes';
 import type { CompiledStatement } from '../../query/query-compiler';
 import type { IdentityMap } from '../identity/identity-map';
 import type { EntityMapper } from '../state/entity-mapper';
-import { sameValue, type InstanceState, type StateOwner } from '../state/instance-state';
+import type { InstanceState, StateSession } from '../state/instance-state';
 import { decodersOf, readSlice, type Decoders } from '../state/row-values';
 
 /** Where a session's hydrated objects go. */
 export interface HydrationTarget {
   readonly identity: IdentityMap;
-  readonly owner: StateOwner;
+  readonly session: StateSession;
   /** Hold clean objects weakly (streaming). */
   readonly weak?: boolean;
 }
@@ -32,12 +32,11 @@ export function hydrateValues(target: HydrationTarget, mapper: EntityMapper, val
   const key = mapper.identityKey(values);
   const existing = target.identity.get(mapper.metadata, key);
   if (existing) {
-    if (existing.expired) refreshInPlace(existing, values);
+    if (existing.expired) existing.refresh(values);
     return existing;
   }
   const state = mapper.materialize(values, 'persistent');
-  state.owner = target.owner;
-  state.key = key;
+  state.toPersistent(key, target.session);
   // A streamed object joins the identity map only once it changes (markDirty pins it): clean
   // ones are garbage as soon as the loop lets go of them, so memory stays flat.
   if (target.weak !== true) target.identity.add(state);
@@ -119,17 +118,6 @@ function sameLayout(compiled: CompiledStatement, mapper: EntityMapper): boolean 
   if (columns.length !== mapper.columns.length) return false;
   for (let i = 0; i < columns.length; i++) if (columns[i]!.label !== mapper.columns[i]!.columnName) return false;
   return true;
-}
-
-/** Loads fresh values into an expired object, keeping attributes changed since. */
-export function refreshInPlace(state: InstanceState, fresh: readonly unknown[]): void {
-  const { committed, values } = state;
-  for (let i = 0; i < values.length; i++) {
-    if (committed !== undefined && !sameValue(values[i], committed[i])) continue;
-    values[i] = fresh[i];
-    if (committed !== undefined) committed[i] = fresh[i];
-  }
-  state.expired = false;
 }
 
 /** How a statement's rows map to entities: the whole row, some tuple positions or record keys, or none. */

@@ -21,7 +21,7 @@ import { describe } from '../../query/expression';
 import type { EntityMapper } from '../state/entity-mapper';
 import { stateOf, type InstanceState } from '../state/instance-state';
 import { allOf, columnEquals, NodeStatement, selectWhere, sourceOf } from '../unit-of-work/node-statement';
-import { hydrate, hydrateArrays, placementOf, refreshInPlace, type EntityPlacement, type HydrationTarget } from './hydrate';
+import { hydrate, hydrateArrays, placementOf, type EntityPlacement, type HydrationTarget } from './hydrate';
 import { decodersOf } from '../state/row-values';
 
 /** Options of `session.load`. */
@@ -31,14 +31,14 @@ export interface LoadRelationOptions {
 }
 import type { SessionObjects } from '../session/session-objects';
 
-/** What the loader needs from its session. */
+/** What the loader needs from its session (its SessionContext). */
 export interface LoaderHost {
   /** The connection a query runs on: autoflushes first; `read` for a plain SELECT (may run outside a transaction). */
-  connectionForQuery(read?: boolean): Promise<Connection> | Connection;
+  connectionForQuery(options?: { readonly read?: boolean }): Promise<Connection> | Connection;
   /** The session's mapper for an entity a statement selected. */
   mapperFor(entity: EntityMetadata): EntityMapper;
-  /** Identity map and owner for hydration. */
-  hydrationTarget(weak?: boolean): HydrationTarget;
+  /** Identity map and session for hydration; `weak` holds clean objects weakly. */
+  hydrationTarget(options?: { readonly weak?: boolean }): HydrationTarget;
   /** Detaches an object whose row has gone. */
   expunge(object: object): void;
   /** The engine the session runs on: its capabilities shape the statements the loader builds. */
@@ -60,7 +60,7 @@ export class SessionLoader {
    * (beginning it), after an autoflush like any query.
    */
   async raw(statement: SqlFragment | string, params: readonly unknown[] | undefined): Promise<Record<string, unknown>[]> {
-    const connection = await this.#host.connectionForQuery(false);
+    const connection = await this.#host.connectionForQuery({ read: false });
     const { rows } = await connection.execute(statement, params);
     return rows.map(plainRecord);
   }
@@ -74,7 +74,7 @@ export class SessionLoader {
       const plan = planFor(mapper.metadata, options);
       if (plan.empty) {
         // The common case: driver rows straight into column-value arrays, no intermediate objects.
-        const connection = await this.#host.connectionForQuery(isPlainRead(statement));
+        const connection = await this.#host.connectionForQuery({ read: isPlainRead(statement) });
         const { rows, compiled } = await connection.queryArrays(statement);
         return hydrateArrays(this.#host.hydrationTarget(), mapper, rows, compiled);
       }
@@ -106,7 +106,7 @@ export class SessionLoader {
 
   /** A statement's rows, decoded, with entities turned into session objects. */
   async #rows(statement: Statement<unknown>): Promise<unknown[]> {
-    const connection = await this.#host.connectionForQuery(isPlainRead(statement));
+    const connection = await this.#host.connectionForQuery({ read: isPlainRead(statement) });
     const result = await connection.execute(statement);
     return this.#materialize(statement, result.rows as Record<string, unknown>[]);
   }
@@ -120,7 +120,7 @@ export class SessionLoader {
     const byEntity = new Map<EntityMapper, InstanceState[]>();
     for (const object of objects) {
       const state = object && typeof object === 'object' ? stateOf(object) : undefined;
-      if (!state || state.owner !== this.#host.hydrationTarget().owner) {
+      if (!state || state.session !== this.#host.hydrationTarget().session) {
         throw new InvalidStateError('session.load(): every object must belong to this session (loaded or added through it).');
       }
       if (state.status !== 'persistent') continue;
@@ -156,7 +156,7 @@ export class SessionLoader {
     const host = this.#host;
     return {
       run: async (select, values) => {
-        const connection = await this.#host.connectionForQuery(select.lock === undefined);
+        const connection = await this.#host.connectionForQuery({ read: select.lock === undefined });
         const { rows, compiled } = await connection.queryArrays(new NodeStatement(select), values);
         return { rows, decoders: decodersOf(compiled) };
       },
@@ -200,9 +200,9 @@ export class SessionLoader {
     if (rows.length === 0) throw objectDeleted(state);
   }
 
-  #materialize(statement: Statement<unknown>, rows: Record<string, unknown>[], weak = false): unknown[] {
+  #materialize(statement: Statement<unknown>, rows: Record<string, unknown>[]): unknown[] {
     const placement = placementOf(statement.node);
-    const target = this.#host.hydrationTarget(weak);
+    const target = this.#host.hydrationTarget();
     if (placement.kind === 'row') {
       const mapper = this.#host.mapperFor(placement.entity);
       return rows.map((row) => hydrate(target, mapper, row));
@@ -222,7 +222,7 @@ export class SessionLoader {
   async #loadByKey(mapper: EntityMapper, values: readonly unknown[], options: readonly LoadOption[] = []): Promise<object[]> {
     if (planFor(mapper.metadata, options).empty) {
       // The common case compiles once per entity: the key values fill the statement's slots.
-      const connection = await this.#host.connectionForQuery(true);
+      const connection = await this.#host.connectionForQuery({ read: true });
       const { rows, compiled } = await connection.queryArrays(byKeyStatement(mapper), mapper.keyIndexes.map((i) => values[i]));
       return hydrateArrays(this.#host.hydrationTarget(), mapper, rows, compiled);
     }
@@ -232,7 +232,7 @@ export class SessionLoader {
     const rows = (await this.query(statement, options)) as object[];
     for (const object of rows) {
       const state = stateOf(object)!;
-      if (state.expired) refreshInPlace(state, state.values);
+      if (state.expired) state.refresh(state.values);
     }
     return rows;
   }

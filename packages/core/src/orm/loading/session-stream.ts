@@ -10,6 +10,7 @@ import type { Statement } from '../../query/statement';
 import { arrayHydrator, hydrate, placementOf } from './hydrate';
 import type { Session } from '../session/session';
 import { builtStatement } from './session-loader';
+import { contextOf } from '../session/session-context';
 
 /** The streams open on each session, so commit can refuse to run under one and rollback can end them. */
 const openStreams = new WeakMap<Session, Set<AsyncGenerator<unknown>>>();
@@ -29,15 +30,16 @@ async function* results(session: Session, statement: Statement<unknown>, options
     throw new ArgumentError(`session.stream(): batchSize must be a positive integer; got ${String(batchSize)}.`);
   }
   const placement = placementOf(builtStatement(statement).node);
-  const connection = await session.connectionForQuery();
-  const target = session.hydrationTarget(true);
+  const context = contextOf(session);
+  const connection = await context.connectionForQuery();
+  const target = context.hydrationTarget({ weak: true });
   let open = openStreams.get(session);
   if (!open) openStreams.set(session, (open = new Set()));
   open.add(self());
   try {
     if (placement.kind === 'row') {
       // Value arrays from the driver, read into objects a batch at a time by the entity's row mapper.
-      const mapper = session.mapperFor(placement.entity);
+      const mapper = context.mapperFor(placement.entity);
       const { batches, compiled } = connection.streamArrays(statement, options);
       const read = arrayHydrator(target, mapper, compiled);
       for await (const batch of batches) {
@@ -54,7 +56,7 @@ async function* results(session: Session, statement: Statement<unknown>, options
     if (placement.kind === 'none') {
       yield* rows;
     } else {
-      const mappers = placement.items.map((item) => ({ at: item.at, mapper: session.mapperFor(item.entity) }));
+      const mappers = placement.items.map((item) => ({ at: item.at, mapper: context.mapperFor(item.entity) }));
       for await (const row of rows) {
         for (const { at, mapper } of mappers) {
           const bag = row[at];

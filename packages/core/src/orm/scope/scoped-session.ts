@@ -8,6 +8,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { ArgumentError, InvalidStateError } from '../../errors/errors';
 import type { Session } from '../session/session';
 import type { SessionFactory } from '../session/session-maker';
+import { contextOf } from '../session/session-context';
 
 /**
  * The part of an HTTP response the middleware needs (`http.ServerResponse` and Express's
@@ -138,7 +139,7 @@ class Scope {
   }
 
   #retire(): Promise<void> {
-    return this.#session ? this.#session.retire(retiredMessage(this.#kind)) : Promise.resolve();
+    return this.#session ? contextOf(this.#session).retire(retiredMessage(this.#kind)) : Promise.resolve();
   }
 }
 

@@ -5,6 +5,7 @@
 import { Session } from './session';
 import type { SessionOptions } from './session-options';
 import { SessionEvents, type SessionEventMap, type SessionEventName } from './session-events';
+import { contextOf } from './session-context';
 import type { TransactionOptions } from '../transaction/transaction-runner';
 
 /** Makes sessions; call it for a new Session. */
@@ -46,7 +47,7 @@ export function sessionMaker(options: SessionOptions): SessionFactory {
   const events = new SessionEvents();
   const make = (settings: SessionOptions): Session => {
     const session = new Session(settings);
-    session.events.inherit(events);
+    contextOf(session).events.inherit(events);
     return session;
   };
   const factory = ((overrides?: Partial<SessionOptions>) => make({ ...frozen, ...overrides })) as SessionFactory;

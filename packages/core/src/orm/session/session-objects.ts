@@ -9,7 +9,7 @@ import { IdentityMap } from '../identity/identity-map';
 import type { EntityMapper } from '../state/entity-mapper';
 import { adoptOwnProperties } from '../state/instrument';
 import { linkOf } from '../state/collection';
-import { isUnloaded, stateOf, type InstanceState, type StateOwner } from '../state/instance-state';
+import { isUnloaded, stateOf, type InstanceState, type StateSession } from '../state/instance-state';
 import type { FlushOutcome } from '../unit-of-work/unit-of-work';
 import type { HydrationTarget } from '../loading/hydrate';
 import { RelationImages } from '../transaction/relation-images';
@@ -26,7 +26,7 @@ export interface SessionChanges {
 
 /** The objects one session holds and what has changed among them since the last flush. */
 export class SessionObjects {
-  readonly #owner: StateOwner;
+  readonly #session: StateSession;
   readonly #identity = new IdentityMap();
   readonly #pending = new Set<InstanceState>();
   readonly #dirty = new Set<InstanceState>();
@@ -35,8 +35,8 @@ export class SessionObjects {
   /** Relationships changed while no transaction was open, as they were before (a rollback puts them back). */
   readonly #looseRelations = new RelationImages();
 
-  constructor(owner: StateOwner) {
-    this.#owner = owner;
+  constructor(session: StateSession) {
+    this.#session = session;
   }
 
   /** True when objects were added, changed or deleted since the last flush. */
@@ -59,7 +59,7 @@ export class SessionObjects {
 
   /** Remembers a persistent object's relationship slot before its first change at the open level (or before any transaction). */
   relationChanging(state: InstanceState, index: number, level: TransactionLevel | undefined): void {
-    if (state.status !== 'persistent' || state.owner !== this.#owner) return;
+    if (state.status !== 'persistent' || state.session !== this.#session) return;
     (level?.relations ?? this.#looseRelations).record(state, index);
   }
 
@@ -79,9 +79,9 @@ export class SessionObjects {
     return held && !this.#deleted.has(held) ? held.object : undefined;
   }
 
-  /** Identity map and owner for loaders. */
+  /** Identity map and session for loaders; `weak` holds clean objects weakly (streams). */
   hydrationTarget(weak: boolean): HydrationTarget {
-    return { identity: this.#identity, owner: this.#owner, weak };
+    return { identity: this.#identity, session: this.#session, weak };
   }
 
   /** The state held for an entity's identity key, if any. */
@@ -102,7 +102,7 @@ export class SessionObjects {
   /** The object's state, when the session owns it; InvalidStateError naming `what` otherwise. */
   own(object: object, what: string): InstanceState {
     const state = object && typeof object === 'object' ? stateOf(object) : undefined;
-    if (!state || state.owner !== this.#owner) {
+    if (!state || state.session !== this.#session) {
       throw new InvalidStateError(`${what}(): the object is not in this session; add() it or load it through this session first.`);
     }
     return state;
@@ -118,19 +118,16 @@ export class SessionObjects {
   /** Takes an object in: transient becomes pending, detached persistent again, a deletion is cancelled. */
   attach(mapper: EntityMapper, object: object, level: TransactionLevel | undefined): InstanceState {
     const state = adoptOwnProperties(mapper, object);
-    if (state.mapper !== mapper && state.owner === undefined) state.rebind(mapper);
-    if (state.owner && state.owner !== this.#owner) {
+    if (state.mapper !== mapper && state.session === undefined) state.rebind(mapper);
+    if (state.session && state.session !== this.#session) {
       throw new InvalidStateError(`This ${mapper.metadata.name} already belongs to another session; expunge it there or merge() it into this one.`);
     }
     if (state.status === 'transient') {
-      state.status = 'pending';
-      state.owner = this.#owner;
+      state.toPending(this.#session);
       this.#pending.add(state);
       level?.added.add(state);
     } else if (state.status === 'detached') {
-      state.status = 'persistent';
-      state.owner = this.#owner;
-      state.key = mapper.identityKey(state.values);
+      state.toPersistent(mapper.identityKey(state.values), this.#session);
       this.#identity.add(state);
       if (state.committed) this.#dirty.add(state);
       // Collections changed while the object was detached.
@@ -152,8 +149,7 @@ export class SessionObjects {
   delete(state: InstanceState): void {
     if (state.status === 'pending') {
       this.#pending.delete(state);
-      state.status = 'transient';
-      state.owner = undefined;
+      state.toTransient();
       return;
     }
     if (state.status !== 'persistent') throw new InvalidStateError(`delete(): this ${state.mapper.metadata.name} is ${state.status}, not persistent in this session.`);
@@ -163,11 +159,10 @@ export class SessionObjects {
 
   /** Marks an object reached by a delete cascade or delete-orphan: persistent ones are deleted, pending ones leave. */
   cascadeDelete(state: InstanceState): void {
-    if (state.owner !== this.#owner) return;
+    if (state.session !== this.#session) return;
     if (state.status === 'pending') {
       this.#pending.delete(state);
-      state.status = 'transient';
-      state.owner = undefined;
+      state.toTransient();
       return;
     }
     if (state.status !== 'persistent' || this.#deleted.has(state)) return;
@@ -179,12 +174,12 @@ export class SessionObjects {
   resetForRefresh(state: InstanceState): void {
     state.markClean();
     this.#dirty.delete(state);
-    state.expired = true;
+    state.expire();
   }
 
   /** Expires every object held: values are reloaded by the next load, relationships by their next load. */
   expireAll(): void {
-    this.#identity.forEach(expireState);
+    this.#identity.forEach((state) => state.expire());
   }
 
   /** Forgets one object: a pending one becomes transient, any other detached. */
@@ -194,8 +189,7 @@ export class SessionObjects {
     this.#deleted.delete(state);
     this.#collections.delete(state);
     this.#identity.remove(state);
-    state.owner = undefined;
-    state.status = state.status === 'pending' ? 'transient' : 'detached';
+    state.detach();
   }
 
   /** Forgets every object. */
@@ -231,7 +225,7 @@ export class SessionObjects {
     mark(this.#deleted, 'deleted');
     const counts = new Map<string, number>();
     for (const [state, kind] of kinds) {
-      if (state.owner !== this.#owner && kind !== 'deleted') continue;
+      if (state.session !== this.#session && kind !== 'deleted') continue;
       const key = `${kind} ${state.mapper.metadata.name}`;
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
@@ -243,8 +237,7 @@ export class SessionObjects {
     // The flush's before-images are its own copies: the level keeps them as they are.
     for (const [state, values] of outcome.before) level.rememberCopy(state, values as unknown[]);
     for (const state of outcome.inserted) {
-      state.status = 'persistent';
-      state.key = state.mapper.identityKey(state.values);
+      state.toPersistent(state.mapper.identityKey(state.values));
       state.markClean();
       this.#identity.add(state);
       level.added.add(state);
@@ -252,7 +245,7 @@ export class SessionObjects {
     for (const state of outcome.updated) state.markClean();
     for (const state of outcome.deleted) {
       if (state.status !== 'persistent') continue;
-      state.status = 'deleted';
+      state.toDeleted();
       this.#identity.remove(state);
       level.removed.add(state);
     }
@@ -265,45 +258,39 @@ export class SessionObjects {
     this.#collections.clear();
   }
 
-  /** After COMMIT: objects deleted in the transaction become detached; everything expires when `expire`. */
-  settleCommit(root: TransactionLevel, expire: boolean): void {
+  /** After COMMIT: objects deleted in the transaction become detached; everything expires when `options.expire` (expireOnCommit). */
+  settleCommit(root: TransactionLevel, options: { readonly expire: boolean }): void {
     this.#looseRelations.clear();
-    for (const state of root.removed) {
-      state.status = 'detached';
-      state.owner = undefined;
-    }
-    if (expire) this.expireAll();
+    for (const state of root.removed) state.detach();
+    if (options.expire) this.expireAll();
   }
 
   /**
    * Puts objects back as they were when the level began: values, relationships, added and
-   * deleted objects. `expire` is set for the whole transaction (the root level), whose undo
-   * also reaches back to relationship changes made before it began.
+   * deleted objects. `wholeTransaction` is set for the root level (the transaction ended):
+   * its undo also reaches back to relationship changes made before it began, and expires
+   * every object.
    */
-  undo(level: TransactionLevel, expire: boolean): void {
+  undo(level: TransactionLevel, options: { readonly wholeTransaction: boolean }): void {
+    const expire = options.wholeTransaction;
     for (const state of level.added) {
-      const image = level.images.get(state);
-      if (image) image.forEach((v, i) => (state.values[i] = v));
+      state.restore(level.images.get(state));
       this.#identity.remove(state);
       this.#pending.delete(state);
       this.#dirty.delete(state);
-      state.status = 'transient';
-      state.owner = undefined;
-      state.markClean();
+      state.toTransient();
     }
     for (const state of level.removed) {
-      state.status = 'persistent';
-      state.owner = this.#owner;
+      state.toPersistent(state.key, this.#session);
       this.#identity.add(state);
     }
     for (const [state, image] of level.images) {
       if (level.added.has(state)) continue;
-      image.forEach((v, i) => (state.values[i] = v));
-      state.markClean();
+      state.restore(image);
       this.#dirty.delete(state);
     }
-    level.relations.restore(this.#owner);
-    if (expire) this.#looseRelations.restore(this.#owner);
+    level.relations.restore(this.#session);
+    if (expire) this.#looseRelations.restore(this.#session);
     this.#dropPendingChanges();
     if (expire) this.expireAll();
     // Relationships may hold what the undone work wrote: reload them on their next load.
@@ -312,20 +299,14 @@ export class SessionObjects {
 
   /** Drops unflushed work: pending objects become transient, changes and relationships are reverted, deletions forgotten. */
   discardPendingChanges(): void {
-    this.#looseRelations.restore(this.#owner);
+    this.#looseRelations.restore(this.#session);
     this.#dropPendingChanges();
   }
 
   #dropPendingChanges(): void {
-    for (const state of this.#pending) {
-      state.status = 'transient';
-      state.owner = undefined;
-    }
+    for (const state of this.#pending) state.toTransient();
     this.#pending.clear();
-    for (const state of this.#dirty) {
-      if (state.committed) state.committed.forEach((v, i) => (state.values[i] = v));
-      state.markClean();
-    }
+    for (const state of this.#dirty) state.restore(state.committed);
     this.#dirty.clear();
     this.#deleted.clear();
     // Collections keep what the user put in them, but the database no longer agrees: reload on next load.
@@ -337,15 +318,9 @@ export class SessionObjects {
   }
 }
 
-function expireState(state: InstanceState): void {
-  state.expired = true;
-  state.expireRelations();
-}
-
 /** A pending object leaves as transient, any other as detached. */
 function detachState(state: InstanceState): void {
-  state.owner = undefined;
-  state.status = state.status === 'pending' ? 'transient' : 'detached';
+  state.detach();
 }
 
 /** Accepts a state's collections as what the database holds (after a flush). */

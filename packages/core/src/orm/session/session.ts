@@ -2,8 +2,10 @@
  * The Session: the public face of a unit of work over one connection at a time. It checks
  * that it may be used and orchestrates flush, commit and rollback; the object bookkeeping
  * (SessionObjects), loading (SessionLoader), merging (session-merge) and the open transaction
- * with its savepoints (TransactionStack) live in collaborators. The file is long because it
- * is the documented public API: most of its lines are TSDoc over one-line delegations.
+ * with its savepoints (TransactionStack) live in collaborators, which reach the session
+ * through its SessionContext, never through members of this class: it holds only what users
+ * call. The file is long because it is the documented public API: most of its lines are
+ * TSDoc over one-line delegations.
  */
 import { inspect, type InspectOptionsStylized } from 'node:util';
 import { ArgumentError, InvalidStateError, MultipleResultsFound, NoResultFound } from '../../errors/errors';
@@ -17,22 +19,22 @@ import { defaultRegistry } from '../../metadata/entity-registry';
 import type { Statement } from '../../query/statement';
 import type { SelectStatement } from '../../query/select-statement';
 import type { EntityRef, EntityRow } from '../../query/query-types';
-import { EntityMapper } from '../state/entity-mapper';
-import { isUnloaded, stateOf, type InstanceState, type StateOwner } from '../state/instance-state';
+import type { EntityMapper } from '../state/entity-mapper';
+import { isUnloaded, stateOf, type InstanceState } from '../state/instance-state';
 import { flush, FlushFailure, previewFlush, type FlushContext } from '../unit-of-work/unit-of-work';
 import { PendingChanges } from '../unit-of-work/pending-changes';
-import type { HydrationTarget } from '../loading/hydrate';
 import type { SessionOptions } from './session-options';
 import { runCommitHooks, runQuietly, type CommitHook, type TransactionLevel } from '../transaction/transaction-level';
 import type { IsolationLevel } from '../../engine/dialect';
-import { TransactionStack } from '../transaction/transaction-stack';
+import type { TransactionStack } from '../transaction/transaction-stack';
 import { NestedTransaction } from '../transaction/nested-transaction';
-import { SessionObjects } from './session-objects';
+import type { SessionObjects } from './session-objects';
+import { createSessionContext, type SessionContext } from './session-context';
 import { loadOptionList, SessionLoader, type LoadRelationOptions } from '../loading/session-loader';
 import type { LoadOption } from '../../query/load-options';
 import { relatedStates } from '../cascade/cascades';
 import { runTransaction, type TransactionOptions } from '../transaction/transaction-runner';
-import { SessionEvents, type HookKind, type SessionEventMap, type SessionEventName } from './session-events';
+import type { HookKind, SessionEventMap, SessionEventName, SessionEvents } from './session-events';
 import { assertNoOpenStream, closeOpenStreams, streamResults } from '../loading/session-stream';
 import { lendConnection } from './lent-connection';
 import { mergeObject, type MergeContext } from '../cascade/merge';
@@ -69,7 +71,7 @@ export interface OnCommitOptions {
  * await session.commit();
  * await session.close();
  */
-export class Session implements StateOwner {
+export class Session {
   readonly bind: Engine;
   readonly #options: Required<Omit<SessionOptions, 'isolationLevel' | 'registry' | 'joinTransaction'>> & Pick<SessionOptions, 'isolationLevel' | 'joinTransaction'>;
   /** Reads go to the primary from now on (usePrimary, or readYourWrites after a write). */
@@ -77,14 +79,16 @@ export class Session implements StateOwner {
   readonly #registry: EntityRegistry;
   /** onCommit hooks registered before the transaction that writes the pending changes began. */
   readonly #waitingHooks: CommitHook[] = [];
-  readonly #objects = new SessionObjects(this);
-  readonly #loader = new SessionLoader(this, this.#objects);
-  readonly #transactions = new TransactionStack();
+  /** What the collaborators share (objects, transactions, listeners); the fields below are its parts, for short access. */
+  readonly #context: SessionContext;
+  readonly #objects: SessionObjects;
+  readonly #loader: SessionLoader;
+  readonly #transactions: TransactionStack;
+  readonly #events: SessionEvents;
   #failed: unknown;
   #flushing = false;
   #noAutoflush = 0;
   #entities: readonly EntityMetadata[] | undefined;
-  readonly #events = new SessionEvents();
   #retired: string | undefined;
   /** The connection handed out by `connection()` for the open transaction, and its guarded view. */
   #lent: { readonly connection: Connection; readonly lent: Connection } | undefined;
@@ -103,6 +107,19 @@ export class Session implements StateOwner {
       isolationLevel: options.isolationLevel,
       joinTransaction: options.joinTransaction,
     };
+    this.#context = createSessionContext(
+      this,
+      { bind: this.bind, registry: this.#registry, strict: this.#options.strict },
+      {
+        connectionForQuery: (read) => this.#connectionForQuery(read),
+        fork: () => this.#fork(),
+        retire: (reason) => this.#retire(reason),
+      },
+    );
+    this.#objects = this.#context.objects;
+    this.#transactions = this.#context.transactions;
+    this.#events = this.#context.events;
+    this.#loader = new SessionLoader(this.#context, this.#objects);
   }
 
   /** Strict mode: reading an expired attribute throws. */
@@ -120,26 +137,6 @@ export class Session implements StateOwner {
     return inspectView('Session', { bind: this.bind, inTransaction: this.inTransaction, closed: this.#retired !== undefined }, depth, options);
   }
 
-  /** @internal Called by an object's state on its first change. */
-  markDirty(state: InstanceState): void {
-    this.#objects.markDirty(state, this.#transactions.top());
-  }
-
-  /** @internal Called when a relationship collection of an object changes membership. */
-  collectionChanged(state: InstanceState, index: number): void {
-    this.#objects.collectionChanged(state, index);
-  }
-
-  /** @internal Called before a relationship slot of an object changes, so a rollback can put it back. */
-  relationChanging(state: InstanceState, index: number): void {
-    this.#objects.relationChanging(state, index, this.#transactions.top());
-  }
-
-  /** @internal The held object an owning to-one's foreign key points at. */
-  relatedByKey(state: InstanceState, index: number): object | null | undefined {
-    return this.#objects.relatedByKey(state, index);
-  }
-
   /** Adds an object (and, by cascade, the new objects it refers to) to the session. */
   add(object: object): void {
     this.#usable();
@@ -149,7 +146,7 @@ export class Session implements StateOwner {
   /** True when the object belongs to this session (added, loaded or merged here, and not expunged). */
   contains(object: object): boolean {
     const state = object !== null && typeof object === 'object' ? stateOf(object) : undefined;
-    return state !== undefined && state.owner === this && state.status !== 'detached' && state.status !== 'transient';
+    return state !== undefined && state.session === this.#context && state.status !== 'detached' && state.status !== 'transient';
   }
 
   /** Adds several objects. */
@@ -163,7 +160,7 @@ export class Session implements StateOwner {
     const state = this.#objects.own(object, 'delete');
     if (state.status === 'pending') {
       // A new object never reached the database: it and the new objects its delete cascades reach just leave.
-      for (const related of relatedStates(state, 'delete', (s) => s.status === 'pending')) if (related.status === 'pending' && related.owner === this) this.#objects.delete(related);
+      for (const related of relatedStates(state, 'delete', (s) => s.status === 'pending')) if (related.status === 'pending' && related.session === this.#context) this.#objects.delete(related);
       return;
     }
     this.#objects.delete(state);
@@ -324,12 +321,12 @@ export class Session implements StateOwner {
     try {
       await transaction.commit();
     } catch (error) {
-      this.#objects.undo(root, true);
+      this.#objects.undo(root, { wholeTransaction: true });
       throw error;
     } finally {
       await transaction.close();
     }
-    this.#objects.settleCommit(root, this.#options.expireOnCommit);
+    this.#objects.settleCommit(root, { expire: this.#options.expireOnCommit });
     if (this.#events.has('afterCommit')) await this.#events.emitSettled('afterCommit', this);
     if (root.commitHooks.length > 0) await runCommitHooks(root.commitHooks, this.#reporter('onCommit'));
   }
@@ -344,7 +341,7 @@ export class Session implements StateOwner {
       if (ended) await ended.transaction.rollback();
     } finally {
       if (ended) await ended.transaction.close();
-      if (ended) this.#objects.undo(ended.root, true);
+      if (ended) this.#objects.undo(ended.root, { wholeTransaction: true });
       else {
         this.#objects.discardPendingChanges();
         if (await this.#transactions.releaseReader()) this.#objects.expireAll();
@@ -382,9 +379,7 @@ export class Session implements StateOwner {
    */
   expire(object: object): void {
     for (const state of relatedStates(this.#objects.own(object, 'expire'), 'refresh-expire')) {
-      if (state.owner !== this) continue;
-      state.expired = true;
-      state.expireRelations();
+      if (state.session === this.#context) state.expire();
     }
   }
 
@@ -399,9 +394,8 @@ export class Session implements StateOwner {
     if (first.status !== 'persistent') throw new InvalidStateError(`refresh(): this ${first.mapper.metadata.name} is ${first.status}; only persistent objects can be refreshed.`);
     // Loaded related objects reached through refresh-expire cascades are refreshed too.
     for (const state of relatedStates(first, 'refresh-expire')) {
-      if (state.owner !== this || state.status !== 'persistent') continue;
+      if (state.session !== this.#context || state.status !== 'persistent') continue;
       this.#objects.resetForRefresh(state);
-      state.expireRelations();
       await this.#loader.reload(state);
     }
   }
@@ -409,7 +403,7 @@ export class Session implements StateOwner {
   /** Removes an object from the session without deleting it; it becomes detached. Follows `expunge` cascades. */
   expunge(object: object): void {
     for (const state of relatedStates(this.#objects.own(object, 'expunge'), 'expunge')) {
-      if (state.owner === this) this.#objects.expunge(state);
+      if (state.session === this.#context) this.#objects.expunge(state);
     }
   }
 
@@ -430,7 +424,7 @@ export class Session implements StateOwner {
       isDeleted: (state) => this.#objects.isDeleted(state),
       get: (entity, key) => this.get(entity, key),
       add: (copy) => this.add(copy),
-      owner: this,
+      session: this.#context,
     };
     return (await mergeObject(context, object, new Map())) as E;
   }
@@ -518,7 +512,7 @@ export class Session implements StateOwner {
    * await session.commit();
    */
   async connection(): Promise<Connection> {
-    const connection = await this.connectionForQuery(false);
+    const connection = await this.#connectionForQuery(false);
     if (this.#lent?.connection !== connection) this.#lent = { connection, lent: lendConnection(connection, () => this.#transactions.connection) };
     return this.#lent.lent;
   }
@@ -545,10 +539,10 @@ export class Session implements StateOwner {
     return this.#objects.hasPendingChanges;
   }
 
-  /** @internal A new, empty session made with this one's options (for `propagation: 'requiresNew'`). */
-  fork(): Session {
+  /** A new, empty session made with this one's options and listeners (for `propagation: 'requiresNew'`). */
+  #fork(): Session {
     const session = new Session({ ...this.#options, registry: this.#registry });
-    session.events.inherit(this.#events);
+    session.#events.inherit(this.#events);
     return session;
   }
 
@@ -595,17 +589,12 @@ export class Session implements StateOwner {
     this.#events.off(event, listener);
   }
 
-  /** @internal This session's listeners (its factory links its own to them). */
-  get events(): SessionEvents {
-    return this.#events;
-  }
-
   /**
-   * @internal The connection a query runs on: autoflushes first. A plain read before the
-   * session's transaction began runs in autocommit on a connection the session holds (no
-   * BEGIN / COMMIT for sessions that only read); anything else begins the transaction.
+   * The connection a query runs on: autoflushes first. A plain read before the session's
+   * transaction began runs in autocommit on a connection the session holds (no BEGIN /
+   * COMMIT for sessions that only read); anything else begins the transaction.
    */
-  connectionForQuery(read = false): Promise<Connection> | Connection {
+  #connectionForQuery(read: boolean): Promise<Connection> | Connection {
     this.#usable();
     if (this.#options.autoflush && this.#noAutoflush === 0 && !this.#flushing && this.#objects.hasPendingChanges) return this.#flushThenConnection(read);
     return this.#queryConnection(read);
@@ -619,25 +608,15 @@ export class Session implements StateOwner {
   /** The open transaction's connection, else the reader for a plain read, else a new transaction's. */
   #queryConnection(read: boolean): Promise<Connection> | Connection {
     if (read && !this.#transactions.connection && this.#options.joinTransaction === undefined && this.#options.isolationLevel === undefined) {
-      return this.#transactions.readConnection(this.bind, this.#primaryReads);
+      return this.#transactions.readConnection(this.bind, { primary: this.#primaryReads });
     }
     return this.#transactions.connection ?? this.#begin();
   }
 
-  /** @internal The session's mapper for an entity a statement selected. */
-  mapperFor(entity: EntityMetadata): EntityMapper {
-    return this.#mapperOfMetadata(entity);
-  }
-
-  /** @internal Closes the session for good (its scope ended): any later use throws InvalidStateError with `reason`. */
-  async retire(reason: string): Promise<void> {
+  /** Closes the session for good (its scope ended): any later use throws InvalidStateError with `reason`. */
+  async #retire(reason: string): Promise<void> {
     this.#retired = reason;
     await this.close();
-  }
-
-  /** @internal Identity map and owner for loaders. */
-  hydrationTarget(weak = false): HydrationTarget {
-    return this.#objects.hydrationTarget(weak);
   }
 
   async #begin(isolationLevel = this.#options.isolationLevel): Promise<Connection> {
@@ -665,13 +644,13 @@ export class Session implements StateOwner {
   #attach(object: object): InstanceState {
     if (object === null || typeof object !== 'object') throw new ArgumentError(`Session.add() takes an entity object; got ${String(object)}.`);
     const existing = stateOf(object);
-    const isNew = !existing || existing.status === 'transient' || existing.status === 'detached' || existing.owner !== this;
+    const isNew = !existing || existing.status === 'transient' || existing.status === 'detached' || existing.session !== this.#context;
     const state = this.#objects.attach(this.#mapper(object.constructor as EntityClass<object>), object, this.#transactions.top());
     // save-update: new objects reachable through loaded relationships join now (the flush looks again for later additions).
     if (isNew) {
-      const isNewState = (s: InstanceState) => s.status === 'transient' || s.status === 'pending' || (s.status === 'detached' && s.owner === undefined);
+      const isNewState = (s: InstanceState) => s.status === 'transient' || s.status === 'pending' || (s.status === 'detached' && s.session === undefined);
       for (const related of relatedStates(state, 'save-update', isNewState)) {
-        if (related !== state && (related.status === 'transient' || (related.status === 'detached' && related.owner === undefined))) {
+        if (related !== state && (related.status === 'transient' || (related.status === 'detached' && related.session === undefined))) {
           this.#objects.attach(this.#mapper(related.object.constructor as EntityClass<object>), related.object, this.#transactions.top());
         }
       }
@@ -680,13 +659,7 @@ export class Session implements StateOwner {
   }
 
   #mapper(entity: EntityClass<unknown>): EntityMapper {
-    if (typeof entity !== 'function') throw new ArgumentError(`Expected an entity class; got ${String(entity)}.`);
-    return EntityMapper.for(this.#registry.entity(entity));
-  }
-
-  /** A statement may have resolved its entities in another registry; objects always belong to the session's. */
-  #mapperOfMetadata(entity: EntityMetadata): EntityMapper {
-    return EntityMapper.for(this.#registry.has(entity.target) ? this.#registry.entity(entity.target) : entity);
+    return this.#context.mapper(entity);
   }
 
   #allEntities(): readonly EntityMetadata[] {
@@ -716,7 +689,7 @@ export class Session implements StateOwner {
   async #rollbackLevel(level: TransactionLevel): Promise<void> {
     await this.#transactions.rollbackTo(level);
     this.#failed = undefined;
-    this.#objects.undo(level, false);
+    this.#objects.undo(level, { wholeTransaction: false });
     for (const hook of level.rollbackHooks) await runQuietly(hook);
   }
 }

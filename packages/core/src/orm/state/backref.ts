@@ -12,17 +12,17 @@ import { isUnloaded, stateOf, type InstanceState } from './instance-state';
 
 /** Writes a relationship slot; a persistent object's to-one change is a change the next flush must visit. */
 export function setSlot(state: InstanceState, index: number, value: unknown): void {
-  state.owner?.relationChanging?.(state, index);
+  state.session?.relationChanging?.(state, index);
   state.relations[index] = value;
   state.relationLoaded(index);
-  if (state.status === 'persistent') state.owner?.markDirty(state);
+  if (state.status === 'persistent') state.session?.markDirty(state);
 }
 
 /** The value a to-one slot had, resolving an unloaded one from the foreign key through the identity map. */
 function previousToOne(state: InstanceState, index: number): object | null | undefined {
   const value = state.relations[index];
   if (!isUnloaded(value)) return value as object | null;
-  return state.owner?.relatedByKey?.(state, index);
+  return state.session?.relatedByKey?.(state, index);
 }
 
 /** Assigning a to-one relationship (`post.author = ann`), with the inverse side kept in step. */
@@ -44,14 +44,14 @@ export function assignCollection(state: InstanceState, index: number, value: rea
   const isNew = state.status === 'transient' || state.status === 'pending';
   // What the database holds is the old collection's clean snapshot (or its members when unchanged).
   const base = isNew ? [] : oldLink ? (oldLink.snapshot ?? [...oldItems!]) : oldItems ? [...oldItems] : [];
-  state.owner?.relationChanging?.(state, index);
+  state.session?.relationChanging?.(state, index);
   const collection = trackCollection(state, index, value === old ? [...value] : value, base);
   const link = linkOf(collection)!;
   // Replacing what nobody loaded, what was loaded before the last commit, or a noLoad placeholder: read the database at flush.
   link.unknownBase = !isNew && (oldItems === undefined || oldLink?.unknownBase === true || oldLink?.partial === true || state.relationStale(index));
   state.relations[index] = collection;
   state.relationLoaded(index);
-  state.owner?.collectionChanged?.(state, index);
+  state.session?.collectionChanged?.(state, index);
   if (relation.inverse) {
     const now = new Set(collection);
     const before = new Set(oldItems ?? []);
@@ -100,7 +100,7 @@ function linkInverse(state: InstanceState, relation: RelationMetadata, other: ob
   const previous = previousToOne(target, j);
   if (previous === me) {
     if (isUnloaded(target.relations[j])) {
-      target.owner?.relationChanging?.(target, j);
+      target.session?.relationChanging?.(target, j);
       target.relations[j] = me;
     }
     return;

@@ -165,14 +165,14 @@ export function collectionChanges(collection: readonly object[], snapshot: reado
   return { added, removed };
 }
 
-/** Copies the members before the first change since the collection was clean, and tells the owner. */
+/** Copies the members before the first change since the collection was clean, and tells the session. */
 function changing(collection: RelationCollection): CollectionLink | undefined {
   const link = linkOf(collection);
   if (!link) return undefined;
-  link.state.owner?.relationChanging?.(link.state, link.index);
+  link.state.session?.relationChanging?.(link.state, link.index);
   if (link.snapshot === undefined) link.snapshot = Array.prototype.slice.call(collection) as object[];
   // Told on every change (a set insert), so changes made while detached are found once the object is back.
-  link.state.owner?.collectionChanged?.(link.state, link.index);
+  link.state.session?.collectionChanged?.(link.state, link.index);
   return link;
 }
 

@@ -12,8 +12,11 @@ import type { EntityMapper } from './entity-mapper';
 /** Where an object stands with respect to a session, as SQLAlchemy names it. */
 export type ObjectStatus = 'transient' | 'pending' | 'persistent' | 'deleted' | 'detached';
 
-/** What the state needs from the session that holds it. */
-export interface StateOwner {
+/**
+ * What the state needs from the session that holds it (not to be confused with the owning
+ * side of a relationship, RelationMetadata.owner).
+ */
+export interface StateSession {
   /** Called once when a persistent object first changes after a flush, so the flush visits it. */
   markDirty(state: InstanceState): void;
   /** True when reading an expired attribute must throw (strict mode). */
@@ -22,7 +25,7 @@ export interface StateOwner {
   collectionChanged?(state: InstanceState, index: number): void;
   /** Called before a relationship slot of a state it owns changes (membership, assignment, or a to-one filled in), so a rollback can put it back. */
   relationChanging?(state: InstanceState, index: number): void;
-  /** The object a to-one relationship's foreign key points at, when the owner holds it fresh; null for a NULL key; undefined when unknown. */
+  /** The object a to-one relationship's foreign key points at, when the session holds it fresh; null for a NULL key; undefined when unknown. */
   relatedByKey?(state: InstanceState, index: number): object | null | undefined;
 }
 
@@ -54,10 +57,9 @@ export class InstanceState {
   committed: unknown[] | undefined;
   /** Relationship values by the mapper's relation index: an object, null, an array, or UNLOADED. */
   readonly relations: unknown[];
-  owner: StateOwner | undefined;
-  status: ObjectStatus;
-  /** The identity-map key, once the object is persistent. */
-  key: unknown;
+  #session: StateSession | undefined = undefined;
+  #status: ObjectStatus;
+  #key: unknown = undefined;
   /** Set by commit (expire-on-commit), expire() and rollback: the values are no longer trusted. */
   expired = false;
   /** Relationships loaded before a commit or rollback (the next load replaces them), one bit per relation index. */
@@ -71,9 +73,84 @@ export class InstanceState {
     this.values = values;
     this.committed = undefined;
     this.relations = mapper.unloadedRelations();
-    this.owner = undefined;
-    this.status = status;
-    this.key = undefined;
+    this.#status = status;
+  }
+
+  /** The session holding the object; undefined while transient or detached. */
+  get session(): StateSession | undefined {
+    return this.#session;
+  }
+
+  /** Where the object stands; changed only by the transitions below. */
+  get status(): ObjectStatus {
+    return this.#status;
+  }
+
+  /** The identity-map key, once the object is persistent. */
+  get key(): unknown {
+    return this.#key;
+  }
+
+  /** A new object taken in by `session` (add, or a cascade): written by the next flush. */
+  toPending(session: StateSession): void {
+    this.#status = 'pending';
+    this.#session = session;
+  }
+
+  /**
+   * The object now has a row, identified by `key`: loaded, inserted by a flush, taken back
+   * in while detached, or undeleted by a rollback. `session` defaults to the one holding it.
+   */
+  toPersistent(key: unknown, session: StateSession | undefined = this.#session): void {
+    this.#status = 'persistent';
+    this.#key = key;
+    this.#session = session;
+  }
+
+  /** A flush deleted the row; the session keeps the object until COMMIT (a rollback brings it back). */
+  toDeleted(): void {
+    this.#status = 'deleted';
+  }
+
+  /** Leaves its session as new: its INSERT was undone, or it never reached the database. */
+  toTransient(): void {
+    this.#status = 'transient';
+    this.#session = undefined;
+  }
+
+  /** Leaves its session: a pending object becomes transient again, any other detached. */
+  detach(): void {
+    this.#status = this.#status === 'pending' ? 'transient' : 'detached';
+    this.#session = undefined;
+  }
+
+  /**
+   * Puts column values back as `image` has them (a rollback, a discarded change) and accepts
+   * them as what the database holds; without an image only the latter.
+   */
+  restore(image: readonly unknown[] | undefined): void {
+    if (image !== undefined) {
+      const values = this.values;
+      for (let i = 0; i < image.length; i++) values[i] = image[i];
+    }
+    this.committed = undefined;
+  }
+
+  /** Loads fresh values into an expired object, keeping attributes changed since. */
+  refresh(fresh: readonly unknown[]): void {
+    const { committed, values } = this;
+    for (let i = 0; i < values.length; i++) {
+      if (committed !== undefined && !sameValue(values[i], committed[i])) continue;
+      values[i] = fresh[i];
+      if (committed !== undefined) committed[i] = fresh[i];
+    }
+    this.expired = false;
+  }
+
+  /** No loaded value or relationship is trusted any more: the next load replaces them. */
+  expire(): void {
+    this.expired = true;
+    this.expireRelations();
   }
 
   /** Moves the state to another registry's mapper of the same class; the column and relationship layouts must agree. */
@@ -96,10 +173,10 @@ export class InstanceState {
   write(index: number, value: unknown): void {
     const values = this.values;
     // Only rows the database has need a before-image; new objects are inserted whole.
-    if (this.committed === undefined && this.status === 'persistent') {
+    if (this.committed === undefined && this.#status === 'persistent') {
       if (values[index] === value && !this.expired) return;
       this.committed = values.slice();
-      this.owner?.markDirty(this);
+      this.#session?.markDirty(this);
     }
     // An expired value may be stale: a write of the same value must still reach the database.
     // (Keys and versions keep their real before-image: the UPDATE finds the row by them.)

@@ -33,7 +33,7 @@ export function instrument(mapper: EntityMapper): void {
           if (types.isProxy(this)) mapper.attach(this);
           return undefined;
         }
-        if (state.expired && state.owner?.strict) state.expiredRead(property);
+        if (state.expired && state.session?.strict) state.expiredRead(property);
         return state.values[index];
       },
       set(this: object, value: unknown) {
@@ -55,12 +55,12 @@ export function instrument(mapper: EntityMapper): void {
         const state = stateOf(this) ?? mapper.attach(this);
         const value = state.relations[index];
         if (!isUnloaded(value)) {
-          if (state.owner?.strict && state.relationStale(index)) state.expiredRead(property);
+          if (state.session?.strict && state.relationStale(index)) state.expiredRead(property);
           return value;
         }
         // Nothing in the database belongs to an object that was never saved.
         if (state.status === 'transient' || state.status === 'pending') return emptyRelation(state, index);
-        if (state.status === 'detached' || state.owner === undefined) {
+        if (state.status === 'detached' || state.session === undefined) {
           throw new DetachedInstanceError(
             `${where} was never loaded, and the object belongs to no session, so it cannot be loaded now. ` +
               'Load it while the session is open (a loader option such as selectinLoad, or session.load(obj, ...)), or merge the object into a session first.',
@@ -68,7 +68,7 @@ export function instrument(mapper: EntityMapper): void {
         }
         if (byKey && value === UNLOADED) {
           // The related object may already be in the session (or the key is NULL): no SQL needed.
-          const found = state.owner.relatedByKey?.(state, index);
+          const found = state.session.relatedByKey?.(state, index);
           if (found !== undefined) {
             state.relations[index] = found;
             return found;

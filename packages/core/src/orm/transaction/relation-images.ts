@@ -6,7 +6,7 @@
  * changed has an image of its own).
  */
 import { linkOf } from '../state/collection';
-import type { InstanceState, StateOwner } from '../state/instance-state';
+import type { InstanceState, StateSession } from '../state/instance-state';
 
 /** One relationship slot as it was. */
 interface RelationImage {
@@ -56,10 +56,10 @@ export class RelationImages {
     }
   }
 
-  /** Puts every remembered slot of the objects `owner` still holds back as it was, then forgets them. */
-  restore(owner: StateOwner): void {
+  /** Puts every remembered slot of the objects `session` still holds back as it was, then forgets them. */
+  restore(session: StateSession): void {
     for (const [state, byIndex] of this.#images) {
-      if (state.owner !== owner) continue;
+      if (state.session !== session) continue;
       for (const [index, image] of byIndex) restoreSlot(state, index, image);
     }
     this.#images.clear();

@@ -17,6 +17,7 @@ import {
   TransactionAbortedError,
 } from '../../errors/errors';
 import type { Session } from '../session/session';
+import { contextOf } from '../session/session-context';
 
 /**
  * How `session.transaction()` relates to a transaction already open on the session:
@@ -75,7 +76,7 @@ export async function runTransaction<T>(session: Session, fn: (session: Session)
   const retry = resolveRetryPolicy(options.retry);
   switch (propagation) {
     case 'requiresNew': {
-      const inner = session.fork();
+      const inner = contextOf(session).fork();
       try {
         return await runTransaction(inner, fn, { ...options, propagation: 'required' });
       } finally {

@@ -55,7 +55,8 @@ export class TransactionStack {
    * The connection a plain read runs on: the open transaction's, else one held for reads
    * in autocommit (so a session that only reads sends no BEGIN / COMMIT).
    */
-  readConnection(engine: Engine, primary = false): Promise<Connection> | Connection {
+  readConnection(engine: Engine, options: { readonly primary?: boolean } = {}): Promise<Connection> | Connection {
+    const primary = options.primary ?? false;
     if (this.#transaction) return this.#transaction.connection;
     if (this.#reader) {
       if (!primary || !this.#reader.replica) return this.#reader;
@@ -67,7 +68,7 @@ export class TransactionStack {
     if (this.#opening && primary && !this.#openingPrimary) {
       // A replica connection is being opened for an earlier read: once it is there (or has
       // failed, which that read reports), this read moves the session to the primary.
-      return this.#opening.catch(() => undefined).then(() => this.readConnection(engine, true));
+      return this.#opening.catch(() => undefined).then(() => this.readConnection(engine, { primary: true }));
     }
     if (!this.#opening) {
       const now = primary ? engine.connectNow() : engine.connectForReadNow();

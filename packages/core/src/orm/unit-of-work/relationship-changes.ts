@@ -173,7 +173,7 @@ function followSaveUpdate(ctx: RelationshipContext, diffs: Diffs): void {
     if (object === null || typeof object !== 'object') return;
     const state = stateOf(object);
     // New objects, and detached ones (loaded by another session) being put back.
-    if (state && state.status !== 'transient' && !(state.status === 'detached' && state.owner === undefined)) return;
+    if (state && state.status !== 'transient' && !(state.status === 'detached' && state.session === undefined)) return;
     if (!relation.cascade.has('save-update')) return;
     queue.push(ctx.cascadeAdd(object));
   };
@@ -296,7 +296,7 @@ async function deleteCascades(ctx: RelationshipContext, work: RelationshipWork):
         }
         if (relation.passiveDeletes) return;
         if (relation.owner && !relation.joinTable) {
-          const held = state.owner?.relatedByKey?.(state, index);
+          const held = state.session?.relatedByKey?.(state, index);
           if (held !== undefined) {
             handle(state, relation, held === null ? [] : [held]);
             return;
