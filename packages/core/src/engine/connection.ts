@@ -321,7 +321,7 @@ export class Connection {
       // The transaction is gone with the connection either way.
       if (error instanceof DisconnectionError) return;
       // A connection that could not roll back is in an unknown state: closing it ends the transaction server-side.
-      this.#ctx.pool.invalidate(slot, 'rollback failed', error);
+      this.#ctx.pool.invalidate(slot, 'rollback failed', { error });
       throw error;
     }
   }
@@ -473,7 +473,7 @@ export class Connection {
     if (classification.endsTransaction && this.#inTransaction) this.#aborted = translated;
     if (translated instanceof DisconnectionError) {
       translated.neverSent = classification.neverSent === true;
-      this.#ctx.pool.invalidate(slot, 'disconnect', error, true);
+      this.#ctx.pool.invalidate(slot, 'disconnect', { error, wholePool: true });
       if (this.#inTransaction) this.#lost = translated;
     }
     this.#ctx.record?.(compiled.sql, compiled.params, startedAt, undefined, translated);

@@ -165,7 +165,7 @@ export class Engine {
         replicas,
         options.replicaRetryAfter ?? 5_000,
         () => this.#openRaw(),
-        (target, healthy, error) => events.emit('replica', { target, healthy, error }),
+        ({ target, healthy, error }) => events.emit('replica', { target, healthy, error }),
         clock,
       );
       this.readPool = new Pool(

@@ -30,12 +30,19 @@ export interface ReplicaConnection {
   readonly replica: string | undefined;
 }
 
+/** A replica found healthy again, or down (with the error that said so). */
+export interface ReplicaChange {
+  readonly target: string;
+  readonly healthy: boolean;
+  readonly error?: unknown;
+}
+
 /** The replicas of an engine. */
 export class ReplicaSet {
   readonly #members: Member[];
   readonly #retryAfter: number;
   readonly #primary: () => Promise<DialectConnection>;
-  readonly #changed: (target: string, healthy: boolean, error?: unknown) => void;
+  readonly #changed: (change: ReplicaChange) => void;
   readonly #clock: Clock;
   #next = 0;
 
@@ -44,7 +51,7 @@ export class ReplicaSet {
     replicas: readonly { dialect: Dialect; target: string }[],
     retryAfter: number,
     primary: () => Promise<DialectConnection>,
-    changed: (target: string, healthy: boolean, error?: unknown) => void,
+    changed: (change: ReplicaChange) => void,
     clock: Clock = systemClock,
   ) {
     this.#members = replicas.map((r) => ({ dialect: r.dialect, target: r.target, retryAt: 0 }));
@@ -71,7 +78,7 @@ export class ReplicaSet {
         const raw = await member.dialect.connect();
         if (member.retryAt !== 0) {
           member.retryAt = 0;
-          this.#changed(member.target, true);
+          this.#changed({ target: member.target, healthy: true });
         }
         return { raw, replica: member.target };
       } catch (error) {
@@ -88,6 +95,6 @@ export class ReplicaSet {
     const now = this.#clock.now();
     const wasHealthy = member.retryAt <= now;
     member.retryAt = now + this.#retryAfter;
-    if (wasHealthy) this.#changed(target, false, error);
+    if (wasHealthy) this.#changed({ target, healthy: false, error });
   }
 }

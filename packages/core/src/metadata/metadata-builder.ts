@@ -329,7 +329,7 @@ function addToOneOwner(draft: Draft, declaration: RelationDeclaration, target: D
     throw new MetadataError(`${where}: innerJoin needs a NOT NULL foreign key (nullable: false); an INNER JOIN would drop rows whose key is NULL.`);
   }
   const constraintName = naming.foreignKeyName(draft.tableName, foreignKey.map((fk) => fk.column.columnName), target.tableName);
-  draft.relations.push(relation(draft, declaration, target, true, foreignKey, constraintName, undefined, nullable));
+  draft.relations.push(relation(draft, declaration, target, { owner: true, foreignKey, foreignKeyName: constraintName, nullable }));
 }
 
 function joinColumnSpecs(
@@ -367,7 +367,7 @@ function addInverseSide(draft: Draft, declaration: RelationDeclaration, target: 
         `'${inverseName ?? '(no inverse given)'}' is not one. Declare @${expected === 'many-to-one' ? 'ManyToOne' : 'OneToOne'}(() => ${draft.name}, '${declaration.propertyName}') on ${target.name}.${inverseName ?? '...'}.`,
     );
   }
-  draft.relations.push(relation(draft, declaration, target, false, inverse.foreignKey, inverse.foreignKeyName, undefined, true));
+  draft.relations.push(relation(draft, declaration, target, { owner: false, foreignKey: inverse.foreignKey, foreignKeyName: inverse.foreignKeyName, nullable: true }));
 }
 
 function addManyToMany(draft: Draft, declaration: RelationDeclaration, target: Draft, drafts: Map<Function, Draft>, naming: NamingStrategy): void {
@@ -386,7 +386,7 @@ function addManyToMany(draft: Draft, declaration: RelationDeclaration, target: D
   const owner = mine || !other;
   if (!owner) return; // The owning side builds both relations.
   const joinTable = options.through ? throughTable(where, options.through(), draft, target, drafts) : implicitTable(where, options.joinTable, draft, target, naming);
-  draft.relations.push(relation(draft, declaration, target, true, [], undefined, joinTable, true));
+  draft.relations.push(relation(draft, declaration, target, { owner: true, foreignKey: [], joinTable, nullable: true }));
   if (other) {
     const mirrored: JoinTableMetadata = {
       ...joinTable,
@@ -395,7 +395,7 @@ function addManyToMany(draft: Draft, declaration: RelationDeclaration, target: D
       ownerForeignKeyName: joinTable.targetForeignKeyName,
       targetForeignKeyName: joinTable.ownerForeignKeyName,
     };
-    target.relations.push(relation(target, other, draft, false, [], undefined, mirrored, true));
+    target.relations.push(relation(target, other, draft, { owner: false, foreignKey: [], joinTable: mirrored, nullable: true }));
   }
 }
 
@@ -447,16 +447,18 @@ function throughTable(where: string, through: unknown, owner: Draft, target: Dra
   };
 }
 
-function relation(
-  draft: Draft,
-  declaration: RelationDeclaration,
-  target: Draft,
-  owner: boolean,
-  foreignKey: RelationMetadata['foreignKey'],
-  foreignKeyName: string | undefined,
-  joinTable: JoinTableMetadata | undefined,
-  nullable: boolean,
-): RelationMetadata {
+/** How a relation is keyed: which side owns the key, its foreign-key columns or association table, and whether it may be empty. */
+interface RelationKeying {
+  /** This side holds the foreign key or declares the association table (RelationMetadata.owner). */
+  readonly owner: boolean;
+  readonly foreignKey: RelationMetadata['foreignKey'];
+  readonly foreignKeyName?: string;
+  readonly joinTable?: JoinTableMetadata;
+  readonly nullable: boolean;
+}
+
+function relation(draft: Draft, declaration: RelationDeclaration, target: Draft, keying: RelationKeying): RelationMetadata {
+  const { owner, foreignKey, foreignKeyName, joinTable, nullable } = keying;
   const where = `${draft.name}.${declaration.propertyName}`;
   const options = declaration.options;
   const lazy = options.lazy ?? 'select';

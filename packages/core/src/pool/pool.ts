@@ -213,7 +213,7 @@ export class Pool {
     } catch (error) {
       this.#events.emit('ping', { connectionId: conn.id, ok: false });
       // A failed ping usually means the server restarted: the other idle connections are suspect too.
-      this.invalidate(conn, 'pre-ping failed', error, true);
+      this.invalidate(conn, 'pre-ping failed', { error, wholePool: true });
       await this.reconnect(conn);
     }
   }
@@ -223,7 +223,8 @@ export class Pool {
    * Condemns a connection's driver connection after a disconnect. With `wholePool`, every
    * connection opened before now is replaced at its next use (a soft invalidation).
    */
-  invalidate(conn: PooledConnection, reason: string, error?: unknown, wholePool = false): void {
+  invalidate(conn: PooledConnection, reason: string, options: { readonly error?: unknown; readonly wholePool?: boolean } = {}): void {
+    const { error, wholePool = false } = options;
     conn.markInvalid();
     if (wholePool) this.#generation++;
     this.#events.emit('invalidate', { connectionId: conn.id, reason, error });

@@ -89,12 +89,12 @@ export class Expr<T> {
    * select(Product).where((p) => p.code.like('AB!_%', { escape: '!' }));
    */
   like(pattern: Operand<string>, options: LikeOptions = {}): Predicate {
-    return this.#like(pattern, false, false, options, 'like');
+    return this.#like(pattern, { caseInsensitive: false, negated: false }, options, 'like');
   }
 
   /** `NOT LIKE pattern`; options as for `like`. */
   notLike(pattern: Operand<string>, options: LikeOptions = {}): Predicate {
-    return this.#like(pattern, false, true, options, 'notLike');
+    return this.#like(pattern, { caseInsensitive: false, negated: true }, options, 'notLike');
   }
 
   /**
@@ -102,7 +102,7 @@ export class Expr<T> {
    * elsewhere. SQLite folds the case of ASCII letters only. Options as for `like`.
    */
   ilike(pattern: Operand<string>, options: LikeOptions = {}): Predicate {
-    return this.#like(pattern, true, false, options, 'ilike');
+    return this.#like(pattern, { caseInsensitive: true, negated: false }, options, 'ilike');
   }
 
   /**
@@ -112,32 +112,32 @@ export class Expr<T> {
    * select(Product).where((p) => p.name.contains(req.query.q));
    */
   contains(text: string): Predicate {
-    return this.#text(text, 'contains', false);
+    return this.#text(text, 'contains', { caseInsensitive: false });
   }
 
   /** Values starting with `text` as written (wildcards in it escaped). */
   startsWith(text: string): Predicate {
-    return this.#text(text, 'startsWith', false);
+    return this.#text(text, 'startsWith', { caseInsensitive: false });
   }
 
   /** Values ending with `text` as written (wildcards in it escaped). */
   endsWith(text: string): Predicate {
-    return this.#text(text, 'endsWith', false);
+    return this.#text(text, 'endsWith', { caseInsensitive: false });
   }
 
   /** `contains`, ignoring case (as `ilike` does). */
   icontains(text: string): Predicate {
-    return this.#text(text, 'contains', true);
+    return this.#text(text, 'contains', { caseInsensitive: true });
   }
 
   /** `startsWith`, ignoring case (as `ilike` does). */
   istartsWith(text: string): Predicate {
-    return this.#text(text, 'startsWith', true);
+    return this.#text(text, 'startsWith', { caseInsensitive: true });
   }
 
   /** `endsWith`, ignoring case (as `ilike` does). */
   iendsWith(text: string): Predicate {
-    return this.#text(text, 'endsWith', true);
+    return this.#text(text, 'endsWith', { caseInsensitive: true });
   }
 
   /**
@@ -149,12 +149,12 @@ export class Expr<T> {
    * select(User).where((u) => u.id.in(ids));
    */
   in(values: readonly Operand<T>[] | QueryHolder): Predicate {
-    return this.#in(values, false);
+    return this.#in(values, { negated: false });
   }
 
   /** `NOT IN (values...)` or `NOT IN (subquery)` (`<> ALL($1)` where a list is one array). An empty list is true. */
   notIn(values: readonly Operand<T>[] | QueryHolder): Predicate {
-    return this.#in(values, true);
+    return this.#in(values, { negated: true });
   }
 
   /** `IS NULL`. */
@@ -221,19 +221,22 @@ export class Expr<T> {
     return new Expr(node({ kind: 'binary', op, left: this.node, right: operandNode(value, this.node) }));
   }
 
-  #like(pattern: unknown, caseInsensitive: boolean, negated: boolean, options: LikeOptions, where: string): Predicate {
+  #like(pattern: unknown, form: { readonly caseInsensitive: boolean; readonly negated: boolean }, options: LikeOptions, where: string): Predicate {
+    const { caseInsensitive, negated } = form;
     const escape = options.escape === undefined ? undefined : checkEscape(options.escape, where);
     // A pattern is text whatever the column's type, so it skips the column's codec.
     return new Expr(node({ kind: 'like', item: this.node, pattern: operandNode(pattern), caseInsensitive, negated, escape }));
   }
 
-  #text(text: string, placement: TextPlacement, caseInsensitive: boolean): Predicate {
+  #text(text: string, placement: TextPlacement, form: { readonly caseInsensitive: boolean }): Predicate {
+    const { caseInsensitive } = form;
     const where = caseInsensitive ? `i${placement}` : placement;
     const pattern = node({ kind: 'param' as const, value: textPattern(text, placement, where) });
     return new Expr(node({ kind: 'like', item: this.node, pattern, caseInsensitive, negated: false, escape: TEXT_ESCAPE }));
   }
 
-  #in(values: readonly unknown[] | QueryHolder, negated: boolean): Predicate {
+  #in(values: readonly unknown[] | QueryHolder, form: { readonly negated: boolean }): Predicate {
+    const { negated } = form;
     if (Array.isArray(values)) {
       const list = Object.freeze(values.map((v) => operandNode(v, this.node)));
       return new Expr(node({ kind: 'in', item: this.node, list, negated }));

@@ -42,37 +42,37 @@ export class LoadOption {
 
   /** Then loads `path` (from the last step's target) with a LEFT OUTER JOIN in the same query. */
   joinedLoad(path: string, options: JoinedLoadOptions = {}): LoadOption {
-    return this.#then(path, 'joined', options.innerJoin ?? false);
+    return this.#then(path, 'joined', options);
   }
 
   /** Then loads `path` with one `IN` query per relationship (chunked for long key lists). */
   selectinLoad(path: string): LoadOption {
-    return this.#then(path, 'selectin', false);
+    return this.#then(path, 'selectin');
   }
 
   /** Then loads `path` with a query that joins the children to the original query run as a subquery. */
   subqueryLoad(path: string): LoadOption {
-    return this.#then(path, 'subquery', false);
+    return this.#then(path, 'subquery');
   }
 
   /** Then leaves `path` unloaded (load it with session.load). */
   lazyLoad(path: string): LoadOption {
-    return this.#then(path, 'select', false);
+    return this.#then(path, 'select');
   }
 
   /** Then leaves `path` unloaded, with an error that says so when it is read. */
   raiseLoad(path: string): LoadOption {
-    return this.#then(path, 'raise', false);
+    return this.#then(path, 'raise');
   }
 
   /** Then sets `path` to empty (an empty array or null) without loading it. */
   noLoad(path: string): LoadOption {
-    return this.#then(path, 'noload', false);
+    return this.#then(path, 'noload');
   }
 
   /** Then loads `path` as eagerLoad does. */
   eagerLoad(path: string): LoadOption {
-    return this.#then(path, 'auto', false);
+    return this.#then(path, 'auto');
   }
 
   /** The dotted path, for messages. */
@@ -80,8 +80,8 @@ export class LoadOption {
     return `${this.entity.name}.${this.steps.map((s) => `${s.property}(${s.strategy})`).join('.')}`;
   }
 
-  #then(path: string, strategy: StepStrategy, innerJoin: boolean): LoadOption {
-    return new LoadOption(this.entity, [...this.steps, ...stepsOf(path, strategy, innerJoin, this.entity)]);
+  #then(path: string, strategy: StepStrategy, options: JoinedLoadOptions = {}): LoadOption {
+    return new LoadOption(this.entity, [...this.steps, ...stepsOf(path, { strategy, innerJoin: options.innerJoin ?? false }, this.entity)]);
   }
 }
 
@@ -96,7 +96,7 @@ type EntityClass<E> = abstract new (...args: any[]) => E;
  * const page = await session.scalars(select(User).orderBy((u) => u.name).limit(20).options(joinedLoad(User, 'posts')));
  */
 export function joinedLoad<E>(entity: EntityClass<E>, path: RelationPath<E>, options: JoinedLoadOptions = {}): LoadOption {
-  return root(entity, path, 'joined', options.innerJoin ?? false);
+  return root(entity, path, 'joined', options);
 }
 
 /**
@@ -106,27 +106,27 @@ export function joinedLoad<E>(entity: EntityClass<E>, path: RelationPath<E>, opt
  * await session.scalars(select(User).options(selectinLoad(User, 'posts.comments')));
  */
 export function selectinLoad<E>(entity: EntityClass<E>, path: RelationPath<E>): LoadOption {
-  return root(entity, path, 'selectin', false);
+  return root(entity, path, 'selectin');
 }
 
 /** Loads a relationship after the query by joining the children to the original query, run again as a subquery. */
 export function subqueryLoad<E>(entity: EntityClass<E>, path: RelationPath<E>): LoadOption {
-  return root(entity, path, 'subquery', false);
+  return root(entity, path, 'subquery');
 }
 
 /** Leaves a relationship unloaded (overriding an eager default); load it with `session.load`. */
 export function lazyLoad<E>(entity: EntityClass<E>, path: RelationPath<E>): LoadOption {
-  return root(entity, path, 'select', false);
+  return root(entity, path, 'select');
 }
 
 /** Leaves a relationship unloaded, and reading it raises UnloadedRelationError saying so: a guard against N+1 patterns. */
 export function raiseLoad<E>(entity: EntityClass<E>, path: RelationPath<E>): LoadOption {
-  return root(entity, path, 'raise', false);
+  return root(entity, path, 'raise');
 }
 
 /** Sets a relationship to empty (an empty array or null) without loading anything. */
 export function noLoad<E>(entity: EntityClass<E>, path: RelationPath<E>): LoadOption {
-  return root(entity, path, 'noload', false);
+  return root(entity, path, 'noload');
 }
 
 /**
@@ -137,15 +137,17 @@ export function noLoad<E>(entity: EntityClass<E>, path: RelationPath<E>): LoadOp
  */
 export function eagerLoad<E>(entity: EntityClass<E>, ...paths: RelationPath<E>[]): LoadOption[] {
   if (paths.length === 0) throw new ArgumentError(`eagerLoad(${entity?.name ?? '?'}) needs at least one relationship path, e.g. eagerLoad(${entity?.name ?? 'User'}, 'posts').`);
-  return paths.map((path) => root(entity, path, 'auto', false));
+  return paths.map((path) => root(entity, path, 'auto'));
 }
 
-function root(entity: Function, path: string, strategy: StepStrategy, innerJoin: boolean): LoadOption {
+function root(entity: Function, path: string, strategy: StepStrategy, options: JoinedLoadOptions = {}): LoadOption {
   if (typeof entity !== 'function') throw new ArgumentError(`A loader option starts from an entity class, e.g. selectinLoad(User, 'posts'); got ${String(entity)}.`);
-  return new LoadOption(entity, stepsOf(path, strategy, innerJoin, entity));
+  return new LoadOption(entity, stepsOf(path, { strategy, innerJoin: options.innerJoin ?? false }, entity));
 }
 
-function stepsOf(path: string, strategy: StepStrategy, innerJoin: boolean, entity: Function): LoadStep[] {
+/** The steps of a dotted path, each loaded as `how` says. */
+function stepsOf(path: string, how: Pick<LoadStep, 'strategy' | 'innerJoin'>, entity: Function): LoadStep[] {
+  const { strategy, innerJoin } = how;
   if (typeof path !== 'string' || path.trim() === '') throw new ArgumentError(`A loader option on ${entity.name} needs a relationship name such as 'posts' or a dotted path such as 'posts.comments'.`);
   return path.split('.').map((property) => {
     const name = property.trim();

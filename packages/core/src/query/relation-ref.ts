@@ -68,12 +68,12 @@ export class RelationRef<E> {
    * select(City).where((c) => c.region.in([['se', 'ab'], ['no', 'os']]));
    */
   in(others: readonly unknown[] | QueryHolder): Predicate {
-    return this.#in(others, false, 'in()');
+    return this.#in(others, { negated: false }, 'in()');
   }
 
   /** The related row is none of `others` (any form `in` takes); an empty list matches every row. */
   notIn(others: readonly unknown[] | QueryHolder): Predicate {
-    return this.#in(others, true, 'notIn()');
+    return this.#in(others, { negated: true }, 'notIn()');
   }
 
   /** The foreign key is NULL (owning to-one side only). */
@@ -127,7 +127,8 @@ export class RelationRef<E> {
     return all(keys.map((fk, i) => this.#columnIs(fk.column, values[i])));
   }
 
-  #in(others: readonly unknown[] | QueryHolder, negated: boolean, what: string): Predicate {
+  #in(others: readonly unknown[] | QueryHolder, form: { readonly negated: boolean }, what: string): Predicate {
+    const { negated } = form;
     const keys = this.#ownerKeys(what);
     if (!Array.isArray(others)) {
       if (!queryNodeOf(others)) throw new ArgumentError(`${this.#where()}.${what} takes a list of ${this.relation.target.name} objects or keys; got ${describe(others)}.`);

@@ -31,7 +31,8 @@ const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', 
 export function tokenizeSql(text: string, options: TokenizeOptions = {}): SqlToken[] {
   const tokens: SqlToken[] = [];
   let i = 0;
-  const readQuoted = (close: string, backslash: boolean): string => {
+  const readQuoted = (close: string, escapes: { readonly backslash: boolean }): string => {
+    const { backslash } = escapes;
     let out = '';
     i++;
     while (i < text.length) {
@@ -65,12 +66,12 @@ export function tokenizeSql(text: string, options: TokenizeOptions = {}): SqlTok
       const end = text.indexOf('*/', i + 2);
       i = end < 0 ? text.length : end + 2;
     } else if (ch === "'") {
-      tokens.push({ kind: 'string', value: readQuoted("'", options.backslashEscapes === true) });
+      tokens.push({ kind: 'string', value: readQuoted("'", { backslash: options.backslashEscapes === true }) });
     } else if ((ch === 'E' || ch === 'e') && text[i + 1] === "'" && options.escapeStrings && (i === 0 || !/[\p{L}\p{N}_$]/u.test(text[i - 1]!))) {
       i++;
-      tokens.push({ kind: 'string', value: readQuoted("'", true) });
+      tokens.push({ kind: 'string', value: readQuoted("'", { backslash: true }) });
     } else if (ch === '"' || ch === '`') {
-      tokens.push({ kind: 'quoted', value: readQuoted(ch, false) });
+      tokens.push({ kind: 'quoted', value: readQuoted(ch, { backslash: false }) });
     } else if (ch === '[' && options.bracketIdentifiers) {
       const end = text.indexOf(']', i);
       tokens.push({ kind: 'quoted', value: text.slice(i + 1, end < 0 ? text.length : end) });

@@ -123,7 +123,7 @@ export function buildPlan(entity: EntityMetadata, options: readonly LoadOption[]
       current = relation.target;
     }
   }
-  const nodes = expand(entity, explicit, [], undefined, true);
+  const nodes = expand(entity, explicit, { path: [], parent: undefined, innerAllowed: true });
   return Object.freeze({ entity, nodes, empty: nodes.length === 0 });
 }
 
@@ -163,13 +163,16 @@ function resolve(strategy: StepStrategy, relation: RelationMetadata): ExplicitSt
   return relation.isCollection ? 'selectin' : 'joined';
 }
 
-function expand(
-  entity: EntityMetadata,
-  explicit: ReadonlyMap<string, ExplicitStep>,
-  path: readonly RelationMetadata[],
-  parent: PlanNode | undefined,
-  innerAllowed: boolean,
-): PlanNode[] {
+/** Where `expand` stands: the relationships walked to get here, the step it came from, and whether inner joins may go on. */
+interface Walk {
+  readonly path: readonly RelationMetadata[];
+  readonly parent: PlanNode | undefined;
+  /** False below an outer join: an inner join there would drop the outer join's parents without children. */
+  readonly innerAllowed: boolean;
+}
+
+function expand(entity: EntityMetadata, explicit: ReadonlyMap<string, ExplicitStep>, walk: Walk): PlanNode[] {
+  const { path, parent, innerAllowed } = walk;
   const out: PlanNode[] = [];
   entity.relations.forEach((relation, index) => {
     const step = explicit.get(relation.propertyName);
@@ -191,7 +194,7 @@ function expand(
     const inner = traits.joinsParentQuery && innerJoin && innerAllowed && keyNotNull(relation);
     const node: { -readonly [K in keyof PlanNode]: PlanNode[K] } = { relation, index, strategy, innerJoin: inner, children: [] };
     if (traits.loadsObjects) {
-      node.children = Object.freeze(expand(relation.target, step?.children ?? NONE, [...path, relation], node, inner));
+      node.children = Object.freeze(expand(relation.target, step?.children ?? NONE, { path: [...path, relation], parent: node, innerAllowed: inner }));
     }
     out.push(Object.freeze(node));
   });

@@ -30,7 +30,7 @@ export interface ContextSettings {
 /** What only the Session itself can do, because it needs the Session's own private state. */
 export interface SessionHost {
   /** The connection a query runs on, after an autoflush (see SessionContext.connectionForQuery). */
-  connectionForQuery(read: boolean): Promise<Connection> | Connection;
+  connectionForQuery(options: QueryConnectionOptions): Promise<Connection> | Connection;
   /** A new, empty session with the same options and listeners. */
   fork(): Session;
   /** Closes the session for good: any later use throws InvalidStateError with `reason`. */
@@ -96,7 +96,7 @@ export class SessionContext implements StateSession, LoaderHost {
    * COMMIT for sessions that only read); anything else begins the transaction.
    */
   connectionForQuery(options: QueryConnectionOptions = {}): Promise<Connection> | Connection {
-    return this.#host.connectionForQuery(options.read ?? false);
+    return this.#host.connectionForQuery(options);
   }
 
   /** Identity map and session for loaders. */

@@ -29,7 +29,7 @@ import type { IsolationLevel } from '../../engine/dialect';
 import type { TransactionStack } from '../transaction/transaction-stack';
 import { NestedTransaction } from '../transaction/nested-transaction';
 import type { SessionObjects } from './session-objects';
-import { createSessionContext, type SessionContext } from './session-context';
+import { createSessionContext, type QueryConnectionOptions, type SessionContext } from './session-context';
 import { loadOptionList, SessionLoader, type LoadRelationOptions } from '../loading/session-loader';
 import type { LoadOption } from '../../query/load-options';
 import { relatedStates } from '../cascade/cascades';
@@ -111,7 +111,7 @@ export class Session {
       this,
       { bind: this.bind, registry: this.#registry, strict: this.#options.strict },
       {
-        connectionForQuery: (read) => this.#connectionForQuery(read),
+        connectionForQuery: (options) => this.#connectionForQuery(options),
         fork: () => this.#fork(),
         retire: (reason) => this.#retire(reason),
       },
@@ -512,7 +512,7 @@ export class Session {
    * await session.commit();
    */
   async connection(): Promise<Connection> {
-    const connection = await this.#connectionForQuery(false);
+    const connection = await this.#connectionForQuery({ read: false });
     if (this.#lent?.connection !== connection) this.#lent = { connection, lent: lendConnection(connection, () => this.#transactions.connection) };
     return this.#lent.lent;
   }
@@ -594,7 +594,8 @@ export class Session {
    * transaction began runs in autocommit on a connection the session holds (no BEGIN /
    * COMMIT for sessions that only read); anything else begins the transaction.
    */
-  #connectionForQuery(read: boolean): Promise<Connection> | Connection {
+  #connectionForQuery(options: QueryConnectionOptions): Promise<Connection> | Connection {
+    const read = options.read ?? false;
     this.#usable();
     if (this.#options.autoflush && this.#noAutoflush === 0 && !this.#flushing && this.#objects.hasPendingChanges) return this.#flushThenConnection(read);
     return this.#queryConnection(read);
