@@ -9,6 +9,8 @@ import type { Engine } from '../../engine/engine';
 import { ArgumentError, InvalidStateError } from '../../errors/errors';
 import type { EntityMetadata } from '../../metadata/entity-metadata';
 import type { EntityRegistry } from '../../metadata/entity-registry';
+import type { EntityClass } from '../../query/query-types';
+import { describe } from '../../query/expression';
 import type { HydrationTarget } from '../loading/hydrate';
 import type { LoaderHost } from '../loading/session-loader';
 import { EntityMapper } from '../state/entity-mapper';
@@ -17,8 +19,6 @@ import { TransactionStack } from '../transaction/transaction-stack';
 import type { Session } from './session';
 import { SessionEvents } from './session-events';
 import { SessionObjects } from './session-objects';
-
-type EntityClass<E> = abstract new (...args: any[]) => E;
 
 /** The settings a context is made with: the engine, the registry and strict mode of its session. */
 export interface ContextSettings {
@@ -145,6 +145,6 @@ export function createSessionContext(session: Session, settings: ContextSettings
 /** The context of a session; InvalidStateError for an object that is not a Session made by `new Session` or a factory. */
 export function contextOf(session: Session): SessionContext {
   const context = contexts.get(session);
-  if (!context) throw new InvalidStateError(`Expected a Session made by sessionMaker() or new Session(); got ${String(session)}.`);
+  if (!context) throw new InvalidStateError(`Expected a Session made by sessionMaker() or new Session(); got ${describe(session)}.`);
   return context;
 }

@@ -18,9 +18,9 @@ import type { EntityRegistry } from '../../metadata/entity-registry';
 import { defaultRegistry } from '../../metadata/entity-registry';
 import type { Statement } from '../../query/statement';
 import type { SelectStatement } from '../../query/select-statement';
-import type { EntityRef, EntityRow } from '../../query/query-types';
+import type { EntityClass, EntityRef, EntityRow } from '../../query/query-types';
 import type { EntityMapper } from '../state/entity-mapper';
-import { isUnloaded, stateOf, type InstanceState } from '../state/instance-state';
+import { stateOf, type InstanceState } from '../state/instance-state';
 import { flush, FlushFailure, previewFlush, type FlushContext } from '../unit-of-work/unit-of-work';
 import { PendingChanges } from '../unit-of-work/pending-changes';
 import type { SessionOptions } from './session-options';
@@ -41,8 +41,6 @@ import { mergeObject, type MergeContext } from '../cascade/merge';
 import { SqlFragment } from '../../sql/sql-fragment';
 
 export { NestedTransaction };
-
-type EntityClass<E> = abstract new (...args: any[]) => E;
 
 /** Options of `session.get`. */
 export interface GetOptions {

@@ -280,7 +280,7 @@ class StateSlot extends Passthrough {
   }
 
   static read(object: object): InstanceState | undefined {
-    return #state in object ? (object as StateSlot).#state : undefined;
+    return #state in object ? object.#state : undefined;
   }
 }
 

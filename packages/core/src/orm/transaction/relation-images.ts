@@ -33,7 +33,7 @@ export class RelationImages {
   /** Remembers slot `index` of `state` unless it already has an image here. */
   record(state: InstanceState, index: number): void {
     let byIndex = this.#images.get(state);
-    if (!byIndex) this.#images.set(state, (byIndex = new Map()));
+    if (!byIndex) this.#images.set(state, (byIndex = new Map<number, RelationImage>()));
     if (byIndex.has(index)) return;
     const value = state.relations[index];
     const link = linkOf(value);
@@ -51,7 +51,7 @@ export class RelationImages {
   mergeInto(parent: RelationImages): void {
     for (const [state, byIndex] of this.#images) {
       let into = parent.#images.get(state);
-      if (!into) parent.#images.set(state, (into = new Map()));
+      if (!into) parent.#images.set(state, (into = new Map<number, RelationImage>()));
       for (const [index, image] of byIndex) if (!into.has(index)) into.set(index, image);
     }
   }

@@ -85,7 +85,7 @@ export class TransactionStack {
     }
     const connection = await this.#opening;
     // A transaction may have begun meanwhile (it takes the reader when there is one).
-    const begun = this.#transaction as SessionTransaction | undefined;
+    const begun = this.#transaction;
     if (begun) {
       if (begun.connection !== connection) await connection.close();
       return begun.connection;
