@@ -323,9 +323,9 @@ describe('the flush plan, without a database', () => {
       ['delete', undefined],
     ]);
     const [first, second, del] = plan.commands;
-    expect(first!.kind === 'update' && first!.rows[0]).toMatchObject({ values: ['x2', 4], before: [1, 'x', 3] });
-    expect(second!.kind === 'update' && second!.rows[0]).toMatchObject({ values: ['y2', 8], before: [2, 'y', 7] });
-    expect(del!.kind === 'delete' && del!.rows[0]!.before).toEqual([3, 'z', 1]);
+    expect(first!.kind === 'update' && first!.rows[0]).toMatchObject({ values: ['x2', 4], match: [1, 'x', 3] });
+    expect(second!.kind === 'update' && second!.rows[0]).toMatchObject({ values: ['y2', 8], match: [2, 'y', 7] });
+    expect(del!.kind === 'delete' && del!.rows[0]!.match).toEqual([3, 'z', 1]);
     expect(one.version).toBe(4);
   });
 

@@ -47,14 +47,14 @@ describe('instance state and instrumentation', () => {
     expect(author.books).toHaveLength(1);
   });
 
-  test('a loaded object records its before-image on the first change only, and tells its owner once', () => {
+  test('a loaded object records its snapshot on the first change only, and tells its owner once', () => {
     const state = authors.materialize([1, 'Ann', null], 'persistent');
     const tracker = owner();
     state.toPersistent(1, tracker);
     const author = state.object as StAuthor;
     expect(author.name).toBe('Ann');
     author.name = 'Ann';
-    expect(state.committed).toBeUndefined();
+    expect(state.snapshot).toBeUndefined();
     author.name = 'Bo';
     author.seen = new Date(0);
     expect(tracker.dirty).toEqual([state]);

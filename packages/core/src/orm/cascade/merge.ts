@@ -47,7 +47,7 @@ export async function mergeObject(ctx: MergeContext, object: object, merged: Map
   if (!result) {
     const copy = Object.create(Object.getPrototypeOf(object) as object | null) as object;
     const state = mapper.attach(copy);
-    // A transient copy: write() only fills the value in (no before-image, no dirty mark).
+    // A transient copy: write() only fills the value in (no snapshot, no dirty mark).
     values.forEach((value, i) => state.write(i, value));
     ctx.add(copy);
     result = copy;

@@ -10,9 +10,9 @@ import type { EntityMapper } from '../state/entity-mapper';
 import { adoptOwnProperties } from '../state/instrument';
 import { linkOf } from '../state/collection';
 import { isUnloaded, stateOf, type InstanceState, type StateSession } from '../state/instance-state';
-import type { FlushOutcome } from '../unit-of-work/unit-of-work';
+import type { FlushPlan } from '../unit-of-work/flush-plan';
 import type { HydrationTarget } from '../loading/hydrate';
-import { RelationImages } from '../transaction/relation-images';
+import { RelationSnapshots } from '../transaction/relation-snapshots';
 import type { TransactionLevel } from '../transaction/transaction-level';
 
 /** The live sets of changes a flush writes. */
@@ -33,7 +33,7 @@ export class SessionObjects {
   readonly #deleted = new Set<InstanceState>();
   readonly #collections = new Map<InstanceState, Set<number>>();
   /** Relationships changed while no transaction was open, as they were before (a rollback puts them back). */
-  readonly #looseRelations = new RelationImages();
+  readonly #looseRelations = new RelationSnapshots();
 
   constructor(session: StateSession) {
     this.#session = session;
@@ -112,7 +112,7 @@ export class SessionObjects {
   markDirty(state: InstanceState, level: TransactionLevel | undefined): void {
     this.#dirty.add(state);
     this.#identity.pin(state);
-    level?.remember(state, state.committed ?? state.values);
+    level?.remember(state, state.snapshot ?? state.values);
   }
 
   /** Takes an object in: transient becomes pending, detached persistent again, a deletion is cancelled. */
@@ -129,7 +129,7 @@ export class SessionObjects {
     } else if (state.status === 'detached') {
       state.toPersistent(mapper.identityKey(state.values), this.#session);
       this.#identity.add(state);
-      if (state.committed) this.#dirty.add(state);
+      if (state.snapshot) this.#dirty.add(state);
       // Collections changed while the object was detached.
       state.relations.forEach((value, index) => {
         if (linkOf(value)?.snapshot !== undefined) this.collectionChanged(state, index);
@@ -215,7 +215,7 @@ export class SessionObjects {
       for (const state of states) if (kind !== 'changed' || !kinds.has(state)) kinds.set(state, kind);
     };
     for (const level of levels) {
-      mark(level.images.keys(), 'changed');
+      mark(level.snapshots.keys(), 'changed');
       mark(level.added, 'new');
       mark(level.removed, 'deleted');
     }
@@ -233,24 +233,24 @@ export class SessionObjects {
   }
 
   /** Applies a successful flush: inserted objects become persistent, deleted ones leave the map, all is clean. */
-  settleFlush(outcome: FlushOutcome, level: TransactionLevel): void {
-    // The flush's before-images are its own copies: the level keeps them as they are.
-    for (const [state, values] of outcome.before) level.rememberCopy(state, values as unknown[]);
-    for (const state of outcome.inserted) {
+  settleFlush(plan: FlushPlan, level: TransactionLevel): void {
+    // The flush's snapshots are its own copies: the level keeps them as they are.
+    for (const [state, values] of plan.snapshots) level.rememberSnapshot(state, values as unknown[]);
+    for (const state of plan.inserted) {
       state.toPersistent(state.mapper.identityKey(state.values));
       state.markClean();
       this.#identity.add(state);
       level.added.add(state);
     }
-    for (const state of outcome.updated) state.markClean();
-    for (const state of outcome.deleted) {
+    for (const state of plan.updated) state.markClean();
+    for (const state of plan.deleted) {
       if (state.status !== 'persistent') continue;
       state.toDeleted();
       this.#identity.remove(state);
       level.removed.add(state);
     }
     for (const state of this.#dirty) state.markClean();
-    for (const state of outcome.inserted) cleanCollections(state);
+    for (const state of plan.inserted) cleanCollections(state);
     for (const state of this.#collections.keys()) cleanCollections(state);
     this.#pending.clear();
     this.#dirty.clear();
@@ -274,7 +274,7 @@ export class SessionObjects {
   undo(level: TransactionLevel, options: { readonly wholeTransaction: boolean }): void {
     const expire = options.wholeTransaction;
     for (const state of level.added) {
-      state.restore(level.images.get(state));
+      state.restore(level.snapshots.get(state));
       this.#identity.remove(state);
       this.#pending.delete(state);
       this.#dirty.delete(state);
@@ -284,9 +284,9 @@ export class SessionObjects {
       state.toPersistent(state.key, this.#session);
       this.#identity.add(state);
     }
-    for (const [state, image] of level.images) {
+    for (const [state, snapshot] of level.snapshots) {
       if (level.added.has(state)) continue;
-      state.restore(image);
+      state.restore(snapshot);
       this.#dirty.delete(state);
     }
     level.relations.restore(this.#session);
@@ -306,7 +306,7 @@ export class SessionObjects {
   #dropPendingChanges(): void {
     for (const state of this.#pending) state.toTransient();
     this.#pending.clear();
-    for (const state of this.#dirty) state.restore(state.committed);
+    for (const state of this.#dirty) state.restore(state.snapshot);
     this.#dirty.clear();
     this.#deleted.clear();
     // Collections keep what the user put in them, but the database no longer agrees: reload on next load.

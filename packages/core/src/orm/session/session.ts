@@ -21,7 +21,7 @@ import type { SelectStatement } from '../../query/select-statement';
 import type { EntityClass, EntityRef, EntityRow } from '../../query/query-types';
 import type { EntityMapper } from '../state/entity-mapper';
 import { stateOf, type InstanceState } from '../state/instance-state';
-import { flush, FlushFailure, previewFlush, type FlushContext } from '../unit-of-work/unit-of-work';
+import { executeChanges, FlushFailure, planChanges, type FlushContext } from '../unit-of-work/unit-of-work';
 import { PendingChanges } from '../unit-of-work/pending-changes';
 import type { SessionOptions } from './session-options';
 import { runCommitHooks, runQuietly, type CommitHook, type TransactionLevel } from '../transaction/transaction-level';
@@ -257,8 +257,10 @@ export class Session {
     }
     try {
       const connection = await this.#begin();
-      const outcome = await flush({ connection, capabilities: connection.dialect.capabilities, ...this.#flushContext() });
-      this.#objects.settleFlush(outcome, this.#transactions.top()!);
+      const context = this.#flushContext();
+      const plan = await planChanges(context);
+      await executeChanges(plan, { connection, capabilities: connection.dialect.capabilities, returning: this.#returning(), entities: context.entities });
+      this.#objects.settleFlush(plan, this.#transactions.top()!);
     } catch (error) {
       throw await this.#flushFailed(error);
     } finally {
@@ -276,18 +278,20 @@ export class Session {
   async pendingChanges(): Promise<PendingChanges> {
     this.#usable();
     assertNoOpenStream(this, 'pendingChanges()');
-    const context = this.#flushContext();
-    const plan = await previewFlush(context).catch((error: unknown) => {
+    const plan = await planChanges(this.#flushContext(), { preview: true }).catch((error: unknown) => {
       throw error instanceof FlushFailure ? error.cause : error;
     });
-    return new PendingChanges(plan, this.bind.dialect, context.returning);
+    return new PendingChanges(plan, this.bind.dialect, this.#returning());
   }
 
-  /** What a flush (or its preview) needs of the session, but the connection. */
-  #flushContext(): Omit<FlushContext, 'connection' | 'capabilities'> {
+  /** Whether a flush reads generated values back with RETURNING: without an insert id from the driver (PostgreSQL), keys come back only that way. */
+  #returning(): boolean {
+    return this.bind.capabilities.returning && (this.#options.returning || !this.bind.capabilities.insertId);
+  }
+
+  /** What planning a flush (or its preview) needs of the session. */
+  #flushContext(): FlushContext {
     return {
-      // Without an insert id from the driver (PostgreSQL), keys come back only through RETURNING.
-      returning: this.bind.capabilities.returning && (this.#options.returning || !this.bind.capabilities.insertId),
       entities: this.#allEntities(),
       ...this.#objects.changes(),
       cascadeAdd: (object: object) => this.#attach(object),
@@ -668,9 +672,9 @@ export class Session {
 
   async #flushFailed(error: unknown): Promise<unknown> {
     const cause = error instanceof FlushFailure ? error.cause : error;
-    const before = error instanceof FlushFailure ? error.before : new Map<InstanceState, readonly unknown[]>();
+    const snapshots = error instanceof FlushFailure ? error.snapshots : new Map<InstanceState, readonly unknown[]>();
     // Undo what the failed flush did in memory: generated keys, versions, stamps.
-    for (const [state, values] of before) values.forEach((v, i) => (state.values[i] = v));
+    for (const [state, values] of snapshots) values.forEach((v, i) => (state.values[i] = v));
     // Refused before anything was written: the transaction is as it was, and the session goes on.
     if (error instanceof FlushFailure && !error.written) return cause;
     if (this.#transactions.connection) {

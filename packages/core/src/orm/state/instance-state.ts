@@ -32,7 +32,7 @@ export interface StateSession {
 /** Relation indexes kept as bits of a small integer. */
 const STALE_BITS = 30;
 
-/** Stands in the before-image for a value written while the object was expired: never equal to anything. */
+/** Stands in the snapshot for a value written while the object was expired: never equal to anything. */
 const STALE: unique symbol = Symbol('strata.stale');
 
 /** Marks a relationship slot nobody has loaded yet. */
@@ -54,7 +54,7 @@ export class InstanceState {
   /** Current column values, by the mapper's column index. */
   readonly values: unknown[];
   /** Values as the database has them, copied on the first change after a load or flush. */
-  committed: unknown[] | undefined;
+  snapshot: unknown[] | undefined;
   /** Relationship values by the mapper's relation index: an object, null, an array, or UNLOADED. */
   readonly relations: unknown[];
   #session: StateSession | undefined = undefined;
@@ -71,7 +71,7 @@ export class InstanceState {
     this.mapper = mapper;
     this.object = object;
     this.values = values;
-    this.committed = undefined;
+    this.snapshot = undefined;
     this.relations = mapper.unloadedRelations();
     this.#status = status;
   }
@@ -125,24 +125,24 @@ export class InstanceState {
   }
 
   /**
-   * Puts column values back as `image` has them (a rollback, a discarded change) and accepts
-   * them as what the database holds; without an image only the latter.
+   * Puts column values back as `snapshot` has them (a rollback, a discarded change) and accepts
+   * them as what the database holds; without a snapshot only the latter.
    */
-  restore(image: readonly unknown[] | undefined): void {
-    if (image !== undefined) {
+  restore(snapshot: readonly unknown[] | undefined): void {
+    if (snapshot !== undefined) {
       const values = this.values;
-      for (let i = 0; i < image.length; i++) values[i] = image[i];
+      for (let i = 0; i < snapshot.length; i++) values[i] = snapshot[i];
     }
-    this.committed = undefined;
+    this.snapshot = undefined;
   }
 
   /** Loads fresh values into an expired object, keeping attributes changed since. */
   refresh(fresh: readonly unknown[]): void {
-    const { committed, values } = this;
+    const { snapshot, values } = this;
     for (let i = 0; i < values.length; i++) {
-      if (committed !== undefined && !sameValue(values[i], committed[i])) continue;
+      if (snapshot !== undefined && !sameValue(values[i], snapshot[i])) continue;
       values[i] = fresh[i];
-      if (committed !== undefined) committed[i] = fresh[i];
+      if (snapshot !== undefined) snapshot[i] = fresh[i];
     }
     this.expired = false;
   }
@@ -169,34 +169,34 @@ export class InstanceState {
     this.mapper = mapper;
   }
 
-  /** Writes a column value, remembering the committed value on the first change. */
+  /** Writes a column value, taking a snapshot of the values on the first change. */
   write(index: number, value: unknown): void {
     const values = this.values;
-    // Only rows the database has need a before-image; new objects are inserted whole.
-    if (this.committed === undefined && this.#status === 'persistent') {
+    // Only rows the database has need a snapshot; new objects are inserted whole.
+    if (this.snapshot === undefined && this.#status === 'persistent') {
       if (values[index] === value && !this.expired) return;
-      this.committed = values.slice();
+      this.snapshot = values.slice();
       this.#session?.markDirty(this);
     }
     // An expired value may be stale: a write of the same value must still reach the database.
-    // (Keys and versions keep their real before-image: the UPDATE finds the row by them.)
-    if (this.expired && this.committed !== undefined && !this.mapper.locatesRow(index)) this.committed[index] = STALE;
+    // (Keys and versions keep their real snapshot: the UPDATE finds the row by them.)
+    if (this.expired && this.snapshot !== undefined && !this.mapper.locatesRow(index)) this.snapshot[index] = STALE;
     values[index] = value;
   }
 
-  /** Column indexes whose value differs from the committed one. */
+  /** Column indexes whose value differs from the snapshot. */
   changedColumns(): number[] {
-    const committed = this.committed;
-    if (committed === undefined) return [];
+    const snapshot = this.snapshot;
+    if (snapshot === undefined) return [];
     const changed: number[] = [];
     const values = this.values;
-    for (let i = 0; i < values.length; i++) if (!sameValue(values[i], committed[i])) changed.push(i);
+    for (let i = 0; i < values.length; i++) if (!sameValue(values[i], snapshot[i])) changed.push(i);
     return changed;
   }
 
   /** Accepts the current values as what the database holds (after a load or a flush). */
   markClean(): void {
-    this.committed = undefined;
+    this.snapshot = undefined;
   }
 
   /** Marks every loaded relationship stale: the next load of it replaces what it holds. */
@@ -229,7 +229,7 @@ export class InstanceState {
 
   /** What `console.log(state)` shows: entity, status and flags, not the session or the values. */
   [inspect.custom](depth: number | null, options: InspectOptionsStylized): string {
-    return inspectView('InstanceState', { entity: this.mapper.metadata.name, status: this.status, expired: this.expired, modified: this.committed !== undefined }, depth, options);
+    return inspectView('InstanceState', { entity: this.mapper.metadata.name, status: this.status, expired: this.expired, modified: this.snapshot !== undefined }, depth, options);
   }
 
   /** What `JSON.stringify(state)` writes: the same summary. */

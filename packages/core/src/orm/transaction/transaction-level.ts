@@ -7,7 +7,7 @@
  */
 import type { Savepoint } from '../../engine/connection';
 import type { InstanceState } from '../state/instance-state';
-import { RelationImages } from './relation-images';
+import { RelationSnapshots } from './relation-snapshots';
 
 /** A hook registered with `onCommit`. */
 export interface CommitHook {
@@ -19,13 +19,13 @@ export interface CommitHook {
 export class TransactionLevel {
   readonly savepoint: Savepoint | undefined;
   /** Values of objects as they were when this level first changed them. */
-  readonly images = new Map<InstanceState, unknown[]>();
+  readonly snapshots = new Map<InstanceState, unknown[]>();
   /** Objects that became pending or were inserted at this level. */
   readonly added = new Set<InstanceState>();
   /** Objects whose deletion was flushed at this level. */
   readonly removed = new Set<InstanceState>();
   /** Relationships of persistent objects as they were when this level first changed them. */
-  readonly relations = new RelationImages();
+  readonly relations = new RelationSnapshots();
   readonly commitHooks: CommitHook[] = [];
   readonly rollbackHooks: (() => unknown)[] = [];
 
@@ -35,17 +35,17 @@ export class TransactionLevel {
 
   /** Remembers an object's values the first time this level touches it. */
   remember(state: InstanceState, values: readonly unknown[]): void {
-    if (!this.images.has(state)) this.images.set(state, values.slice());
+    if (!this.snapshots.has(state)) this.snapshots.set(state, values.slice());
   }
 
   /** `remember` for an array that is already a private copy nobody changes: it is kept as it is. */
-  rememberCopy(state: InstanceState, values: unknown[]): void {
-    if (!this.images.has(state)) this.images.set(state, values);
+  rememberSnapshot(state: InstanceState, values: unknown[]): void {
+    if (!this.snapshots.has(state)) this.snapshots.set(state, values);
   }
 
   /** Hands everything to the enclosing level (savepoint released). */
   mergeInto(parent: TransactionLevel): void {
-    for (const [state, image] of this.images) if (!parent.images.has(state)) parent.images.set(state, image);
+    for (const [state, snapshot] of this.snapshots) if (!parent.snapshots.has(state)) parent.snapshots.set(state, snapshot);
     for (const state of this.added) parent.added.add(state);
     for (const state of this.removed) parent.removed.add(state);
     this.relations.mergeInto(parent.relations);

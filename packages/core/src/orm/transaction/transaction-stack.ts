@@ -177,7 +177,7 @@ export class TransactionStack {
 
   /**
    * Folds the levels above `index` into it, innermost first, each into its own parent: the
-   * oldest image of an object wins and hooks keep the order they were registered in.
+   * oldest snapshot of an object wins and hooks keep the order they were registered in.
    */
   #foldFrom(index: number): void {
     for (let i = this.#levels.length - 1; i > index; i--) this.#levels[i]!.mergeInto(this.#levels[i - 1]!);

@@ -66,7 +66,7 @@ function unlinkAll(cleared: RelationshipWork['associationsCleared']): UnlinkAllC
     const group = `${joinTable.tableName}\u0001${joinTable.ownerColumns.map((c) => c.name).join(',')}`;
     let entry = groups.get(group);
     if (!entry) groups.set(group, (entry = { joinTable, keys: new Map() }));
-    const values = joinTable.ownerColumns.map((c) => (state.committed ?? state.values)[state.mapper.columns.indexOf(c.referenced)]);
+    const values = joinTable.ownerColumns.map((c) => (state.snapshot ?? state.values)[state.mapper.columns.indexOf(c.referenced)]);
     entry.keys.set(keyText(values), values);
   }
   return [...groups.values()].map(({ joinTable, keys }) => ({ kind: 'unlink-all' as const, joinTable, keys: [...keys.values()] }));

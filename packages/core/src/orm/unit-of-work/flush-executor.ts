@@ -45,7 +45,7 @@ async function executeCommand(command: FlushCommand, target: FlushTarget): Promi
         const count = statement.to - statement.from;
         if (result.rowCount === count) continue;
         const entity = command.mapper.metadata;
-        if (count === 1) throw await staleRow(target, command.mapper, command.rows[statement.from]!.before, 'DELETE', result.rowCount);
+        if (count === 1) throw await staleRow(target, command.mapper, command.rows[statement.from]!.match, 'DELETE', result.rowCount);
         throw new StaleDataError(
           `DELETE from ${entity.tableName} (${entity.name}) expected to remove ${count} row(s) but removed ${result.rowCount}: ` +
             `${entity.versionColumn ? 'a row changed version or ' : ''}a row was already deleted by someone else. Reload the objects and try again.`,
@@ -107,7 +107,7 @@ async function update(command: UpdateCommand, flushStatement: FlushStatement, ta
   const result = await run(target, entityLabel(mapper, 'UPDATE'), flushStatement);
   const count = flushStatement.to - flushStatement.from;
   if (result.rowCount === count) return;
-  if (!command.batched) throw await staleRow(target, mapper, command.rows[flushStatement.from]!.before, 'UPDATE', result.rowCount);
+  if (!command.batched) throw await staleRow(target, mapper, command.rows[flushStatement.from]!.match, 'UPDATE', result.rowCount);
   throw new StaleDataError(
     `UPDATE of ${count} ${mapper.metadata.name} row(s) matched ${result.rowCount}: a row was deleted by someone else since it was loaded. Reload the objects and apply the changes again.`,
   );
@@ -127,12 +127,12 @@ function fill(command: FlushCommand): FlushCommand {
     }
     case 'update':
     case 'post-update': {
-      if (!command.rows.some((row) => hasPlaceholder(row.values) || hasPlaceholder(row.before))) return command;
+      if (!command.rows.some((row) => hasPlaceholder(row.values) || hasPlaceholder(row.match))) return command;
       const rows = command.rows.map(
         (row): UpdateRow => ({
           ...row,
           values: row.values.map((value, k) => written(row.state, row.changed[k]!, value)),
-          before: row.before.map((value) => (value instanceof GeneratedValue ? value.value : value)),
+          match: row.match.map((value) => (value instanceof GeneratedValue ? value.value : value)),
         }),
       );
       return { ...command, rows };
@@ -206,9 +206,9 @@ function flushError(error: unknown, target: FlushTarget, where: string, statemen
  * The StaleDataError of one row's UPDATE or DELETE: names the entity, the key, the version
  * expected and, read back on the same connection, the version the row has now.
  */
-async function staleRow(target: FlushTarget, mapper: EntityMapper, before: readonly unknown[], what: string, count: number): Promise<StaleDataError> {
+async function staleRow(target: FlushTarget, mapper: EntityMapper, match: readonly unknown[], what: string, count: number): Promise<StaleDataError> {
   const entity = mapper.metadata;
-  const identity = mapper.keyIndexes.map((i) => before[i]);
+  const identity = mapper.keyIndexes.map((i) => match[i]);
   const key = mapper.keyIndexes.map((i, k) => `${mapper.columns[i]!.propertyName ?? mapper.columns[i]!.columnName}=${String(identity[k])}`).join(', ');
   const version = entity.versionColumn;
   if (!version) {
@@ -217,8 +217,8 @@ async function staleRow(target: FlushTarget, mapper: EntityMapper, before: reado
       { entity: entity.name, identity },
     );
   }
-  const expectedVersion = before[mapper.columns.indexOf(version)];
-  const currentVersion = await currentVersionOf(target, mapper, before);
+  const expectedVersion = match[mapper.columns.indexOf(version)];
+  const currentVersion = await currentVersionOf(target, mapper, match);
   const now = currentVersion === undefined ? 'the row no longer exists' : `the row is at version ${String(currentVersion)}`;
   return new StaleDataError(
     `${what} of ${entity.name} (${key}) expected version ${String(expectedVersion)}, but ${now}: someone else changed or deleted it since that version was read. ` +
@@ -228,10 +228,10 @@ async function staleRow(target: FlushTarget, mapper: EntityMapper, before: reado
 }
 
 /** The version a row has now, read by its key; undefined when the row is gone or the read fails. */
-async function currentVersionOf(target: FlushTarget, mapper: EntityMapper, before: readonly unknown[]): Promise<number | undefined> {
+async function currentVersionOf(target: FlushTarget, mapper: EntityMapper, match: readonly unknown[]): Promise<number | undefined> {
   const version = mapper.metadata.versionColumn!;
   const source = sourceOf(mapper.metadata);
-  const where = allOf(mapper.keyIndexes.map((i) => columnEquals(source, mapper.columns[i]!, before[i])));
+  const where = allOf(mapper.keyIndexes.map((i) => columnEquals(source, mapper.columns[i]!, match[i])));
   try {
     const result = await target.connection.execute(new NodeStatement(selectWhere(source, where, [version])));
     const value = result.rows[0]?.[version.columnName];

@@ -109,8 +109,8 @@ export interface UpdateRow {
   readonly changed: readonly number[];
   /** The values at `changed`, in that order (GeneratedValue placeholders where a new row's key goes). */
   readonly values: readonly unknown[];
-  /** The row's values as the database has them (key and version are matched). */
-  readonly before: readonly unknown[];
+  /** The values the row is found by: its key as the database has it, and the version expected. */
+  readonly match: readonly unknown[];
 }
 
 /**
@@ -129,7 +129,7 @@ export interface UpdateCommand {
 export interface DeleteCommand {
   readonly kind: 'delete';
   readonly mapper: EntityMapper;
-  readonly rows: readonly { readonly state: InstanceState; readonly before: readonly unknown[] }[];
+  readonly rows: readonly { readonly state: InstanceState; readonly match: readonly unknown[] }[];
 }
 
 /** A delete cascade to rows nobody loaded: DELETE the children of `parents` by their foreign key. */
@@ -172,8 +172,8 @@ export type FlushCommandKind = FlushCommand['kind'];
 /** What a flush will write and, per object, the values it had before the flush decided new ones. */
 export interface FlushPlan {
   readonly commands: readonly FlushCommand[];
-  /** Column values before planning wrote keys, defaults, stamps and versions into the objects (to put back on failure). */
-  readonly before: ReadonlyMap<InstanceState, readonly unknown[]>;
+  /** Each written object's snapshot: its values as the database has them (a new object's as given), for a rollback to put back. */
+  readonly snapshots: ReadonlyMap<InstanceState, readonly unknown[]>;
   /** Objects to be inserted, updated and deleted, for settling the session afterwards. */
   readonly inserted: readonly InstanceState[];
   readonly updated: readonly InstanceState[];
@@ -213,7 +213,7 @@ export function describeCommand(command: FlushCommand, placeholders: Placeholder
         kind: command.kind,
         ...named(command.mapper.metadata),
         columns: [...changed].sort((a, b) => a - b).map((i) => command.mapper.columns[i]!.columnName),
-        keys: command.rows.map((row) => command.mapper.keyIndexes.map((i) => row.before[i])),
+        keys: command.rows.map((row) => command.mapper.keyIndexes.map((i) => row.match[i])),
         rows: command.rows.length,
       };
     }
@@ -222,7 +222,7 @@ export function describeCommand(command: FlushCommand, placeholders: Placeholder
         kind: command.kind,
         ...named(command.mapper.metadata),
         columns: command.mapper.keyIndexes.map((i) => command.mapper.columns[i]!.columnName),
-        keys: command.rows.map((row) => command.mapper.keyIndexes.map((i) => row.before[i])),
+        keys: command.rows.map((row) => command.mapper.keyIndexes.map((i) => row.match[i])),
         rows: command.rows.length,
       };
     case 'delete-children':

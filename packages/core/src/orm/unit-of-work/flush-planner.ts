@@ -4,7 +4,7 @@
  * (self-references level by level, cycles through a post-update), association rows,
  * UPDATEs of changed columns, DELETEs children first - without a connection or a driver.
  * It writes into the objects the values it decides (foreign keys, insert defaults, update
- * stamps, next versions), recording each object's values before, so a failure or a preview
+ * stamps, next versions), saving each object's values first, so a failure or a preview
  * can put them back; values only the database can give are placeholders in the commands.
  */
 import type { EntityMetadata, RelationMetadata } from '../../metadata/entity-metadata';
@@ -37,7 +37,7 @@ const NO_DEFERRED: ReadonlySet<RelationMetadata> = new Set();
  */
 export function planFlush(changes: FlushChanges, work: RelationshipWork, options: { readonly preview?: boolean } = {}): FlushPlan {
   const planner = new FlushPlanner(changes, work);
-  const saved = savedValues(changes, work, planner.before);
+  const saved = savedValues(changes, work, planner.snapshots);
   try {
     checkRows(changes);
     const postponed = planner.inserts(new Date());
@@ -57,16 +57,16 @@ export function planFlush(changes: FlushChanges, work: RelationshipWork, options
 }
 
 /** An object's column values (and loaded values) as they were before planning. */
-type Saved = Map<InstanceState, { readonly values: readonly unknown[]; readonly committed: readonly unknown[] | undefined }>;
+type Saved = Map<InstanceState, { readonly values: readonly unknown[]; readonly snapshot: readonly unknown[] | undefined }>;
 
 /** The values planning may write into: of new and changed objects, and of children joining or leaving a collection. */
-function savedValues(changes: FlushChanges, work: RelationshipWork, before: ReadonlyMap<InstanceState, readonly unknown[]>): Saved {
+function savedValues(changes: FlushChanges, work: RelationshipWork, snapshots: ReadonlyMap<InstanceState, readonly unknown[]>): Saved {
   const saved: Saved = new Map();
-  // A new object's before-values are already a copy of its values.
-  for (const state of changes.pending) saved.set(state, { values: before.get(state)!, committed: undefined });
+  // A new object's snapshot is already a copy of its values.
+  for (const state of changes.pending) saved.set(state, { values: snapshots.get(state)!, snapshot: undefined });
   const save = (state: InstanceState) => {
     // An expired object's loaded values are marked in place when written: keep a copy of those.
-    if (!saved.has(state)) saved.set(state, { values: state.values.slice(), committed: state.expired ? state.committed?.slice() : state.committed });
+    if (!saved.has(state)) saved.set(state, { values: state.values.slice(), snapshot: state.expired ? state.snapshot?.slice() : state.snapshot });
   };
   for (const state of changes.dirty) save(state);
   for (const state of work.memberships.keys()) save(state);
@@ -75,15 +75,15 @@ function savedValues(changes: FlushChanges, work: RelationshipWork, before: Read
 }
 
 function restore(saved: Saved): void {
-  for (const [state, { values, committed }] of saved) {
+  for (const [state, { values, snapshot }] of saved) {
     for (let i = 0; i < values.length; i++) state.values[i] = values[i];
-    state.committed = committed === undefined ? undefined : (committed as unknown[]);
+    state.snapshot = snapshot === undefined ? undefined : (snapshot as unknown[]);
   }
 }
 
 /** One flush's plan as it is built, one method per phase. */
 class FlushPlanner {
-  readonly before: Map<InstanceState, unknown[]>;
+  readonly snapshots: Map<InstanceState, unknown[]>;
   readonly placeholders = new Placeholders();
   readonly commands: FlushCommand[] = [];
   readonly #links = new KeyLinks(this.placeholders);
@@ -95,13 +95,13 @@ class FlushPlanner {
     readonly changes: FlushChanges,
     readonly work: RelationshipWork,
   ) {
-    this.before = beforeValues(changes);
+    this.snapshots = snapshotsOf(changes);
     this.#order = tableOrder(changes.entities);
   }
 
   plan(): FlushPlan {
-    const { commands, before, placeholders } = this;
-    return { commands, before, placeholders, inserted: this.#inserted, updated: this.#updated, deleted: [...this.changes.deleted] };
+    const { commands, snapshots, placeholders } = this;
+    return { commands, snapshots, placeholders, inserted: this.#inserted, updated: this.#updated, deleted: [...this.changes.deleted] };
   }
 
   /** New rows, parents first; returns the rows whose cycle key waits for a post-update. */
@@ -146,10 +146,10 @@ class FlushPlanner {
       syncForeignKeys(state, memberships, NO_DEFERRED, links);
       unlinkFromParent(state, unparented, links);
       checkRequired(state, (i) => links.valueOf(state, i));
-      const image = this.before.get(state) ?? state.values;
+      const snapshot = this.snapshots.get(state) ?? state.values;
       const changed = prepareUpdate(state, links);
       if (changed.length === 0) continue;
-      queueUpdate(queue, updateRow(state, changed, prepareVersion(state, changed, image), links));
+      queueUpdate(queue, updateRow(state, changed, prepareVersion(state, changed, snapshot), links));
       this.#updated.push(state);
     }
     // Rows with the same changed columns go out together where no version is checked per row.
@@ -168,7 +168,7 @@ class FlushPlanner {
       unlinkFromParent(child, unparented, links);
       const changed = changedSince(child, snapshot, undefined, links);
       if (changed.length === 0) continue;
-      this.before.set(child, snapshot);
+      this.snapshots.set(child, snapshot);
       this.commands.push({ kind: 'update', mapper: child.mapper, rows: [updateRow(child, changed, prepareVersion(child, changed, snapshot), links)], batched: false });
       this.#updated.push(child);
     }
@@ -197,7 +197,7 @@ class FlushPlanner {
     const deleting = [...this.changes.deleted].filter((s) => s.status === 'persistent');
     // Rows in a foreign-key cycle lose the key the cycle is broken at first (as on insert), so the DELETEs can go in table order.
     for (const { state, indexes } of cycleKeysToClear(deleting, order.postUpdate, order.selfReferencing)) {
-      const row = { state, changed: indexes, values: indexes.map(() => null), before: expectedRow(state) };
+      const row = { state, changed: indexes, values: indexes.map(() => null), match: expectedRow(state) };
       this.commands.push({ kind: 'post-update', mapper: state.mapper, rows: [row], batched: false });
     }
     const deletions = groupByEntity(deleting);
@@ -207,29 +207,29 @@ class FlushPlanner {
         const mapper = EntityMapper.for(entity);
         // Children before parents, one statement per level: MySQL checks a self-reference row by row.
         const levels = order.selfReferencing.includes(entity) ? deleteLevels(mapper, states).reverse() : [states];
-        for (const level of levels) this.commands.push({ kind: 'delete', mapper, rows: level.map((state) => ({ state, before: expectedRow(state) })) });
+        for (const level of levels) this.commands.push({ kind: 'delete', mapper, rows: level.map((state) => ({ state, match: expectedRow(state) })) });
       }
       for (const { relation, parents } of this.work.bulkDeletes) {
         if (relation.target !== entity) continue;
-        const keys = parents.map((p) => relation.foreignKey.map((fk) => (p.committed ?? p.values)[p.mapper.columns.indexOf(fk.referenced)]));
+        const keys = parents.map((p) => relation.foreignKey.map((fk) => (p.snapshot ?? p.values)[p.mapper.columns.indexOf(fk.referenced)]));
         this.commands.push({ kind: 'delete-children', relation, mapper: EntityMapper.for(entity), parents, keys });
       }
     }
   }
 }
 
-/** Each object's values before the flush: copies for new rows, the loaded values for changed ones. */
-function beforeValues(changes: FlushChanges): Map<InstanceState, unknown[]> {
-  const before = new Map<InstanceState, unknown[]>();
-  for (const state of changes.pending) before.set(state, state.values.slice());
+/** Each object's snapshot: copies of new rows' values, the loaded values of changed ones. */
+function snapshotsOf(changes: FlushChanges): Map<InstanceState, unknown[]> {
+  const snapshots = new Map<InstanceState, unknown[]>();
+  for (const state of changes.pending) snapshots.set(state, state.values.slice());
   for (const state of changes.dirty) {
     if (changes.deleted.has(state)) continue;
-    // The committed copy is the state's own, dropped once the flush succeeds: it can serve as is,
+    // The snapshot is the state's own, dropped once the flush succeeds: it can serve as is,
     // unless the object is expired (a write then marks entries of it stale during the flush).
-    const committed = state.committed;
-    before.set(state, committed !== undefined && !state.expired ? committed : (committed ?? state.values).slice());
+    const snapshot = state.snapshot;
+    snapshots.set(state, snapshot !== undefined && !state.expired ? snapshot : (snapshot ?? state.values).slice());
   }
-  return before;
+  return snapshots;
 }
 
 /**
@@ -296,16 +296,16 @@ function prepareUpdate(state: InstanceState, links: KeyLinks): number[] {
  * else the one loaded: the UPDATE matches it, so a stale expectation raises StaleDataError
  * and a version never goes backwards.
  */
-function prepareVersion(state: InstanceState, changed: number[], before: readonly unknown[]): readonly unknown[] {
+function prepareVersion(state: InstanceState, changed: number[], snapshot: readonly unknown[]): readonly unknown[] {
   const version = state.mapper.metadata.versionColumn;
-  if (!version) return before;
+  if (!version) return snapshot;
   const i = state.mapper.columns.indexOf(version);
   const assigned = changed.includes(i);
-  const expected = assigned ? state.values[i] : before[i];
+  const expected = assigned ? state.values[i] : snapshot[i];
   state.values[i] = Number(expected ?? 0) + 1;
   if (!assigned) changed.push(i);
-  if (!assigned || expected === before[i]) return before;
-  const found = before.slice();
+  if (!assigned || expected === snapshot[i]) return snapshot;
+  const found = snapshot.slice();
   found[i] = expected;
   return found;
 }
@@ -318,9 +318,9 @@ function changedSince(state: InstanceState, snapshot: readonly unknown[], linked
   return changed;
 }
 
-function updateRow(state: InstanceState, changed: readonly number[], before: readonly unknown[], links: KeyLinks): UpdateRow {
+function updateRow(state: InstanceState, changed: readonly number[], match: readonly unknown[], links: KeyLinks): UpdateRow {
   const linked = links.of(state);
-  return { state, changed, values: changed.map((i) => (linked?.get(i) ?? state.values[i]) ?? null), before };
+  return { state, changed, values: changed.map((i) => (linked?.get(i) ?? state.values[i]) ?? null), match };
 }
 
 /** Queues an UPDATE, grouped by entity and changed columns. */
@@ -350,7 +350,7 @@ function batchable(mapper: EntityMapper): boolean {
 
 /** The values a deleted row is found by: as loaded, with the version the application assigned, if it assigned one. */
 function expectedRow(state: InstanceState): readonly unknown[] {
-  const loaded = state.committed ?? state.values;
+  const loaded = state.snapshot ?? state.values;
   const version = state.mapper.metadata.versionColumn;
   if (!version || loaded === state.values) return loaded.slice();
   const i = state.mapper.columns.indexOf(version);

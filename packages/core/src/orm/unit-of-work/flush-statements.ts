@@ -113,11 +113,11 @@ function insertStatement(mapper: EntityMapper, count: number, indexes: readonly 
 }
 
 /** The WHERE that finds a row: its key as loaded, and its version when versioned. */
-function rowCondition(mapper: EntityMapper, before: readonly unknown[]): ExprNode {
+function rowCondition(mapper: EntityMapper, match: readonly unknown[]): ExprNode {
   const source = sourceOf(mapper.metadata);
-  const parts = mapper.keyIndexes.map((i) => columnEquals(source, mapper.columns[i]!, before[i]));
+  const parts = mapper.keyIndexes.map((i) => columnEquals(source, mapper.columns[i]!, match[i]));
   const version = mapper.metadata.versionColumn;
-  if (version) parts.push(columnEquals(source, version, before[mapper.columns.indexOf(version)]));
+  if (version) parts.push(columnEquals(source, version, match[mapper.columns.indexOf(version)]));
   return allOf(parts);
 }
 
@@ -129,12 +129,12 @@ const updateShapes = shapes();
  */
 export function updateRowStatement(mapper: EntityMapper, row: UpdateRow): { statement: NodeStatement; slots: readonly unknown[] | undefined } {
   const version = mapper.metadata.versionColumn;
-  const loadedVersion = version ? row.before[mapper.columns.indexOf(version)] : undefined;
+  const loadedVersion = version ? row.match[mapper.columns.indexOf(version)] : undefined;
   if (version && (loadedVersion === null || loadedVersion === undefined)) {
     // A row written elsewhere without a version: match it with IS NULL.
     const source = sourceOf(mapper.metadata);
     const assignments = row.changed.map((i, k) => assignment(mapper.columns[i]!, param(mapper.columns[i]!, row.values[k])));
-    return { statement: new NodeStatement(updateNode({ source, assignments, where: rowCondition(mapper, row.before) })), slots: undefined };
+    return { statement: new NodeStatement(updateNode({ source, assignments, where: rowCondition(mapper, row.match) })), slots: undefined };
   }
   const statement = updateShapes(mapper, row.changed.join(','), () => {
     const source = sourceOf(mapper.metadata);
@@ -145,7 +145,7 @@ export function updateRowStatement(mapper: EntityMapper, row: UpdateRow): { stat
     return new NodeStatement(updateNode({ source, assignments, where: allOf(parts) }));
   });
   const slots: unknown[] = row.values.slice();
-  for (const i of mapper.keyIndexes) slots.push(row.before[i]);
+  for (const i of mapper.keyIndexes) slots.push(row.match[i]);
   if (version) slots.push(loadedVersion);
   return { statement, slots };
 }
@@ -170,11 +170,11 @@ function batchUpdateStatements(command: UpdateCommand, capabilities: Capabilitie
     const slots: unknown[] = [];
     if (fromValues) {
       // Slots: row by row, the key and then each new value.
-      for (let r = from; r < to; r++) slots.push(rows[r]!.before[keyIndex], ...rows[r]!.values);
+      for (let r = from; r < to; r++) slots.push(rows[r]!.match[keyIndex], ...rows[r]!.values);
     } else {
       // Slots: per changed column, each row's key and new value; then the keys again for the IN list.
-      for (let c = 0; c < changed.length; c++) for (let r = from; r < to; r++) slots.push(rows[r]!.before[keyIndex], rows[r]!.values[c]);
-      for (let r = from; r < to; r++) slots.push(rows[r]!.before[keyIndex]);
+      for (let c = 0; c < changed.length; c++) for (let r = from; r < to; r++) slots.push(rows[r]!.match[keyIndex], rows[r]!.values[c]);
+      for (let r = from; r < to; r++) slots.push(rows[r]!.match[keyIndex]);
     }
     const count = to - from;
     const statement = batchShapes(mapper, `${changed.join(',')}|${count}|${fromValues ? 'v' : 'c'}`, () =>
@@ -247,10 +247,10 @@ function deleteStatements(command: DeleteCommand, capabilities: Capabilities): F
   const out: FlushStatement[] = [];
   for (const [from, to] of chunks(rows.length, batches.perStatement)) {
     if (single) {
-      const keys = rows.slice(from, to).map((row) => row.before[keyIndex]);
+      const keys = rows.slice(from, to).map((row) => row.match[keyIndex]);
       out.push({ statement: deleteInStatement(entity, mapper.columns[keyIndex]!, batches.array ? ARRAY : keys.length), slots: batches.array ? [keys] : keys, from, to, returned: NONE });
     } else {
-      const where = anyOf(rows.slice(from, to).map((row) => rowCondition(mapper, row.before)));
+      const where = anyOf(rows.slice(from, to).map((row) => rowCondition(mapper, row.match)));
       out.push({ statement: new NodeStatement(deleteNode({ source: sourceOf(entity), where })), slots: undefined, from, to, returned: NONE });
     }
   }

@@ -241,7 +241,7 @@ function orphansBySetting(ctx: RelationshipContext): void {
     for (let i = 0; i < relations.length; i++) {
       const relation = relations[i]!;
       if (!relation.owner || relation.joinTable || !relation.inverse?.cascade.has('delete-orphan') || state.relations[i] !== null) continue;
-      const before = state.committed ?? state.values;
+      const before = state.snapshot ?? state.values;
       const hadParent = relation.foreignKey.every((fk) => {
         const value = before[state.mapper.columns.indexOf(fk.column)];
         return value !== null && value !== undefined;
@@ -330,13 +330,13 @@ function isLeaf(entity: RelationMetadata['target']): boolean {
 
 /** A parent's referenced-key values, as text, for a one-to-many's foreign key. */
 function parentKeyText(parent: InstanceState, relation: RelationMetadata): string {
-  const values = parent.committed ?? parent.values;
+  const values = parent.snapshot ?? parent.values;
   return keyText(relation.foreignKey.map((fk) => values[parent.mapper.columns.indexOf(fk.referenced)]));
 }
 
 /** A child's foreign-key values, as text. */
 function childKeyText(child: InstanceState, relation: RelationMetadata): string {
-  const values = child.committed ?? child.values;
+  const values = child.snapshot ?? child.values;
   return keyText(relation.foreignKey.map((fk) => values[child.mapper.columns.indexOf(fk.column)]));
 }
 

@@ -31,9 +31,9 @@ export function deleteLevels(mapper: EntityMapper, states: InstanceState[]): Ins
 function selfParentsOf(mapper: EntityMapper, states: readonly InstanceState[]): (state: InstanceState) => InstanceState[] {
   const selfRelations = mapper.relations.filter((r) => r.owner && !r.joinTable && r.target === mapper.metadata && r.foreignKey.length > 0);
   const byKey = new Map<unknown, InstanceState>();
-  for (const state of states) byKey.set(mapper.identityKey(state.committed ?? state.values), state);
+  for (const state of states) byKey.set(mapper.identityKey(state.snapshot ?? state.values), state);
   return (state) => {
-    const values = state.committed ?? state.values;
+    const values = state.snapshot ?? state.values;
     return selfRelations.flatMap((relation) => {
       const key = new Array<unknown>(mapper.columns.length);
       for (const fk of relation.foreignKey) key[mapper.columns.indexOf(fk.referenced)] = values[mapper.columns.indexOf(fk.column)];
@@ -56,10 +56,10 @@ export function cycleKeysToClear(
 ): { state: InstanceState; indexes: number[] }[] {
   const out: { state: InstanceState; indexes: number[] }[] = [];
   const setKeys = (state: InstanceState, relations: readonly RelationMetadata[]): number[] => {
-    const image = state.committed ?? state.values;
+    const loaded = state.snapshot ?? state.values;
     return relations.flatMap((relation) => {
       const indexes = relation.foreignKey.map((fk) => state.mapper.columns.indexOf(fk.column));
-      return indexes.every((i) => state.mapper.columns[i]!.nullable) && indexes.some((i) => image[i] !== null && image[i] !== undefined) ? indexes : [];
+      return indexes.every((i) => state.mapper.columns[i]!.nullable) && indexes.some((i) => loaded[i] !== null && loaded[i] !== undefined) ? indexes : [];
     });
   };
   if (postUpdate.length > 0) {
