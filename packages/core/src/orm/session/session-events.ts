@@ -66,7 +66,7 @@ export class SessionEvents {
     }
     if (typeof listener !== 'function') throw new ArgumentError(`on('${name}', listener) takes a function; got ${String(listener)}.`);
     const list = this.#listeners.get(name) ?? [];
-    list.push(listener as AnyListener);
+    list.push(listener);
     this.#listeners.set(name, list);
     return () => this.off(name, listener);
   }
@@ -74,7 +74,7 @@ export class SessionEvents {
   /** Removes a listener added with `on` (one registration of it). */
   off<N extends SessionEventName>(name: N, listener: SessionEventMap[N]): void {
     const list = this.#listeners.get(name);
-    const index = list?.indexOf(listener as AnyListener) ?? -1;
+    const index = list?.indexOf(listener) ?? -1;
     if (index >= 0) list!.splice(index, 1);
   }
 
