@@ -674,7 +674,7 @@ export class Session {
     const cause = error instanceof FlushFailure ? error.cause : error;
     const snapshots = error instanceof FlushFailure ? error.snapshots : new Map<InstanceState, readonly unknown[]>();
     // Undo what the failed flush did in memory: generated keys, versions, stamps.
-    for (const [state, values] of snapshots) values.forEach((v, i) => (state.values[i] = v));
+    for (const [state, values] of snapshots) state.rewind(values);
     // Refused before anything was written: the transaction is as it was, and the session goes on.
     if (error instanceof FlushFailure && !error.written) return cause;
     if (this.#transactions.connection) {

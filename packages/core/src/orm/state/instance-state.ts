@@ -136,6 +136,17 @@ export class InstanceState {
     this.snapshot = undefined;
   }
 
+  /**
+   * Puts column values back as they were before a flush wrote into them (a failed flush, a
+   * refused or previewed plan). With `snapshot`, the snapshot goes back too; without it the
+   * snapshot is kept.
+   */
+  rewind(values: readonly unknown[], options?: { readonly snapshot: readonly unknown[] | undefined }): void {
+    const own = this.values;
+    for (let i = 0; i < values.length; i++) own[i] = values[i];
+    if (options) this.snapshot = options.snapshot === undefined ? undefined : (options.snapshot as unknown[]);
+  }
+
   /** Loads fresh values into an expired object, keeping attributes changed since. */
   refresh(fresh: readonly unknown[]): void {
     const { snapshot, values } = this;
@@ -145,6 +156,11 @@ export class InstanceState {
       if (snapshot !== undefined) snapshot[i] = fresh[i];
     }
     this.expired = false;
+  }
+
+  /** The column values are no longer trusted (a new row's server defaults that could not be read back): the next load replaces them. */
+  expireValues(): void {
+    this.expired = true;
   }
 
   /** No loaded value or relationship is trusted any more: the next load replaces them. */

@@ -71,10 +71,10 @@ async function insert(command: InsertCommand, { statement, slots, from, returned
     const column = key === undefined ? undefined : mapper.columns[key]!;
     if (column && mapper.keyIndexes.length === 1 && column.generated === 'increment' && state.values[key!] === undefined && result.insertId !== undefined) {
       const id = result.insertId;
-      state.values[key!] = column.type.name === 'bigint' ? (column.bigintMode === 'string' ? String(id) : BigInt(id)) : Number(id);
+      state.write(key!, column.type.name === 'bigint' ? (column.bigintMode === 'string' ? String(id) : BigInt(id)) : Number(id));
     }
     // Server defaults cannot be read back without RETURNING: the next load refreshes them.
-    if (mapper.columns.some((c, i) => state.values[i] === undefined && c.serverDefault !== undefined)) state.expired = true;
+    if (mapper.columns.some((c, i) => state.values[i] === undefined && c.serverDefault !== undefined)) state.expireValues();
     return;
   }
   if (returned.length === 0) {
@@ -97,7 +97,7 @@ async function insert(command: InsertCommand, { statement, slots, from, returned
     for (let j = 0; j < returned.length; j++) {
       const value = values[j];
       const decode = decoders.decode[j];
-      state.values[returned[j]!] = value === null || value === undefined ? null : decode === undefined || typeof value === decoders.passes[j] ? value : decode(value);
+      state.write(returned[j]!, value === null || value === undefined ? null : decode === undefined || typeof value === decoders.passes[j] ? value : decode(value));
     }
   }
 }
@@ -158,7 +158,7 @@ function written(state: InstanceState, i: number, value: unknown): unknown {
   if (!(value instanceof GeneratedValue)) return value;
   const column = state.mapper.columns[i]!;
   const filled = known(value, `${state.mapper.metadata.name}.${column.relationProperty ?? column.propertyName ?? column.columnName}`);
-  state.values[i] = filled;
+  state.write(i, filled);
   return filled;
 }
 

@@ -75,10 +75,7 @@ function savedValues(changes: FlushChanges, work: RelationshipWork, snapshots: R
 }
 
 function restore(saved: Saved): void {
-  for (const [state, { values, snapshot }] of saved) {
-    for (let i = 0; i < values.length; i++) state.values[i] = values[i];
-    state.snapshot = snapshot === undefined ? undefined : (snapshot as unknown[]);
-  }
+  for (const [state, { values, snapshot }] of saved) state.rewind(values, { snapshot });
 }
 
 /** One flush's plan as it is built, one method per phase. */
@@ -282,7 +279,7 @@ function prepareUpdate(state: InstanceState, links: KeyLinks): number[] {
   const { columns } = state.mapper;
   for (let i = 0; i < columns.length; i++) {
     if (columns[i]!.role === 'updateDate' && !changed.includes(i)) {
-      state.values[i] = new Date();
+      state.write(i, new Date());
       changed.push(i);
     }
   }
@@ -302,7 +299,7 @@ function prepareVersion(state: InstanceState, changed: number[], snapshot: reado
   const i = state.mapper.columns.indexOf(version);
   const assigned = changed.includes(i);
   const expected = assigned ? state.values[i] : snapshot[i];
-  state.values[i] = Number(expected ?? 0) + 1;
+  state.write(i, Number(expected ?? 0) + 1);
   if (!assigned) changed.push(i);
   if (!assigned || expected === snapshot[i]) return snapshot;
   const found = snapshot.slice();
