@@ -131,20 +131,26 @@ export class SessionContext implements StateSession, LoaderHost {
   }
 }
 
-/** Each session's context, reachable only through this module: nothing of it shows on the Session. */
-const contexts = new WeakMap<Session, SessionContext>();
+/**
+ * Reads a session's context from the Session's private field (installed by the Session
+ * class itself): nothing of it shows on the Session, and it costs a field read, where a
+ * WeakMap entry per session would cost the garbage collector on every short request.
+ */
+let readContext: ((session: object) => SessionContext | undefined) | undefined;
+
+/** Called once by the Session class: how to read a session's context. */
+export function installContextReader(reader: (session: object) => SessionContext | undefined): void {
+  readContext = reader;
+}
 
 /** Makes the context of a session (called once, by the Session's constructor). */
 export function createSessionContext(session: Session, settings: ContextSettings, host: SessionHost): SessionContext {
-  if (contexts.has(session)) throw new InvalidStateError('This session already has its context; a Session makes its context once, in its constructor.');
-  const context = new SessionContext(session, settings, host);
-  contexts.set(session, context);
-  return context;
+  return new SessionContext(session, settings, host);
 }
 
 /** The context of a session; InvalidStateError for an object that is not a Session made by `new Session` or a factory. */
 export function contextOf(session: Session): SessionContext {
-  const context = contexts.get(session);
+  const context = session !== null && typeof session === 'object' ? readContext?.(session) : undefined;
   if (!context) throw new InvalidStateError(`Expected a Session made by sessionMaker() or new Session(); got ${describe(session)}.`);
   return context;
 }

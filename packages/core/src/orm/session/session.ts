@@ -29,7 +29,7 @@ import type { IsolationLevel } from '../../engine/dialect';
 import type { TransactionStack } from '../transaction/transaction-stack';
 import { NestedTransaction } from '../transaction/nested-transaction';
 import type { SessionObjects } from './session-objects';
-import { createSessionContext, type QueryConnectionOptions, type SessionContext } from './session-context';
+import { createSessionContext, installContextReader, type QueryConnectionOptions, type SessionContext } from './session-context';
 import { loadOptionList, SessionLoader, type LoadRelationOptions } from '../loading/session-loader';
 import type { LoadOption } from '../../query/load-options';
 import { relatedStates } from '../cascade/cascades';
@@ -90,6 +90,10 @@ export class Session {
   #retired: string | undefined;
   /** The connection handed out by `connection()` for the open transaction, and its guarded view. */
   #lent: { readonly connection: Connection; readonly lent: Connection } | undefined;
+
+  static {
+    installContextReader((session) => (#context in session ? session.#context : undefined));
+  }
 
   constructor(options: SessionOptions) {
     if (!options?.bind) throw new ArgumentError('A Session needs an engine: sessionMaker({ bind: engine }).');
