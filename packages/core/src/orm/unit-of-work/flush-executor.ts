@@ -120,11 +120,13 @@ async function update(command: UpdateCommand, flushStatement: FlushStatement, ta
  */
 function fill(command: FlushCommand): FlushCommand {
   switch (command.kind) {
-    case 'insert': {
-      if (!command.rows.some(hasPlaceholder)) return command;
-      const rows = command.rows.map((row, r) => (hasPlaceholder(row) ? row.map((value, c) => written(command.states[r]!, command.columns[c]!, value)) : row));
-      return { ...command, rows };
-    }
+    case 'insert':
+      // The plan is run once: its rows take the filled values in place.
+      for (let r = 0; r < command.rows.length; r++) {
+        const row = command.rows[r] as unknown[];
+        for (let c = 0; c < row.length; c++) if (row[c] instanceof GeneratedValue) row[c] = written(command.states[r]!, command.columns[c]!, row[c]);
+      }
+      return command;
     case 'update':
     case 'post-update': {
       if (!command.rows.some((row) => hasPlaceholder(row.values) || hasPlaceholder(row.match))) return command;

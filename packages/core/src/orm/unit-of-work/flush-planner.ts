@@ -37,7 +37,7 @@ const NO_DEFERRED: ReadonlySet<RelationMetadata> = new Set();
  */
 export function planFlush(changes: FlushChanges, work: RelationshipWork, options: { readonly preview?: boolean } = {}): FlushPlan {
   const planner = new FlushPlanner(changes, work);
-  const saved = savedValues(changes, work, planner.snapshots);
+  const saved = savedValues(changes, work);
   try {
     checkRows(changes);
     const postponed = planner.inserts(new Date());
@@ -49,21 +49,19 @@ export function planFlush(changes: FlushChanges, work: RelationshipWork, options
     planner.deletes();
     return planner.plan();
   } catch (error) {
-    restore(saved);
+    restore(saved, changes, planner.snapshots);
     throw error;
   } finally {
-    if (options.preview) restore(saved);
+    if (options.preview) restore(saved, changes, planner.snapshots);
   }
 }
 
 /** An object's column values (and loaded values) as they were before planning. */
 type Saved = Map<InstanceState, { readonly values: readonly unknown[]; readonly snapshot: readonly unknown[] | undefined }>;
 
-/** The values planning may write into: of new and changed objects, and of children joining or leaving a collection. */
-function savedValues(changes: FlushChanges, work: RelationshipWork, snapshots: ReadonlyMap<InstanceState, readonly unknown[]>): Saved {
+/** The values planning may write into, of objects already in the database: changed ones, and children joining or leaving a collection. */
+function savedValues(changes: FlushChanges, work: RelationshipWork): Saved {
   const saved: Saved = new Map();
-  // A new object's snapshot is already a copy of its values.
-  for (const state of changes.pending) saved.set(state, { values: snapshots.get(state)!, snapshot: undefined });
   const save = (state: InstanceState) => {
     // An expired object's loaded values are marked in place when written: keep a copy of those.
     if (!saved.has(state)) saved.set(state, { values: state.values.slice(), snapshot: state.expired ? state.snapshot?.slice() : state.snapshot });
@@ -74,16 +72,21 @@ function savedValues(changes: FlushChanges, work: RelationshipWork, snapshots: R
   return saved;
 }
 
-function restore(saved: Saved): void {
+function restore(saved: Saved, changes: FlushChanges, snapshots: ReadonlyMap<InstanceState, readonly unknown[]>): void {
+  // A new object's snapshot is a copy of its values as they were.
+  for (const state of changes.pending) {
+    const values = snapshots.get(state);
+    if (values) state.rewind(values, { snapshot: undefined });
+  }
   for (const [state, { values, snapshot }] of saved) state.rewind(values, { snapshot });
 }
 
 /** One flush's plan as it is built, one method per phase. */
 class FlushPlanner {
   readonly snapshots: Map<InstanceState, unknown[]>;
-  readonly placeholders = new Placeholders();
+  readonly placeholders: Placeholders;
   readonly commands: FlushCommand[] = [];
-  readonly #links = new KeyLinks(this.placeholders);
+  readonly #links: KeyLinks;
   readonly #order: CommitOrder;
   readonly #inserted: InstanceState[] = [];
   readonly #updated: InstanceState[] = [];
@@ -93,6 +96,8 @@ class FlushPlanner {
     readonly work: RelationshipWork,
   ) {
     this.snapshots = snapshotsOf(changes);
+    this.placeholders = new Placeholders((state) => changes.pending.has(state) && !changes.deleted.has(state));
+    this.#links = new KeyLinks(this.placeholders);
     this.#order = tableOrder(changes.entities);
   }
 
@@ -115,7 +120,6 @@ class FlushPlanner {
       const mapper = EntityMapper.for(entity);
       for (const level of order.selfReferencing.includes(entity) ? selfLevels(mapper, states) : [states]) {
         levels.push({ mapper, states: level });
-        for (const state of level) this.placeholders.newRow(state);
       }
     }
     const postponed: InstanceState[] = [];
@@ -123,7 +127,7 @@ class FlushPlanner {
       for (const state of states) {
         if (syncForeignKeys(state, this.work.memberships, deferred, links)) postponed.push(state);
         fillInsertDefaults(state.mapper.columns, state.values, now);
-        checkRequired(state, (i) => links.valueOf(state, i));
+        checkRequired(state, links.of(state));
       }
       this.commands.push(...insertCommands(mapper, states, links));
       this.#inserted.push(...states);
@@ -142,7 +146,7 @@ class FlushPlanner {
       if (deleted.has(state) || pending.has(state)) continue;
       syncForeignKeys(state, memberships, NO_DEFERRED, links);
       unlinkFromParent(state, unparented, links);
-      checkRequired(state, (i) => links.valueOf(state, i));
+      checkRequired(state, links.of(state));
       const snapshot = this.snapshots.get(state) ?? state.values;
       const changed = prepareUpdate(state, links);
       if (changed.length === 0) continue;

@@ -9,13 +9,13 @@ import { columnLabel } from '../../types/value-errors';
 import type { EntityMapper } from '../state/entity-mapper';
 import type { InstanceState } from '../state/instance-state';
 
-/** A NOT NULL foreign key with nothing to fill it is the user's mistake: say which relationship. `valueOf` reads a column (a placeholder counts as filled). */
-export function checkRequired(state: InstanceState, valueOf: (i: number) => unknown = (i) => state.values[i]): void {
+/** A NOT NULL foreign key with nothing to fill it is the user's mistake: say which relationship. A column `linked` to a placeholder counts as filled. */
+export function checkRequired(state: InstanceState, linked?: ReadonlyMap<number, unknown>): void {
   const { columns } = state.mapper;
   for (let i = 0; i < columns.length; i++) {
     const column = columns[i]!;
     if (column.nullable || column.generated || column.serverDefault || column.relationProperty === undefined) continue;
-    const value = valueOf(i);
+    const value = linked?.get(i) ?? state.values[i];
     if (value === undefined || value === null) throw requiredError(state, column);
   }
 }
