@@ -21,9 +21,7 @@ export class GeneratedValue {
     readonly state: InstanceState,
     readonly column: number,
     readonly ordinal: number,
-  ) {
-    Object.freeze(this);
-  }
+  ) {}
 
   /** The value once the row is inserted; undefined before. */
   get value(): unknown {

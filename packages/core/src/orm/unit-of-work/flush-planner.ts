@@ -180,9 +180,9 @@ class FlushPlanner {
     const links = this.#links;
     for (const state of states) {
       const snapshot = state.values.slice();
-      const linked = new Map(links.of(state) ?? []);
+      const linked = [...(links.of(state) ?? [])];
       // The row is found by the key it is inserted with, generated or not.
-      const found = snapshot.map((v, i) => linked.get(i) ?? this.placeholders.of(state, i) ?? v);
+      const found = snapshot.map((v, i) => linked[i] ?? this.placeholders.of(state, i) ?? v);
       syncForeignKeys(state, this.work.memberships, NO_DEFERRED, links);
       const changed = changedSince(state, snapshot, linked, links);
       if (changed.length > 0) this.commands.push({ kind: 'post-update', mapper: state.mapper, rows: [updateRow(state, changed, found, links)], batched: false });
@@ -254,7 +254,7 @@ function insertCommands(mapper: EntityMapper, states: readonly InstanceState[], 
   for (const state of states) {
     const linked = links.of(state);
     let signature = '';
-    for (let i = 0; i < state.values.length; i++) signature += state.values[i] === undefined && !linked?.has(i) ? '0' : '1';
+    for (let i = 0; i < state.values.length; i++) signature += state.values[i] === undefined && linked?.[i] === undefined ? '0' : '1';
     let group = groups.get(signature);
     if (!group) groups.set(signature, (group = []));
     group.push(state);
@@ -267,7 +267,7 @@ function insertCommands(mapper: EntityMapper, states: readonly InstanceState[], 
     for (let i = 0; i < first.values.length; i++) (links.valueOf(first, i) === undefined ? generated : columns).push(i);
     const rows = group.map((state) => {
       const linked = links.of(state);
-      return linked ? columns.map((i) => linked.get(i) ?? state.values[i] ?? null) : columns.map((i) => state.values[i] ?? null);
+      return linked ? columns.map((i) => linked[i] ?? state.values[i] ?? null) : columns.map((i) => state.values[i] ?? null);
     });
     commands.push({ kind: 'insert', mapper, states: group, columns, generated, rows });
   }
@@ -278,7 +278,7 @@ function insertCommands(mapper: EntityMapper, states: readonly InstanceState[], 
 function prepareUpdate(state: InstanceState, links: KeyLinks): number[] {
   const changed = state.changedColumns();
   const linked = links.of(state);
-  if (linked) for (const i of linked.keys()) if (!changed.includes(i)) changed.push(i);
+  if (linked) linked.forEach((value, i) => value !== undefined && !changed.includes(i) && changed.push(i));
   if (changed.length === 0) return changed;
   const { columns } = state.mapper;
   for (let i = 0; i < columns.length; i++) {
@@ -312,16 +312,16 @@ function prepareVersion(state: InstanceState, changed: number[], snapshot: reado
 }
 
 /** Columns whose value moved from `snapshot`, or that were linked to a placeholder since `linkedBefore`. */
-function changedSince(state: InstanceState, snapshot: readonly unknown[], linkedBefore: ReadonlyMap<number, unknown> | undefined, links: KeyLinks): number[] {
+function changedSince(state: InstanceState, snapshot: readonly unknown[], linkedBefore: readonly unknown[] | undefined, links: KeyLinks): number[] {
   const changed = state.values.flatMap((v, i) => (v !== snapshot[i] ? [i] : []));
   const linked = links.of(state);
-  if (linked) for (const [i, value] of linked) if (linkedBefore?.get(i) !== value && !changed.includes(i)) changed.push(i);
+  if (linked) linked.forEach((value, i) => value !== undefined && linkedBefore?.[i] !== value && !changed.includes(i) && changed.push(i));
   return changed;
 }
 
 function updateRow(state: InstanceState, changed: readonly number[], match: readonly unknown[], links: KeyLinks): UpdateRow {
   const linked = links.of(state);
-  return { state, changed, values: changed.map((i) => (linked?.get(i) ?? state.values[i]) ?? null), match };
+  return { state, changed, values: changed.map((i) => (linked?.[i] ?? state.values[i]) ?? null), match };
 }
 
 /** Queues an UPDATE, grouped by entity and changed columns. */

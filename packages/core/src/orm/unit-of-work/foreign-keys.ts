@@ -13,29 +13,30 @@ import type { Membership } from './relationship-changes';
 
 /** Columns of rows linked to placeholders: the values the executor writes into them once known. */
 export class KeyLinks {
-  readonly #links = new Map<InstanceState, Map<number, GeneratedValue>>();
+  /** Per row, its linked columns by index (an array: most rows have one link, and a Map each would cost more). */
+  readonly #links = new Map<InstanceState, (GeneratedValue | undefined)[]>();
 
   constructor(readonly placeholders: Placeholders) {}
 
   set(state: InstanceState, column: number, value: GeneratedValue): void {
     let columns = this.#links.get(state);
-    if (!columns) this.#links.set(state, (columns = new Map<number, GeneratedValue>()));
-    columns.set(column, value);
+    if (!columns) this.#links.set(state, (columns = new Array<GeneratedValue | undefined>(state.values.length)));
+    columns[column] = value;
   }
 
   clear(state: InstanceState, column: number): void {
-    this.#links.get(state)?.delete(column);
+    const columns = this.#links.get(state);
+    if (columns) columns[column] = undefined;
   }
 
-  /** The linked columns of `state`, if any. */
-  of(state: InstanceState): ReadonlyMap<number, GeneratedValue> | undefined {
-    const columns = this.#links.get(state);
-    return columns && columns.size > 0 ? columns : undefined;
+  /** The linked columns of `state` by index (undefined where a column is not linked), if any ever was. */
+  of(state: InstanceState): readonly (GeneratedValue | undefined)[] | undefined {
+    return this.#links.get(state);
   }
 
   /** The value a command binds for column `i` of `state`: its placeholder when linked, else the value it holds. */
   valueOf(state: InstanceState, i: number): unknown {
-    return this.#links.get(state)?.get(i) ?? state.values[i];
+    return this.#links.get(state)?.[i] ?? state.values[i];
   }
 }
 

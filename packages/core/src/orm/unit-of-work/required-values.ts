@@ -10,12 +10,12 @@ import type { EntityMapper } from '../state/entity-mapper';
 import type { InstanceState } from '../state/instance-state';
 
 /** A NOT NULL foreign key with nothing to fill it is the user's mistake: say which relationship. A column `linked` to a placeholder counts as filled. */
-export function checkRequired(state: InstanceState, linked?: ReadonlyMap<number, unknown>): void {
+export function checkRequired(state: InstanceState, linked?: readonly unknown[]): void {
   const { columns } = state.mapper;
   for (let i = 0; i < columns.length; i++) {
     const column = columns[i]!;
     if (column.nullable || column.generated || column.serverDefault || column.relationProperty === undefined) continue;
-    const value = linked?.get(i) ?? state.values[i];
+    const value = linked?.[i] ?? state.values[i];
     if (value === undefined || value === null) throw requiredError(state, column);
   }
 }
