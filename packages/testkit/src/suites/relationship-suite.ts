@@ -3,6 +3,9 @@
  * sides, every loader strategy (with subquery wrapping under LIMIT / OFFSET / DISTINCT and
  * chunked IN lists), statement counts, cascades down to delete-orphan and passive deletes,
  * many-to-many rows, trees, and stale collections after commit, on every dialect.
+ * One file because its blocks share one schema, seed data and helpers (and run in one
+ * database setup per dialect); the unit-level plan of the same writes is in
+ * packages/core/test/flush-plan.test.ts.
  */
 import {
   createEngine,

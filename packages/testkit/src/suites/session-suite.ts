@@ -2,6 +2,8 @@
  * The Session conformance suite: identity map, unit of work (statement order, batching,
  * changed columns only, self-references and cycles), failure consistency, optimistic
  * locking, expire-on-commit, savepoints, hooks and object states, on every dialect.
+ * One file because its blocks share one schema and helpers set up once per dialect;
+ * previews of the same writes are in pending-changes-suite.ts.
  */
 import {
   Column,
