@@ -5,7 +5,7 @@ export { inspect } from './state/inspect';
 export type { InstanceInspection } from './state/inspect';
 export type { ObjectStatus } from './state/instance-state';
 export { Session, NestedTransaction } from './session/session';
-export type { FirstValue, GetOptions, OnCommitOptions } from './session/session';
+export type { EntityIn, EntityTuple, FirstValue, GetOptions, LoadedAfter, LoadedAll, OnCommitOptions } from './session/session';
 export type { LoadRelationOptions } from './loading/session-loader';
 export { RelationCollection } from './state/collection';
 export { sessionMaker } from './session/session-maker';

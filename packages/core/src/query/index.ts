@@ -5,7 +5,9 @@
 export { select } from './select';
 export { SelectStatement } from './select-statement';
 export { LoadOption, joinedLoad, selectinLoad, subqueryLoad, lazyLoad, raiseLoad, noLoad, eagerLoad } from './load-options';
-export type { JoinedLoadOptions, LoadStep, RelationPath, StepStrategy } from './load-options';
+export type { EntityAt, JoinedLoadOptions, LoadedBy, LoadingOption, LoadStep, NotLoadingOption, OffFor, OptionsIn, PathsFor, StepStrategy } from './load-options';
+export { EagerProps, OptionalProps, PrimaryKeyProps } from './loaded';
+export type { EagerKeys, EagerStrategy, EntityOfLoaded, KeyOf, KeyProps, Loaded, LoadedMark, LoadResult, NotLoaded, PathsOfLoaded, RelatedEntity, RelationKeys, RelationPath, RequiredKeys } from './loaded';
 export type { Condition, ForUpdateOptions, GroupArgument, OrderArgument } from './select-statement';
 export { CompoundSelect, union, unionAll } from './compound-select';
 export { insert, InsertStatement } from './insert-statement';

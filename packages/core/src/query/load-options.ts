@@ -7,6 +7,7 @@
  */
 import { ArgumentError } from '../errors/errors';
 import type { LoaderStrategy } from '../metadata/declarations';
+import type { LoadResult, RelatedEntity, RelationPath } from './loaded';
 
 /** What an option asks for one step: a strategy, or 'auto' (joined for to-one, selectin for to-many). */
 export type StepStrategy = LoaderStrategy | 'auto';
@@ -25,14 +26,34 @@ export interface JoinedLoadOptions {
   innerJoin?: boolean;
 }
 
-/** A relationship path, or several relationship names separated by dots. */
-export type RelationPath<E> = (Extract<keyof E, string> & string) | `${string}.${string}`;
+/** The entity reached from `E` by the dotted path `P`. */
+export type EntityAt<E, P extends string> = P extends `${infer Head}.${infer Rest}`
+  ? Head extends keyof E ? EntityAt<RelatedEntity<E[Head]>, Rest> : never
+  : P extends keyof E ? RelatedEntity<E[P]> : never;
 
-/** A loader option for `.options(...)`, `session.get(..., { options })` and `session.load`. Immutable. */
-export class LoadOption {
+/** `Q` below `Last`, or `Q` itself at the root. */
+type Under<Last extends string, Q extends string> = [Last] extends [never] ? Q : `${Last}.${Q}`;
+
+/** The option after one more chained step loading `Q`. */
+type LoadingStep<E, P extends string, Off extends string, Last extends string, Q extends string> = LoadOption<E, P | Under<Last, Q>, Off, Under<Last, Q>>;
+
+/** The option after one more chained step that does not load `Q` (lazy, raise, noload). */
+type NotLoadingStep<E, P extends string, Off extends string, Last extends string, Q extends string> = LoadOption<E, P, Off | Under<Last, Q>, Under<Last, Q>>;
+
+/**
+ * A loader option for `.options(...)`, `session.get(..., { options })` and `session.load`.
+ * Immutable. Its type says which entity it starts from (`E`), which paths it loads (`P`),
+ * which it leaves unloaded (`Off`) and where a chained call continues (`Last`), so a query's
+ * results are typed with what they have loaded.
+ */
+export class LoadOption<E = any, P extends string = any, Off extends string = any, Last extends string = any> {
   /** The entity class the path starts from. */
   readonly entity: Function;
   readonly steps: readonly LoadStep[];
+  /** Compile-time only: applies to `E` and its subclasses (contravariant, so an option built for a base class fits a subclass's query). */
+  declare readonly appliesTo?: (entity: E) => void;
+  /** Compile-time only: the paths loaded and the paths switched off. */
+  declare readonly typed?: { readonly loads: P; readonly off: Off; readonly last: Last };
 
   constructor(entity: Function, steps: readonly LoadStep[]) {
     this.entity = entity;
@@ -41,37 +62,37 @@ export class LoadOption {
   }
 
   /** Then loads `path` (from the last step's target) with a LEFT OUTER JOIN in the same query. */
-  joinedLoad(path: string, options: JoinedLoadOptions = {}): LoadOption {
+  joinedLoad<Q extends string>(path: RelationPath<EntityAt<E, Last>, Q>, options: JoinedLoadOptions = {}): LoadingStep<E, P, Off, Last, Q> {
     return this.#then(path, 'joined', options);
   }
 
   /** Then loads `path` with one `IN` query per relationship (chunked for long key lists). */
-  selectinLoad(path: string): LoadOption {
+  selectinLoad<Q extends string>(path: RelationPath<EntityAt<E, Last>, Q>): LoadingStep<E, P, Off, Last, Q> {
     return this.#then(path, 'selectin');
   }
 
   /** Then loads `path` with a query that joins the children to the original query run as a subquery. */
-  subqueryLoad(path: string): LoadOption {
+  subqueryLoad<Q extends string>(path: RelationPath<EntityAt<E, Last>, Q>): LoadingStep<E, P, Off, Last, Q> {
     return this.#then(path, 'subquery');
   }
 
   /** Then leaves `path` unloaded (load it with session.load). */
-  lazyLoad(path: string): LoadOption {
+  lazyLoad<Q extends string>(path: RelationPath<EntityAt<E, Last>, Q>): NotLoadingStep<E, P, Off, Last, Q> {
     return this.#then(path, 'select');
   }
 
   /** Then leaves `path` unloaded, with an error that says so when it is read. */
-  raiseLoad(path: string): LoadOption {
+  raiseLoad<Q extends string>(path: RelationPath<EntityAt<E, Last>, Q>): NotLoadingStep<E, P, Off, Last, Q> {
     return this.#then(path, 'raise');
   }
 
   /** Then sets `path` to empty (an empty array or null) without loading it. */
-  noLoad(path: string): LoadOption {
+  noLoad<Q extends string>(path: RelationPath<EntityAt<E, Last>, Q>): NotLoadingStep<E, P, Off, Last, Q> {
     return this.#then(path, 'noload');
   }
 
   /** Then loads `path` as eagerLoad does. */
-  eagerLoad(path: string): LoadOption {
+  eagerLoad<Q extends string>(path: RelationPath<EntityAt<E, Last>, Q>): LoadingStep<E, P, Off, Last, Q> {
     return this.#then(path, 'auto');
   }
 
@@ -80,12 +101,18 @@ export class LoadOption {
     return `${this.entity.name}.${this.steps.map((s) => `${s.property}(${s.strategy})`).join('.')}`;
   }
 
-  #then(path: string, strategy: StepStrategy, options: JoinedLoadOptions = {}): LoadOption {
-    return new LoadOption(this.entity, [...this.steps, ...stepsOf(path, { strategy, innerJoin: options.innerJoin ?? false }, this.entity)]);
+  #then<R>(path: string, strategy: StepStrategy, options: JoinedLoadOptions = {}): R {
+    return new LoadOption(this.entity, [...this.steps, ...stepsOf(path, { strategy, innerJoin: options.innerJoin ?? false }, this.entity)]) as R;
   }
 }
 
 type EntityClass<E> = abstract new (...args: any[]) => E;
+
+/** What a root option loading the path `P` from `E` is typed as (a path loads every step of it). */
+export type LoadingOption<E, P extends string> = LoadOption<E, P, never, P>;
+
+/** What a root option that leaves `P` unloaded is typed as (each step of the path gets the strategy). */
+export type NotLoadingOption<E, P extends string> = LoadOption<E, never, P, P>;
 
 /**
  * Loads a relationship with a LEFT OUTER JOIN in the same query (INNER with `innerJoin`
@@ -95,7 +122,7 @@ type EntityClass<E> = abstract new (...args: any[]) => E;
  * @example
  * const page = await session.scalars(select(User).orderBy((u) => u.name).limit(20).options(joinedLoad(User, 'posts')));
  */
-export function joinedLoad<E>(entity: EntityClass<E>, path: RelationPath<E>, options: JoinedLoadOptions = {}): LoadOption {
+export function joinedLoad<E, P extends string>(entity: EntityClass<E>, path: RelationPath<E, P>, options: JoinedLoadOptions = {}): LoadingOption<E, P> {
   return root(entity, path, 'joined', options);
 }
 
@@ -105,27 +132,27 @@ export function joinedLoad<E>(entity: EntityClass<E>, path: RelationPath<E>, opt
  * @example
  * await session.scalars(select(User).options(selectinLoad(User, 'posts.comments')));
  */
-export function selectinLoad<E>(entity: EntityClass<E>, path: RelationPath<E>): LoadOption {
+export function selectinLoad<E, P extends string>(entity: EntityClass<E>, path: RelationPath<E, P>): LoadingOption<E, P> {
   return root(entity, path, 'selectin');
 }
 
 /** Loads a relationship after the query by joining the children to the original query, run again as a subquery. */
-export function subqueryLoad<E>(entity: EntityClass<E>, path: RelationPath<E>): LoadOption {
+export function subqueryLoad<E, P extends string>(entity: EntityClass<E>, path: RelationPath<E, P>): LoadingOption<E, P> {
   return root(entity, path, 'subquery');
 }
 
 /** Leaves a relationship unloaded (overriding an eager default); load it with `session.load`. */
-export function lazyLoad<E>(entity: EntityClass<E>, path: RelationPath<E>): LoadOption {
+export function lazyLoad<E, P extends string>(entity: EntityClass<E>, path: RelationPath<E, P>): NotLoadingOption<E, P> {
   return root(entity, path, 'select');
 }
 
 /** Leaves a relationship unloaded, and reading it raises UnloadedRelationError saying so: a guard against N+1 patterns. */
-export function raiseLoad<E>(entity: EntityClass<E>, path: RelationPath<E>): LoadOption {
+export function raiseLoad<E, P extends string>(entity: EntityClass<E>, path: RelationPath<E, P>): NotLoadingOption<E, P> {
   return root(entity, path, 'raise');
 }
 
 /** Sets a relationship to empty (an empty array or null) without loading anything. */
-export function noLoad<E>(entity: EntityClass<E>, path: RelationPath<E>): LoadOption {
+export function noLoad<E, P extends string>(entity: EntityClass<E>, path: RelationPath<E, P>): NotLoadingOption<E, P> {
   return root(entity, path, 'noload');
 }
 
@@ -135,14 +162,14 @@ export function noLoad<E>(entity: EntityClass<E>, path: RelationPath<E>): LoadOp
  * @example
  * await session.scalars(select(Post).options(...eagerLoad(Post, 'author', 'comments.author')));
  */
-export function eagerLoad<E>(entity: EntityClass<E>, ...paths: RelationPath<E>[]): LoadOption[] {
+export function eagerLoad<E, P extends string>(entity: EntityClass<E>, ...paths: RelationPath<E, P>[]): LoadingOption<E, P>[] {
   if (paths.length === 0) throw new ArgumentError(`eagerLoad(${entity?.name ?? '?'}) needs at least one relationship path, e.g. eagerLoad(${entity?.name ?? 'User'}, 'posts').`);
   return paths.map((path) => root(entity, path, 'auto'));
 }
 
-function root(entity: Function, path: string, strategy: StepStrategy, options: JoinedLoadOptions = {}): LoadOption {
+function root<R>(entity: Function, path: string, strategy: StepStrategy, options: JoinedLoadOptions = {}): R {
   if (typeof entity !== 'function') throw new ArgumentError(`A loader option starts from an entity class, e.g. selectinLoad(User, 'posts'); got ${String(entity)}.`);
-  return new LoadOption(entity, stepsOf(path, { strategy, innerJoin: options.innerJoin ?? false }, entity));
+  return new LoadOption(entity, stepsOf(path, { strategy, innerJoin: options.innerJoin ?? false }, entity)) as R;
 }
 
 /** The steps of a dotted path, each loaded as `how` says. */
@@ -166,3 +193,15 @@ export function flattenOptions(options: readonly (LoadOption | readonly LoadOpti
   }
   return out;
 }
+
+/** The paths the options `O` load for entity `E` (options built for `E` or a base class of it). */
+export type PathsFor<O, E> = O extends LoadOption<infer R, infer P, any, any> ? (E extends R ? P : never) : never;
+
+/** The paths the options `O` leave unloaded for entity `E`. */
+export type OffFor<O, E> = O extends LoadOption<infer R, any, infer Off, any> ? (E extends R ? Off : never) : never;
+
+/** What a session returns for entity `E` queried with loader options `O`: `Loaded<E, paths>`, or `E` when it has no relationships. */
+export type LoadedBy<E, O> = LoadResult<E, PathsFor<O, E>, OffFor<O, E>>;
+
+/** The option types in a list of options (arrays flattened). */
+export type OptionsIn<O extends readonly unknown[]> = O[number] extends infer I ? (I extends readonly (infer J)[] ? J : I) : never;

@@ -11,10 +11,10 @@ import { entityRefOf, refForEntity } from './entity-ref';
 import { describe, type Expr, type Predicate } from './expression';
 import { joinNode, lockNode, withSelect, type SelectParts } from './node-constructors';
 import { sourceName, type CteSource, type FromSource, type JoinNode, type SelectNode } from './query-nodes';
-import { slotOf, type AnyEntityRef, type AnySelectableRef, type EntityInput, type EntityRef, type SelectableRef, type ShorthandOf } from './query-types';
+import { REF, slotOf, type RefSlot, type AnyEntityRef, type AnySelectableRef, type EntityInput, type EntityRef, type SelectableRef, type ShorthandOf } from './query-types';
 import { RelationRef } from './relation-ref';
 import { QueryStatement } from './statement';
-import { flattenOptions, type LoadOption } from './load-options';
+import { flattenOptions, type LoadOption, type OptionsIn } from './load-options';
 
 /** A condition: a predicate, a fragment, a callback over the query's references, or the `{ property: value }` shorthand. */
 export type Condition<Refs extends readonly unknown[]> =
@@ -32,6 +32,9 @@ export type GroupArgument<Refs extends readonly unknown[]> = Expr<any> | SqlFrag
 /** The references of a statement whose sources an overload's signature spells out: what implementations build. */
 type AnyRefs = readonly unknown[];
 
+/** A loader option that applies to one of the entities of a query with these references. */
+export type OptionFor<Refs extends readonly unknown[]> = Refs[number] extends infer R ? (R extends { readonly [REF]: RefSlot<infer E, 'entity'> } ? LoadOption<E, any, any, any> : never) : never;
+
 /** Options of `forUpdate`. */
 export interface ForUpdateOptions {
   /** Skip rows other transactions have locked (SKIP LOCKED) instead of waiting. */
@@ -48,11 +51,13 @@ export interface ForUpdateOptions {
  * const page = select(User).where((u) => u.name.like('a%')).orderBy((u) => u.name).limit(20).offset(40);
  * const { rows } = await conn.execute(page);   // rows: { id: number; name: string; ... }[]
  */
-export class SelectStatement<Row, Refs extends readonly unknown[] = []> extends QueryStatement<Row> {
+export class SelectStatement<Row, Refs extends readonly unknown[] = [], Opts = never> extends QueryStatement<Row> {
   readonly node: SelectNode;
   /** Loader options for the Session (`.options(...)`); running the statement on a Connection ignores them. */
   readonly loadOptions: readonly LoadOption[];
   readonly #refs: Refs;
+  /** Compile-time only: the loader options given, so the Session types its results with what they load. */
+  declare readonly loads?: Opts;
 
   constructor(selectNode: SelectNode, refs: Refs, loadOptions: readonly LoadOption[] = []) {
     super();
@@ -68,12 +73,12 @@ export class SelectStatement<Row, Refs extends readonly unknown[] = []> extends 
    * @example
    * session.scalars(select(User).limit(20).options(joinedLoad(User, 'posts'), selectinLoad(User, 'posts.comments')));
    */
-  options(...options: (LoadOption | readonly LoadOption[])[]): SelectStatement<Row, Refs> {
+  options<const O extends readonly (OptionFor<Refs> | readonly OptionFor<Refs>[])[]>(...options: O): SelectStatement<Row, Refs, Opts | OptionsIn<O>> {
     return new SelectStatement(this.node, this.#refs, Object.freeze([...this.loadOptions, ...flattenOptions(options)]));
   }
 
   /** Adds a WHERE condition; several calls are ANDed. */
-  where(condition: Condition<Refs>): SelectStatement<Row, Refs> {
+  where(condition: Condition<Refs>): SelectStatement<Row, Refs, Opts> {
     return this.#next({ where: andNodes(this.node.where, resolveCondition(condition, this.#refs, 'where()')) });
   }
 
@@ -81,57 +86,57 @@ export class SelectStatement<Row, Refs extends readonly unknown[] = []> extends 
    * INNER JOIN: along a relationship (`(u) => u.posts`, ON from its foreign key, optionally
    * under an alias), or to an entity, alias or subquery with an explicit ON condition.
    */
-  join<E>(relation: RelationRef<E> | ((...refs: Refs) => RelationRef<E>), alias?: string): SelectStatement<Row, [...Refs, EntityRef<E>]>;
-  join<E>(target: EntityInput<E>, on: Condition<[...Refs, EntityRef<E>]>): SelectStatement<Row, [...Refs, EntityRef<E>]>;
-  join<R>(target: SelectableRef<R>, on: Condition<[...Refs, SelectableRef<R>]>): SelectStatement<Row, [...Refs, SelectableRef<R>]>;
-  join(target: unknown, second?: unknown): SelectStatement<Row, AnyRefs> {
+  join<E>(relation: RelationRef<E> | ((...refs: Refs) => RelationRef<E>), alias?: string): SelectStatement<Row, [...Refs, EntityRef<E>], Opts>;
+  join<E>(target: EntityInput<E>, on: Condition<[...Refs, EntityRef<E>]>): SelectStatement<Row, [...Refs, EntityRef<E>], Opts>;
+  join<R>(target: SelectableRef<R>, on: Condition<[...Refs, SelectableRef<R>]>): SelectStatement<Row, [...Refs, SelectableRef<R>], Opts>;
+  join(target: unknown, second?: unknown): SelectStatement<Row, AnyRefs, Opts> {
     return this.#join('inner', target, second);
   }
 
   /** LEFT JOIN, as `join`: rows without a match keep NULLs for the joined columns. */
-  leftJoin<E>(relation: RelationRef<E> | ((...refs: Refs) => RelationRef<E>), alias?: string): SelectStatement<Row, [...Refs, EntityRef<E>]>;
-  leftJoin<E>(target: EntityInput<E>, on: Condition<[...Refs, EntityRef<E>]>): SelectStatement<Row, [...Refs, EntityRef<E>]>;
-  leftJoin<R>(target: SelectableRef<R>, on: Condition<[...Refs, SelectableRef<R>]>): SelectStatement<Row, [...Refs, SelectableRef<R>]>;
-  leftJoin(target: unknown, second?: unknown): SelectStatement<Row, AnyRefs> {
+  leftJoin<E>(relation: RelationRef<E> | ((...refs: Refs) => RelationRef<E>), alias?: string): SelectStatement<Row, [...Refs, EntityRef<E>], Opts>;
+  leftJoin<E>(target: EntityInput<E>, on: Condition<[...Refs, EntityRef<E>]>): SelectStatement<Row, [...Refs, EntityRef<E>], Opts>;
+  leftJoin<R>(target: SelectableRef<R>, on: Condition<[...Refs, SelectableRef<R>]>): SelectStatement<Row, [...Refs, SelectableRef<R>], Opts>;
+  leftJoin(target: unknown, second?: unknown): SelectStatement<Row, AnyRefs, Opts> {
     return this.#join('left', target, second);
   }
 
   /** Adds sources to FROM explicitly (by default FROM holds what the selection uses). */
-  from<E>(source: EntityInput<E>): SelectStatement<Row, [...Refs, EntityRef<E>]>;
-  from<R>(source: SelectableRef<R>): SelectStatement<Row, [...Refs, SelectableRef<R>]>;
-  from(source: unknown): SelectStatement<Row, AnyRefs> {
+  from<E>(source: EntityInput<E>): SelectStatement<Row, [...Refs, EntityRef<E>], Opts>;
+  from<R>(source: SelectableRef<R>): SelectStatement<Row, [...Refs, SelectableRef<R>], Opts>;
+  from(source: unknown): SelectStatement<Row, AnyRefs, Opts> {
     const { ref, source: fromSource } = sourceRef(source);
     this.#checkFree(fromSource);
     return this.#next({ from: [...this.node.from, fromSource], ctes: withCte(this.node.ctes, fromSource) }, [...this.#refs, ref]);
   }
 
   /** GROUP BY. */
-  groupBy(...items: GroupArgument<Refs>[]): SelectStatement<Row, Refs> {
+  groupBy(...items: GroupArgument<Refs>[]): SelectStatement<Row, Refs, Opts> {
     return this.#next({ groupBy: [...this.node.groupBy, ...resolveExpressions(items, this.#refs, 'groupBy()')] });
   }
 
   /** HAVING; several calls are ANDed. */
-  having(condition: Condition<Refs>): SelectStatement<Row, Refs> {
+  having(condition: Condition<Refs>): SelectStatement<Row, Refs, Opts> {
     return this.#next({ having: andNodes(this.node.having, resolveCondition(condition, this.#refs, 'having()')) });
   }
 
   /** ORDER BY; expressions sort ascending, `desc()`, `nullsFirst()` and `nullsLast()` say otherwise. */
-  orderBy(...items: OrderArgument<Refs>[]): SelectStatement<Row, Refs> {
+  orderBy(...items: OrderArgument<Refs>[]): SelectStatement<Row, Refs, Opts> {
     return this.#next({ orderBy: [...this.node.orderBy, ...resolveOrder(items, this.#refs)] });
   }
 
   /** LIMIT: at most `count` rows (a non-negative integer, bound as a parameter). */
-  limit(count: number): SelectStatement<Row, Refs> {
+  limit(count: number): SelectStatement<Row, Refs, Opts> {
     return this.#next({ limit: checkCount(count, 'limit()') });
   }
 
   /** OFFSET: skip `count` rows (a non-negative integer, bound as a parameter). */
-  offset(count: number): SelectStatement<Row, Refs> {
+  offset(count: number): SelectStatement<Row, Refs, Opts> {
     return this.#next({ offset: checkCount(count, 'offset()') });
   }
 
   /** SELECT DISTINCT. */
-  distinct(): SelectStatement<Row, Refs> {
+  distinct(): SelectStatement<Row, Refs, Opts> {
     return this.#next({ distinct: true });
   }
 
@@ -140,14 +145,14 @@ export class SelectStatement<Row, Refs extends readonly unknown[] = []> extends 
    * for a server without one raises NotSupportedError. On SQLite it adds nothing: a write
    * transaction there already holds the database's write lock.
    */
-  forUpdate(options: ForUpdateOptions = {}): SelectStatement<Row, Refs> {
+  forUpdate(options: ForUpdateOptions = {}): SelectStatement<Row, Refs, Opts> {
     if (options.skipLocked && options.nowait) throw new ArgumentError('forUpdate(): choose skipLocked or nowait, not both.');
     const of = (options.of ?? []).map((r) => sourceRef(r).source);
     return this.#next({ lock: lockNode({ skipLocked: options.skipLocked, nowait: options.nowait, of }) });
   }
 
   /** Adds common table expressions to WITH (those used in FROM or JOIN are added by themselves). */
-  with(...ctes: AnySelectableRef[]): SelectStatement<Row, Refs> {
+  with(...ctes: AnySelectableRef[]): SelectStatement<Row, Refs, Opts> {
     let list = this.node.ctes;
     for (const cte of ctes) {
       const source = slotOf(cte)?.source;
@@ -167,7 +172,7 @@ export class SelectStatement<Row, Refs extends readonly unknown[] = []> extends 
     return CompoundSelect.of('union all', [this, ...others]);
   }
 
-  #join(type: 'inner' | 'left', target: unknown, second: unknown): SelectStatement<Row, AnyRefs> {
+  #join(type: 'inner' | 'left', target: unknown, second: unknown): SelectStatement<Row, AnyRefs, Opts> {
     const relation = target instanceof RelationRef ? target : isCallback(target) ? (target as (...r: unknown[]) => unknown)(...this.#refs) : undefined;
     if (relation !== undefined) return this.#joinRelation(type, relation, second);
     if (second === undefined) {
@@ -181,7 +186,7 @@ export class SelectStatement<Row, Refs extends readonly unknown[] = []> extends 
     return this.#next({ joins: [...this.node.joins, joinNode(type, source, on)], ctes: withCte(this.node.ctes, source) }, refs);
   }
 
-  #joinRelation(type: 'inner' | 'left', relation: unknown, alias: unknown): SelectStatement<Row, AnyRefs> {
+  #joinRelation(type: 'inner' | 'left', relation: unknown, alias: unknown): SelectStatement<Row, AnyRefs, Opts> {
     if (!(relation instanceof RelationRef)) {
       throw new ArgumentError(`join(callback): the callback must return a relationship such as u.posts; got ${describe(relation)}.`);
     }
@@ -206,9 +211,9 @@ export class SelectStatement<Row, Refs extends readonly unknown[] = []> extends 
     throw new ArgumentError(`'${name}' is already a source of this query; give the second one another name: ${hint}.`);
   }
 
-  #next(changes: SelectParts): SelectStatement<Row, Refs>;
-  #next(changes: SelectParts, refs: readonly unknown[]): SelectStatement<Row, AnyRefs>;
-  #next(changes: SelectParts, refs: readonly unknown[] = this.#refs): SelectStatement<Row, AnyRefs> {
+  #next(changes: SelectParts): SelectStatement<Row, Refs, Opts>;
+  #next(changes: SelectParts, refs: readonly unknown[]): SelectStatement<Row, AnyRefs, Opts>;
+  #next(changes: SelectParts, refs: readonly unknown[] = this.#refs): SelectStatement<Row, AnyRefs, Opts> {
     return new SelectStatement(withSelect(this.node, changes), Object.freeze([...refs]), this.loadOptions);
   }
 }

@@ -284,11 +284,12 @@ function loadOptionsOf(statement: Statement<unknown>): readonly LoadOption[] {
 }
 
 function stepsFor(path: string) {
-  return new LoadOption(Object, []).selectinLoad(path).steps;
+  // A path given as text to session.load: checked by the caller's types, resolved at run time.
+  return (new LoadOption(Object, []) as LoadOption<any, string, never, never>).selectinLoad(path as never).steps;
 }
 
 /** Flattens the options a caller passed (arrays from eagerLoad included). */
-export function loadOptionList(options: readonly (LoadOption | readonly LoadOption[])[] | undefined): readonly LoadOption[] {
+export function loadOptionList(options: readonly (LoadOption<any, any, any, any> | readonly LoadOption<any, any, any, any>[])[] | undefined): readonly LoadOption[] {
   return options === undefined || options.length === 0 ? [] : Object.freeze(flattenOptions(options));
 }
 

@@ -18,7 +18,7 @@ import type { EntityRegistry } from '../../metadata/entity-registry';
 import { defaultRegistry } from '../../metadata/entity-registry';
 import type { Statement } from '../../query/statement';
 import type { SelectStatement } from '../../query/select-statement';
-import type { EntityClass, EntityRef, EntityRow } from '../../query/query-types';
+import type { EntityClass, EntityRef, EntityRow, REF, RefSlot } from '../../query/query-types';
 import type { EntityMapper } from '../state/entity-mapper';
 import { stateOf, type InstanceState } from '../state/instance-state';
 import { executeChanges, FlushFailure, planChanges, type FlushContext } from '../unit-of-work/unit-of-work';
@@ -31,7 +31,8 @@ import { NestedTransaction } from '../transaction/nested-transaction';
 import type { SessionObjects } from './session-objects';
 import { createSessionContext, installContextReader, type QueryConnectionOptions, type SessionContext } from './session-context';
 import { loadOptionList, SessionLoader, type LoadRelationOptions } from '../loading/session-loader';
-import type { LoadOption } from '../../query/load-options';
+import type { LoadedBy, LoadOption, OptionsIn, PathsFor } from '../../query/load-options';
+import type { EntityOfLoaded, KeyOf, Loaded, LoadResult, PathsOfLoaded, RelationPath } from '../../query/loaded';
 import { relatedStates } from '../cascade/cascades';
 import { runTransaction, type TransactionOptions } from '../transaction/transaction-runner';
 import type { HookKind, SessionEventMap, SessionEventName, SessionEvents } from './session-events';
@@ -43,10 +44,27 @@ import { SqlFragment } from '../../sql/sql-fragment';
 export { NestedTransaction };
 
 /** Options of `session.get`. */
-export interface GetOptions {
+export interface GetOptions<O extends readonly unknown[] = readonly (LoadOption | readonly LoadOption[])[]> {
   /** Loader options for the object's relationships, e.g. [selectinLoad(User, 'posts')]. */
-  options?: readonly (LoadOption | readonly LoadOption[])[];
+  options?: O;
 }
+
+/** A loader option of any entity and paths. */
+type AnyLoadOption = LoadOption<any, any, any, any>;
+
+/** The entity of an object or of the objects of a list (plain or `Loaded`), not inferred from. */
+export type EntityIn<X> = EntityOfLoaded<NoInfer<X> extends readonly (infer T)[] ? T : NoInfer<X>>;
+
+/** An object, or a list of them, after `session.load` of paths `P`. */
+export type LoadedAll<X, P extends string> = X extends readonly (infer T)[] ? LoadedAfter<T, P>[] : LoadedAfter<X, P>;
+
+/** An object after `session.load` of paths `P`: what it had loaded, and `P`. */
+export type LoadedAfter<T, P extends string> = Loaded<EntityOfLoaded<T>, PathsOfLoaded<T> | P>;
+
+/** The row of a select of several entities as a session returns it: each entity typed with what the options load for it. */
+export type EntityTuple<Row extends readonly unknown[], Refs extends readonly unknown[], O> = {
+  -readonly [I in keyof Row]: I extends keyof Refs ? (Refs[I] extends { readonly [REF]: RefSlot<infer E, 'entity'> } ? LoadedBy<E, O> : Row[I]) : Row[I];
+};
 
 /** Options of `onCommit`. */
 export interface OnCommitOptions {
@@ -172,9 +190,13 @@ export class Session {
    * The object with this primary key: from the identity map without SQL when it is there
    * and not expired, else loaded. Composite keys take an array in key order or an object.
    */
-  async get<E>(entity: EntityClass<E>, key: unknown, options: GetOptions = {}): Promise<E | undefined> {
+  async get<E, const O extends readonly (LoadOption<E, any, any, any> | readonly LoadOption<E, any, any, any>[])[] = []>(
+    entity: EntityClass<E>,
+    key: KeyOf<E>,
+    options: GetOptions<O> = {},
+  ): Promise<LoadedBy<E, OptionsIn<O>> | undefined> {
     this.#usable();
-    return (await this.#loader.get(this.#mapper(entity), key, loadOptionList(options.options))) as E | undefined;
+    return (await this.#loader.get(this.#mapper(entity), key, loadOptionList(options.options))) as LoadedBy<E, OptionsIn<O>> | undefined;
   }
 
   /**
@@ -183,14 +205,20 @@ export class Session {
    * loaded since the last commit are kept (pass `{ refresh: true }` to reload them); after a
    * commit they are stale and load again.
    * @example
-   * const users = await session.scalars(select(User).limit(20));
-   * await session.load(users, ['posts', 'posts.comments']);
+   * Returns its argument, typed with the paths loaded.
+   * @example
+   * const users = await session.load(await session.scalars(select(User).limit(20)), ['posts', 'posts.comments']);
+   * users[0]?.posts.length;   // users: Loaded<User, 'posts' | 'posts.comments'>[]
    */
-  async load(objects: object | readonly object[], paths: string | LoadOption | readonly (string | LoadOption)[], options: LoadRelationOptions = {}): Promise<void> {
+  async load<X extends object, P extends string>(objects: X, path: RelationPath<EntityIn<X>, P>, options?: LoadRelationOptions): Promise<LoadedAll<X, P>>;
+  async load<X extends object, P extends string>(objects: X, paths: readonly RelationPath<EntityIn<X>, P>[], options?: LoadRelationOptions): Promise<LoadedAll<X, P>>;
+  async load<X extends object, O extends LoadOption<EntityIn<X>, any, any, any>>(objects: X, options: O | readonly O[], loadOptions?: LoadRelationOptions): Promise<LoadedAll<X, PathsFor<O, EntityIn<X>>>>;
+  async load(objects: object | readonly object[], paths: string | AnyLoadOption | readonly (string | AnyLoadOption)[], options: LoadRelationOptions = {}): Promise<unknown> {
     this.#usable();
     const list = Array.isArray(objects) ? (objects as readonly object[]) : [objects as object];
-    const pathList = Array.isArray(paths) ? (paths as readonly (string | LoadOption)[]) : [paths as string | LoadOption];
+    const pathList = Array.isArray(paths) ? (paths as readonly (string | AnyLoadOption)[]) : [paths as string | AnyLoadOption];
     await this.#loader.load(list, pathList, options);
+    return objects;
   }
 
   /**
@@ -199,21 +227,21 @@ export class Session {
    * @example
    * const users = await session.scalars(select(User).where((u) => u.name.like('a%')));
    */
-  async scalars<E>(statement: SelectStatement<EntityRow<E>, readonly [EntityRef<E>, ...unknown[]]>): Promise<E[]>;
+  async scalars<E, O>(statement: SelectStatement<EntityRow<E>, readonly [EntityRef<E>, ...unknown[]], O>): Promise<LoadedBy<E, O>[]>;
   async scalars<R>(statement: Statement<R>): Promise<FirstValue<R>[]>;
   async scalars(statement: Statement<unknown>): Promise<unknown[]> {
     return this.#loader.scalars(statement);
   }
 
   /** The first result of `scalars`, or undefined. */
-  async scalar<E>(statement: SelectStatement<EntityRow<E>, readonly [EntityRef<E>, ...unknown[]]>): Promise<E | undefined>;
+  async scalar<E, O>(statement: SelectStatement<EntityRow<E>, readonly [EntityRef<E>, ...unknown[]], O>): Promise<LoadedBy<E, O> | undefined>;
   async scalar<R>(statement: Statement<R>): Promise<FirstValue<R> | undefined>;
   async scalar(statement: Statement<unknown>): Promise<unknown> {
     return (await this.scalars(statement))[0];
   }
 
   /** Exactly one result of `scalars`: NoResultFound or MultipleResultsFound otherwise. */
-  async one<E>(statement: SelectStatement<EntityRow<E>, readonly [EntityRef<E>, ...unknown[]]>): Promise<E>;
+  async one<E, O>(statement: SelectStatement<EntityRow<E>, readonly [EntityRef<E>, ...unknown[]], O>): Promise<LoadedBy<E, O>>;
   async one<R>(statement: Statement<R>): Promise<FirstValue<R>>;
   async one(statement: Statement<unknown>): Promise<unknown> {
     const results = await this.scalars(statement);
@@ -236,6 +264,7 @@ export class Session {
    * const [{ n }] = await session.execute<{ n: string | number }>(sql`SELECT count(*) AS n FROM posts WHERE author_id = ${id}`); // values as the driver gives them: count(*) is text on PostgreSQL and MariaDB
    * await session.execute('UPDATE posts SET views = views + 1 WHERE id = ?', [postId]);
    */
+  async execute<Row extends readonly unknown[], Refs extends readonly unknown[], O>(statement: SelectStatement<Row, Refs, O>): Promise<EntityTuple<Row, Refs, O>[]>;
   async execute<R>(statement: Statement<R>): Promise<R[]>;
   async execute<R = Record<string, unknown>>(statement: SqlFragment | string, params?: readonly unknown[]): Promise<R[]>;
   async execute(statement: Statement<unknown> | SqlFragment | string, params?: readonly unknown[]): Promise<unknown[]> {
@@ -394,8 +423,12 @@ export class Session {
     this.#objects.expireAll();
   }
 
-  /** Reloads an object's columns from the database now, dropping unflushed changes to it. */
-  async refresh(object: object): Promise<void> {
+  /**
+   * Reloads an object's columns from the database now, dropping unflushed changes to it;
+   * its relationships are unloaded again (those loaded by default reload). Returns the
+   * object, typed with only its default loads.
+   */
+  async refresh<T extends object>(object: T): Promise<LoadResult<EntityOfLoaded<T>>> {
     const first = this.#objects.own(object, 'refresh');
     if (first.status !== 'persistent') throw new InvalidStateError(`refresh(): this ${first.mapper.metadata.name} is ${first.status}; only persistent objects can be refreshed.`);
     // Loaded related objects reached through refresh-expire cascades are refreshed too.
@@ -404,6 +437,7 @@ export class Session {
       this.#objects.resetForRefresh(state);
       await this.#loader.reload(state);
     }
+    return object as LoadResult<EntityOfLoaded<T>>;
   }
 
   /** Removes an object from the session without deleting it; it becomes detached. Follows `expunge` cascades. */
@@ -574,7 +608,7 @@ export class Session {
    * @example
    * for await (const post of session.stream(select(Post), { batchSize: 1000 })) index(post);
    */
-  stream<E>(statement: SelectStatement<EntityRow<E>, readonly [EntityRef<E>, ...unknown[]]>, options?: StreamOptions): AsyncGenerator<E>;
+  stream<E, O>(statement: SelectStatement<EntityRow<E>, readonly [EntityRef<E>, ...unknown[]], O>, options?: StreamOptions): AsyncGenerator<LoadedBy<E, O>>;
   stream<R>(statement: Statement<R>, options?: StreamOptions): AsyncGenerator<R>;
   stream(statement: Statement<unknown>, options: StreamOptions = {}): AsyncGenerator<unknown> {
     return streamResults(this, statement, options);

@@ -13,8 +13,9 @@ import { SelectStatement } from '../../query/select-statement';
 import type { EntityClass, EntityRef, EntityRow } from '../../query/query-types';
 import type { Statement } from '../../query/statement';
 import { trimLeadingZeros, trimTrailingZeros } from '../../types/decimal-text';
-import type { LoadOption } from '../../query/load-options';
-import { Session, type GetOptions } from '../session/session';
+import type { LoadedBy, LoadOption, OptionsIn, PathsFor } from '../../query/load-options';
+import type { KeyOf, RelationPath } from '../../query/loaded';
+import { Session, type EntityIn, type GetOptions, type LoadedAfter } from '../session/session';
 import type { SessionOptions } from '../session/session-options';
 import { runUnitOfWork } from '../session/session-maker';
 
@@ -101,9 +102,13 @@ export class ShardedSession<K extends string> {
   }
 
   /** The object with this primary key, from the first of its candidate shards that has it. */
-  async get<E>(entity: EntityClass<E>, key: unknown, options?: GetOptions): Promise<E | undefined> {
+  async get<E, const O extends readonly (LoadOption<E, any, any, any> | readonly LoadOption<E, any, any, any>[])[] = []>(
+    entity: EntityClass<E>,
+    key: KeyOf<E>,
+    options?: GetOptions<O>,
+  ): Promise<LoadedBy<E, OptionsIn<O>> | undefined> {
     const candidates = this.#list(this.#options.shardsForKey?.(entity, key) ?? this.shardNames, 'shardsForKey');
-    const found = await Promise.all(candidates.map((shard) => this.session(shard).get(entity, key, options)));
+    const found = await Promise.all(candidates.map((shard) => this.session(shard).get<E, O>(entity, key, options)));
     return found.find((object) => object !== undefined);
   }
 
@@ -113,7 +118,7 @@ export class ShardedSession<K extends string> {
    * JavaScript comparison of the ordered columns' values; a fanned-out query with LIMIT must
    * order by columns of its own entity.
    */
-  async scalars<E>(statement: SelectStatement<EntityRow<E>, readonly [EntityRef<E>, ...unknown[]]>, options?: ShardQueryOptions<K>): Promise<E[]>;
+  async scalars<E, O>(statement: SelectStatement<EntityRow<E>, readonly [EntityRef<E>, ...unknown[]], O>, options?: ShardQueryOptions<K>): Promise<LoadedBy<E, O>[]>;
   async scalars<R>(statement: Statement<R>, options?: ShardQueryOptions<K>): Promise<unknown[]>;
   async scalars(statement: Statement<unknown>, options: ShardQueryOptions<K> = {}): Promise<unknown[]> {
     const shards = this.#list(options.shard ?? this.#options.shardsForQuery?.(statement) ?? this.shardNames, 'shardsForQuery');
@@ -183,8 +188,11 @@ export class ShardedSession<K extends string> {
     };
   }
 
-  /** Loads relationships of objects from several shards, each in its own shard. */
-  async load(objects: readonly object[], paths: string | LoadOption | readonly (string | LoadOption)[]): Promise<void> {
+  /** Loads relationships of objects from several shards, each in its own shard; returns them typed with the paths loaded. */
+  async load<T extends object, P extends string>(objects: readonly T[], path: RelationPath<EntityIn<T[]>, P>): Promise<LoadedAfter<T, P>[]>;
+  async load<T extends object, P extends string>(objects: readonly T[], paths: readonly RelationPath<EntityIn<T[]>, P>[]): Promise<LoadedAfter<T, P>[]>;
+  async load<T extends object, O extends LoadOption<EntityIn<T[]>, any, any, any>>(objects: readonly T[], options: O | readonly O[]): Promise<LoadedAfter<T, PathsFor<O, EntityIn<T[]>>>[]>;
+  async load(objects: readonly object[], paths: unknown): Promise<unknown[]> {
     const byShard = new Map<K, object[]>();
     for (const object of objects) {
       const shard = this.shardOf(object);
@@ -193,7 +201,9 @@ export class ShardedSession<K extends string> {
       if (!list) byShard.set(shard, (list = []));
       list.push(object);
     }
-    await Promise.all([...byShard].map(([shard, list]) => this.session(shard).load(list, paths)));
+    // Checked against T by this signature; each shard's session loads them as given.
+    await Promise.all([...byShard].map(([shard, list]) => this.session(shard).load(list, paths as never)));
+    return [...objects];
   }
 
   /** Flushes every shard. */

@@ -1,0 +1,156 @@
+/*
+ * What the compiler knows about an entity's relationships: which properties are
+ * relationships (their type is another entity), which paths through them are valid
+ * (`'lines.product.category'`), and which ones a result has loaded (`Loaded<Order, 'lines'>`).
+ * Decorators are invisible to types, so the few facts they alone hold (a key not named `id`,
+ * columns the database fills in, relationships loaded by default) are declared on the class
+ * with the three symbols below; the decorators check at compile time that the two agree.
+ *
+ * Everything here is type-level except the symbols. Paths are checked step by step against
+ * the path written, never by listing every path an entity has, so an entity with many or
+ * self-referencing relationships costs the compiler no more than the path in hand.
+ */
+import type { DataKeys, ScalarValue } from './query-types';
+
+/**
+ * Declares an entity's primary-key properties to the compiler when the key is not a single
+ * property named `id`: `declare [PrimaryKeyProps]?: 'code'`, or a tuple in key order for a
+ * composite key, `declare [PrimaryKeyProps]?: ['tenantId', 'id']`. `@PrimaryColumn` and
+ * `@PrimaryGeneratedColumn` on any other property are compile errors until it is declared.
+ */
+export const PrimaryKeyProps: unique symbol = Symbol('strata.primaryKeyProps');
+
+/**
+ * Declares the properties an `insert(...).values(...)` row may leave out although their type
+ * is not nullable, because the database or Strata fills them in (a column default, a
+ * `@CreateDateColumn`, a `@VersionColumn`): `declare [OptionalProps]?: 'createdAt' | 'status'`.
+ */
+export const OptionalProps: unique symbol = Symbol('strata.optionalProps');
+
+/**
+ * Declares the relationships loaded by default (their decorator's `lazy` is `'joined'`,
+ * `'selectin'` or `'subquery'`), so query results type them as loaded:
+ * `declare [EagerProps]?: 'author'`. The decorator refuses to compile when the two disagree.
+ */
+export const EagerProps: unique symbol = Symbol('strata.eagerProps');
+
+/** The `lazy` values that load a relationship with its parent. */
+export type EagerStrategy = 'joined' | 'selectin' | 'subquery';
+
+/** Values that are never an entity, whatever properties they have. */
+type NotEntity = ScalarValue | Date | Uint8Array | RegExp | Map<unknown, unknown> | Set<unknown> | ((...args: never[]) => unknown);
+
+/** The property names declared under one of the symbols above, or never. */
+type Declared<E, S extends symbol> = S extends keyof E ? ListItems<NonNullable<E[S]>> & string : never;
+type ListItems<L> = L extends readonly (infer I)[] ? I : L;
+
+/** The primary-key properties of an entity, in key order: declared with `PrimaryKeyProps`, else `id`. */
+export type KeyProps<E> = typeof PrimaryKeyProps extends keyof E ? KeyList<NonNullable<E[typeof PrimaryKeyProps]>> : 'id' extends keyof E ? ['id'] : [];
+type KeyList<L> = L extends readonly string[] ? L : L extends string ? [L] : [];
+
+/** True for a type the compiler treats as an entity: an object with a key (`id`, or declared). */
+type IsEntity<T> = [T] extends [never] ? false : T extends NotEntity ? false : T extends object ? (typeof PrimaryKeyProps extends keyof T ? true : 'id' extends keyof T ? true : false) : false;
+
+/** The entity a property holds: the element of a collection, or the related object. */
+export type RelatedEntity<V> = NonNullable<V> extends readonly (infer I)[] ? I : NonNullable<V>;
+
+/** The relationship properties of an entity: those holding another entity or a list of them. */
+export type RelationKeys<E> = { [K in DataKeys<E>]-?: IsEntity<RelatedEntity<E[K]>> extends true ? K : never }[DataKeys<E>];
+
+/** The relationships an entity loads by default, as declared with `EagerProps`. */
+export type EagerKeys<E> = Declared<E, typeof EagerProps> & RelationKeys<E>;
+
+/** The properties `insert(E).values(...)` may leave out besides nullable and optional ones. */
+export type DefaultedKeys<E> = Declared<E, typeof OptionalProps>;
+
+/**
+ * A relationship path of `E` as the argument `P` spells it: `P` itself when every step is a
+ * relationship of the entity before it, else the valid paths at the step that went wrong
+ * (which is what the compiler's error and the editor's completion show). A valid path also
+ * offers its next steps, so completion walks down one level at a time.
+ */
+export type RelationPath<E, P extends string> = P extends `${infer Head}.${infer Rest}`
+  ? Head extends RelationKeys<E>
+    ? `${Head}.${RelationPath<RelatedEntity<E[Head]>, Rest>}`
+    : RelationKeys<E>
+  : P extends RelationKeys<E>
+    ? P | NoInfer<`${P}.${RelationKeys<RelatedEntity<E[P]>>}`>
+    : RelationKeys<E>;
+
+/** The first step of each path. */
+type Heads<P extends string> = P extends `${infer Head}.${string}` ? Head : P;
+
+/** The paths below relationship `K`, without its name. */
+type Below<P extends string, K extends string> = P extends `${K}.${infer Rest}` ? Rest : never;
+
+/** The relationships a `Loaded` view has loaded: named by a path, or loaded by default and not switched off. */
+type LoadedKeys<E, P extends string, Off extends string> = Heads<P> | Exclude<EagerKeys<E>, Off>;
+
+/**
+ * What `Loaded` keeps of its arguments, for `session.load` to add paths to an already loaded
+ * view. The paths are optional keys beside a required anchor, so a view with more paths is
+ * assignable to one with fewer.
+ */
+export interface LoadedMark<E, P extends string> {
+  readonly entity: E;
+  readonly paths: { readonly [K in P]?: true } & { readonly [anchor]: true };
+}
+declare const loadedMark: unique symbol;
+declare const anchor: unique symbol;
+
+/**
+ * An entity object with the relationships named by `P` loaded (dotted paths for nested
+ * ones: `'lines' | 'lines.product'`), as queries with loader options return it. Its other
+ * relationships are typed `NotLoaded`, so reading them does not compile; relationships the
+ * entity loads by default (declared with `EagerProps`) count as loaded unless `Off` names
+ * them (a `lazyLoad` / `raiseLoad` / `noLoad` option). Objects made with `new` keep their
+ * declared types; a `Loaded` view is accepted wherever one with fewer paths is.
+ * @example
+ * function total(order: Loaded<Order, 'lines'>): number { return order.lines.reduce((n, l) => n + l.price, 0); }
+ */
+export type Loaded<E, P extends string = never, Off extends string = never> = {
+  [K in keyof E]: K extends RelationKeys<E> ? (K extends LoadedKeys<E, P, Off> ? LoadedValue<E[K], Below<P, K>, Below<Off, K>> : Unloaded<E[K], K>) : E[K];
+} & { readonly [loadedMark]?: LoadedMark<E, P> };
+
+/** A loaded relationship's value: the related entity (or list) with the paths below loaded. */
+type LoadedValue<V, P extends string, Off extends string> = V extends readonly (infer I)[]
+  ? V extends unknown[]
+    ? Loaded<I, P, Off>[]
+    : readonly Loaded<I, P, Off>[]
+  : V extends null | undefined
+    ? V
+    : Loaded<V, P, Off>;
+
+/** A relationship a result has not loaded: what it would hold, or the marker that stops reads. */
+type Unloaded<V, K extends string> = LoadedValue<V, never, never> | NotLoaded<`${K} is not loaded: name it in a loader option (selectinLoad, joinedLoad, ...) or call session.load(object, '${K}')`>;
+
+declare const notLoaded: unique symbol;
+
+/**
+ * The type of a relationship a result has not loaded. It has no members, so reading from
+ * it (`order.lines.length`, `for (const l of order.lines)`) is a compile error whose message
+ * carries this type's hint; assigning a new value is allowed.
+ */
+export interface NotLoaded<Hint extends string> {
+  readonly [notLoaded]: Hint;
+}
+
+/** The entity of an object or a `Loaded` view. */
+export type EntityOfLoaded<T> = T extends { readonly [loadedMark]?: infer M } ? (NonNullable<M> extends LoadedMark<infer E, string> ? E : T) : T;
+
+/** The paths a `Loaded` view has loaded (never for a plain object). */
+export type PathsOfLoaded<T> = T extends { readonly [loadedMark]?: infer M } ? (NonNullable<M> extends { readonly paths: infer S } ? Exclude<keyof S, typeof anchor> & string : never) : never;
+
+/** What a query returns for entity `E` with paths `P` loaded: `E` itself when it has no relationships. */
+export type LoadResult<E, P extends string = never, Off extends string = never> = [RelationKeys<E>] extends [never] ? E : Loaded<E, P, Off>;
+
+/** The key `session.get(E, key)` takes: the key property's type, or a tuple / object of them for a composite key. */
+export type KeyOf<E> = KeyProps<E> extends [infer K extends keyof E & string]
+  ? NonNullable<E[K]>
+  : KeyProps<E> extends [] ? unknown : CompositeKey<E, KeyProps<E>>;
+type CompositeKey<E, L> = { readonly [I in keyof L]: L[I] extends keyof E ? NonNullable<E[L[I]]> : never } | { readonly [K in ListItems<L> & keyof E]: NonNullable<E[K]> };
+
+/** The column properties an insert row must give. */
+export type RequiredKeys<E> = {
+  [K in DataKeys<E>]-?: K extends RelationKeys<E> | DefaultedKeys<E> | KeyProps<E>[number] ? never : {} extends Pick<E, K> ? never : null extends E[K] ? never : undefined extends E[K] ? never : K;
+}[DataKeys<E>];
