@@ -4,7 +4,7 @@
  * with composite primary keys, so a repeated or concurrent follow / favorite can never
  * make a second row and counts stay exact.
  */
-import { Column, CreateDateColumn, Entity, Index, ManyToMany, ManyToOne, OneToMany, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from '@strata/core';
+import { Column, CreateDateColumn, Entity, Index, ManyToMany, ManyToOne, OneToMany, PrimaryColumn, PrimaryGeneratedColumn, PrimaryKeyProps, UpdateDateColumn } from '@strata/core';
 
 /** A registered user; the profile is username, bio and image. */
 @Entity('users')
@@ -21,6 +21,7 @@ export class User {
 /** `follower` follows `followed`. */
 @Entity('follows')
 export class Follow {
+  declare [PrimaryKeyProps]?: ['followerId', 'followedId'];
   @PrimaryColumn({ type: 'integer' }) followerId!: number;
   @PrimaryColumn({ type: 'integer' }) followedId!: number;
   @ManyToOne(() => User, undefined, { joinColumn: 'follower_id', nullable: false, onDelete: 'CASCADE' }) follower!: User;
@@ -59,6 +60,7 @@ export class Article {
 /** `user` favorited `article`: one row per pair, whatever the concurrency. */
 @Entity('favorites')
 export class Favorite {
+  declare [PrimaryKeyProps]?: ['userId', 'articleId'];
   @PrimaryColumn({ type: 'integer' }) userId!: number;
   @PrimaryColumn({ type: 'integer' }) articleId!: number;
   @ManyToOne(() => User, undefined, { joinColumn: 'user_id', nullable: false, onDelete: 'CASCADE' }) user!: User;

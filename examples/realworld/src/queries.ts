@@ -3,10 +3,10 @@
  * page, never one per article: authors and tags by selectinLoad, favorite counts, the
  * viewer's favorites and follows by one grouped or IN query each.
  */
-import { and, exists, func, ref, select, selectinLoad, type EntityRef, type Session } from '@strata/core';
+import { and, exists, func, ref, select, selectinLoad, type EntityRef, type Loaded, type Session } from '@strata/core';
 import { Article, Favorite, Follow, Tag, User } from './entities';
 import { notFound } from './http/errors';
-import { articleView, type ArticleFacts, type ArticleView } from './views';
+import { articleView, type ArticleFacts, type ArticleView, type ShownArticle } from './views';
 
 /** Which articles a list shows. */
 export interface ArticleFilter {
@@ -45,7 +45,7 @@ export async function viewer(session: Session, id: number): Promise<User> {
 }
 
 /** The article with this slug, with its author and tags; 404 if there is none. */
-export async function articleBySlug(session: Session, slug: string): Promise<Article> {
+export async function articleBySlug(session: Session, slug: string): Promise<ShownArticle> {
   const article = await session.scalar(select(Article).where({ slug }).options(selectinLoad(Article, 'author'), selectinLoad(Article, 'tags')));
   if (!article) throw notFound('article');
   return article;
@@ -61,7 +61,7 @@ export async function followedAmong(session: Session, viewerId: number | undefin
 }
 
 /** Favorite counts, the viewer's favorites and follows for a page of articles: three statements. */
-export async function articleFacts(session: Session, articles: readonly Article[], viewerId: number | undefined): Promise<ArticleFacts> {
+export async function articleFacts(session: Session, articles: readonly Loaded<Article, 'author'>[], viewerId: number | undefined): Promise<ArticleFacts> {
   const ids = articles.map((a) => a.id);
   if (ids.length === 0) return { favoritesCount: new Map(), favorited: new Set(), followedAuthors: new Set() };
   const counts = await session.execute(
@@ -78,7 +78,7 @@ export async function articleFacts(session: Session, articles: readonly Article[
 }
 
 /** Articles (author and tags loaded) as the viewer sees them. */
-export async function articleViews(session: Session, articles: readonly Article[], viewerId: number | undefined): Promise<ArticleView[]> {
+export async function articleViews(session: Session, articles: readonly ShownArticle[], viewerId: number | undefined): Promise<ArticleView[]> {
   const facts = await articleFacts(session, articles, viewerId);
   return articles.map((article) => articleView(article, facts));
 }

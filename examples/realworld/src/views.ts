@@ -2,6 +2,7 @@
  * The JSON shapes of openapi.yml, built from loaded entities and the per-page facts
  * (following, favorited, favoritesCount) that the queries computed for them.
  */
+import type { Loaded } from '@strata/core';
 import type { Article, Comment, User } from './entities';
 
 /** A user as the owner sees it (with a token). */
@@ -61,8 +62,11 @@ export function profileView(user: User, following: boolean): ProfileView {
   return { username: user.username, bio: user.bio ?? null, image: user.image ?? null, following };
 }
 
-/** An article as the viewer sees it. Needs `author` and `tags` loaded; tags come in name order (the relationship's orderBy). */
-export function articleView(article: Article, facts: ArticleFacts): ArticleView {
+/** An article with what its view shows loaded. */
+export type ShownArticle = Loaded<Article, 'author' | 'tags'>;
+
+/** An article as the viewer sees it; tags come in name order (the relationship's orderBy). */
+export function articleView(article: ShownArticle, facts: ArticleFacts): ArticleView {
   return {
     slug: article.slug,
     title: article.title,
@@ -77,8 +81,8 @@ export function articleView(article: Article, facts: ArticleFacts): ArticleView 
   };
 }
 
-/** A comment as the viewer sees it. Needs `author` loaded. */
-export function commentView(comment: Comment, following: boolean): CommentView {
+/** A comment as the viewer sees it. */
+export function commentView(comment: Loaded<Comment, 'author'>, following: boolean): CommentView {
   return {
     id: comment.id,
     createdAt: comment.createdAt.toISOString(),

@@ -5,21 +5,7 @@
  * placeholders where a key generated earlier in the same flush goes. The conformance
  * suite runs the same plans on the three servers.
  */
-import {
-  Column,
-  Entity,
-  EntityRegistry,
-  ManyToMany,
-  ManyToOne,
-  OneToMany,
-  OneToOne,
-  PrimaryColumn,
-  PrimaryGeneratedColumn,
-  VersionColumn,
-  type EntityClass,
-  type EntityMetadata,
-  type RelationMetadata,
-} from '@strata/core';
+import { Column, Entity, type EntityClass, type EntityMetadata, EntityRegistry, ManyToMany, ManyToOne, OneToMany, OneToOne, PrimaryColumn, PrimaryGeneratedColumn, PrimaryKeyProps, type RelationMetadata, VersionColumn } from '@strata/core';
 import { EntityMapper } from '../src/orm/state/entity-mapper';
 import { adoptOwnProperties } from '../src/orm/state/instrument';
 import { stateOf, type InstanceState, type StateSession } from '../src/orm/state/instance-state';
@@ -53,6 +39,7 @@ class Post {
 
 @Entity('fp_tag')
 class Tag {
+  declare [PrimaryKeyProps]?: 'name';
   @PrimaryColumn() name!: string;
   @ManyToMany(() => Post, 'tags') posts!: Post[];
 }

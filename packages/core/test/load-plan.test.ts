@@ -4,22 +4,7 @@
  * it drops no parent, bad paths say what exists, and a limited query that joins a
  * collection is wrapped so its LIMIT counts parents.
  */
-import {
-  ArgumentError,
-  Column,
-  eagerLoad,
-  Entity,
-  joinedLoad,
-  ManyToMany,
-  ManyToOne,
-  MetaData,
-  MetadataError,
-  OneToMany,
-  PrimaryGeneratedColumn,
-  raiseLoad,
-  select,
-  selectinLoad,
-} from '@strata/core';
+import { ArgumentError, Column, eagerLoad, EagerProps, Entity, joinedLoad, ManyToMany, ManyToOne, MetaData, MetadataError, OneToMany, PrimaryGeneratedColumn, raiseLoad, select, selectinLoad } from '@strata/core';
 import { SqliteCompiler } from '@strata/sqlite';
 import { buildPlan, type PlanNode } from '../src/orm/loading/load-plan';
 import { entityQuery } from '../src/orm/loading/entity-query';
@@ -28,6 +13,7 @@ import { NodeStatement } from '../src/orm/unit-of-work/node-statement';
 
 @Entity('lp_author')
 class LpAuthor {
+  declare [EagerProps]?: 'books';
   @PrimaryGeneratedColumn() id!: number;
   @Column() name!: string;
   @OneToMany(() => LpBook, 'author', { lazy: 'selectin', orderBy: 'title desc' }) books!: LpBook[];
@@ -35,6 +21,7 @@ class LpAuthor {
 
 @Entity('lp_book')
 class LpBook {
+  declare [EagerProps]?: 'author';
   @PrimaryGeneratedColumn() id!: number;
   @Column() title!: string;
   @ManyToOne(() => LpAuthor, 'books', { nullable: false, lazy: 'joined' }) author!: LpAuthor;

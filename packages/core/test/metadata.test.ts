@@ -1,22 +1,4 @@
-import {
-  Check,
-  Column,
-  CreateDateColumn,
-  defineType,
-  Entity,
-  EntityRegistry,
-  Index,
-  ManyToMany,
-  ManyToOne,
-  OneToMany,
-  OneToOne,
-  PrimaryColumn,
-  PrimaryGeneratedColumn,
-  sql,
-  Unique,
-  UpdateDateColumn,
-  VersionColumn,
-} from '@strata/core';
+import { Check, Column, CreateDateColumn, defineType, EagerProps, Entity, EntityRegistry, Index, ManyToMany, ManyToOne, OneToMany, OneToOne, PrimaryColumn, PrimaryGeneratedColumn, PrimaryKeyProps, sql, Unique, UpdateDateColumn, VersionColumn } from '@strata/core';
 
 abstract class Timestamped {
   @CreateDateColumn() createdAt!: Date;
@@ -31,6 +13,7 @@ enum Role {
 @Entity('users')
 @Index(['name', 'email'])
 class User extends Timestamped {
+  declare [EagerProps]?: 'posts';
   @PrimaryGeneratedColumn() id!: number;
   @Column({ length: 100 }) name!: string;
   @Column({ unique: true }) email!: string;
@@ -76,6 +59,7 @@ class Category {
 @Entity()
 @Unique(['tenant', 'code'])
 class Account {
+  declare [PrimaryKeyProps]?: ['tenant', 'code'];
   @PrimaryColumn() tenant!: string;
   @PrimaryColumn() code!: string;
 }

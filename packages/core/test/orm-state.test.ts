@@ -1,4 +1,4 @@
-import { Column, Entity, EntityRegistry, inspect, ManyToOne, OneToMany, PrimaryColumn, PrimaryGeneratedColumn, UnloadedRelationError, DetachedInstanceError, InvalidStateError } from '@strata/core';
+import { Column, DetachedInstanceError, Entity, EntityRegistry, inspect, InvalidStateError, ManyToOne, OneToMany, PrimaryColumn, PrimaryGeneratedColumn, PrimaryKeyProps, UnloadedRelationError } from '@strata/core';
 import { EntityMapper } from '../src/orm/state/entity-mapper';
 import { adoptOwnProperties } from '../src/orm/state/instrument';
 import { stateOf, type StateSession } from '../src/orm/state/instance-state';
@@ -21,6 +21,7 @@ class StBook {
 
 @Entity('st_pair')
 class StPair {
+  declare [PrimaryKeyProps]?: ['a', 'b'];
   @PrimaryColumn() a!: string;
   @PrimaryColumn({ type: 'integer' }) b!: number;
 }

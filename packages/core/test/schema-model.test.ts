@@ -3,32 +3,14 @@
  * foreign-key indexes, enum types), dependency order with cycles, canonical expressions,
  * literal and default normalisation, and each dialect's normal form.
  */
-import {
-  canonicalSql,
-  Column,
-  dependencyOrder,
-  Entity,
-  Index,
-  ManyToMany,
-  ManyToOne,
-  MetaData,
-  metadata,
-  MetadataError,
-  normalizeLiteral,
-  normalizeSchema,
-  parseDefault,
-  PrimaryColumn,
-  PrimaryGeneratedColumn,
-  Unique,
-  type DatabaseSchema,
-  type SchemaTable,
-} from '@strata/core';
+import { canonicalSql, Column, type DatabaseSchema, dependencyOrder, Entity, Index, ManyToMany, ManyToOne, MetaData, metadata, MetadataError, normalizeLiteral, normalizeSchema, parseDefault, PrimaryColumn, PrimaryGeneratedColumn, PrimaryKeyProps, type SchemaTable, Unique } from '@strata/core';
 import { MysqlDdl } from '@strata/mysql';
 import { PostgresDdl } from '@strata/postgres';
 import { SqliteDdl } from '@strata/sqlite';
 
 @Entity('m_groups')
 class MGroup {
+  declare [PrimaryKeyProps]?: ['region', 'num'];
   @PrimaryColumn({ length: 10 }) region!: string;
   @PrimaryColumn({ type: 'integer' }) num!: number;
 }

@@ -3,13 +3,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Router } from 'express';
-import { insert, select, type Session } from '@strata/core';
+import { insert, select, type Loaded, type Session } from '@strata/core';
 import { write, type AppContext } from '../context';
 import { Article, Favorite, Tag } from '../entities';
 import { requireViewer, viewerId } from '../http/auth';
 import { forbidden, handle } from '../http/errors';
 import { optionalText, queryInteger, queryText, requiredText, section, textList } from '../http/input';
 import { articleBySlug, articleViews, listArticles, viewer, type Page } from '../queries';
+import type { ShownArticle } from '../views';
 
 /** The article routes: lists, feed, CRUD by slug, favorite and unfavorite. */
 export function articlesRouter(context: AppContext): Router {
@@ -18,7 +19,7 @@ export function articlesRouter(context: AppContext): Router {
     limit: queryInteger(query.limit, 'limit', 20, 1, 100),
     offset: queryInteger(query.offset, 'offset', 0, 0, Number.MAX_SAFE_INTEGER),
   });
-  const single = async (session: Session, article: Article, viewer: number | undefined) => ({ article: (await articleViews(session, [article], viewer))[0] });
+  const single = async (session: Session, article: ShownArticle, viewer: number | undefined) => ({ article: (await articleViews(session, [article], viewer))[0] });
 
   router.get('/articles', handle(async (req, res) => {
     const filter = { tag: queryText(req.query.tag, 'tag'), author: queryText(req.query.author, 'author'), favoritedBy: queryText(req.query.favorited, 'favorited') };
@@ -38,7 +39,8 @@ export function articlesRouter(context: AppContext): Router {
     const body = requiredText(fields, 'body');
     const tagList = textList(fields, 'tagList') ?? [];
     const response = await write(context, async (session) => {
-      const article = Object.assign(new Article(), { title, description, body, slug: await freeSlug(session, title) });
+      // Typed as the view it becomes, so tags from a query (loaded Tag objects) fit its relationship.
+      const article: ShownArticle = Object.assign(new Article(), { title, description, body, slug: await freeSlug(session, title) });
       article.author = await viewer(session, me);
       article.tags = await tagsNamed(session, tagList);
       session.add(article);
@@ -111,14 +113,14 @@ export function articlesRouter(context: AppContext): Router {
 }
 
 /** The article with this slug if `me` wrote it: 404 when there is none, 403 when it is someone else's. */
-async function ownArticle(session: Session, slug: string, me: number): Promise<Article> {
+async function ownArticle(session: Session, slug: string, me: number): Promise<ShownArticle> {
   const article = await articleBySlug(session, slug);
   if (article.authorId !== me) throw forbidden('article');
   return article;
 }
 
 /** The tags with these names, made where missing, in name order. */
-async function tagsNamed(session: Session, names: readonly string[]): Promise<Tag[]> {
+async function tagsNamed(session: Session, names: readonly string[]): Promise<Loaded<Tag>[]> {
   const wanted = [...new Set(names.map((name) => name.trim()).filter((name) => name !== ''))];
   if (wanted.length === 0) return [];
   // Insert-or-ignore: two articles introducing the same new tag at once both end up with the one row.

@@ -6,12 +6,14 @@
 import 'reflect-metadata';
 import { MetadataError } from '../errors/errors';
 import type { SqlFragment } from '../sql/sql-fragment';
+import type { EagerProps, EagerStrategy, KeyProps } from '../query/loaded';
 import {
   declarationOf,
   registerEntityClass,
   type ColumnDeclaration,
   type ColumnOptions,
   type EntityOptions,
+  type LoaderStrategy,
   type ManyToManyOptions,
   type RelationDeclaration,
   type RelationKind,
@@ -20,6 +22,33 @@ import {
 } from './declarations';
 
 type PropertyDecoratorFn = (prototype: object, propertyKey: string | symbol) => void;
+
+/**
+ * A primary-key decorator. The compiler learns an entity's key from `PrimaryKeyProps` (or the
+ * name `id`), so this decorator on any other property does not compile until it is declared.
+ */
+export type PrimaryKeyDecorator = <T extends object, K extends string>(prototype: K extends KeyProps<T>[number] ? T : UndeclaredKey<K>, propertyKey: K) => void;
+
+/** The compile error of a primary-key decorator on a property the class does not declare as its key. */
+export type UndeclaredKey<K extends string> = `'${K}' is a primary-key property: declare it to the compiler in the class, declare [PrimaryKeyProps]?: '${K}' (a tuple in key order for a composite key)`;
+
+/**
+ * A relationship decorator. Relationships loaded by default (`lazy` 'joined', 'selectin' or
+ * 'subquery') are declared with `EagerProps` so query results type them as loaded; the
+ * decorator does not compile when the declaration and `lazy` disagree.
+ */
+export type RelationDecorator<L> = <T extends object, K extends string>(prototype: EagerAgrees<T, K, L> extends true ? T : EagerHint<K, L>, propertyKey: K) => void;
+
+type EagerAgrees<T, K extends string, L> = [L] extends [EagerStrategy] ? (K extends DeclaredEager<T> ? true : false) : K extends DeclaredEager<T> ? false : true;
+type DeclaredEager<T> = typeof EagerProps extends keyof T ? NonNullable<T[typeof EagerProps]> & string : never;
+type EagerHint<K extends string, L> = [L] extends [EagerStrategy]
+  ? `'${K}' loads by default (lazy: '${L & string}'): declare it to the compiler in the class, declare [EagerProps]?: '${K}'`
+  : `'${K}' is declared in [EagerProps] but does not load by default: give it lazy: 'joined', 'selectin' or 'subquery', or take it out of [EagerProps]`;
+
+/** The decorator with the signature the compiler checks; the function itself only records. */
+function checked<D>(decorate: PropertyDecoratorFn): D {
+  return decorate as unknown as D;
+}
 
 function addColumn(prototype: object, propertyKey: string | symbol, column: Omit<ColumnDeclaration, 'propertyName' | 'designType'>): void {
   const propertyName = propertyName_(prototype, propertyKey);
@@ -67,11 +96,11 @@ export function Column(typeOrOptions?: ColumnOptions['type'] | ColumnOptions, ma
 }
 
 /** A primary-key column whose value the application assigns. Several make a composite key. */
-export function PrimaryColumn(typeOrOptions?: ColumnOptions['type'] | ColumnOptions, maybeOptions: ColumnOptions = {}): PropertyDecoratorFn {
+export function PrimaryColumn(typeOrOptions?: ColumnOptions['type'] | ColumnOptions, maybeOptions: ColumnOptions = {}): PrimaryKeyDecorator {
   const options = typeof typeOrOptions === 'object' && typeOrOptions !== null && !('toDriver' in typeOrOptions)
     ? (typeOrOptions)
     : { ...maybeOptions, type: typeOrOptions };
-  return (prototype, key) => addColumn(prototype, key, { options, primary: true });
+  return checked((prototype, key) => addColumn(prototype, key, { options, primary: true }));
 }
 
 /**
@@ -81,13 +110,13 @@ export function PrimaryColumn(typeOrOptions?: ColumnOptions['type'] | ColumnOpti
  * @PrimaryGeneratedColumn() id!: number;
  * @PrimaryGeneratedColumn('uuid') id!: string;
  */
-export function PrimaryGeneratedColumn(strategy: 'increment' | 'uuid' | ColumnOptions = 'increment', maybeOptions: ColumnOptions = {}): PropertyDecoratorFn {
+export function PrimaryGeneratedColumn(strategy: 'increment' | 'uuid' | ColumnOptions = 'increment', maybeOptions: ColumnOptions = {}): PrimaryKeyDecorator {
   const generated = typeof strategy === 'string' ? strategy : 'increment';
   const options = typeof strategy === 'string' ? maybeOptions : strategy;
   if (generated !== 'increment' && generated !== 'uuid') {
     throw new MetadataError(`@PrimaryGeneratedColumn takes 'increment' or 'uuid'; got ${JSON.stringify(generated)}.`);
   }
-  return (prototype, key) => addColumn(prototype, key, { options: { type: generated === 'uuid' ? 'uuid' : undefined, ...options }, primary: true, generated });
+  return checked((prototype, key) => addColumn(prototype, key, { options: { type: generated === 'uuid' ? 'uuid' : undefined, ...options }, primary: true, generated }));
 }
 
 /** A `timestamptz` column set to the current time when the row is inserted. */
@@ -136,8 +165,8 @@ type Target<T> = (() => new (...args: any[]) => T) | (new (...args: any[]) => T)
  * @example
  * @ManyToOne(() => User, 'posts', { nullable: false, onDelete: 'CASCADE' }) author!: User;
  */
-export function ManyToOne<T>(target: Target<T>, inverse?: string, options: ToOneOptions = {}): PropertyDecoratorFn {
-  return addRelation('many-to-one', target, inverse, options);
+export function ManyToOne<T, L extends LoaderStrategy | undefined = undefined>(target: Target<T>, inverse?: string, options: ToOneOptions & { lazy?: L } = {}): RelationDecorator<L> {
+  return checked(addRelation('many-to-one', target, inverse, options));
 }
 
 /**
@@ -145,13 +174,13 @@ export function ManyToOne<T>(target: Target<T>, inverse?: string, options: ToOne
  * @example
  * @OneToMany(() => Post, 'author', { cascade: 'all, delete-orphan' }) posts!: Post[];
  */
-export function OneToMany<T>(target: Target<T>, inverse: string, options: RelationOptions = {}): PropertyDecoratorFn {
-  return addRelation('one-to-many', target, inverse, options);
+export function OneToMany<T, L extends LoaderStrategy | undefined = undefined>(target: Target<T>, inverse: string, options: RelationOptions & { lazy?: L } = {}): RelationDecorator<L> {
+  return checked(addRelation('one-to-many', target, inverse, options));
 }
 
 /** A one-to-one. The side given `joinColumn` holds the foreign key (with a UNIQUE constraint). */
-export function OneToOne<T>(target: Target<T>, inverse?: string, options: ToOneOptions = {}): PropertyDecoratorFn {
-  return addRelation('one-to-one', target, inverse, options);
+export function OneToOne<T, L extends LoaderStrategy | undefined = undefined>(target: Target<T>, inverse?: string, options: ToOneOptions & { lazy?: L } = {}): RelationDecorator<L> {
+  return checked(addRelation('one-to-one', target, inverse, options));
 }
 
 /**
@@ -160,8 +189,8 @@ export function OneToOne<T>(target: Target<T>, inverse?: string, options: ToOneO
  * @example
  * @ManyToMany(() => Tag, 'photos', { joinTable: 'photo_tags' }) tags!: Tag[];
  */
-export function ManyToMany<T>(target: Target<T>, inverse?: string, options: ManyToManyOptions = {}): PropertyDecoratorFn {
-  return addRelation('many-to-many', target, inverse, options);
+export function ManyToMany<T, L extends LoaderStrategy | undefined = undefined>(target: Target<T>, inverse?: string, options: ManyToManyOptions & { lazy?: L } = {}): RelationDecorator<L> {
+  return checked(addRelation('many-to-many', target, inverse, options));
 }
 
 /** Options of `@Index`. */

@@ -31,6 +31,7 @@ export type {
   AnySelectableRef,
   Assignable,
   Assignments,
+  InsertValues,
   DataKeys,
   EntityClass,
   EntityInput,

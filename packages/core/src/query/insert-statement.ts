@@ -10,7 +10,7 @@ import { assignmentsOf, type AssignmentMap } from './assignments';
 import { entityRefOf, excludedRef } from './entity-ref';
 import { describe } from './expression';
 import { node, type Assignment, type EntitySource, type ExprNode, type InsertNode } from './query-nodes';
-import { slotOf, type Assignments, type DataKeys, type EntityInput, type EntityRef, type EntityRow, type RecordRow, type Selection } from './query-types';
+import { slotOf, type Assignments, type DataKeys, type InsertValues, type EntityInput, type EntityRef, type EntityRow, type RecordRow, type Selection } from './query-types';
 import { returningSelection } from './returning';
 import { Statement } from './statement';
 
@@ -76,7 +76,7 @@ export class InsertStatement<E, Row = never> extends Statement<Row> {
    * JavaScript default (`@Column({ default })`), a generated UUID key, version 1, the current
    * time for `@CreateDateColumn` / `@UpdateDateColumn`; others get the column's DEFAULT.
    */
-  values(rows: Assignments<E> | readonly Assignments<E>[]): InsertStatement<E, Row> {
+  values(rows: InsertValues<E> | readonly InsertValues<E>[]): InsertStatement<E, Row> {
     const list = Array.isArray(rows) ? rows : [rows];
     const entity = this.#parts.source.entity;
     if (list.length === 0) throw new ArgumentError(`insert(${entity.name}).values([]) has no rows; skip the statement instead.`);

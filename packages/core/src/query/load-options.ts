@@ -201,7 +201,7 @@ export type PathsFor<O, E> = O extends LoadOption<infer R, infer P, any, any> ? 
 export type OffFor<O, E> = O extends LoadOption<infer R, any, infer Off, any> ? (E extends R ? Off : never) : never;
 
 /** What a session returns for entity `E` queried with loader options `O`: `Loaded<E, paths>`, or `E` when it has no relationships. */
-export type LoadedBy<E, O> = LoadResult<E, PathsFor<O, E>, OffFor<O, E>>;
+export type LoadedBy<E, O> = LoadResult<E, PathsFor<O, E> | `!${OffFor<O, E>}`>;
 
 /** The option types in a list of options (arrays flattened). */
 export type OptionsIn<O extends readonly unknown[]> = O[number] extends infer I ? (I extends readonly (infer J)[] ? J : I) : never;

@@ -49,7 +49,7 @@ export type KeyProps<E> = typeof PrimaryKeyProps extends keyof E ? KeyList<NonNu
 type KeyList<L> = L extends readonly string[] ? L : L extends string ? [L] : [];
 
 /** True for a type the compiler treats as an entity: an object with a key (`id`, or declared). */
-type IsEntity<T> = [T] extends [never] ? false : T extends NotEntity ? false : T extends object ? (typeof PrimaryKeyProps extends keyof T ? true : 'id' extends keyof T ? true : false) : false;
+export type IsEntity<T> = [T] extends [never] ? false : T extends NotEntity ? false : T extends object ? (typeof PrimaryKeyProps extends keyof T ? true : 'id' extends keyof T ? true : false) : false;
 
 /** The entity a property holds: the element of a collection, or the related object. */
 export type RelatedEntity<V> = NonNullable<V> extends readonly (infer I)[] ? I : NonNullable<V>;
@@ -80,11 +80,15 @@ export type RelationPath<E, P extends string> = P extends `${infer Head}.${infer
 /** The first step of each path. */
 type Heads<P extends string> = P extends `${infer Head}.${string}` ? Head : P;
 
-/** The paths below relationship `K`, without its name. */
-type Below<P extends string, K extends string> = P extends `${K}.${infer Rest}` ? Rest : never;
+/** Paths named to load, and paths switched off (written `!path`). */
+type On<P extends string> = Exclude<P, `!${string}`>;
+type Off<P extends string> = P extends `!${infer Rest}` ? Rest : never;
+
+/** The paths below relationship `K`, without its name (switched-off ones keep their `!`). */
+type Below<P extends string, K extends string> = (On<P> extends infer A extends string ? (A extends `${K}.${infer Rest}` ? Rest : never) : never) | (Off<P> extends infer B extends string ? (B extends `${K}.${infer Rest}` ? `!${Rest}` : never) : never);
 
 /** The relationships a `Loaded` view has loaded: named by a path, or loaded by default and not switched off. */
-type LoadedKeys<E, P extends string, Off extends string> = Heads<P> | Exclude<EagerKeys<E>, Off>;
+type LoadedKeys<E, P extends string> = Heads<On<P>> | Exclude<EagerKeys<E>, Heads<Off<P>>>;
 
 /**
  * What `Loaded` keeps of its arguments, for `session.load` to add paths to an already loaded
@@ -101,28 +105,30 @@ declare const anchor: unique symbol;
 /**
  * An entity object with the relationships named by `P` loaded (dotted paths for nested
  * ones: `'lines' | 'lines.product'`), as queries with loader options return it. Its other
- * relationships are typed `NotLoaded`, so reading them does not compile; relationships the
- * entity loads by default (declared with `EagerProps`) count as loaded unless `Off` names
- * them (a `lazyLoad` / `raiseLoad` / `noLoad` option). Objects made with `new` keep their
- * declared types; a `Loaded` view is accepted wherever one with fewer paths is.
+ * relationships are typed `NotLoaded`, so reading them does not compile. Relationships the
+ * entity loads by default (declared with `EagerProps`) count as loaded unless `P` switches
+ * them off with a `!` (`'!author'`: what a `lazyLoad` / `raiseLoad` / `noLoad` option gives).
+ * Objects made with `new` keep their declared types, and a `Loaded` view is accepted
+ * wherever one with fewer paths is.
  * @example
  * function total(order: Loaded<Order, 'lines'>): number { return order.lines.reduce((n, l) => n + l.price, 0); }
  */
-export type Loaded<E, P extends string = never, Off extends string = never> = {
-  [K in keyof E]: K extends RelationKeys<E> ? (K extends LoadedKeys<E, P, Off> ? LoadedValue<E[K], Below<P, K>, Below<Off, K>> : Unloaded<E[K], K>) : E[K];
-} & { readonly [loadedMark]?: LoadedMark<E, P> };
+export type Loaded<E, P extends string = never> = {
+  [K in keyof E]: K extends RelationKeys<E>
+    ? K extends LoadedKeys<E, P>
+      ? LoadedValue<E[K], Below<P, K>>
+      : LoadedValue<E[K], never> | NotLoaded<`${K} is not loaded: name it in a loader option (selectinLoad, joinedLoad, ...) or call session.load(object, '${K}')`>
+    : E[K];
+} & { readonly [loadedMark]?: LoadedMark<E, On<P>> };
 
 /** A loaded relationship's value: the related entity (or list) with the paths below loaded. */
-type LoadedValue<V, P extends string, Off extends string> = V extends readonly (infer I)[]
+type LoadedValue<V, P extends string> = V extends readonly (infer I)[]
   ? V extends unknown[]
-    ? Loaded<I, P, Off>[]
-    : readonly Loaded<I, P, Off>[]
+    ? Loaded<I, P>[]
+    : readonly Loaded<I, P>[]
   : V extends null | undefined
     ? V
-    : Loaded<V, P, Off>;
-
-/** A relationship a result has not loaded: what it would hold, or the marker that stops reads. */
-type Unloaded<V, K extends string> = LoadedValue<V, never, never> | NotLoaded<`${K} is not loaded: name it in a loader option (selectinLoad, joinedLoad, ...) or call session.load(object, '${K}')`>;
+    : Loaded<V, P>;
 
 declare const notLoaded: unique symbol;
 
@@ -142,7 +148,7 @@ export type EntityOfLoaded<T> = T extends { readonly [loadedMark]?: infer M } ? 
 export type PathsOfLoaded<T> = T extends { readonly [loadedMark]?: infer M } ? (NonNullable<M> extends { readonly paths: infer S } ? Exclude<keyof S, typeof anchor> & string : never) : never;
 
 /** What a query returns for entity `E` with paths `P` loaded: `E` itself when it has no relationships. */
-export type LoadResult<E, P extends string = never, Off extends string = never> = [RelationKeys<E>] extends [never] ? E : Loaded<E, P, Off>;
+export type LoadResult<E, P extends string = never> = [RelationKeys<E>] extends [never] ? E : Loaded<E, P>;
 
 /** The key `session.get(E, key)` takes: the key property's type, or a tuple / object of them for a composite key. */
 export type KeyOf<E> = KeyProps<E> extends [infer K extends keyof E & string]

@@ -7,6 +7,7 @@ import type { SqlFragment } from '../sql/sql-fragment';
 import type { ColumnExpr, Expr } from './expression';
 import type { ExcludedSource, FromSource } from './query-nodes';
 import type { RelationRef } from './relation-ref';
+import type { IsEntity, KeyOf, KeyProps, Loaded, RelatedEntity, RelationKeys, RequiredKeys } from './loaded';
 
 /** An entity class. */
 export type EntityClass<E = any> = abstract new (...args: any[]) => E;
@@ -31,14 +32,8 @@ export type Simplify<T> = { [K in keyof T]: T[K] } & {};
  */
 export type EntityRow<E> = Simplify<{ [K in ScalarKeys<E>]: E[K] } & { [K in Exclude<DataKeys<E>, ScalarKeys<E>>]?: E[K] }>;
 
-/** The reference type of one property: a column expression, or a relationship. */
-export type PropertyRef<V> = [NonNullable<V>] extends [ScalarValue]
-  ? ColumnExpr<V>
-  : NonNullable<V> extends readonly (infer I)[]
-    ? [I] extends [ScalarValue]
-      ? ColumnExpr<V>
-      : RelationRef<I>
-    : RelationRef<NonNullable<V>>;
+/** The reference type of one property: a relationship when it holds an entity (or a list of them), else a column expression. */
+export type PropertyRef<V> = [NonNullable<V>] extends [ScalarValue] ? ColumnExpr<V> : IsEntity<RelatedEntity<V>> extends true ? RelationRef<RelatedEntity<V>> : ColumnExpr<V>;
 
 /** The key of a reference's internal slot: its FROM source and a compile-time marker of what it yields. */
 export const REF: unique symbol = Symbol('strata.ref');
@@ -94,21 +89,43 @@ export type Assignable<V> = [NonNullable<V>] extends [ScalarValue]
   ? V | Expr<V> | SqlFragment
   : V | Partial<NonNullable<V>> | string | number | bigint | null | Expr<unknown> | SqlFragment;
 
-/** Values for INSERT and UPDATE, by property; relationships take the related object or its key. */
-export type Assignments<E> = { [K in DataKeys<E>]?: Assignable<E[K]> };
+/** The value a property takes in INSERT and UPDATE: a relationship takes the related object (loaded or not) or its key. */
+type AssignedValue<E, K extends keyof E> = K extends RelationKeys<E> ? RelatedValue<E[K]> | Expr<unknown> | SqlFragment : Assignable<E[K]>;
 
-/** A related row as a relationship comparison takes it: the object, an object holding its key properties, the key, or a composite key's values in key order. */
-export type RelatedMatch<T> = T | Partial<T> | string | number | bigint | readonly ScalarValue[];
+/** A relationship's value as a write takes it: the related object(s), the key, or null where the property allows it. */
+type RelatedValue<V> = NonNullable<V> extends readonly unknown[] ? readonly RelatedMatch<RelatedEntity<V>>[] : RelatedMatch<NonNullable<V>> | (null extends V ? null : never) | (undefined extends V ? null : never);
 
-/** What the shorthand takes for a to-one relationship: one related row (equality) or a list of them (IN). */
-type RelationShorthand<V> = [NonNullable<V>] extends [ScalarValue] ? never : NonNullable<V> extends readonly unknown[] ? never : RelatedMatch<NonNullable<V>> | readonly RelatedMatch<NonNullable<V>>[];
+/** Values for UPDATE (and upserts), by property; relationships take the related object or its key. */
+export type Assignments<E> = { [K in DataKeys<E>]?: AssignedValue<E, K> };
+
+/**
+ * A row of `insert(E).values(...)`: the column properties whose type is neither nullable nor
+ * optional are required, except key properties (often generated) and those declared with
+ * `OptionalProps`; unknown properties are refused. Relationships take the related object or its key.
+ */
+export type InsertValues<E> = { [K in RequiredKeys<E>]-?: AssignedValue<E, K> } & { [K in Exclude<DataKeys<E>, RequiredKeys<E>>]?: AssignedValue<E, K> };
+
+/** An object holding a key's properties, as a relationship comparison takes it. */
+type KeyHolder<T> = { readonly [K in KeyProps<T>[number] & keyof T]: T[K] };
+
+/**
+ * A related row as a relationship comparison takes it: the object (loaded or not), an object
+ * holding its key properties, the key (typed from the target's key property), or a
+ * composite key's values as a tuple in key order.
+ */
+export type RelatedMatch<T> = Loaded<T> | KeyHolder<T> | KeyOf<T>;
+
+/** What the shorthand takes for a to-one relationship: one related row (equality), a list of them (IN), or null. */
+type RelationShorthand<V> = NonNullable<V> extends readonly unknown[] ? never : RelatedMatch<NonNullable<V>> | readonly RelatedMatch<NonNullable<V>>[] | null;
 
 /**
  * The `where({ ... })` shorthand: equalities (IN for an array, IS NULL for null) on properties
  * of the first source. A to-one relationship takes objects or keys: `{ author: ann }`,
  * `{ author: 1 }`, `{ author: [1, 2] }` (IN), composite keys as tuples inside the list.
  */
-export type Shorthand<E> = { [K in DataKeys<E>]?: E[K] | readonly NonNullable<E[K]>[] | Partial<NonNullable<E[K]>> | null | RelationShorthand<E[K]> };
+export type Shorthand<E> = {
+  [K in DataKeys<E>]?: K extends RelationKeys<E> ? RelationShorthand<E[K]> : E[K] | readonly NonNullable<E[K]>[] | Partial<NonNullable<E[K]>> | null;
+};
 
 /** The shorthand type for a list of references: the first one's entity. */
 export type ShorthandOf<Refs extends readonly unknown[]> = Refs extends readonly [infer First, ...unknown[]]

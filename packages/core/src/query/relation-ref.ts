@@ -8,7 +8,7 @@ import type { RelationMetadata } from '../metadata/entity-metadata';
 import { SqlFragment } from '../sql/sql-fragment';
 import { describe, Expr, operandNode, queryNodeOf, type Predicate, type QueryHolder } from './expression';
 import { node, type EntitySource, type ExprNode, type FromSource, type TableSource } from './query-nodes';
-import { slotOf } from './query-types';
+import { slotOf, type EntityRef, type RelatedMatch } from './query-types';
 import { columnNode } from './result-columns';
 
 /** One step of a relationship join: a source and its ON condition. */
@@ -46,13 +46,13 @@ export class RelationRef<E> {
    * tuple in key order for a composite key), or an expression giving it (`t.authorId`).
    * `eq(null)` is IS NULL. Values are bound parameters.
    */
-  eq(other: unknown): Predicate {
+  eq(other: RelatedMatch<E> | EntityRef<E> | Expr<unknown> | null): Predicate {
     if (other === null) return this.isNull();
     return new Expr(this.#keyComparison(other, 'eq()'));
   }
 
   /** The related row is not `other` (any form `eq` takes); `ne(null)` is IS NOT NULL. */
-  ne(other: unknown): Predicate {
+  ne(other: RelatedMatch<E> | EntityRef<E> | Expr<unknown> | null): Predicate {
     if (other === null) return this.isNotNull();
     return new Expr(node({ kind: 'not', item: this.#keyComparison(other, 'ne()') }));
   }
@@ -67,12 +67,12 @@ export class RelationRef<E> {
    * select(Post).where((p) => p.author.in([1, 2]));
    * select(City).where((c) => c.region.in([['se', 'ab'], ['no', 'os']]));
    */
-  in(others: readonly unknown[] | QueryHolder): Predicate {
+  in(others: readonly RelatedMatch<E>[] | QueryHolder): Predicate {
     return this.#in(others, { negated: false }, 'in()');
   }
 
   /** The related row is none of `others` (any form `in` takes); an empty list matches every row. */
-  notIn(others: readonly unknown[] | QueryHolder): Predicate {
+  notIn(others: readonly RelatedMatch<E>[] | QueryHolder): Predicate {
     return this.#in(others, { negated: true }, 'notIn()');
   }
 

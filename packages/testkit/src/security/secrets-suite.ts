@@ -10,33 +10,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect as utilInspect } from 'node:util';
-import {
-  ArgumentError,
-  Check,
-  CheckViolationError,
-  Column,
-  ConnectionFailedError,
-  createEngine,
-  DatabaseError,
-  Entity,
-  ForeignKeyViolationError,
-  inspect,
-  ManyToOne,
-  MetaData,
-  OneToMany,
-  PrimaryColumn,
-  PrimaryGeneratedColumn,
-  select,
-  sessionMaker,
-  sql,
-  UniqueViolationError,
-  ValidationError,
-  type Engine,
-  type EngineOptions,
-  type SessionFactory,
-  type SqlFragment,
-  type StatementEntry,
-} from '@strata/core';
+import { ArgumentError, Check, CheckViolationError, Column, ConnectionFailedError, createEngine, DatabaseError, type Engine, type EngineOptions, Entity, ForeignKeyViolationError, inspect, ManyToOne, MetaData, OneToMany, PrimaryColumn, PrimaryGeneratedColumn, PrimaryKeyProps, select, type SessionFactory, sessionMaker, sql, type SqlFragment, type StatementEntry, UniqueViolationError, ValidationError } from '@strata/core';
 import { strata } from '../cli-runner';
 import { testUrl, type DialectName } from '../targets';
 import { exposures } from './exposure';
@@ -60,6 +34,7 @@ class SecNote {
 
 @Entity('sec_code')
 class SecCode {
+  declare [PrimaryKeyProps]?: 'code';
   @PrimaryColumn({ length: 100 }) code!: string;
 }
 

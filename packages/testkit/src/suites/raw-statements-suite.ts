@@ -4,28 +4,7 @@
  * connection, loader options that name the wrong entity, and relationship comparisons
  * (in / notIn / the shorthand) by object, key and composite-key tuple.
  */
-import {
-  ArgumentError,
-  Column,
-  createEngine,
-  Entity,
-  InvalidStateError,
-  joinedLoad,
-  ManyToOne,
-  MetaData,
-  OneToMany,
-  OneToOne,
-  PrimaryColumn,
-  PrimaryGeneratedColumn,
-  ref,
-  select,
-  selectinLoad,
-  sessionMaker,
-  sql,
-  ValidationError,
-  type Engine,
-  type SessionFactory,
-} from '@strata/core';
+import { ArgumentError, Column, createEngine, type Engine, Entity, InvalidStateError, joinedLoad, ManyToOne, MetaData, OneToMany, OneToOne, PrimaryColumn, PrimaryGeneratedColumn, PrimaryKeyProps, ref, select, selectinLoad, type SessionFactory, sessionMaker, sql, ValidationError } from '@strata/core';
 import { recordStatements } from '../harness';
 import { testUrl, type DialectName } from '../targets';
 import { TRAITS } from '../traits';
@@ -55,6 +34,7 @@ class RsPost {
 
 @Entity('rs_region')
 class RsRegion {
+  declare [PrimaryKeyProps]?: ['country', 'code'];
   @PrimaryColumn({ length: 40 }) country!: string;
   @PrimaryColumn({ length: 40 }) code!: string;
   @Column() name!: string;

@@ -4,7 +4,7 @@
  * an explicit association entity, a NOT NULL child without delete-orphan, and a
  * passive-deletes folder.
  */
-import { Column, Entity, ManyToMany, ManyToOne, MetaData, OneToMany, OneToOne, PrimaryColumn, PrimaryGeneratedColumn } from '@strata/core';
+import { Column, EagerProps, Entity, ManyToMany, ManyToOne, MetaData, OneToMany, OneToOne, PrimaryColumn, PrimaryGeneratedColumn, PrimaryKeyProps } from '@strata/core';
 
 @Entity('rl_user')
 export class RlUser {
@@ -84,6 +84,7 @@ export class RlNode {
 
 @Entity('rl_region')
 export class RlRegion {
+  declare [PrimaryKeyProps]?: ['country', 'code'];
   @PrimaryColumn({ length: 2 }) country!: string;
   @PrimaryColumn({ length: 8 }) code!: string;
   @Column() name!: string;
@@ -149,6 +150,7 @@ export class RlFile {
 
 @Entity('rl_shop')
 export class RlShop {
+  declare [EagerProps]?: 'items';
   @PrimaryGeneratedColumn() id!: number;
   @Column() name!: string;
   /** Loaded with every shop, by default. */
@@ -157,6 +159,7 @@ export class RlShop {
 
 @Entity('rl_item')
 export class RlItem {
+  declare [EagerProps]?: 'shop';
   @PrimaryGeneratedColumn() id!: number;
   @Column() name!: string;
   /** Joined with every item, by default. */

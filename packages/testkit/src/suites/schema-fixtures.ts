@@ -3,22 +3,7 @@
  * association entity, self-referential), self-reference, a composite key with a composite
  * foreign key, a foreign-key cycle, and a table with every type, index, unique and check.
  */
-import {
-  Check,
-  Column,
-  defineType,
-  Entity,
-  Index,
-  ManyToMany,
-  ManyToOne,
-  MetaData,
-  OneToMany,
-  OneToOne,
-  PrimaryColumn,
-  PrimaryGeneratedColumn,
-  sql,
-  Unique,
-} from '@strata/core';
+import { Check, Column, defineType, Entity, Index, ManyToMany, ManyToOne, MetaData, OneToMany, OneToOne, PrimaryColumn, PrimaryGeneratedColumn, PrimaryKeyProps, sql, Unique } from '@strata/core';
 
 /** An enum whose values need escaping. */
 export enum SchStatus {
@@ -89,6 +74,7 @@ class SchCategory {
 @Entity('sch_accounts')
 @Unique(['tenant', 'label'])
 class SchAccount {
+  declare [PrimaryKeyProps]?: ['tenant', 'code'];
   @PrimaryColumn({ length: 50 }) tenant!: string;
   @PrimaryColumn({ length: 50 }) code!: string;
   @Column({ length: 100 }) label!: string;
@@ -123,6 +109,7 @@ class SchPlayer {
 /** The explicit association entity of users and teams. */
 @Entity('sch_memberships')
 class SchMembership {
+  declare [PrimaryKeyProps]?: ['userId', 'teamId'];
   @PrimaryColumn({ type: 'integer' }) userId!: number;
   @PrimaryColumn({ type: 'integer' }) teamId!: number;
   @ManyToOne(() => SchUser, undefined, { joinColumn: 'user_id', nullable: false, onDelete: 'CASCADE' }) user!: SchUser;

@@ -108,8 +108,9 @@ export class ShardedSession<K extends string> {
     options?: GetOptions<O>,
   ): Promise<LoadedBy<E, OptionsIn<O>> | undefined> {
     const candidates = this.#list(this.#options.shardsForKey?.(entity, key) ?? this.shardNames, 'shardsForKey');
-    const found = await Promise.all(candidates.map((shard) => this.session(shard).get<E, O>(entity, key, options)));
-    return found.find((object) => object !== undefined);
+    // Promise.all's Awaited<> of a generic result type does not simplify back to it; the values are the sessions' results.
+    const found = (await Promise.all(candidates.map((shard) => this.session(shard).get<E, O>(entity, key, options)))) as (LoadedBy<E, OptionsIn<O>> | undefined)[];
+    return found.find((object) => object !== undefined) as LoadedBy<E, OptionsIn<O>> | undefined;
   }
 
   /**
