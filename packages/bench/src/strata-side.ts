@@ -3,7 +3,7 @@
  * with `new`, sessions from one sessionMaker, `Session.run` for a unit of work, select(...)
  * with loader options, session.get, session.delete with cascades, session.stream.
  */
-import { joinedLoad, select, selectinLoad, type Engine, type SessionFactory } from '@strata/core';
+import { joinedLoad, select, selectinLoad, type Engine, type Loaded, type SessionFactory } from '@strata/core';
 import { NarrowRow, Post, User } from './entities';
 import type { SeedUser } from './seed-data';
 
@@ -41,15 +41,15 @@ export class StrataSide {
   }
 
   /** S2: every post, in a fresh session. */
-  allPosts(): Promise<Post[]> {
+  allPosts(): Promise<Loaded<Post>[]> {
     return this.#Session.run((session) => session.scalars(select(Post)));
   }
 
   /** S3: pages of users by name with their posts, in one session. */
-  pagesWithPosts(offsets: readonly number[], limit: number, loader: PageLoader): Promise<User[][]> {
+  pagesWithPosts(offsets: readonly number[], limit: number, loader: PageLoader): Promise<Loaded<User, 'posts'>[][]> {
     const option = loader === 'joined' ? joinedLoad(User, 'posts') : selectinLoad(User, 'posts');
     return this.#Session.run(async (session) => {
-      const pages: User[][] = [];
+      const pages: Loaded<User, 'posts'>[][] = [];
       for (const offset of offsets) {
         pages.push(await session.scalars(select(User).orderBy((u) => u.name).limit(limit).offset(offset).options(option)));
       }
@@ -58,7 +58,7 @@ export class StrataSide {
   }
 
   /** S4: loads the first `count` users, renames each, one commit. */
-  renameUsers(count: number, rename: (name: string) => string): Promise<User[]> {
+  renameUsers(count: number, rename: (name: string) => string): Promise<Loaded<User>[]> {
     return this.#Session.run(async (session) => {
       const users = await session.scalars(select(User).orderBy((u) => u.id).limit(count));
       for (const user of users) user.name = rename(user.name);
@@ -67,7 +67,7 @@ export class StrataSide {
   }
 
   /** S5: one user by primary key in a new session. */
-  userById(id: number): Promise<User | undefined> {
+  userById(id: number): Promise<Loaded<User> | undefined> {
     return this.#Session.run((session) => session.get(User, id));
   }
 
@@ -80,7 +80,7 @@ export class StrataSide {
   }
 
   /** S7: a session holding every post; the caller changes one and flushes. */
-  async withAllPosts<T>(fn: (posts: Post[], flush: () => Promise<void>) => Promise<T>): Promise<T> {
+  async withAllPosts<T>(fn: (posts: Loaded<Post>[], flush: () => Promise<void>) => Promise<T>): Promise<T> {
     return this.#Session.run(async (session) => fn(await session.scalars(select(Post)), () => session.flush()));
   }
 

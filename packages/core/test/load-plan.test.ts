@@ -65,7 +65,9 @@ describe('load plans', () => {
   });
 
   test('an unknown relationship in a path names the entity and lists what exists', () => {
+    // @ts-expect-error LpBook has no 'covers', which the compiler now refuses; kept to test the run-time check
     expect(() => buildPlan(author(), [selectinLoad(LpAuthor, 'books.covers')])).toThrow(ArgumentError);
+    // @ts-expect-error LpBook has no 'covers', which the compiler now refuses; kept to test the run-time check
     expect(() => buildPlan(author(), [selectinLoad(LpAuthor, 'books.covers')])).toThrow(/LpBook has no relationship 'covers'.*author, editor, shelves/);
   });
 

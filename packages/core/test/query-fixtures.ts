@@ -9,6 +9,7 @@ import {
   ManyToMany,
   ManyToOne,
   OneToMany,
+  OptionalProps,
   PrimaryGeneratedColumn,
   type Capabilities,
   type CodecSource,
@@ -20,6 +21,7 @@ import {
 
 @Entity('users')
 export class User {
+  declare [OptionalProps]?: 'active';
   @PrimaryGeneratedColumn() id!: number;
   @Column({ length: 100 }) name!: string;
   @Column() email!: string;
@@ -33,6 +35,7 @@ export class User {
 
 @Entity('posts')
 export class Post {
+  declare [OptionalProps]?: 'views';
   @PrimaryGeneratedColumn() id!: number;
   @Column() title!: string;
   @Column({ type: 'integer', default: 0 }) views!: number;

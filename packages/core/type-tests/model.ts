@@ -1,9 +1,10 @@
 /*
  * The entities the type tests use: orders with lines, products and categories (three
- * levels), a customer, a self-referencing tree, a many-to-many, a composite key and a
- * relationship loaded by default.
+ * levels), customers, a self-referencing tree of categories, a many-to-many (products and
+ * tags), a composite key (order lines), a bigint key, a uuid key, a natural string key, a
+ * json column and a relationship loaded by default.
  */
-import { Column, EagerProps, Entity, ManyToMany, ManyToOne, OneToMany, OptionalProps, PrimaryColumn, PrimaryGeneratedColumn, PrimaryKeyProps, CreateDateColumn } from '@strata/core';
+import { Column, CreateDateColumn, EagerProps, Entity, ManyToMany, ManyToOne, OneToMany, OptionalProps, PrimaryColumn, PrimaryGeneratedColumn, PrimaryKeyProps } from '@strata/core';
 
 @Entity()
 export class Category {
@@ -35,23 +36,23 @@ export class Tag {
 export class Customer {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column() email!: string;
-  @Column({ nullable: true }) nickname!: string | null;
+  @Column({ type: 'text', nullable: true }) nickname!: string | null;
   @OneToMany(() => Order, 'customer') orders!: Order[];
 }
 
 @Entity()
 export class Order {
-  declare [OptionalProps]?: 'placedAt';
+  declare [OptionalProps]?: 'placedAt' | 'status';
   declare [EagerProps]?: 'customer';
   @PrimaryGeneratedColumn({ type: 'bigint' }) id!: bigint;
-  @Column() status!: string;
-  @Column({ nullable: true }) note?: string;
+  @Column({ default: 'new' }) status!: string;
+  @Column({ type: 'text', nullable: true }) note?: string;
   @CreateDateColumn() placedAt!: Date;
   @ManyToOne(() => Customer, 'orders', { lazy: 'joined' }) customer!: Customer;
   @OneToMany(() => OrderLine, 'order') lines!: OrderLine[];
 
-  total(): number {
-    return 0;
+  itemCount(): number {
+    return this.lines.length;
   }
 }
 
@@ -63,4 +64,12 @@ export class OrderLine {
   @Column() quantity!: number;
   @ManyToOne(() => Order, 'lines') order!: Order;
   @ManyToOne(() => Product) product!: Product;
+}
+
+/** An entity without relationships: results keep the class type itself. */
+@Entity()
+export class Setting {
+  declare [PrimaryKeyProps]?: 'name';
+  @PrimaryColumn() name!: string;
+  @Column() value!: string;
 }

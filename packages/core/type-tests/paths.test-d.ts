@@ -1,56 +1,66 @@
-import { eagerLoad, joinedLoad, lazyLoad, raiseLoad, select, selectinLoad, Session, subqueryLoad, noLoad, type Loaded, type NotLoaded } from '@strata/core';
-import { Customer, Order, OrderLine, Product } from './model';
+/*
+ * Relationship paths: checked wherever a path is written, to any depth, with the wrong
+ * step named in the error; options built for another entity refused.
+ */
+import { eagerLoad, joinedLoad, lazyLoad, noLoad, raiseLoad, select, selectinLoad, Session, subqueryLoad } from '@strata/core';
+import { Category, Customer, Order, Product, Setting } from './model';
 import { use, type Equal, type Expect } from './expect';
 
 declare const session: Session;
 
-export async function paths(): Promise<void> {
-  // Valid paths, to three levels.
+export async function validPaths(): Promise<void> {
   use(selectinLoad(Order, 'lines'), selectinLoad(Order, 'lines.product'), joinedLoad(Order, 'lines.product.category'));
-  use(selectinLoad(Order, 'lines').joinedLoad('product').selectinLoad('tags'));
+  use(subqueryLoad(Order, 'lines.product.tags'), lazyLoad(Order, 'customer'), raiseLoad(Order, 'lines'), noLoad(Order, 'lines'));
+  use(selectinLoad(Order, 'lines').joinedLoad('product').selectinLoad('tags'), joinedLoad(Order, 'lines', { innerJoin: true }));
+  use(selectinLoad(Category, 'children.children.children.parent'), selectinLoad(Product, 'tags.products.category'));
+  use(...eagerLoad(Order, 'lines', 'customer.orders'));
+  const orders = await session.scalars(select(Order));
+  await session.load(orders, 'lines.product');
+  await session.load(orders, ['lines', 'customer']);
+  await session.load(orders[0]!, selectinLoad(Order, 'lines'));
+  await session.get(Order, 1n, { options: [selectinLoad(Order, 'lines')] });
+}
 
-  // @ts-expect-error a nested typo
+export async function wrongPaths(): Promise<void> {
+  // @ts-expect-error a nested typo ('prodcut')
   selectinLoad(Order, 'lines.prodcut');
   // @ts-expect-error a column, not a relationship
   selectinLoad(Order, 'status');
   // @ts-expect-error a chained typo
   selectinLoad(Order, 'lines').joinedLoad('prodcut');
+  // @ts-expect-error a chained step starts from the last step's entity (OrderLine has no 'customer')
+  selectinLoad(Order, 'lines').joinedLoad('customer');
   // @ts-expect-error a method is not a relationship
-  subqueryLoad(Order, 'total');
-  // @ts-expect-error json column
+  subqueryLoad(Order, 'itemCount');
+  // @ts-expect-error a json column is not a relationship
   raiseLoad(Product, 'details');
+  // @ts-expect-error a typo three levels down
+  joinedLoad(Order, 'lines.product.categroy');
   // @ts-expect-error eagerLoad checks every path
   eagerLoad(Order, 'lines', 'customr');
-  use(lazyLoad, noLoad);
+  // @ts-expect-error an entity without relationships has no paths
+  selectinLoad(Setting, 'value');
+  // @ts-expect-error a trailing dot is an empty step
+  selectinLoad(Order, 'lines.');
 
   const orders = await session.scalars(select(Order));
-  // @ts-expect-error session.load path
+  // @ts-expect-error session.load checks its path against the objects' entity
   await session.load(orders, 'linez');
-  // @ts-expect-error an option for another entity
+  // @ts-expect-error and each path of a list
+  await session.load(orders, ['lines', 'customr']);
+  // @ts-expect-error an option for another entity than the objects'
+  await session.load(orders, selectinLoad(Customer, 'orders'));
+  // @ts-expect-error an option for another entity than the query's
   select(Order).options(joinedLoad(Customer, 'orders'));
+  // @ts-expect-error session.get options are checked against its entity
+  await session.get(Order, 1n, { options: [selectinLoad(Customer, 'orders')] });
+}
 
-  const loaded = await session.scalars(select(Order).options(selectinLoad(Order, 'lines.product')));
-  type _1 = Expect<Equal<typeof loaded, Loaded<Order, 'lines.product'>[]>>;
-  const first = loaded[0]!;
-  type _2 = Expect<Equal<typeof first.lines, Loaded<OrderLine, 'product'>[]>>;
-  type _3 = Expect<Equal<(typeof first.lines)[number]['product'], Loaded<Product, never>>>;
-  use(first.lines[0]?.product.name, first.customer.email);
-  // @ts-expect-error not loaded
-  use(first.lines[0]?.order.status);
-  const plain = orders[0]!;
-  // @ts-expect-error lines not loaded
-  use(plain.lines.length);
-  const held = plain.lines;
-  type _4 = Expect<Equal<typeof held, Loaded<OrderLine, never>[] | NotLoaded<"lines is not loaded: name it in a loader option (selectinLoad, joinedLoad, ...) or call session.load(object, 'lines')">>>;
-  const after = await session.load(plain, 'lines');
-  type _5 = Expect<Equal<typeof after, Loaded<Order, 'lines'>>>;
-  const more = await session.load(after, ['lines.product', 'lines.order']);
-  type _6 = Expect<Equal<typeof more, Loaded<Order, 'lines' | 'lines.product' | 'lines.order'>>>;
-  const narrower: Loaded<Order, 'lines'> = more;
-  // @ts-expect-error fewer paths loaded than the type needs
-  const wider: Loaded<Order, 'lines.product'> = after;
-  const transient: Loaded<Order, 'lines.product'> = new Order();
-  use(narrower, wider, transient);
-  const hover = session.scalars(select(Order).options(selectinLoad(Order, 'lines')));
-  const shown: number = hover;
+export function completion(): void {
+  // What the editor offers after 'lines.': the relationships of OrderLine, written out.
+  type Offered = Parameters<typeof selectinLoad<Order, 'lines.'>>[1];
+  type _1 = Expect<Equal<Offered, 'lines.order' | 'lines.product'>>;
+  // A valid path also offers its next steps.
+  type Next = Parameters<typeof selectinLoad<Order, 'lines'>>[1];
+  type _2 = Expect<Equal<Next, 'lines' | 'lines.order' | 'lines.product'>>;
 }

@@ -184,10 +184,10 @@ function stepsOf(path: string, how: Pick<LoadStep, 'strategy' | 'innerJoin'>, en
 }
 
 /** Flattens what `.options(...)` received. */
-export function flattenOptions(options: readonly (LoadOption | readonly LoadOption[])[]): LoadOption[] {
+export function flattenOptions(options: readonly unknown[]): LoadOption[] {
   const out: LoadOption[] = [];
   for (const option of options) {
-    if (Array.isArray(option)) out.push(...flattenOptions(option));
+    if (Array.isArray(option)) out.push(...flattenOptions(option as readonly unknown[]));
     else if (option instanceof LoadOption) out.push(option);
     else throw new ArgumentError(`options() takes loader options such as joinedLoad(User, 'posts'); got ${String(option)}.`);
   }
@@ -205,3 +205,17 @@ export type LoadedBy<E, O> = LoadResult<E, PathsFor<O, E> | `!${OffFor<O, E>}`>;
 
 /** The option types in a list of options (arrays flattened). */
 export type OptionsIn<O extends readonly unknown[]> = O[number] extends infer I ? (I extends readonly (infer J)[] ? J : I) : never;
+
+/**
+ * A loader option that applies to entity `E`, whatever it loads: one built for `E` or for a
+ * base class of it (matched on the contravariant `appliesTo`, as chaining makes the option's
+ * own type covariant in its entity).
+ */
+export interface OptionOn<E> {
+  readonly entity: Function;
+  readonly steps: readonly LoadStep[];
+  readonly appliesTo?: (entity: E) => void;
+}
+
+/** A loader option of any entity, whatever it loads. */
+export type AnyLoadOption = LoadOption<any, any, any, any>;

@@ -158,5 +158,5 @@ type CompositeKey<E, L> = { readonly [I in keyof L]: L[I] extends keyof E ? NonN
 
 /** The column properties an insert row must give. */
 export type RequiredKeys<E> = {
-  [K in DataKeys<E>]-?: K extends RelationKeys<E> | DefaultedKeys<E> | KeyProps<E>[number] ? never : {} extends Pick<E, K> ? never : null extends E[K] ? never : undefined extends E[K] ? never : K;
+  [K in DataKeys<E>]-?: K extends RelationKeys<E> | DefaultedKeys<E> | KeyProps<E>[number] ? never : Record<never, never> extends Pick<E, K> ? never : null extends E[K] ? never : undefined extends E[K] ? never : K;
 }[DataKeys<E>];

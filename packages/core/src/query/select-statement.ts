@@ -14,7 +14,7 @@ import { sourceName, type CteSource, type FromSource, type JoinNode, type Select
 import { REF, slotOf, type RefSlot, type AnyEntityRef, type AnySelectableRef, type EntityInput, type EntityRef, type SelectableRef, type ShorthandOf } from './query-types';
 import { RelationRef } from './relation-ref';
 import { QueryStatement } from './statement';
-import { flattenOptions, type LoadOption, type OptionsIn } from './load-options';
+import { flattenOptions, type LoadOption, type OptionOn, type OptionsIn } from './load-options';
 
 /** A condition: a predicate, a fragment, a callback over the query's references, or the `{ property: value }` shorthand. */
 export type Condition<Refs extends readonly unknown[]> =
@@ -33,7 +33,7 @@ export type GroupArgument<Refs extends readonly unknown[]> = Expr<any> | SqlFrag
 type AnyRefs = readonly unknown[];
 
 /** A loader option that applies to one of the entities of a query with these references. */
-export type OptionFor<Refs extends readonly unknown[]> = Refs[number] extends infer R ? (R extends { readonly [REF]: RefSlot<infer E, 'entity'> } ? LoadOption<E, any, any, any> : never) : never;
+export type OptionFor<Refs extends readonly unknown[]> = Refs[number] extends infer R ? (R extends { readonly [REF]: RefSlot<infer E, 'entity'> } ? OptionOn<E> : never) : never;
 
 /** Options of `forUpdate`. */
 export interface ForUpdateOptions {

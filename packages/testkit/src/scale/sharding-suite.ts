@@ -196,8 +196,7 @@ export function shardingSuite(dialect: 'postgresql' | 'mysql'): void {
     test('changes, relationship loads and deletes go to each object\'s own shard', async () => {
       await seed();
       await Shards.run(async (s) => {
-        const customers = await s.scalars(select(ShCustomer).orderBy((c) => c.name));
-        await s.load(customers, 'orders');
+        const customers = await s.load(await s.scalars(select(ShCustomer).orderBy((c) => c.name)), 'orders');
         for (const customer of customers) customer.orders[0]!.amount += 1000;
         s.delete(customers[0]!);
         customers[1]!.name = 'renamed';

@@ -175,8 +175,7 @@ export function secretsSuite(dialect: DialectName): void {
       const session = Session();
       const conn = await engine.connect();
       try {
-        const loaded = (await session.get(SecAccount, (await session.scalars(select(SecAccount)))[0]!.id))!;
-        await session.load(loaded, 'notes');
+        const loaded = await session.load((await session.get(SecAccount, (await session.scalars(select(SecAccount)))[0]!.id))!, 'notes');
         for (const value of [engine, session, conn, engine.pool, engine.dialect, loaded, loaded.notes, loaded.notes[0], Session]) expectHidden(value, secrets);
         expect(utilInspect(engine)).toMatch(/^Engine \{\n?\s*url: '[^']*\*\*\*/);
         expect(utilInspect(session)).toMatch(/^Session \{/);
@@ -388,8 +387,7 @@ export function secretsSuite(dialect: DialectName): void {
       await Session.run(async (s) => {
         const [loaded] = await s.scalars(select(SecAccount));
         expect(utilInspect(loaded, { breakLength: Infinity })).toBe(`SecAccount { id: ${loaded!.id}, email: 'eve@example.com', name: 'eve', age: 30, notes: <unloaded> }`);
-        await s.load(loaded!, 'notes');
-        const note = loaded!.notes[0]!;
+        const note = (await s.load(loaded!, 'notes')).notes[0]!;
         const deep = utilInspect(loaded, { depth: Infinity, breakLength: Infinity });
         expect(deep).toContain(`notes: RelationCollection(1) [ SecNote { id: ${note.id}, body: 'n1', account: [Circular SecAccount] } ]`);
         expect(utilInspect(loaded, { depth: 0 })).toMatch(/notes: \[RelationCollection\]|notes: \[Array\]/);

@@ -15,6 +15,7 @@ import {
   introspect,
   MetaData,
   normalizeSchema,
+  OptionalProps,
   PrimaryGeneratedColumn,
   select,
   sessionMaker,
@@ -32,6 +33,7 @@ enum CoMood {
 
 @Entity('co_defaults')
 class CoDefaults {
+  declare [OptionalProps]?: 'count' | 'small' | 'big' | 'price' | 'ratio' | 'delta' | 'flag' | 'active' | 'name' | 'body' | 'ref' | 'mood' | 'day' | 'token';
   @PrimaryGeneratedColumn() id!: number;
   @Column({ length: 40 }) label!: string;
   @Column({ type: 'integer', default: 7 }) count!: number;
@@ -62,6 +64,7 @@ class CoIndexed {
 
 @Entity('co_stamped')
 class CoStamped {
+  declare [OptionalProps]?: 'source' | 'level' | 'createdAt' | 'updatedAt' | 'version';
   @PrimaryGeneratedColumn() id!: number;
   @Column({ length: 40 }) name!: string;
   @Column({ length: 20, default: () => 'from a function' }) source!: string;

@@ -4,7 +4,7 @@
  * columns, entity and properties on every dialect, and a flush refuses a missing NOT NULL
  * value before any SQL.
  */
-import { Check, CheckViolationError, Column, createEngine, deleteFrom, type Engine, Entity, ForeignKeyViolationError, insert, IntegrityError, ManyToOne, MetaData, NotNullViolationError, PrimaryColumn, PrimaryGeneratedColumn, PrimaryKeyProps, type SessionFactory, sessionMaker, sql, Unique, UniqueViolationError, ValidationError } from '@strata/core';
+import { Check, CheckViolationError, Column, createEngine, deleteFrom, type Engine, Entity, ForeignKeyViolationError, insert, IntegrityError, ManyToOne, MetaData, NotNullViolationError, OptionalProps, PrimaryColumn, PrimaryGeneratedColumn, PrimaryKeyProps, type SessionFactory, sessionMaker, sql, Unique, UniqueViolationError, ValidationError } from '@strata/core';
 import { recordStatements } from '../harness';
 import { testUrl, type DialectName } from '../targets';
 
@@ -39,6 +39,7 @@ class IeComment {
 @Unique(['label', 'lang'])
 class IeCode {
   declare [PrimaryKeyProps]?: 'code';
+  declare [OptionalProps]?: 'lang';
   @PrimaryColumn({ length: 10 }) code!: string;
   @Column({ length: 100 }) label!: string;
   @Column({ length: 5, default: () => 'en' }) lang!: string;

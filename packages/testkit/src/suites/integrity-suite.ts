@@ -272,8 +272,8 @@ export function integritySuite(dialect: DialectName): void {
         await Session.run((s) => s.addAll([ed, jack]));
         const session = Session();
         try {
-          const [e, j] = await session.scalars(select(IgPerson).orderBy((p) => p.name));
-          await session.load([e!, j!], ['balls', 'favoriteBall']);
+          const people = await session.scalars(select(IgPerson).orderBy((p) => p.name));
+          const [e, j] = await session.load([people[0]!, people[1]!], ['balls', 'favoriteBall']);
           const a1 = e!.balls[0]!;
           const sp = await session.beginNested();
           const a2 = ball('a2');
@@ -303,8 +303,7 @@ export function integritySuite(dialect: DialectName): void {
         await Session.run((s) => s.add(ed));
         const session = Session();
         try {
-          const e = (await session.get(IgPerson, ed.id))!;
-          await session.load(e, 'balls');
+          const e = await session.load((await session.get(IgPerson, ed.id))!, 'balls');
           const a1 = e.balls[0]!;
           e.balls.push(ball('a2'));
           await session.flush();
@@ -323,8 +322,7 @@ export function integritySuite(dialect: DialectName): void {
         await Session.run((s) => s.add(ed));
         const session = Session();
         try {
-          const e = (await session.get(IgPerson, ed.id))!;
-          await session.load(e, 'balls');
+          const e = await session.load((await session.get(IgPerson, ed.id))!, 'balls');
           const a1 = e.balls[0]!;
           const a2 = ball('a2');
           e.balls.push(a2);

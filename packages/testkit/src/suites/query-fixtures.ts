@@ -11,6 +11,7 @@ import {
   ManyToMany,
   ManyToOne,
   OneToMany,
+  OptionalProps,
   PrimaryGeneratedColumn,
   ref,
   select,
@@ -29,6 +30,7 @@ export const HOSTILE_COLUMN = `l"a\`b'el; DROP TABLE q_posts; --`;
 export function declareQueryModel() {
   @Entity('q_users')
   class QUser {
+    declare [OptionalProps]?: 'active';
     @PrimaryGeneratedColumn() id!: number;
     @Column({ length: 100 }) name!: string;
     @Column({ unique: true }) email!: string;
@@ -42,6 +44,8 @@ export function declareQueryModel() {
 
   @Entity('q_posts')
   class QPost {
+    /** `views` has a column default; `authorId` is the column `author` writes. */
+    declare [OptionalProps]?: 'views' | 'authorId';
     @PrimaryGeneratedColumn() id!: number;
     @Column() title!: string;
     @Column({ type: 'integer', default: 0 }) views!: number;
@@ -112,7 +116,7 @@ export async function seedQueryTables(engine: Engine, m: QueryModel): Promise<Re
   await engine.execute(insert(Post).values([
     { title: 'Hello SQL', views: 10, author: ann },
     { title: 'Joins', views: 5, author: ann },
-    { title: 'Bobs day', views: 0, author: ids.bob },
+    { title: 'Bobs day', views: 0, author: ids.bob! }, // set by the loop above; a Record lookup is typed possibly undefined
   ]));
   await engine.execute(insert(Tag).values([{ label: 'sql' }, { label: 'misc' }]));
   for (const title of ['Hello SQL', 'Joins', 'Bobs day']) ids[title] = await idOf(engine, select({ id: Post.id }).where(Post.title.eq(title)));

@@ -9,6 +9,7 @@ import type { QueryModel } from './query-fixtures';
 /** The state the suite shares with these checks. */
 export interface QueryContext {
   readonly engine: Engine;
+  /** Seeded ids by name; every name the checks read is seeded, so a lookup's `!` only drops the `undefined` a Record index is typed with. */
   readonly ids: Record<string, number>;
   readonly m: QueryModel;
 }
@@ -35,7 +36,7 @@ export function queryWriteChecks(ctx: QueryContext): void {
 
   test('update sets values and expressions over the row; delete removes what matches', async () => {
     const { User, Post } = ctx.m;
-    const bumped = await ctx.engine.execute(update(Post).set((p) => ({ views: p.views.add(100) })).where((p) => p.author.eq(ctx.ids.ann)));
+    const bumped = await ctx.engine.execute(update(Post).set((p) => ({ views: p.views.add(100) })).where((p) => p.author.eq(ctx.ids.ann!)));
     expect(bumped.rowCount).toBe(2);
     const views = await ctx.engine.execute(select({ views: Post.views }).where(Post.title.eq('Joins')));
     expect(views.rows).toEqual([{ views: 105 }]);
@@ -45,7 +46,7 @@ export function queryWriteChecks(ctx: QueryContext): void {
     const withReturning = update(User).set({ active: true }).where({ name: 'bob' }).returning((u) => ({ name: u.name, active: u.active }));
     if (ctx.engine.capabilities.updateReturning) expect((await ctx.engine.execute(withReturning)).rows).toEqual([{ name: 'bob', active: true }]);
     else await expect(ctx.engine.execute(withReturning)).rejects.toThrow(NotSupportedError);
-    await ctx.engine.execute(deleteFrom(Post).where((p) => p.author.eq(ctx.ids.bob)));
+    await ctx.engine.execute(deleteFrom(Post).where((p) => p.author.eq(ctx.ids.bob!)));
     const removed = deleteFrom(User).where((u) => u.name.eq('bob')).returning((u) => ({ name: u.name }));
     if (ctx.engine.capabilities.returning) expect((await ctx.engine.execute(removed)).rows).toEqual([{ name: 'bob' }]);
     else expect((await ctx.engine.execute(deleteFrom(User).where({ name: 'bob' }))).rowCount).toBe(1);

@@ -4,7 +4,7 @@
  * connection, loader options that name the wrong entity, and relationship comparisons
  * (in / notIn / the shorthand) by object, key and composite-key tuple.
  */
-import { ArgumentError, Column, createEngine, type Engine, Entity, InvalidStateError, joinedLoad, ManyToOne, MetaData, OneToMany, OneToOne, PrimaryColumn, PrimaryGeneratedColumn, PrimaryKeyProps, ref, select, selectinLoad, type SessionFactory, sessionMaker, sql, ValidationError } from '@strata/core';
+import { ArgumentError, Column, createEngine, type Engine, Entity, InvalidStateError, joinedLoad, type Loaded, ManyToOne, MetaData, OneToMany, OneToOne, PrimaryColumn, PrimaryGeneratedColumn, PrimaryKeyProps, ref, select, selectinLoad, type SessionFactory, sessionMaker, sql, ValidationError } from '@strata/core';
 import { recordStatements } from '../harness';
 import { testUrl, type DialectName } from '../targets';
 import { TRAITS } from '../traits';
@@ -73,8 +73,8 @@ export function rawStatementsSuite(dialect: DialectName): void {
     let Session: SessionFactory;
     /** The committed row count, read on a connection of its own. */
     const count = async (table: string) => Number((await engine.execute(sql`SELECT count(*) AS n FROM ${sql.id(table)}`)).scalar());
-    const titles = (posts: RsPost[]) => posts.map((p) => p.title).sort();
-    const cities = (list: RsCity[]) => list.map((c) => c.name).sort();
+    const titles = (posts: Loaded<RsPost>[]) => posts.map((p) => p.title).sort();
+    const cities = (list: Loaded<RsCity>[]) => list.map((c) => c.name).sort();
 
     beforeAll(async () => {
       engine = createEngine(testUrl(dialect), { poolSize: 4 });
@@ -238,12 +238,17 @@ export function rawStatementsSuite(dialect: DialectName): void {
         const s = Session();
         try {
           const wrong = joinedLoad(RsUser, 'posts');
+          // @ts-expect-error the option starts from another entity: the run-time check for untyped callers
           await expect(s.scalars(select(RsPost).options(wrong))).rejects.toThrow(ArgumentError);
+          // @ts-expect-error the option starts from another entity
           await expect(s.scalars(select(RsPost).options(wrong))).rejects.toThrow(/starts from RsUser, but this query loads RsPost/);
+          // @ts-expect-error the option starts from another entity
           await expect(s.get(RsPost, ids.ann, { options: [selectinLoad(RsUser, 'posts')] })).rejects.toThrow(/starts from RsUser, but session\.get\(RsPost\) loads RsPost/);
           const posts = await s.scalars(select(RsPost));
+          // @ts-expect-error the option starts from another entity
           await expect(s.load(posts, [selectinLoad(RsUser, 'posts')])).rejects.toThrow(/starts from RsUser.*loads RsPost/);
           const u = ref(RsUser);
+          // @ts-expect-error the option starts from another entity
           await expect(s.execute(select({ user: u }).from(u).options(joinedLoad(RsPost, 'author')))).rejects.toThrow(/starts from RsPost, but this query loads RsUser/);
         } finally {
           await s.close();
@@ -267,7 +272,7 @@ export function rawStatementsSuite(dialect: DialectName): void {
         try {
           const rows = await s.execute(select(RsPost, RsUser).join((p) => p.author).where((p) => p.title.eq('b1')).options(selectinLoad(RsUser, 'posts')));
           expect(rows).toHaveLength(1);
-          expect(titles(rows[0]![1].posts!)).toEqual(['b1']);
+          expect(titles(rows[0]![1].posts)).toEqual(['b1']);
           const [note] = await s.scalars(select(RsNote).options(joinedLoad(RsOwned, 'owner')));
           expect(note!.label).toBe('ann note');
           expect(note!.owner!.id).toBe(ids.ann);
@@ -321,7 +326,7 @@ export function rawStatementsSuite(dialect: DialectName): void {
         const s = Session();
         try {
           const ann = (await s.get(RsUser, ids.ann))!;
-          const bios = (list: RsProfile[]) => list.map((p) => p.bio);
+          const bios = (list: Loaded<RsProfile>[]) => list.map((p) => p.bio);
           expect(bios(await s.scalars(select(RsProfile).where((p) => p.user.in([ann, ids.bob]))))).toEqual(['ann bio']);
           expect(bios(await s.scalars(select(RsProfile).where({ user: ann })))).toEqual(['ann bio']);
           expect(bios(await s.scalars(select(RsProfile).where({ user: [ids.cy] })))).toEqual([]);
@@ -357,6 +362,7 @@ export function rawStatementsSuite(dialect: DialectName): void {
           expect(sent.sql).not.toContain(hostile);
           expect(sent.params).toContain(hostile);
           // A key of the wrong type is checked by the column's codec before any SQL is sent.
+          // @ts-expect-error RsUser's key is a number: the run-time check for untyped callers
           await expect(s.scalars(select(RsPost).where((p) => p.author.in([hostile])))).rejects.toThrow(ValidationError);
         } finally {
           await s.close();

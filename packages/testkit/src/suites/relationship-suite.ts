@@ -25,6 +25,7 @@ import {
   subqueryLoad,
   UnloadedRelationError,
   type Engine,
+  type Loaded,
   type MetaData,
   type Session,
   type SessionFactory,
@@ -195,15 +196,14 @@ export function relationshipSuite(dialect: DialectName): void {
           const posts = await s.scalars(select(RlPost).options(selectinLoad(RlPost, 'comments')));
           for (const p of posts) p.comments.push(make(RlComment, { body: `${p.title}-c1` }), make(RlComment, { body: `${p.title}-c2` }));
         });
-        const shape = (users: RlUser[]) =>
+        const shape = (users: Loaded<RlUser, 'posts.comments'>[]) =>
           users
             .map((u) => `${u.name}:${u.posts.map((p) => `${p.title}[${p.comments.map((c) => c.body.slice(-2)).join(',')}]`).join(' ')}`)
             .sort();
         const expected = shape(
           await within(async (s) => {
             const users = await s.scalars(select(RlUser));
-            await s.load(users, 'posts.comments');
-            return users;
+            return s.load(users, 'posts.comments');
           }),
         );
         expect(expected).toHaveLength(3);
@@ -241,8 +241,8 @@ export function relationshipSuite(dialect: DialectName): void {
           const users = await s.scalars(query);
           await expectStatements(engine, 1, () => s.load(users, 'posts'));
           // Loaded since the last commit: loading again costs nothing.
-          await expectStatements(engine, 0, () => s.load(users, 'posts'));
-          expect(users.reduce((n, u) => n + u.posts.length, 0)).toBe(200);
+          const loaded = await expectStatements(engine, 0, () => s.load(users, 'posts'));
+          expect(loaded.reduce((n, u) => n + u.posts.length, 0)).toBe(200);
         });
         await expect(within((s) => expectStatements(engine, 1, () => s.scalars(query.options(selectinLoad(RlUser, 'posts')))))).rejects.toThrow(
           /Expected 1 statement\(s\), but 2 ran/,
@@ -514,7 +514,7 @@ export function relationshipSuite(dialect: DialectName): void {
           expect(a!.name).toBe('a');
           expect(b!.posts).toEqual([post]);
           post!.tags.splice(0, 1);
-          const c = make(RlTag, { name: 'c' });
+          const c: Loaded<RlTag, 'posts'> = make(RlTag, { name: 'c' });
           c.posts.push(post!);
           expect(post!.tags.map((t) => t.name)).toEqual(['b', 'c']);
           s.add(c);
@@ -686,7 +686,7 @@ export function relationshipSuite(dialect: DialectName): void {
           // Another session adds a post meanwhile.
           await Session.run(async (other) => {
             const same = await other.get(RlUser, user!.id);
-            other.add(make(RlPost, { title: 'elsewhere', author: same! }));
+            other.add(make<Loaded<RlPost, 'author'>>(RlPost, { title: 'elsewhere', author: same! }));
           });
           expect(user!.posts).toHaveLength(1);
           await expectStatements(engine, 1, () => s.load(user!, 'posts'));

@@ -10,7 +10,7 @@ import type { EntityMetadata } from '../../metadata/entity-metadata';
 import { entitySource, type SelectNode } from '../../query/internal';
 import { SelectStatement } from '../../query/select-statement';
 import { ParamSlot } from '../../query/query-compiler';
-import { LoadOption, flattenOptions } from '../../query/load-options';
+import { LoadOption, flattenOptions, type AnyLoadOption } from '../../query/load-options';
 import { buildPlan, optionAppliesTo, optionsMustApply, planFor, type LoadPlan } from './load-plan';
 import { fetchRelated, loadPlanFor, loadQuery } from './relation-loader';
 import type { LoadContext } from './step-loader';
@@ -285,11 +285,11 @@ function loadOptionsOf(statement: Statement<unknown>): readonly LoadOption[] {
 
 function stepsFor(path: string) {
   // A path given as text to session.load: checked by the caller's types, resolved at run time.
-  return (new LoadOption(Object, []) as LoadOption<any, string, never, never>).selectinLoad(path as never).steps;
+  return (new LoadOption(Object, []) as AnyLoadOption).selectinLoad(path as never).steps;
 }
 
 /** Flattens the options a caller passed (arrays from eagerLoad included). */
-export function loadOptionList(options: readonly (LoadOption<any, any, any, any> | readonly LoadOption<any, any, any, any>[])[] | undefined): readonly LoadOption[] {
+export function loadOptionList(options: readonly unknown[] | undefined): readonly LoadOption[] {
   return options === undefined || options.length === 0 ? [] : Object.freeze(flattenOptions(options));
 }
 

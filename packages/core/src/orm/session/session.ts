@@ -31,7 +31,7 @@ import { NestedTransaction } from '../transaction/nested-transaction';
 import type { SessionObjects } from './session-objects';
 import { createSessionContext, installContextReader, type QueryConnectionOptions, type SessionContext } from './session-context';
 import { loadOptionList, SessionLoader, type LoadRelationOptions } from '../loading/session-loader';
-import type { LoadedBy, LoadOption, OptionsIn, PathsFor } from '../../query/load-options';
+import type { AnyLoadOption, LoadedBy, LoadOption, OptionOn, OptionsIn, PathsFor } from '../../query/load-options';
 import type { EntityOfLoaded, KeyOf, Loaded, LoadResult, PathsOfLoaded, RelationPath } from '../../query/loaded';
 import { relatedStates } from '../cascade/cascades';
 import { runTransaction, type TransactionOptions } from '../transaction/transaction-runner';
@@ -48,9 +48,6 @@ export interface GetOptions<O extends readonly unknown[] = readonly (LoadOption 
   /** Loader options for the object's relationships, e.g. [selectinLoad(User, 'posts')]. */
   options?: O;
 }
-
-/** A loader option of any entity and paths. */
-type AnyLoadOption = LoadOption<any, any, any, any>;
 
 /** The entity of an object or of the objects of a list (plain or `Loaded`), not inferred from. */
 export type EntityIn<X> = EntityOfLoaded<NoInfer<X> extends readonly (infer T)[] ? T : NoInfer<X>>;
@@ -190,7 +187,7 @@ export class Session {
    * The object with this primary key: from the identity map without SQL when it is there
    * and not expired, else loaded. Composite keys take an array in key order or an object.
    */
-  async get<E, const O extends readonly (LoadOption<E, any, any, any> | readonly LoadOption<E, any, any, any>[])[] = []>(
+  async get<E, const O extends readonly (OptionOn<E> | readonly OptionOn<E>[])[] = []>(
     entity: EntityClass<E>,
     key: KeyOf<E>,
     options: GetOptions<O> = {},
@@ -212,7 +209,7 @@ export class Session {
    */
   async load<X extends object, P extends string>(objects: X, path: RelationPath<EntityIn<X>, P>, options?: LoadRelationOptions): Promise<LoadedAll<X, P>>;
   async load<X extends object, P extends string>(objects: X, paths: readonly RelationPath<EntityIn<X>, P>[], options?: LoadRelationOptions): Promise<LoadedAll<X, P>>;
-  async load<X extends object, O extends LoadOption<EntityIn<X>, any, any, any>>(objects: X, options: O | readonly O[], loadOptions?: LoadRelationOptions): Promise<LoadedAll<X, PathsFor<O, EntityIn<X>>>>;
+  async load<X extends object, O extends OptionOn<EntityIn<X>>>(objects: X, options: O | readonly O[], loadOptions?: LoadRelationOptions): Promise<LoadedAll<X, PathsFor<O, EntityIn<X>>>>;
   async load(objects: object | readonly object[], paths: string | AnyLoadOption | readonly (string | AnyLoadOption)[], options: LoadRelationOptions = {}): Promise<unknown> {
     this.#usable();
     const list = Array.isArray(objects) ? (objects as readonly object[]) : [objects as object];

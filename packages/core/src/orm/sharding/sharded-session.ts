@@ -13,7 +13,7 @@ import { SelectStatement } from '../../query/select-statement';
 import type { EntityClass, EntityRef, EntityRow } from '../../query/query-types';
 import type { Statement } from '../../query/statement';
 import { trimLeadingZeros, trimTrailingZeros } from '../../types/decimal-text';
-import type { LoadedBy, LoadOption, OptionsIn, PathsFor } from '../../query/load-options';
+import type { LoadedBy, OptionOn, OptionsIn, PathsFor } from '../../query/load-options';
 import type { KeyOf, RelationPath } from '../../query/loaded';
 import { Session, type EntityIn, type GetOptions, type LoadedAfter } from '../session/session';
 import type { SessionOptions } from '../session/session-options';
@@ -102,7 +102,7 @@ export class ShardedSession<K extends string> {
   }
 
   /** The object with this primary key, from the first of its candidate shards that has it. */
-  async get<E, const O extends readonly (LoadOption<E, any, any, any> | readonly LoadOption<E, any, any, any>[])[] = []>(
+  async get<E, const O extends readonly (OptionOn<E> | readonly OptionOn<E>[])[] = []>(
     entity: EntityClass<E>,
     key: KeyOf<E>,
     options?: GetOptions<O>,
@@ -192,7 +192,7 @@ export class ShardedSession<K extends string> {
   /** Loads relationships of objects from several shards, each in its own shard; returns them typed with the paths loaded. */
   async load<T extends object, P extends string>(objects: readonly T[], path: RelationPath<EntityIn<T[]>, P>): Promise<LoadedAfter<T, P>[]>;
   async load<T extends object, P extends string>(objects: readonly T[], paths: readonly RelationPath<EntityIn<T[]>, P>[]): Promise<LoadedAfter<T, P>[]>;
-  async load<T extends object, O extends LoadOption<EntityIn<T[]>, any, any, any>>(objects: readonly T[], options: O | readonly O[]): Promise<LoadedAfter<T, PathsFor<O, EntityIn<T[]>>>[]>;
+  async load<T extends object, O extends OptionOn<EntityIn<T[]>>>(objects: readonly T[], options: O | readonly O[]): Promise<LoadedAfter<T, PathsFor<O, EntityIn<T[]>>>[]>;
   async load(objects: readonly object[], paths: unknown): Promise<unknown[]> {
     const byShard = new Map<K, object[]>();
     for (const object of objects) {
