@@ -68,7 +68,7 @@ export async function everyWayOfReading(): Promise<void> {
   const byOption = await session.load(orders, selectinLoad(Order, 'lines.product'));
   type _8 = Expect<Equal<typeof byOption, Loaded<Order, 'lines.product'>[]>>;
   const refreshed = await session.refresh(deeper);
-  type _9 = Expect<Equal<typeof refreshed, Loaded<Order>>>;
+  type _9 = Expect<Equal<typeof refreshed, typeof deeper>>;
   // Joined tuples: each entity typed with what the options load for it.
   const rows = await session.execute(select(Order, Customer).join((o) => o.customer).options(selectinLoad(Customer, 'orders')));
   type _10 = Expect<Equal<(typeof rows)[number], [Loaded<Order>, Loaded<Customer, 'orders'>]>>;

@@ -40,3 +40,5 @@ import { resultLabelSuite } from '@strata/testkit';
 resultLabelSuite('mysql');
 import { pendingChangesSuite } from '@strata/testkit';
 pendingChangesSuite('mysql');
+import { typedLoadingSuite } from '@strata/testkit';
+typedLoadingSuite('mysql');

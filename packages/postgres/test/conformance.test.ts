@@ -40,3 +40,5 @@ import { resultLabelSuite } from '@strata/testkit';
 resultLabelSuite('postgresql');
 import { pendingChangesSuite } from '@strata/testkit';
 pendingChangesSuite('postgresql');
+import { typedLoadingSuite } from '@strata/testkit';
+typedLoadingSuite('postgresql');

@@ -39,3 +39,5 @@ import { resultLabelSuite } from '@strata/testkit';
 resultLabelSuite('sqlite');
 import { pendingChangesSuite } from '@strata/testkit';
 pendingChangesSuite('sqlite');
+import { typedLoadingSuite } from '@strata/testkit';
+typedLoadingSuite('sqlite');

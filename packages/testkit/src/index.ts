@@ -44,3 +44,4 @@ export { secretsSuite } from './security/secrets-suite';
 export { exposures } from './security/exposure';
 export { parameterLimitsSuite } from './security/parameter-limits-suite';
 export { pendingChangesSuite } from './suites/pending-changes-suite';
+export { typedLoadingSuite } from './suites/typed-loading-suite';

@@ -69,7 +69,7 @@ export type DefaultedKeys<E> = Declared<E, typeof OptionalProps>;
  * (which is what the compiler's error and the editor's completion show). A valid path also
  * offers its next steps, so completion walks down one level at a time.
  */
-export type RelationPath<E, P extends string> = P extends `${infer Head}.${infer Rest}`
+export type RelationPath<E, P extends string = string> = P extends `${infer Head}.${infer Rest}`
   ? Head extends RelationKeys<E>
     ? `${Head}.${RelationPath<RelatedEntity<E[Head]>, Rest>}`
     : RelationKeys<E>

@@ -421,11 +421,11 @@ export class Session {
   }
 
   /**
-   * Reloads an object's columns from the database now, dropping unflushed changes to it;
-   * its relationships are unloaded again (those loaded by default reload). Returns the
-   * object, typed with only its default loads.
+   * Reloads an object's columns from the database now, dropping unflushed changes to it.
+   * Relationships it had loaded stay readable (as after a commit, they are stale until
+   * loaded again). Returns the object, typed as it was given.
    */
-  async refresh<T extends object>(object: T): Promise<LoadResult<EntityOfLoaded<T>>> {
+  async refresh<T extends object>(object: T): Promise<T> {
     const first = this.#objects.own(object, 'refresh');
     if (first.status !== 'persistent') throw new InvalidStateError(`refresh(): this ${first.mapper.metadata.name} is ${first.status}; only persistent objects can be refreshed.`);
     // Loaded related objects reached through refresh-expire cascades are refreshed too.
@@ -434,7 +434,7 @@ export class Session {
       this.#objects.resetForRefresh(state);
       await this.#loader.reload(state);
     }
-    return object as LoadResult<EntityOfLoaded<T>>;
+    return object;
   }
 
   /** Removes an object from the session without deleting it; it becomes detached. Follows `expunge` cascades. */
