@@ -32,7 +32,7 @@ import type { SessionObjects } from './session-objects';
 import { createSessionContext, installContextReader, type QueryConnectionOptions, type SessionContext } from './session-context';
 import { loadOptionList, SessionLoader, type LoadRelationOptions } from '../loading/session-loader';
 import type { AnyLoadOption, LoadedBy, LoadOption, OptionOn, OptionsIn, PathsFor } from '../../query/load-options';
-import type { EntityOfLoaded, KeyOf, Loaded, LoadResult, PathsOfLoaded, RelationPath } from '../../query/loaded';
+import type { EntityOfLoaded, KeyOf, Loaded, PathsOfLoaded, RelationPath } from '../../query/loaded';
 import { relatedStates } from '../cascade/cascades';
 import { runTransaction, type TransactionOptions } from '../transaction/transaction-runner';
 import type { HookKind, SessionEventMap, SessionEventName, SessionEvents } from './session-events';
