@@ -194,11 +194,14 @@ export function flattenOptions(options: readonly unknown[]): LoadOption[] {
   return out;
 }
 
-/** The paths the options `O` load for entity `E` (options built for `E` or a base class of it). */
-export type PathsFor<O, E> = O extends LoadOption<infer R, infer P, any, any> ? (E extends R ? P : never) : never;
+/** The paths the options `O` load for entity `E` (options built for `E` or a base class of it); none for an option typed only `LoadOption`, whose paths are unknown. */
+export type PathsFor<O, E> = O extends LoadOption<infer R, infer P, any, any> ? (E extends R ? Known<P> : never) : never;
 
 /** The paths the options `O` leave unloaded for entity `E`. */
-export type OffFor<O, E> = O extends LoadOption<infer R, any, infer Off, any> ? (E extends R ? Off : never) : never;
+export type OffFor<O, E> = O extends LoadOption<infer R, any, infer Off, any> ? (E extends R ? Known<Off> : never) : never;
+
+/** `P` unless it is `string` or `any` (an option typed only `LoadOption`, built at run time): then nothing. */
+type Known<P> = string extends P ? never : P;
 
 /** What a session returns for entity `E` queried with loader options `O`: `Loaded<E, paths>`, or `E` when it has no relationships. */
 export type LoadedBy<E, O> = LoadResult<E, PathsFor<O, E> | `!${OffFor<O, E>}`>;

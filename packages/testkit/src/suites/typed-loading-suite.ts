@@ -1,9 +1,10 @@
 /*
  * What the compile-time checks of loading promise, held to at run time on a real server:
  * `session.load` gives back the objects it loaded, a relationship declared in `EagerProps`
- * is loaded in every result, `refresh` leaves relationships unloaded as its type says,
- * insert rows may leave out `OptionalProps` columns, composite keys are taken as tuples
- * or objects, and JavaScript callers that pass what the types refuse get ArgumentError.
+ * is loaded in every result, `refresh` gives back the object with what it had loaded still
+ * readable, insert rows may leave out `OptionalProps` columns, composite keys are taken as
+ * tuples or objects, relationship comparisons match the same rows whichever form they take,
+ * and JavaScript callers that pass what the types refuse get ArgumentError.
  */
 import {
   ArgumentError,
