@@ -108,8 +108,8 @@ export class ShardedSession<K extends string> {
     options?: GetOptions<O>,
   ): Promise<LoadedBy<E, OptionsIn<O>> | undefined> {
     const candidates = this.#list(this.#options.shardsForKey?.(entity, key) ?? this.shardNames, 'shardsForKey');
-    // Promise.all's Awaited<> of a generic result type does not simplify back to it; the values are the sessions' results.
-    const found = (await Promise.all(candidates.map((shard) => this.session(shard).get<E, O>(entity, key, options)))) as (LoadedBy<E, OptionsIn<O>> | undefined)[];
+    // Held as unknown: relating Promise.all's Awaited<> of the generic result back to it costs the compiler a deep comparison.
+    const found = await Promise.all(candidates.map((shard): Promise<unknown> => this.session(shard).get<E, O>(entity, key, options)));
     return found.find((object) => object !== undefined) as LoadedBy<E, OptionsIn<O>> | undefined;
   }
 
