@@ -3,7 +3,7 @@
  * compile, and the results have the types it says.
  */
 import { Column, Entity, insert, joinedLoad, ManyToOne, OneToMany, PrimaryGeneratedColumn, select, selectinLoad, Session, type LoadOption, type Loaded } from '@strata/core';
-import { Order, OrderLine } from './model';
+import { Customer, Order, OrderLine } from './model';
 import { use, type Equal, type Expect } from './expect';
 
 @Entity()
@@ -64,5 +64,16 @@ export async function readme(): Promise<void> {
   const either = Math.random() > 0.5 ? joinedLoad(Order, 'lines') : selectinLoad(Order, 'lines');
   const chosen = await session.scalars(select(Order).options(either));
   use(chosen[0]!.lines.length);
-  use(OrderLine);
+  // Hanging loaded objects on new ones.
+  const customer = await session.get(Customer, 'c-1');
+  session.add(Object.assign(new Order(), { customer }));
+  const order: Loaded<Order, 'lines'> = new Order();
+  order.lines = await session.scalars(select(OrderLine).where({ order: 7n }));
+  // @ts-expect-error a parameter typed with the class takes new objects only
+  takesClass(plain[0]!);
+  takesClass(new Order());
+}
+
+function takesClass(order: Order): string {
+  return order.status;
 }

@@ -50,8 +50,8 @@ export class LoadOption<E = any, P extends string = any, Off extends string = an
   /** The entity class the path starts from. */
   readonly entity: Function;
   readonly steps: readonly LoadStep[];
-  /** Compile-time only: applies to `E` and its subclasses (contravariant, so an option built for a base class fits a subclass's query). */
-  declare readonly appliesTo?: (entity: E) => void;
+  /** Compile-time only: the entity the option is built for; it applies to `E` and its subclasses (contravariant, so an option built for a base class fits a subclass's query). */
+  declare readonly builtFor?: (entity: E) => void;
   /** Compile-time only: the paths loaded and the paths switched off. */
   declare readonly typed?: { readonly loads: P; readonly off: Off; readonly last: Last };
 
@@ -211,13 +211,13 @@ export type OptionsIn<O extends readonly unknown[]> = O[number] extends infer I 
 
 /**
  * A loader option that applies to entity `E`, whatever it loads: one built for `E` or for a
- * base class of it (matched on the contravariant `appliesTo`, as chaining makes the option's
+ * base class of it (matched on the contravariant `builtFor`, as chaining makes the option's
  * own type covariant in its entity).
  */
 export interface OptionOn<E> {
   readonly entity: Function;
   readonly steps: readonly LoadStep[];
-  readonly appliesTo?: (entity: E) => void;
+  readonly builtFor?: (entity: E) => void;
 }
 
 /** A loader option of any entity, whatever it loads. */

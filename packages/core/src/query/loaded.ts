@@ -114,12 +114,15 @@ declare const anchor: unique symbol;
  * function total(order: Loaded<Order, 'lines'>): number { return order.lines.reduce((n, l) => n + l.price, 0); }
  */
 export type Loaded<E, P extends string = never> = {
-  [K in keyof E]: K extends RelationKeys<E>
+  [K in keyof Marked<E, P>]: K extends RelationKeys<E>
     ? K extends LoadedKeys<E, P>
       ? LoadedValue<E[K], Below<P, K>>
       : LoadedValue<E[K], never> | NotLoaded<`${K} is not loaded: name it in a loader option (selectinLoad, joinedLoad, ...) or call session.load(object, '${K}')`>
-    : E[K];
-} & { readonly [loadedMark]?: LoadedMark<E, On<P>> };
+    : Marked<E, P>[K];
+};
+
+/** The entity's own properties and the mark, in one homomorphic mapped type (so errors print `Loaded<Order, "lines">`, not an intersection). */
+type Marked<E, P extends string> = E & { readonly [loadedMark]?: LoadedMark<E, On<P>> };
 
 /** A loaded relationship's value: the related entity (or list) with the paths below loaded. */
 type LoadedValue<V, P extends string> = V extends readonly (infer I)[]

@@ -7,7 +7,7 @@ import type { SqlFragment } from '../sql/sql-fragment';
 import type { ColumnExpr, Expr } from './expression';
 import type { ExcludedSource, FromSource } from './query-nodes';
 import type { RelationRef } from './relation-ref';
-import type { IsEntity, KeyOf, KeyProps, Loaded, RelatedEntity, RelationKeys, RequiredKeys } from './loaded';
+import type { IsEntity, KeyOf, Loaded, RelatedEntity, RelationKeys, RequiredKeys } from './loaded';
 
 /** An entity class. */
 export type EntityClass<E = any> = abstract new (...args: any[]) => E;
@@ -33,7 +33,16 @@ export type Simplify<T> = { [K in keyof T]: T[K] } & {};
 export type EntityRow<E> = Simplify<{ [K in ScalarKeys<E>]: E[K] } & { [K in Exclude<DataKeys<E>, ScalarKeys<E>>]?: E[K] }>;
 
 /** The reference type of one property: a relationship when it holds an entity (or a list of them), else a column expression. */
-export type PropertyRef<V> = [NonNullable<V>] extends [ScalarValue] ? ColumnExpr<V> : IsEntity<RelatedEntity<V>> extends true ? RelationRef<RelatedEntity<V>> : ColumnExpr<V>;
+export type PropertyRef<V> = [NonNullable<V>] extends [ScalarValue]
+  ? ColumnExpr<V>
+  : IsEntity<RelatedEntity<V>> extends true
+    ? NonNullable<V> extends readonly unknown[]
+      ? CollectionRef<RelatedEntity<V>>
+      : RelationRef<RelatedEntity<V>>
+    : ColumnExpr<V>;
+
+/** A collection in a query: joinable, not comparable (join it, or test it with `exists(select(...))`). */
+export type CollectionRef<E> = Omit<RelationRef<E>, 'eq' | 'ne' | 'in' | 'notIn' | 'isNull' | 'isNotNull'>;
 
 /** The key of a reference's internal slot: its FROM source and a compile-time marker of what it yields. */
 export const REF: unique symbol = Symbol('strata.ref');
@@ -105,15 +114,14 @@ export type Assignments<E> = { [K in DataKeys<E>]?: AssignedValue<E, K> };
  */
 export type InsertValues<E> = { [K in RequiredKeys<E>]-?: AssignedValue<E, K> } & { [K in Exclude<DataKeys<E>, RequiredKeys<E>>]?: AssignedValue<E, K> };
 
-/** An object holding a key's properties, as a relationship comparison takes it. */
-type KeyHolder<T> = { readonly [K in KeyProps<T>[number] & keyof T]: T[K] };
-
 /**
- * A related row as a relationship comparison takes it: the object (loaded or not), an object
- * holding its key properties, the key (typed from the target's key property), or a
- * composite key's values as a tuple in key order.
+ * A related row as a relationship comparison or a write takes it: the object (loaded or not),
+ * or its key, typed from the target's key property (a composite key as a tuple in key order or
+ * an object holding the key properties). An object of another entity is refused even when it
+ * has a key property of the same name and type. (At run time any object holding the key
+ * properties is accepted, for JavaScript callers.)
  */
-export type RelatedMatch<T> = Loaded<T> | KeyHolder<T> | KeyOf<T>;
+export type RelatedMatch<T> = Loaded<T> | KeyOf<T>;
 
 /** What the shorthand takes for a to-one relationship: one related row (equality), a list of them (IN), or null. */
 type RelationShorthand<V> = NonNullable<V> extends readonly unknown[] ? never : RelatedMatch<NonNullable<V>> | readonly RelatedMatch<NonNullable<V>>[] | null;

@@ -11,7 +11,7 @@ import { entityRefOf, refForEntity } from './entity-ref';
 import { describe, type Expr, type Predicate } from './expression';
 import { joinNode, lockNode, withSelect, type SelectParts } from './node-constructors';
 import { sourceName, type CteSource, type FromSource, type JoinNode, type SelectNode } from './query-nodes';
-import { REF, slotOf, type RefSlot, type AnyEntityRef, type AnySelectableRef, type EntityInput, type EntityRef, type SelectableRef, type ShorthandOf } from './query-types';
+import { REF, slotOf, type CollectionRef, type RefSlot, type AnyEntityRef, type AnySelectableRef, type EntityInput, type EntityRef, type SelectableRef, type ShorthandOf } from './query-types';
 import { RelationRef } from './relation-ref';
 import { QueryStatement } from './statement';
 import { flattenOptions, type LoadOption, type OptionOn, type OptionsIn } from './load-options';
@@ -56,8 +56,12 @@ export class SelectStatement<Row, Refs extends readonly unknown[] = [], Opts = n
   /** Loader options for the Session (`.options(...)`); running the statement on a Connection ignores them. */
   readonly loadOptions: readonly LoadOption[];
   readonly #refs: Refs;
-  /** Compile-time only: the loader options given, so the Session types its results with what they load. */
-  declare readonly loads?: Opts;
+  /**
+   * Compile-time only: the loader options given, so the Session types its results with what
+   * they load. A method parameter (bivariant), so a statement with options still fits a
+   * parameter typed `SelectStatement<Row, Refs>`.
+   */
+  declare readonly loads?: { with(options: Opts): void };
 
   constructor(selectNode: SelectNode, refs: Refs, loadOptions: readonly LoadOption[] = []) {
     super();
@@ -86,7 +90,7 @@ export class SelectStatement<Row, Refs extends readonly unknown[] = [], Opts = n
    * INNER JOIN: along a relationship (`(u) => u.posts`, ON from its foreign key, optionally
    * under an alias), or to an entity, alias or subquery with an explicit ON condition.
    */
-  join<E>(relation: RelationRef<E> | ((...refs: Refs) => RelationRef<E>), alias?: string): SelectStatement<Row, [...Refs, EntityRef<E>], Opts>;
+  join<E>(relation: CollectionRef<E> | ((...refs: Refs) => CollectionRef<E>), alias?: string): SelectStatement<Row, [...Refs, EntityRef<E>], Opts>;
   join<E>(target: EntityInput<E>, on: Condition<[...Refs, EntityRef<E>]>): SelectStatement<Row, [...Refs, EntityRef<E>], Opts>;
   join<R>(target: SelectableRef<R>, on: Condition<[...Refs, SelectableRef<R>]>): SelectStatement<Row, [...Refs, SelectableRef<R>], Opts>;
   join(target: unknown, second?: unknown): SelectStatement<Row, AnyRefs, Opts> {
@@ -94,7 +98,7 @@ export class SelectStatement<Row, Refs extends readonly unknown[] = [], Opts = n
   }
 
   /** LEFT JOIN, as `join`: rows without a match keep NULLs for the joined columns. */
-  leftJoin<E>(relation: RelationRef<E> | ((...refs: Refs) => RelationRef<E>), alias?: string): SelectStatement<Row, [...Refs, EntityRef<E>], Opts>;
+  leftJoin<E>(relation: CollectionRef<E> | ((...refs: Refs) => CollectionRef<E>), alias?: string): SelectStatement<Row, [...Refs, EntityRef<E>], Opts>;
   leftJoin<E>(target: EntityInput<E>, on: Condition<[...Refs, EntityRef<E>]>): SelectStatement<Row, [...Refs, EntityRef<E>], Opts>;
   leftJoin<R>(target: SelectableRef<R>, on: Condition<[...Refs, SelectableRef<R>]>): SelectStatement<Row, [...Refs, SelectableRef<R>], Opts>;
   leftJoin(target: unknown, second?: unknown): SelectStatement<Row, AnyRefs, Opts> {

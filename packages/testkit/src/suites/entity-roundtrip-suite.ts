@@ -82,7 +82,7 @@ export function entityRoundTripSuite(dialect: DialectName): void {
         local: '2024-03-31T02:30:00',
         meeting: new Date('2024-06-01T08:00:00Z'),
       };
-      await engine.execute(insert(RtThing).values([{ ...thing, owner: owner }]));
+      await engine.execute(insert(RtThing).values([{ ...thing, owner: owner.id }]));
       const [row] = (await engine.execute(select(RtThing).where({ id: thing.id }))).rows;
       expect(row).toMatchObject(thing);
       expect((row as Record<string, unknown>).blob).toEqual(thing.blob);

@@ -52,8 +52,8 @@ export interface GetOptions<O extends readonly unknown[] = readonly (LoadOption 
 /** The entity of an object or of the objects of a list (plain or `Loaded`), not inferred from. */
 export type EntityIn<X> = EntityOfLoaded<NoInfer<X> extends readonly (infer T)[] ? T : NoInfer<X>>;
 
-/** An object, or a list of them, after `session.load` of paths `P`. */
-export type LoadedAll<X, P extends string> = X extends readonly (infer T)[] ? LoadedAfter<T, P>[] : LoadedAfter<X, P>;
+/** An object, or a list of them, after `session.load` of paths `P` (written out, so hovers show `Loaded<Order, ...>`). */
+export type LoadedAll<X, P extends string> = X extends readonly (infer T)[] ? Loaded<EntityOfLoaded<T>, PathsOfLoaded<T> | P>[] : Loaded<EntityOfLoaded<X>, PathsOfLoaded<X> | P>;
 
 /** An object after `session.load` of paths `P`: what it had loaded, and `P`. */
 export type LoadedAfter<T, P extends string> = Loaded<EntityOfLoaded<T>, PathsOfLoaded<T> | P>;
