@@ -5,7 +5,22 @@
  * placeholders where a key generated earlier in the same flush goes. The conformance
  * suite runs the same plans on the three servers.
  */
-import { Column, Entity, type EntityClass, type EntityMetadata, EntityRegistry, ManyToMany, ManyToOne, OneToMany, OneToOne, PrimaryColumn, PrimaryGeneratedColumn, PrimaryKeyProps, type RelationMetadata, VersionColumn } from '@strata/core';
+import {
+  Column,
+  Entity,
+  type EntityClass,
+  type EntityMetadata,
+  EntityRegistry,
+  ManyToMany,
+  ManyToOne,
+  OneToMany,
+  OneToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  PrimaryKeyProps,
+  type RelationMetadata,
+  VersionColumn,
+} from '@strata/core';
 import { EntityMapper } from '../src/orm/state/entity-mapper';
 import { adoptOwnProperties } from '../src/orm/state/instrument';
 import { stateOf, type InstanceState, type StateSession } from '../src/orm/state/instance-state';

@@ -4,7 +4,23 @@
  * it drops no parent, bad paths say what exists, and a limited query that joins a
  * collection is wrapped so its LIMIT counts parents.
  */
-import { ArgumentError, Column, eagerLoad, EagerProps, Entity, joinedLoad, ManyToMany, ManyToOne, MetaData, MetadataError, OneToMany, PrimaryGeneratedColumn, raiseLoad, select, selectinLoad } from '@strata/core';
+import {
+  ArgumentError,
+  Column,
+  eagerLoad,
+  EagerProps,
+  Entity,
+  joinedLoad,
+  ManyToMany,
+  ManyToOne,
+  MetaData,
+  MetadataError,
+  OneToMany,
+  PrimaryGeneratedColumn,
+  raiseLoad,
+  select,
+  selectinLoad,
+} from '@strata/core';
 import { SqliteCompiler } from '@strata/sqlite';
 import { buildPlan, type PlanNode } from '../src/orm/loading/load-plan';
 import { entityQuery } from '../src/orm/loading/entity-query';

@@ -1,4 +1,24 @@
-import { Check, Column, CreateDateColumn, defineType, EagerProps, Entity, EntityRegistry, Index, ManyToMany, ManyToOne, OneToMany, OneToOne, PrimaryColumn, PrimaryGeneratedColumn, PrimaryKeyProps, sql, Unique, UpdateDateColumn, VersionColumn } from '@strata/core';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  defineType,
+  EagerProps,
+  Entity,
+  EntityRegistry,
+  Index,
+  ManyToMany,
+  ManyToOne,
+  OneToMany,
+  OneToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  PrimaryKeyProps,
+  sql,
+  Unique,
+  UpdateDateColumn,
+  VersionColumn,
+} from '@strata/core';
 
 abstract class Timestamped {
   @CreateDateColumn() createdAt!: Date;

@@ -2,7 +2,25 @@
  * Golden DDL per dialect, with no database: the statements createAll would run for a small
  * model with every feature the DDL compilers handle, and the escaping of literals.
  */
-import { ArgumentError, Column, createEngine, createStatements, type DdlCompiler, dropStatements, Entity, Index, ManyToMany, ManyToOne, MetaData, OneToMany, parseEngineUrl, PrimaryColumn, PrimaryGeneratedColumn, PrimaryKeyProps, sql } from '@strata/core';
+import {
+  ArgumentError,
+  Column,
+  createEngine,
+  createStatements,
+  type DdlCompiler,
+  dropStatements,
+  Entity,
+  Index,
+  ManyToMany,
+  ManyToOne,
+  MetaData,
+  OneToMany,
+  parseEngineUrl,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  PrimaryKeyProps,
+  sql,
+} from '@strata/core';
 import { MysqlDdl } from '@strata/mysql';
 import { PostgresDdl } from '@strata/postgres';
 import { SqliteDdl, SqliteDialect } from '@strata/sqlite';

@@ -3,7 +3,27 @@
  * foreign-key indexes, enum types), dependency order with cycles, canonical expressions,
  * literal and default normalisation, and each dialect's normal form.
  */
-import { canonicalSql, Column, type DatabaseSchema, dependencyOrder, Entity, Index, ManyToMany, ManyToOne, MetaData, metadata, MetadataError, normalizeLiteral, normalizeSchema, parseDefault, PrimaryColumn, PrimaryGeneratedColumn, PrimaryKeyProps, type SchemaTable, Unique } from '@strata/core';
+import {
+  canonicalSql,
+  Column,
+  type DatabaseSchema,
+  dependencyOrder,
+  Entity,
+  Index,
+  ManyToMany,
+  ManyToOne,
+  MetaData,
+  metadata,
+  MetadataError,
+  normalizeLiteral,
+  normalizeSchema,
+  parseDefault,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  PrimaryKeyProps,
+  type SchemaTable,
+  Unique,
+} from '@strata/core';
 import { MysqlDdl } from '@strata/mysql';
 import { PostgresDdl } from '@strata/postgres';
 import { SqliteDdl } from '@strata/sqlite';

@@ -9,7 +9,7 @@ import { use, type Equal, type Expect } from './expect';
 
 declare const session: Session;
 
-type LinesHint = NotLoaded<"lines is not loaded: name it in a loader option (selectinLoad, joinedLoad, ...) or call session.load(object, 'lines')">;
+type LinesHint = NotLoaded<"lines is not loaded: name it in a loader option (selectinLoad, joinedLoad, ...) or use what session.load(object, 'lines') returns">;
 
 export async function queryResults(): Promise<void> {
   const loaded = await session.scalars(select(Order).options(selectinLoad(Order, 'lines.product')));
@@ -123,4 +123,41 @@ export async function trees(): Promise<void> {
   // Many-to-many, both ways.
   const products = await session.scalars(select(Product).options(selectinLoad(Product, 'tags.products')));
   use(products[0]?.tags[0]?.products[0]?.sku);
+}
+
+/** Where options disagree, or a step is switched off, the types say not loaded, as the run time does (or more strictly). */
+export async function switchedOff(): Promise<void> {
+  // A step switched off stops loading below it: lines raise, so neither lines nor their products load.
+  const raised = await session.one(select(Order).options(raiseLoad(Order, 'lines').joinedLoad('product')));
+  // @ts-expect-error lines raise
+  use(raised.lines.length);
+  // Two options on one relationship, one loading and one not: not loaded, whatever their order.
+  const both = await session.one(select(Order).options(selectinLoad(Order, 'lines'), raiseLoad(Order, 'lines')));
+  // @ts-expect-error lines may be switched off
+  use(both.lines.length);
+  // A step switched off below a loaded one leaves the upper step loaded.
+  const upper = await session.one(select(Order).options(selectinLoad(Order, 'lines').raiseLoad('product')));
+  use(upper.lines.length);
+  // @ts-expect-error product raise
+  use(upper.lines[0]?.product.name);
+  // A choice between loading and not: not loaded.
+  const either = await session.one(select(Order).options(Math.random() > 0.5 ? selectinLoad(Order, 'lines') : lazyLoad(Order, 'lines')));
+  // @ts-expect-error lines may not be loaded
+  use(either.lines.length);
+  // A list that may be empty loads nothing as far as the types know.
+  const maybe = await session.one(select(Order).options(...(Math.random() > 0.5 ? [selectinLoad(Order, 'lines')] : [])));
+  // @ts-expect-error lines may not be loaded
+  use(maybe.lines.length);
+  // session.load keeps what was switched off, and switches back on what it loads.
+  const lazyCustomer = await session.one(select(Order).options(lazyLoad(Order, 'customer')));
+  const afterLines = await session.load(lazyCustomer, 'lines');
+  // @ts-expect-error customer was switched off and session.load did not load it
+  use(afterLines.customer.email);
+  const afterCustomer = await session.load(afterLines, 'customer');
+  use(afterCustomer.customer.email, afterCustomer.lines.length);
+  // A path known only at run time is checked at run time and loads nothing in the types.
+  const include: string[] = ['lines'];
+  const dynamic = await session.load(lazyCustomer, include);
+  // @ts-expect-error lines may or may not be loaded
+  use(dynamic.lines.length);
 }

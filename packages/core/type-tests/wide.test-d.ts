@@ -1,6 +1,6 @@
 /*
- * An entity with 30 relationships, each to its own entity that points back: the case whose
- * compile time the issue asks to keep reasonable. Paths are checked against the path written,
+ * An entity with 30 relationships, each to its own entity that points back: a wide model whose
+ * compile time must stay reasonable. Paths are checked against the path written,
  * so the cost does not grow with the number of relationships times their depth.
  */
 import { Column, Entity, ManyToOne, OneToMany, PrimaryGeneratedColumn, select, selectinLoad, Session, type Loaded } from '@strata/core';

@@ -6,7 +6,7 @@
 import 'reflect-metadata';
 import { MetadataError } from '../errors/errors';
 import type { SqlFragment } from '../sql/sql-fragment';
-import type { EagerProps, EagerStrategy, KeyProps } from '../query/loaded';
+import type { EagerProps, EagerStrategy, KeyProps } from './type-declarations';
 import {
   declarationOf,
   registerEntityClass,
@@ -39,7 +39,12 @@ export type UndeclaredKey<K extends string> = `'${K}' is a primary-key property:
  */
 export type RelationDecorator<L> = <T extends object, K extends string>(prototype: EagerAgrees<T, K, L> extends true ? T : EagerHint<K, L>, propertyKey: K) => void;
 
-type EagerAgrees<T, K extends string, L> = [L] extends [EagerStrategy] ? (K extends DeclaredEager<T> ? true : false) : K extends DeclaredEager<T> ? false : true;
+/** Eager `lazy` needs the declaration and a lazy one forbids it; a `lazy` not known to the compiler (from a variable typed LoaderStrategy) leaves it to the declaration. */
+type EagerAgrees<T, K extends string, L> = [L] extends [EagerStrategy]
+  ? K extends DeclaredEager<T> ? true : false
+  : [L] extends [Exclude<LoaderStrategy, EagerStrategy> | undefined]
+    ? K extends DeclaredEager<T> ? false : true
+    : true;
 type DeclaredEager<T> = typeof EagerProps extends keyof T ? NonNullable<T[typeof EagerProps]> & string : never;
 type EagerHint<K extends string, L> = [L] extends [EagerStrategy]
   ? `'${K}' loads by default (lazy: '${L & string}'): declare it to the compiler in the class, declare [EagerProps]?: '${K}'`

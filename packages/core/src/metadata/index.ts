@@ -3,7 +3,9 @@
  * resolved model and the registry.
  */
 export { Entity, Column, PrimaryColumn, PrimaryGeneratedColumn, CreateDateColumn, UpdateDateColumn, VersionColumn, ManyToOne, OneToMany, OneToOne, ManyToMany, Index, Unique, Check } from './decorators';
-export type { IndexOptions } from './decorators';
+export type { IndexOptions, PrimaryKeyDecorator, RelationDecorator, UndeclaredKey } from './decorators';
+export { ColumnProps, EagerProps, OptionalProps, PrimaryKeyProps } from './type-declarations';
+export type { EagerStrategy, KeyProps } from './type-declarations';
 export type {
   ColumnOptions,
   EntityOptions,

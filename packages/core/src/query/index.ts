@@ -5,9 +5,9 @@
 export { select } from './select';
 export { SelectStatement } from './select-statement';
 export { LoadOption, joinedLoad, selectinLoad, subqueryLoad, lazyLoad, raiseLoad, noLoad, eagerLoad } from './load-options';
-export type { EntityAt, JoinedLoadOptions, LoadedBy, LoadingOption, LoadStep, NotLoadingOption, OffFor, OptionsIn, PathsFor, StepStrategy } from './load-options';
-export { EagerProps, OptionalProps, PrimaryKeyProps } from './loaded';
-export type { EagerKeys, EagerStrategy, EntityOfLoaded, KeyOf, KeyProps, Loaded, LoadedMark, LoadResult, NotLoaded, PathsOfLoaded, RelatedEntity, RelationKeys, RelationPath, RequiredKeys } from './loaded';
+export type { AnyLoadOption, EntityAt, JoinedLoadOptions, Known, LoadedBy, LoadingOption, LoadStep, NotLoadingOption, OffFor, OptionOn, OptionsIn, PathsFor, StepStrategy } from './load-options';
+export type { EagerKeys, EntityOfLoaded, IsEntity, KeyOf, Loaded, LoadedMark, LoadResult, NotLoaded, PathsOfLoaded, Prefixes, RelatedEntity, RelationKeys, RelationPath, RequiredKeys } from './loaded';
+export type { OptionFor } from './select-statement';
 export type { Condition, ForUpdateOptions, GroupArgument, OrderArgument } from './select-statement';
 export { CompoundSelect, union, unionAll } from './compound-select';
 export { insert, InsertStatement } from './insert-statement';
@@ -31,6 +31,7 @@ export type {
   AnySelectableRef,
   Assignable,
   Assignments,
+  CollectionRef,
   InsertValues,
   DataKeys,
   EntityClass,

@@ -7,7 +7,7 @@
  */
 import { ArgumentError } from '../errors/errors';
 import type { LoaderStrategy } from '../metadata/declarations';
-import type { LoadResult, RelatedEntity, RelationPath } from './loaded';
+import type { LoadResult, Prefixes, RelatedEntity, RelationPath } from './loaded';
 
 /** What an option asks for one step: a strategy, or 'auto' (joined for to-one, selectin for to-many). */
 export type StepStrategy = LoaderStrategy | 'auto';
@@ -101,7 +101,8 @@ export class LoadOption<E = any, P extends string = any, Off extends string = an
     return `${this.entity.name}.${this.steps.map((s) => `${s.property}(${s.strategy})`).join('.')}`;
   }
 
-  #then<R>(path: string, strategy: StepStrategy, options: JoinedLoadOptions = {}): R {
+  /** The option with the steps of `path` added, typed as the calling method says (`R`), as `root` is. */
+  #then<R extends AnyLoadOption>(path: string, strategy: StepStrategy, options: JoinedLoadOptions = {}): R {
     return new LoadOption(this.entity, [...this.steps, ...stepsOf(path, { strategy, innerJoin: options.innerJoin ?? false }, this.entity)]) as R;
   }
 }
@@ -111,8 +112,8 @@ type EntityClass<E> = abstract new (...args: any[]) => E;
 /** What a root option loading the path `P` from `E` is typed as (a path loads every step of it). */
 export type LoadingOption<E, P extends string> = LoadOption<E, P, never, P>;
 
-/** What a root option that leaves `P` unloaded is typed as (each step of the path gets the strategy). */
-export type NotLoadingOption<E, P extends string> = LoadOption<E, never, P, P>;
+/** What a root option that leaves `P` unloaded is typed as (every step of the path gets the strategy, so every prefix is off). */
+export type NotLoadingOption<E, P extends string> = LoadOption<E, never, Prefixes<P>, P>;
 
 /**
  * Loads a relationship with a LEFT OUTER JOIN in the same query (INNER with `innerJoin`
@@ -162,18 +163,23 @@ export function noLoad<E, P extends string>(entity: EntityClass<E>, path: Relati
  * @example
  * await session.scalars(select(Post).options(...eagerLoad(Post, 'author', 'comments.author')));
  */
-export function eagerLoad<E, P extends string>(entity: EntityClass<E>, ...paths: RelationPath<E, P>[]): LoadingOption<E, P>[] {
+export function eagerLoad<E, P extends string>(entity: EntityClass<E>, ...paths: RelationPath<E, P>[]): [LoadingOption<E, P>, ...LoadingOption<E, P>[]] {
   if (paths.length === 0) throw new ArgumentError(`eagerLoad(${entity?.name ?? '?'}) needs at least one relationship path, e.g. eagerLoad(${entity?.name ?? 'User'}, 'posts').`);
-  return paths.map((path) => root(entity, path, 'auto'));
+  const [first, ...rest] = paths.map((path) => root<LoadingOption<E, P>>(entity, path, 'auto'));
+  return [first!, ...rest];
 }
 
-function root<R>(entity: Function, path: string, strategy: StepStrategy, options: JoinedLoadOptions = {}): R {
+/**
+ * A root option, typed as its caller says (`R`): the type records the entity and path that the
+ * value holds as `entity` and `steps`, which no checked expression can turn into a type.
+ */
+function root<R extends AnyLoadOption>(entity: Function, path: string, strategy: StepStrategy, options: JoinedLoadOptions = {}): R {
   if (typeof entity !== 'function') throw new ArgumentError(`A loader option starts from an entity class, e.g. selectinLoad(User, 'posts'); got ${String(entity)}.`);
   return new LoadOption(entity, stepsOf(path, { strategy, innerJoin: options.innerJoin ?? false }, entity)) as R;
 }
 
 /** The steps of a dotted path, each loaded as `how` says. */
-function stepsOf(path: string, how: Pick<LoadStep, 'strategy' | 'innerJoin'>, entity: Function): LoadStep[] {
+export function stepsOf(path: string, how: Pick<LoadStep, 'strategy' | 'innerJoin'>, entity: Function): LoadStep[] {
   const { strategy, innerJoin } = how;
   if (typeof path !== 'string' || path.trim() === '') throw new ArgumentError(`A loader option on ${entity.name} needs a relationship name such as 'posts' or a dotted path such as 'posts.comments'.`);
   return path.split('.').map((property) => {
@@ -200,14 +206,21 @@ export type PathsFor<O, E> = O extends LoadOption<infer R, infer P, any, any> ? 
 /** The paths the options `O` leave unloaded for entity `E`. */
 export type OffFor<O, E> = O extends LoadOption<infer R, any, infer Off, any> ? (E extends R ? Known<Off> : never) : never;
 
-/** `P` unless it is `string` or `any` (an option typed only `LoadOption`, built at run time): then nothing. */
-type Known<P> = string extends P ? never : P;
+/** `P` unless it is `string` or `any` (an option typed only `LoadOption`, or a path built at run time): then nothing. */
+export type Known<P> = string extends P ? never : P;
 
 /** What a session returns for entity `E` queried with loader options `O`: `Loaded<E, paths>`, or `E` when it has no relationships. */
 export type LoadedBy<E, O> = LoadResult<E, PathsFor<O, E> | `!${OffFor<O, E>}`>;
 
 /** The option types in a list of options (arrays flattened). */
-export type OptionsIn<O extends readonly unknown[]> = O[number] extends infer I ? (I extends readonly (infer J)[] ? J : I) : never;
+export type OptionsIn<O extends readonly unknown[]> = [O] extends [readonly [infer First, ...infer Rest]] ? Present<First> | OptionsIn<Rest> : never;
+
+/**
+ * The options surely present in one argument: the option itself, or the members of a list
+ * that has them for sure (a tuple, or eagerLoad's non-empty list). A list that may be empty
+ * (`LoadOption[]`, a conditional spread) loads nothing as far as the types know.
+ */
+type Present<A> = A extends readonly unknown[] ? (A extends readonly [unknown, ...unknown[]] ? OptionsIn<A> | Present<A[number]> : never) : A;
 
 /**
  * A loader option that applies to entity `E`, whatever it loads: one built for `E` or for a

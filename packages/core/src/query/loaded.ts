@@ -3,50 +3,18 @@
  * relationships (their type is another entity), which paths through them are valid
  * (`'lines.product.category'`), and which ones a result has loaded (`Loaded<Order, 'lines'>`).
  * Decorators are invisible to types, so the few facts they alone hold (a key not named `id`,
- * columns the database fills in, relationships loaded by default) are declared on the class
- * with the three symbols below; the decorators check at compile time that the two agree.
+ * columns the database fills in, relationships loaded by default, object-typed columns) are
+ * declared on the class (metadata/type-declarations.ts).
  *
  * Everything here is type-level except the symbols. Paths are checked step by step against
  * the path written, never by listing every path an entity has, so an entity with many or
  * self-referencing relationships costs the compiler no more than the path in hand.
  */
+import type { ColumnProps, Declared, EagerProps, KeyProps, OptionalProps, PrimaryKeyProps } from '../metadata/type-declarations';
 import type { DataKeys, ScalarValue } from './query-types';
-
-/**
- * Declares an entity's primary-key properties to the compiler when the key is not a single
- * property named `id`: `declare [PrimaryKeyProps]?: 'code'`, or a tuple in key order for a
- * composite key, `declare [PrimaryKeyProps]?: ['tenantId', 'id']`. `@PrimaryColumn` and
- * `@PrimaryGeneratedColumn` on any other property are compile errors until it is declared.
- */
-export const PrimaryKeyProps: unique symbol = Symbol('strata.primaryKeyProps');
-
-/**
- * Declares the properties an `insert(...).values(...)` row may leave out although their type
- * is not nullable, because the database or Strata fills them in (a column default, a
- * `@CreateDateColumn`, a `@VersionColumn`): `declare [OptionalProps]?: 'createdAt' | 'status'`.
- */
-export const OptionalProps: unique symbol = Symbol('strata.optionalProps');
-
-/**
- * Declares the relationships loaded by default (their decorator's `lazy` is `'joined'`,
- * `'selectin'` or `'subquery'`), so query results type them as loaded:
- * `declare [EagerProps]?: 'author'`. The decorator refuses to compile when the two disagree.
- */
-export const EagerProps: unique symbol = Symbol('strata.eagerProps');
-
-/** The `lazy` values that load a relationship with its parent. */
-export type EagerStrategy = 'joined' | 'selectin' | 'subquery';
 
 /** Values that are never an entity, whatever properties they have. */
 type NotEntity = ScalarValue | Date | Uint8Array | RegExp | Map<unknown, unknown> | Set<unknown> | ((...args: never[]) => unknown);
-
-/** The property names declared under one of the symbols above, or never. */
-type Declared<E, S extends symbol> = S extends keyof E ? ListItems<NonNullable<E[S]>> & string : never;
-type ListItems<L> = L extends readonly (infer I)[] ? I : L;
-
-/** The primary-key properties of an entity, in key order: declared with `PrimaryKeyProps`, else `id`. */
-export type KeyProps<E> = typeof PrimaryKeyProps extends keyof E ? KeyList<NonNullable<E[typeof PrimaryKeyProps]>> : 'id' extends keyof E ? ['id'] : [];
-type KeyList<L> = L extends readonly string[] ? L : L extends string ? [L] : [];
 
 /** True for a type the compiler treats as an entity: an object with a key (`id`, or declared). */
 export type IsEntity<T> = [T] extends [never] ? false : T extends NotEntity ? false : T extends object ? (typeof PrimaryKeyProps extends keyof T ? true : 'id' extends keyof T ? true : false) : false;
@@ -54,8 +22,8 @@ export type IsEntity<T> = [T] extends [never] ? false : T extends NotEntity ? fa
 /** The entity a property holds: the element of a collection, or the related object. */
 export type RelatedEntity<V> = NonNullable<V> extends readonly (infer I)[] ? I : NonNullable<V>;
 
-/** The relationship properties of an entity: those holding another entity or a list of them. */
-export type RelationKeys<E> = { [K in DataKeys<E>]-?: IsEntity<RelatedEntity<E[K]>> extends true ? K : never }[DataKeys<E>];
+/** The relationship properties of an entity: those holding another entity or a list of them (less those declared as columns). */
+export type RelationKeys<E> = { [K in Exclude<DataKeys<E>, Declared<E, typeof ColumnProps>>]-?: IsEntity<RelatedEntity<E[K]>> extends true ? K : never }[Exclude<DataKeys<E>, Declared<E, typeof ColumnProps>>];
 
 /** The relationships an entity loads by default, as declared with `EagerProps`. */
 export type EagerKeys<E> = Declared<E, typeof EagerProps> & RelationKeys<E>;
@@ -69,7 +37,9 @@ export type DefaultedKeys<E> = Declared<E, typeof OptionalProps>;
  * (which is what the compiler's error and the editor's completion show). A valid path also
  * offers its next steps, so completion walks down one level at a time.
  */
-export type RelationPath<E, P extends string = string> = P extends `${infer Head}.${infer Rest}`
+export type RelationPath<E, P extends string = string> = string extends P
+  ? string
+  : P extends `${infer Head}.${infer Rest}`
   ? Head extends RelationKeys<E>
     ? `${Head}.${RelationPath<RelatedEntity<E[Head]>, Rest>}`
     : RelationKeys<E>
@@ -80,15 +50,25 @@ export type RelationPath<E, P extends string = string> = P extends `${infer Head
 /** The first step of each path. */
 type Heads<P extends string> = P extends `${infer Head}.${string}` ? Head : P;
 
-/** Paths named to load, and paths switched off (written `!path`). */
+/** Paths named to load, and paths switched off (written `!path`: that step exactly is not loaded). */
 type On<P extends string> = Exclude<P, `!${string}`>;
 type Off<P extends string> = P extends `!${infer Rest}` ? Rest : never;
+
+/** The relationships of this level that are switched off. */
+type OffHere<P extends string> = Exclude<Off<P>, `${string}.${string}`>;
+
+/** Every prefix of a dotted path, the path included: `'a.b.c'` gives `'a' | 'a.b' | 'a.b.c'`. */
+export type Prefixes<P extends string, Before extends string = ''> = P extends `${infer Head}.${infer Rest}` ? `${Before}${Head}` | Prefixes<Rest, `${Before}${Head}.`> : `${Before}${P}`;
 
 /** The paths below relationship `K`, without its name (switched-off ones keep their `!`). */
 type Below<P extends string, K extends string> = (On<P> extends infer A extends string ? (A extends `${K}.${infer Rest}` ? Rest : never) : never) | (Off<P> extends infer B extends string ? (B extends `${K}.${infer Rest}` ? `!${Rest}` : never) : never);
 
-/** The relationships a `Loaded` view has loaded: named by a path, or loaded by default and not switched off. */
-type LoadedKeys<E, P extends string> = Heads<On<P>> | Exclude<EagerKeys<E>, Heads<Off<P>>>;
+/**
+ * The relationships a `Loaded` view has loaded: named by a path or loaded by default, and not
+ * switched off. A step switched off wins over any path through it, as a raise / lazy / noload
+ * step stops loading below it at run time; where options disagree, the types say not loaded.
+ */
+type LoadedKeys<E, P extends string> = Exclude<Heads<On<P>> | EagerKeys<E>, OffHere<P>>;
 
 /**
  * What `Loaded` keeps of its arguments, for `session.load` to add paths to an already loaded
@@ -117,12 +97,12 @@ export type Loaded<E, P extends string = never> = {
   [K in keyof Marked<E, P>]: K extends RelationKeys<E>
     ? K extends LoadedKeys<E, P>
       ? LoadedValue<E[K], Below<P, K>>
-      : LoadedValue<E[K], never> | NotLoaded<`${K} is not loaded: name it in a loader option (selectinLoad, joinedLoad, ...) or call session.load(object, '${K}')`>
+      : LoadedValue<E[K], never> | NotLoaded<`${K} is not loaded: name it in a loader option (selectinLoad, joinedLoad, ...) or use what session.load(object, '${K}') returns`>
     : Marked<E, P>[K];
 };
 
 /** The entity's own properties and the mark, in one homomorphic mapped type (so errors print `Loaded<Order, "lines">`, not an intersection). */
-type Marked<E, P extends string> = E & { readonly [loadedMark]?: LoadedMark<E, On<P>> };
+type Marked<E, P extends string> = E & { readonly [loadedMark]?: LoadedMark<E, P> };
 
 /** A loaded relationship's value: the related entity (or list) with the paths below loaded. */
 type LoadedValue<V, P extends string> = V extends readonly (infer I)[]
@@ -157,7 +137,7 @@ export type LoadResult<E, P extends string = never> = [RelationKeys<E>] extends 
 export type KeyOf<E> = KeyProps<E> extends [infer K extends keyof E & string]
   ? NonNullable<E[K]>
   : KeyProps<E> extends [] ? unknown : CompositeKey<E, KeyProps<E>>;
-type CompositeKey<E, L> = { readonly [I in keyof L]: L[I] extends keyof E ? NonNullable<E[L[I]]> : never } | { readonly [K in ListItems<L> & keyof E]: NonNullable<E[K]> };
+type CompositeKey<E, L> = { readonly [I in keyof L]: L[I] extends keyof E ? NonNullable<E[L[I]]> : never } | { readonly [K in (L extends readonly (infer I)[] ? I : never) & keyof E]: NonNullable<E[K]> };
 
 /** The column properties an insert row must give. */
 export type RequiredKeys<E> = {

@@ -10,7 +10,34 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect as utilInspect } from 'node:util';
-import { ArgumentError, Check, CheckViolationError, Column, ConnectionFailedError, createEngine, DatabaseError, type Engine, type EngineOptions, Entity, ForeignKeyViolationError, inspect, ManyToOne, MetaData, OneToMany, PrimaryColumn, PrimaryGeneratedColumn, PrimaryKeyProps, select, type SessionFactory, sessionMaker, sql, type SqlFragment, type StatementEntry, UniqueViolationError, ValidationError } from '@strata/core';
+import {
+  ArgumentError,
+  Check,
+  CheckViolationError,
+  Column,
+  ConnectionFailedError,
+  createEngine,
+  DatabaseError,
+  type Engine,
+  type EngineOptions,
+  Entity,
+  ForeignKeyViolationError,
+  inspect,
+  ManyToOne,
+  MetaData,
+  OneToMany,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  PrimaryKeyProps,
+  select,
+  type SessionFactory,
+  sessionMaker,
+  sql,
+  type SqlFragment,
+  type StatementEntry,
+  UniqueViolationError,
+  ValidationError,
+} from '@strata/core';
 import { strata } from '../cli-runner';
 import { testUrl, type DialectName } from '../targets';
 import { exposures } from './exposure';

@@ -4,7 +4,31 @@
  * columns, entity and properties on every dialect, and a flush refuses a missing NOT NULL
  * value before any SQL.
  */
-import { Check, CheckViolationError, Column, createEngine, deleteFrom, type Engine, Entity, ForeignKeyViolationError, insert, IntegrityError, ManyToOne, MetaData, NotNullViolationError, OptionalProps, PrimaryColumn, PrimaryGeneratedColumn, PrimaryKeyProps, type SessionFactory, sessionMaker, sql, Unique, UniqueViolationError, ValidationError } from '@strata/core';
+import {
+  Check,
+  CheckViolationError,
+  Column,
+  createEngine,
+  deleteFrom,
+  type Engine,
+  Entity,
+  ForeignKeyViolationError,
+  insert,
+  IntegrityError,
+  ManyToOne,
+  MetaData,
+  NotNullViolationError,
+  OptionalProps,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  PrimaryKeyProps,
+  type SessionFactory,
+  sessionMaker,
+  sql,
+  Unique,
+  UniqueViolationError,
+  ValidationError,
+} from '@strata/core';
 import { recordStatements } from '../harness';
 import { testUrl, type DialectName } from '../targets';
 

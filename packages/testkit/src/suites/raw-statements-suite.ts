@@ -4,7 +4,30 @@
  * connection, loader options that name the wrong entity, and relationship comparisons
  * (in / notIn / the shorthand) by object, key and composite-key tuple.
  */
-import { ArgumentError, Column, createEngine, type Engine, Entity, InvalidStateError, joinedLoad, type Loaded, ManyToOne, MetaData, OneToMany, OneToOne, PrimaryColumn, PrimaryGeneratedColumn, PrimaryKeyProps, ref, select, selectinLoad, type SessionFactory, sessionMaker, sql, ValidationError } from '@strata/core';
+import {
+  ArgumentError,
+  Column,
+  createEngine,
+  type Engine,
+  Entity,
+  InvalidStateError,
+  joinedLoad,
+  type Loaded,
+  ManyToOne,
+  MetaData,
+  OneToMany,
+  OneToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  PrimaryKeyProps,
+  ref,
+  select,
+  selectinLoad,
+  type SessionFactory,
+  sessionMaker,
+  sql,
+  ValidationError,
+} from '@strata/core';
 import { recordStatements } from '../harness';
 import { testUrl, type DialectName } from '../targets';
 import { TRAITS } from '../traits';

@@ -215,7 +215,7 @@ export function relationshipSuite(dialect: DialectName): void {
           [joinedLoad(RlUser, 'posts').selectinLoad('comments')],
           [selectinLoad(RlUser, 'posts').joinedLoad('comments')],
           eagerLoad(RlUser, 'posts.comments'),
-        ]) {
+        ] as const) {
           const got = await within(async (s) => shape(await s.scalars(select(RlUser).orderBy((u) => u.name).options(...options))));
           expect({ options: options.map(String), got }).toEqual({ options: options.map(String), got: expected });
         }

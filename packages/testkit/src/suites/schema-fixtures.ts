@@ -3,7 +3,23 @@
  * association entity, self-referential), self-reference, a composite key with a composite
  * foreign key, a foreign-key cycle, and a table with every type, index, unique and check.
  */
-import { Check, Column, defineType, Entity, Index, ManyToMany, ManyToOne, MetaData, OneToMany, OneToOne, PrimaryColumn, PrimaryGeneratedColumn, PrimaryKeyProps, sql, Unique } from '@strata/core';
+import {
+  Check,
+  Column,
+  defineType,
+  Entity,
+  Index,
+  ManyToMany,
+  ManyToOne,
+  MetaData,
+  OneToMany,
+  OneToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  PrimaryKeyProps,
+  sql,
+  Unique,
+} from '@strata/core';
 
 /** An enum whose values need escaping. */
 export enum SchStatus {

@@ -10,7 +10,7 @@ import type { EntityMetadata } from '../../metadata/entity-metadata';
 import { entitySource, type SelectNode } from '../../query/internal';
 import { SelectStatement } from '../../query/select-statement';
 import { ParamSlot } from '../../query/query-compiler';
-import { LoadOption, flattenOptions, type AnyLoadOption } from '../../query/load-options';
+import { LoadOption, flattenOptions, stepsOf } from '../../query/load-options';
 import { buildPlan, optionAppliesTo, optionsMustApply, planFor, type LoadPlan } from './load-plan';
 import { fetchRelated, loadPlanFor, loadQuery } from './relation-loader';
 import type { LoadContext } from './step-loader';
@@ -132,7 +132,8 @@ export class SessionLoader {
     const entities = [...byEntity.keys()].map((mapper) => mapper.metadata);
     optionsMustApply(paths.filter((path) => path instanceof LoadOption), entities, 'session.load() of these objects');
     for (const [mapper, states] of byEntity) {
-      const loadOptions = paths.map((path) => (path instanceof LoadOption ? path : new LoadOption(mapper.metadata.target, stepsFor(path))));
+      const entity = mapper.metadata.target;
+      const loadOptions = paths.map((path) => (path instanceof LoadOption ? path : new LoadOption(entity, stepsOf(path, { strategy: 'selectin', innerJoin: false }, entity))));
       // Only the named relationships at the top; below them, the targets' defaults apply as well.
       const named = new Set(loadOptions.filter((o) => optionAppliesTo(o, mapper.metadata)).map((o) => o.steps[0]!.property));
       // Objects of several entities: an option for another of them has nothing to do here.
@@ -281,11 +282,6 @@ function plainRecord(row: Record<string, unknown>): Record<string, unknown> {
 
 function loadOptionsOf(statement: Statement<unknown>): readonly LoadOption[] {
   return statement instanceof SelectStatement ? statement.loadOptions : [];
-}
-
-function stepsFor(path: string) {
-  // A path given as text to session.load: checked by the caller's types, resolved at run time.
-  return (new LoadOption(Object, []) as AnyLoadOption).selectinLoad(path as never).steps;
 }
 
 /** Flattens the options a caller passed (arrays from eagerLoad included). */

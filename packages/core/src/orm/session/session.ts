@@ -31,8 +31,8 @@ import { NestedTransaction } from '../transaction/nested-transaction';
 import type { SessionObjects } from './session-objects';
 import { createSessionContext, installContextReader, type QueryConnectionOptions, type SessionContext } from './session-context';
 import { loadOptionList, SessionLoader, type LoadRelationOptions } from '../loading/session-loader';
-import type { AnyLoadOption, LoadedBy, LoadOption, OptionOn, OptionsIn, PathsFor } from '../../query/load-options';
-import type { EntityOfLoaded, KeyOf, Loaded, PathsOfLoaded, RelationPath } from '../../query/loaded';
+import type { AnyLoadOption, Known, LoadedBy, LoadOption, OptionOn, OptionsIn, PathsFor } from '../../query/load-options';
+import type { EntityOfLoaded, KeyOf, Loaded, PathsOfLoaded, Prefixes, RelationPath } from '../../query/loaded';
 import { relatedStates } from '../cascade/cascades';
 import { runTransaction, type TransactionOptions } from '../transaction/transaction-runner';
 import type { HookKind, SessionEventMap, SessionEventName, SessionEvents } from './session-events';
@@ -52,11 +52,15 @@ export interface GetOptions<O extends readonly unknown[] = readonly (LoadOption 
 /** The entity of an object or of the objects of a list (plain or `Loaded`), not inferred from. */
 export type EntityIn<X> = EntityOfLoaded<NoInfer<X> extends readonly (infer T)[] ? T : NoInfer<X>>;
 
-/** An object, or a list of them, after `session.load` of paths `P` (written out, so hovers show `Loaded<Order, ...>`). */
-export type LoadedAll<X, P extends string> = X extends readonly (infer T)[] ? Loaded<EntityOfLoaded<T>, PathsOfLoaded<T> | P>[] : Loaded<EntityOfLoaded<X>, PathsOfLoaded<X> | P>;
+/** An object, or a list of them, after `session.load` of paths `P`. */
+export type LoadedAll<X, P extends string> = X extends readonly (infer T)[] ? LoadedAfter<T, P>[] : LoadedAfter<X, P>;
 
-/** An object after `session.load` of paths `P`: what it had loaded, and `P`. */
-export type LoadedAfter<T, P extends string> = Loaded<EntityOfLoaded<T>, PathsOfLoaded<T> | P>;
+/**
+ * An object after `session.load` of paths `P`: what it had loaded, and `P` (which switches
+ * back on any step of it that an option had switched off). A path known only at run time
+ * (`string`) adds nothing.
+ */
+export type LoadedAfter<T, P extends string> = Loaded<EntityOfLoaded<T>, Exclude<PathsOfLoaded<T>, `!${Prefixes<Known<P>>}`> | Known<P>>;
 
 /** The row of a select of several entities as a session returns it: each entity typed with what the options load for it. */
 export type EntityTuple<Row extends readonly unknown[], Refs extends readonly unknown[], O> = {
@@ -200,9 +204,8 @@ export class Session {
    * Loads relationships of objects now, for all of them at once: one statement per
    * relationship and level ('posts', 'posts.comments'), never one per object. Relationships
    * loaded since the last commit are kept (pass `{ refresh: true }` to reload them); after a
-   * commit they are stale and load again.
-   * @example
-   * Returns its argument, typed with the paths loaded.
+   * commit they are stale and load again. Returns its argument, typed with the paths loaded
+   * (objects that are not persistent are skipped, though typed as loaded).
    * @example
    * const users = await session.load(await session.scalars(select(User).limit(20)), ['posts', 'posts.comments']);
    * users[0]?.posts.length;   // users: Loaded<User, 'posts' | 'posts.comments'>[]

@@ -204,7 +204,7 @@ export class ShardedSession<K extends string> {
     }
     // Checked against T by this signature; each shard's session loads them as given.
     await Promise.all([...byShard].map(([shard, list]) => this.session(shard).load(list, paths as never)));
-    return [...objects];
+    return objects as unknown[];
   }
 
   /** Flushes every shard. */
