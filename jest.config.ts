@@ -7,6 +7,9 @@ import type { Config } from 'jest';
 /** Type errors are caught by `npm run typecheck`; tests only transpile, file by file, for speed. */
 const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }];
 
+/** Files named `*.std.ts` declare entities with standard (TC39) decorators: no experimentalDecorators, no type metadata. */
+const standardDecorators = '<rootDir>/packages/testkit/std-decorators-transform.js';
+
 /** Dialect packages left out of this run on purpose (STRATA_DIALECTS=sqlite,...). */
 const DIALECT_DIRS: Record<string, string> = { postgresql: 'postgres', mysql: 'mysql', sqlite: 'sqlite' };
 const selected = (process.env.STRATA_DIALECTS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -17,7 +20,7 @@ const config: Config = {
   roots: ['<rootDir>/packages', '<rootDir>/examples'],
   testMatch: ['**/test/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', ...narrowedAway.map((d) => `<rootDir>/packages/${DIALECT_DIRS[d]}/`)],
-  transform: { '^.+\\.ts$': tsJest as never },
+  transform: { '^.+\\.std\\.ts$': standardDecorators as never, '^.+\\.ts$': tsJest as never },
   moduleNameMapper: { '^@strata/([a-z-]+)$': '<rootDir>/packages/$1/src' },
   globalSetup: '<rootDir>/packages/testkit/src/global-setup.ts',
   testTimeout: 60_000,

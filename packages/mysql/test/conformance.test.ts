@@ -42,3 +42,5 @@ import { pendingChangesSuite } from '@strata/testkit';
 pendingChangesSuite('mysql');
 import { typedLoadingSuite } from '@strata/testkit';
 typedLoadingSuite('mysql');
+import { standardDecoratorsSuite } from '@strata/testkit';
+standardDecoratorsSuite('mysql');

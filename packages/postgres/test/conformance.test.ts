@@ -42,3 +42,5 @@ import { pendingChangesSuite } from '@strata/testkit';
 pendingChangesSuite('postgresql');
 import { typedLoadingSuite } from '@strata/testkit';
 typedLoadingSuite('postgresql');
+import { standardDecoratorsSuite } from '@strata/testkit';
+standardDecoratorsSuite('postgresql');

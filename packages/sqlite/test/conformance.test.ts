@@ -41,3 +41,5 @@ import { pendingChangesSuite } from '@strata/testkit';
 pendingChangesSuite('sqlite');
 import { typedLoadingSuite } from '@strata/testkit';
 typedLoadingSuite('sqlite');
+import { standardDecoratorsSuite } from '@strata/testkit';
+standardDecoratorsSuite('sqlite');

@@ -45,3 +45,4 @@ export { exposures } from './security/exposure';
 export { parameterLimitsSuite } from './security/parameter-limits-suite';
 export { pendingChangesSuite } from './suites/pending-changes-suite';
 export { typedLoadingSuite } from './suites/typed-loading-suite';
+export { standardDecoratorsSuite } from './suites/standard-decorators-suite';

@@ -3,6 +3,7 @@
  * entity options, columns, relations and table constraints. Resolution into
  * EntityMetadata (metadata-builder.ts) happens later, once every class is loaded.
  */
+import { MetadataError } from '../errors/errors';
 import type { SqlFragment } from '../sql/sql-fragment';
 import type { ColumnTypeName, CustomType, DstPolicy } from './column-type';
 
@@ -144,6 +145,49 @@ const declarations = new WeakMap<Function, ClassDeclaration>();
 const entityClasses: Function[] = [];
 let version = 0;
 
+/*
+ * Standard (TC39) decorators: a field decorator gets no class, only a context whose
+ * `metadata` object the class's decorators share and the class keeps as `Symbol.metadata`.
+ * Field decorators leave their recordings there; they are applied to the class when its
+ * `@Entity` runs, or when the class is first looked up (a base class without `@Entity`).
+ * Node has no `Symbol.metadata` before version 22-ish, and compilers emit metadata only when
+ * it exists, so it is defined here, before any entity class is evaluated.
+ */
+const symbols = Symbol as unknown as { metadata?: symbol };
+symbols.metadata ??= Symbol.for('Symbol.metadata');
+const metadataKey: symbol = symbols.metadata;
+
+/** Where deferred recordings wait in a class's decorator metadata. */
+const DEFERRED = Symbol('strata.deferredDeclarations');
+
+type Deferred = (target: Function) => void;
+
+/** Leaves a standard field decorator's recording in the context's metadata, for its class to collect. */
+export function deferDeclaration(context: { readonly metadata?: object | null }, decorator: string, record: Deferred): void {
+  const metadata = context.metadata as Record<symbol, Deferred[] | undefined> | undefined | null;
+  if (!metadata) {
+    throw new MetadataError(
+      `${decorator} ran as a standard decorator without decorator metadata: compile with TypeScript 5.2 or later (or esbuild 0.21+, swc with decorator version 2023-11), ` +
+        'or use legacy decorators (experimentalDecorators and emitDecoratorMetadata in tsconfig.json).',
+    );
+  }
+  // Own list only: a subclass's metadata inherits its base class's through the prototype chain.
+  if (!Object.prototype.hasOwnProperty.call(metadata, DEFERRED)) metadata[DEFERRED] = [];
+  metadata[DEFERRED]!.push(record);
+}
+
+/** Applies the recordings left in `metadata` (the class's own, by default) to the class, once. */
+export function settleDeferred(target: Function, metadata: object | null | undefined = ownMetadata(target)): void {
+  if (!metadata || !Object.prototype.hasOwnProperty.call(metadata, DEFERRED)) return;
+  const waiting = (metadata as Record<symbol, Deferred[]>)[DEFERRED]!;
+  (metadata as Record<symbol, Deferred[]>)[DEFERRED] = [];
+  for (const record of waiting) record(target);
+}
+
+function ownMetadata(target: Function): object | undefined {
+  return Object.prototype.hasOwnProperty.call(target, metadataKey) ? ((target as unknown as Record<symbol, object | undefined>)[metadataKey] ?? undefined) : undefined;
+}
+
 /** The declaration record of a class, created on first use. */
 export function declarationOf(target: Function): ClassDeclaration {
   let declaration = declarations.get(target);
@@ -151,11 +195,13 @@ export function declarationOf(target: Function): ClassDeclaration {
     declaration = { entity: undefined, columns: [], relations: [], constraints: [] };
     declarations.set(target, declaration);
   }
+  settleDeferred(target);
   return declaration;
 }
 
-/** The declaration of a class if it has one; never creates. */
+/** The declaration of a class if it has one; never creates one for a class nothing decorated. */
 export function findDeclaration(target: Function): ClassDeclaration | undefined {
+  settleDeferred(target);
   return declarations.get(target);
 }
 

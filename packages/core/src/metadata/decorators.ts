@@ -1,7 +1,10 @@
 /*
- * The decorators users put on entity classes (TypeORM style, legacy decorators with
- * emitted metadata). They only record declarations; nothing is resolved or validated
- * here beyond what can be checked on the spot, so import order never matters.
+ * The decorators users put on entity classes (TypeORM style). Each works under both calling
+ * conventions: legacy decorators (`experimentalDecorators`, with `emitDecoratorMetadata` the
+ * column types come from the TypeScript types) and standard (TC39) decorators, where a field
+ * decorator sees no class: it leaves its declaration in the decorator metadata and the class
+ * collects it (declarations.ts). They only record declarations; nothing is resolved or
+ * validated here beyond what can be checked on the spot, so import order never matters.
  */
 import 'reflect-metadata';
 import { MetadataError } from '../errors/errors';
@@ -9,7 +12,9 @@ import type { SqlFragment } from '../sql/sql-fragment';
 import type { EagerProps, EagerStrategy, KeyProps } from './type-declarations';
 import {
   declarationOf,
+  deferDeclaration,
   registerEntityClass,
+  settleDeferred,
   type ColumnDeclaration,
   type ColumnOptions,
   type EntityOptions,
@@ -21,13 +26,23 @@ import {
   type ToOneOptions,
 } from './declarations';
 
-type PropertyDecoratorFn = (prototype: object, propertyKey: string | symbol) => void;
+/** A property decorator, for either calling convention. */
+export interface PropertyDecoratorFn {
+  (prototype: object, propertyKey: string | symbol): void;
+  (value: undefined, context: ClassFieldDecoratorContext): void;
+}
+
+/** A class decorator, for either calling convention. */
+export type EntityClassDecorator = (target: Function, context?: ClassDecoratorContext) => void;
 
 /**
  * A primary-key decorator. The compiler learns an entity's key from `PrimaryKeyProps` (or the
  * name `id`), so this decorator on any other property does not compile until it is declared.
  */
-export type PrimaryKeyDecorator = <T extends object, K extends string>(prototype: K extends KeyProps<T>[number] ? T : UndeclaredKey<K>, propertyKey: K) => void;
+export interface PrimaryKeyDecorator {
+  <T extends object, K extends string>(prototype: K extends KeyProps<T>[number] ? T : UndeclaredKey<K>, propertyKey: K): void;
+  <T extends object, K extends string, V>(value: undefined, context: K extends KeyProps<T>[number] ? ClassFieldDecoratorContext<T, V> & { readonly name: K } : UndeclaredKey<K>): void;
+}
 
 /** The compile error of a primary-key decorator on a property the class does not declare as its key. */
 export type UndeclaredKey<K extends string> = `'${K}' is a primary-key property: declare it to the compiler in the class, declare [PrimaryKeyProps]?: '${K}' (a tuple in key order for a composite key)`;
@@ -37,7 +52,10 @@ export type UndeclaredKey<K extends string> = `'${K}' is a primary-key property:
  * 'subquery') are declared with `EagerProps` so query results type them as loaded; the
  * decorator does not compile when the declaration and `lazy` disagree.
  */
-export type RelationDecorator<L> = <T extends object, K extends string>(prototype: EagerAgrees<T, K, L> extends true ? T : EagerHint<K, L>, propertyKey: K) => void;
+export interface RelationDecorator<L> {
+  <T extends object, K extends string>(prototype: EagerAgrees<T, K, L> extends true ? T : EagerHint<K, L>, propertyKey: K): void;
+  <T extends object, K extends string, V>(value: undefined, context: EagerAgrees<T, K, L> extends true ? ClassFieldDecoratorContext<T, V> & { readonly name: K } : EagerHint<K, L>): void;
+}
 
 /** Eager `lazy` needs the declaration and a lazy one forbids it; a `lazy` not known to the compiler (from a variable typed LoaderStrategy) leaves it to the declaration. */
 type EagerAgrees<T, K extends string, L> = [L] extends [EagerStrategy]
@@ -55,14 +73,40 @@ function checked<D>(decorate: PropertyDecoratorFn): D {
   return decorate as unknown as D;
 }
 
-function addColumn(prototype: object, propertyKey: string | symbol, column: Omit<ColumnDeclaration, 'propertyName' | 'designType'>): void {
-  const propertyName = propertyName_(prototype, propertyKey);
-  const designType = Reflect.getMetadata('design:type', prototype, propertyName) as unknown;
-  const declaration = declarationOf(prototype.constructor);
-  if (declaration.columns.some((c) => c.propertyName === propertyName) || declaration.relations.some((r) => r.propertyName === propertyName)) {
-    throw new MetadataError(`${prototype.constructor.name}.${propertyName} has two column or relationship decorators; keep one.`);
-  }
-  declaration.columns.push({ ...column, propertyName, designType });
+/** What a property decorator records, once its class is known. */
+type Recording = (target: Function, propertyName: string, designType: unknown) => void;
+
+/**
+ * A property decorator for both conventions: legacy decorators receive the prototype and the
+ * name (and the TypeScript type as emitted metadata); a standard decorator receives a context
+ * without the class, so its recording waits in the context's metadata until the class
+ * collects it.
+ */
+function propertyDecorator(decorator: string, record: Recording): PropertyDecoratorFn {
+  return (first: object | undefined, second: string | symbol | ClassFieldDecoratorContext): void => {
+    if (typeof second === 'object') {
+      const context = second;
+      if (context.kind !== 'field' || context.static || context.private || typeof context.name !== 'string') {
+        throw new MetadataError(`@${decorator} goes on an instance field with a plain name; got ${context.static ? 'a static ' : context.private ? 'a private ' : ''}${context.kind} ${String(context.name)}.`);
+      }
+      const name = context.name;
+      deferDeclaration(context, `@${decorator}`, (target) => record(target, name, undefined));
+      return;
+    }
+    const prototype = first!;
+    const name = propertyName_(prototype, second);
+    record(prototype.constructor, name, (Reflect.getMetadata as ((key: string, target: object, property: string) => unknown) | undefined)?.('design:type', prototype, name));
+  };
+}
+
+function addColumn(decorator: string, column: Omit<ColumnDeclaration, 'propertyName' | 'designType'>): PropertyDecoratorFn {
+  return propertyDecorator(decorator, (target, propertyName, designType) => {
+    const declaration = declarationOf(target);
+    if (declaration.columns.some((c) => c.propertyName === propertyName) || declaration.relations.some((r) => r.propertyName === propertyName)) {
+      throw new MetadataError(`${target.name}.${propertyName} has two column or relationship decorators; keep one.`);
+    }
+    declaration.columns.push({ ...column, propertyName, designType });
+  });
 }
 
 function propertyName_(prototype: object, propertyKey: string | symbol): string {
@@ -78,8 +122,11 @@ function propertyName_(prototype: object, propertyKey: string | symbol): string 
  * @example
  * @Entity('users') class User { @PrimaryGeneratedColumn() id!: number; }
  */
-export function Entity(nameOrOptions?: string | EntityOptions): ClassDecorator {
-  return (target) => {
+export function Entity(nameOrOptions?: string | EntityOptions): EntityClassDecorator {
+  return (target, context) => {
+    // Standard decorators: the class's fields left their declarations in the metadata, which
+    // is not on the class yet while its decorators run.
+    if (context) settleDeferred(target, context.metadata);
     declarationOf(target).entity = typeof nameOrOptions === 'string' ? { name: nameOrOptions } : { ...nameOrOptions };
     registerEntityClass(target);
   };
@@ -97,7 +144,7 @@ export function Column(typeOrOptions?: ColumnOptions['type'] | ColumnOptions, ma
   const options = typeof typeOrOptions === 'object' && typeOrOptions !== null && !('toDriver' in typeOrOptions)
     ? (typeOrOptions)
     : { ...maybeOptions, type: typeOrOptions };
-  return (prototype, key) => addColumn(prototype, key, { options, primary: false });
+  return addColumn('Column', { options, primary: false });
 }
 
 /** A primary-key column whose value the application assigns. Several make a composite key. */
@@ -105,7 +152,7 @@ export function PrimaryColumn(typeOrOptions?: ColumnOptions['type'] | ColumnOpti
   const options = typeof typeOrOptions === 'object' && typeOrOptions !== null && !('toDriver' in typeOrOptions)
     ? (typeOrOptions)
     : { ...maybeOptions, type: typeOrOptions };
-  return checked((prototype, key) => addColumn(prototype, key, { options, primary: true }));
+  return checked(addColumn('PrimaryColumn', { options, primary: true }));
 }
 
 /**
@@ -121,29 +168,28 @@ export function PrimaryGeneratedColumn(strategy: 'increment' | 'uuid' | ColumnOp
   if (generated !== 'increment' && generated !== 'uuid') {
     throw new MetadataError(`@PrimaryGeneratedColumn takes 'increment' or 'uuid'; got ${JSON.stringify(generated)}.`);
   }
-  return checked((prototype, key) => addColumn(prototype, key, { options: { type: generated === 'uuid' ? 'uuid' : undefined, ...options }, primary: true, generated }));
+  return checked(addColumn('PrimaryGeneratedColumn', { options: { type: generated === 'uuid' ? 'uuid' : undefined, ...options }, primary: true, generated }));
 }
 
 /** A `timestamptz` column set to the current time when the row is inserted. */
 export function CreateDateColumn(options: ColumnOptions = {}): PropertyDecoratorFn {
-  return (prototype, key) => addColumn(prototype, key, { options: { type: 'timestamptz', ...options }, primary: false, role: 'createDate' });
+  return addColumn('CreateDateColumn', { options: { type: 'timestamptz', ...options }, primary: false, role: 'createDate' });
 }
 
 /** A `timestamptz` column set to the current time on insert and on every update. */
 export function UpdateDateColumn(options: ColumnOptions = {}): PropertyDecoratorFn {
-  return (prototype, key) => addColumn(prototype, key, { options: { type: 'timestamptz', ...options }, primary: false, role: 'updateDate' });
+  return addColumn('UpdateDateColumn', { options: { type: 'timestamptz', ...options }, primary: false, role: 'updateDate' });
 }
 
 /** An integer version for optimistic locking: checked and incremented on every update; a mismatch raises StaleDataError. */
 export function VersionColumn(options: ColumnOptions = {}): PropertyDecoratorFn {
-  return (prototype, key) => addColumn(prototype, key, { options: { type: 'integer', ...options }, primary: false, role: 'version' });
+  return addColumn('VersionColumn', { options: { type: 'integer', ...options }, primary: false, role: 'version' });
 }
 
 function addRelation(kind: RelationKind, target: unknown, inverse: string | undefined, options: RelationDeclaration['options']): PropertyDecoratorFn {
-  return (prototype, key) => {
-    const propertyName = propertyName_(prototype, key);
-    const owner = prototype.constructor.name;
-    const decorator = { 'many-to-one': 'ManyToOne', 'one-to-many': 'OneToMany', 'one-to-one': 'OneToOne', 'many-to-many': 'ManyToMany' }[kind];
+  const decorator = { 'many-to-one': 'ManyToOne', 'one-to-many': 'OneToMany', 'one-to-one': 'OneToOne', 'many-to-many': 'ManyToMany' }[kind];
+  return propertyDecorator(decorator, (ownerClass, propertyName) => {
+    const owner = ownerClass.name;
     if (target === undefined) {
       throw new MetadataError(
         `${owner}.${propertyName}: the target of @${decorator} is undefined, which usually means an import cycle between entity files. ` +
@@ -155,12 +201,12 @@ function addRelation(kind: RelationKind, target: unknown, inverse: string | unde
     }
     // A class is passed directly or through an arrow function; classes have a prototype, arrows do not.
     const resolve = (target as { prototype?: unknown }).prototype === undefined ? (target as () => unknown) : () => target;
-    const declaration = declarationOf(prototype.constructor);
+    const declaration = declarationOf(ownerClass);
     if (declaration.columns.some((c) => c.propertyName === propertyName) || declaration.relations.some((r) => r.propertyName === propertyName)) {
       throw new MetadataError(`${owner}.${propertyName} has two column or relationship decorators; keep one.`);
     }
     declaration.relations.push({ propertyName, kind, target: resolve, inverse, options: { ...options } });
-  };
+  });
 }
 
 type Target<T> = (() => new (...args: any[]) => T) | (new (...args: any[]) => T);
@@ -212,15 +258,17 @@ export interface IndexOptions {
  * @Index(['lastName', 'firstName']) class Person {}
  * class Person { @Index() @Column() email!: string; }
  */
-export function Index(propertiesOrOptions?: readonly string[] | IndexOptions, maybeOptions: IndexOptions = {}): ClassDecorator & PropertyDecoratorFn {
+export function Index(propertiesOrOptions?: readonly string[] | IndexOptions, maybeOptions: IndexOptions = {}): EntityClassDecorator & PropertyDecoratorFn {
   const properties = Array.isArray(propertiesOrOptions) ? (propertiesOrOptions as readonly string[]) : undefined;
   const options = Array.isArray(propertiesOrOptions) ? maybeOptions : ((propertiesOrOptions as IndexOptions | undefined) ?? {});
-  return ((target: Function | object, key?: string | symbol) => {
-    const isClass = typeof target === 'function';
-    const cls = isClass ? (target) : (target).constructor;
-    const props = isClass ? properties : [propertyName_(target, key!)];
+  const add = (cls: Function, props: readonly string[] | undefined): void => {
     if (!props || props.length === 0) throw new MetadataError(`${cls.name}: @Index on a class needs the property names, e.g. @Index(['a', 'b']).`);
     declarationOf(cls).constraints.push({ kind: 'index', properties: props, name: options.name, unique: options.unique ?? false, where: options.where });
+  };
+  const onProperty = propertyDecorator('Index', (cls, propertyName) => add(cls, [propertyName]));
+  return ((target: Function | object | undefined, second?: string | symbol | ClassFieldDecoratorContext | ClassDecoratorContext) => {
+    if (typeof target === 'function') add(target, properties);
+    else (onProperty as (target: object | undefined, second: unknown) => void)(target, second);
   });
 }
 
@@ -229,7 +277,7 @@ export function Index(propertiesOrOptions?: readonly string[] | IndexOptions, ma
  * @example
  * @Unique(['tenantId', 'email'], { name: 'uq_tenant_email' }) class Account {}
  */
-export function Unique(properties: readonly string[], options: { name?: string } = {}): ClassDecorator {
+export function Unique(properties: readonly string[], options: { name?: string } = {}): EntityClassDecorator {
   return (target) => {
     if (properties.length === 0) throw new MetadataError(`${target.name}: @Unique needs at least one property name.`);
     declarationOf(target).constraints.push({ kind: 'unique', properties, name: options.name });
@@ -241,7 +289,7 @@ export function Unique(properties: readonly string[], options: { name?: string }
  * @example
  * @Check('price >= 0', { name: 'ck_price_positive' }) class Product {}
  */
-export function Check(expression: string | SqlFragment, options: { name?: string } = {}): ClassDecorator {
+export function Check(expression: string | SqlFragment, options: { name?: string } = {}): EntityClassDecorator {
   return (target) => {
     const text = typeof expression === 'string' ? expression : expression.strings.join('?');
     if (typeof expression !== 'string' && expression.values.length > 0) {

@@ -214,6 +214,15 @@ function resolveType(where: string, options: ColumnOptions, designType: unknown,
   let name: ColumnTypeName | undefined = given;
   if (name === undefined && options.enum !== undefined) name = 'enum';
   if (name === undefined) name = inferType(designType);
+  // Without type metadata (standard decorators, esbuild, swc without it) a generated
+  // increment key is an integer by convention.
+  if (name === undefined && designType === undefined && declaration.generated === 'increment') name = 'integer';
+  if (name === undefined && designType === undefined) {
+    throw new MetadataError(
+      `${where}: the column type is not known: this class was compiled without TypeScript type metadata (standard decorators, or a compiler such as esbuild that emits none). ` +
+        `Give the type, e.g. @Column({ type: 'varchar' }) or @Column({ type: 'integer' }), or compile with legacy decorators and emitDecoratorMetadata.`,
+    );
+  }
   if (name === undefined) {
     const ts = typeof designType === 'function' ? designType.name : 'unknown';
     throw new MetadataError(
