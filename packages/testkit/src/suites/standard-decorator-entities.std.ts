@@ -61,10 +61,3 @@ export class SdShelf {
   @PrimaryColumn({ type: 'integer' }) slot!: number;
   @Column({ type: 'text', nullable: true }) label!: string | null;
 }
-
-/** A column whose type nothing tells: resolving it must fail with both fixes named. */
-@Entity('sd_untyped')
-export class SdUntyped {
-  @PrimaryGeneratedColumn() id!: number;
-  @Column() mystery!: string;
-}

@@ -2,11 +2,12 @@
  * Entities declared with standard (TC39) decorators (standard-decorator-entities.std.ts,
  * compiled without experimentalDecorators or type metadata) on a real server: their tables,
  * a flush with cascades and a many-to-many, loads by default and by option, composite keys,
- * columns from a base class, and the error when a column's type cannot be known.
+ * columns from a base class. (The error for a column whose type cannot be known is in
+ * core's standard-decorators.test.ts, so its broken entity stays out of this run's registry.)
  */
-import { createEngine, MetaData, MetadataError, select, selectinLoad, sessionMaker, sql, type Engine, type SessionFactory } from '@strata/core';
+import { createEngine, MetaData, select, selectinLoad, sessionMaker, sql, type Engine, type SessionFactory } from '@strata/core';
 import { testUrl, type DialectName } from '../targets';
-import { SdAuthor, SdBook, SdShelf, SdTag, SdUntyped } from './standard-decorator-entities.std';
+import { SdAuthor, SdBook, SdShelf, SdTag } from './standard-decorator-entities.std';
 
 /** Registers the standard-decorators suite for one dialect. */
 export function standardDecoratorsSuite(dialect: DialectName): void {
@@ -62,11 +63,6 @@ export function standardDecoratorsSuite(dialect: DialectName): void {
       });
       const names = await engine.execute(sql`SELECT ${sql.id('name')} AS n, ${sql.id('version')} AS v FROM ${sql.id('sd_author')}`);
       expect(names.rows.map((r) => [r.n, Number(r.v)])).toEqual([['Stanisław Lem', 2]]);
-    });
-
-    test('a column whose type nothing tells fails with the entity, the property and both fixes', () => {
-      expect(() => new MetaData([SdUntyped]).entity(SdUntyped)).toThrow(MetadataError);
-      expect(() => new MetaData([SdUntyped]).entity(SdUntyped)).toThrow(/SdUntyped\.mystery: the column type is not known.*type: 'varchar'.*emitDecoratorMetadata/);
     });
   });
 }
