@@ -213,20 +213,13 @@ function resolveType(where: string, options: ColumnOptions, designType: unknown,
   }
   let name: ColumnTypeName | undefined = given;
   if (name === undefined && options.enum !== undefined) name = 'enum';
-  if (name === undefined) name = inferType(designType);
-  // Without type metadata (standard decorators, esbuild, swc without it) a generated
-  // increment key is an integer by convention.
-  if (name === undefined && designType === undefined && declaration.generated === 'increment') name = 'integer';
-  if (name === undefined && designType === undefined) {
-    throw new MetadataError(
-      `${where}: the column type is not known: this class was compiled without TypeScript type metadata (standard decorators, or a compiler such as esbuild that emits none). ` +
-        `Give the type, e.g. @Column({ type: 'varchar' }) or @Column({ type: 'integer' }), or compile with legacy decorators and emitDecoratorMetadata.`,
-    );
-  }
+  if (name === undefined) name = inferType(designType) ?? (designType === undefined && declaration.generated === 'increment' ? 'integer' : undefined);
   if (name === undefined) {
-    const ts = typeof designType === 'function' ? designType.name : 'unknown';
     throw new MetadataError(
-      `${where}: cannot tell the column type from the TypeScript type ${ts}. Give it explicitly, e.g. @Column({ type: 'json' }) or @Column({ type: 'text' }).`,
+      designType === undefined
+        ? `${where}: the column type is not known: this class was compiled without TypeScript type metadata (standard decorators, or a compiler such as esbuild that emits none). ` +
+            `Give the type, e.g. @Column({ type: 'varchar' }) or @Column({ type: 'integer' }), or compile with legacy decorators and emitDecoratorMetadata.`
+        : `${where}: cannot tell the column type from the TypeScript type ${typeof designType === 'function' ? designType.name : 'unknown'}. Give it explicitly, e.g. @Column({ type: 'json' }) or @Column({ type: 'text' }).`,
     );
   }
   if (!TYPE_NAMES.includes(name)) {
