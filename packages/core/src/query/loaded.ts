@@ -6,7 +6,7 @@
  * columns the database fills in, relationships loaded by default, object-typed columns) are
  * declared on the class (metadata/type-declarations.ts).
  *
- * Everything here is type-level except the symbols. Paths are checked step by step against
+ * Everything here is type-level. Paths are checked step by step against
  * the path written, never by listing every path an entity has, so an entity with many or
  * self-referencing relationships costs the compiler no more than the path in hand.
  */
@@ -35,13 +35,14 @@ export type DefaultedKeys<E> = Declared<E, typeof OptionalProps>;
  * A relationship path of `E` as the argument `P` spells it: `P` itself when every step is a
  * relationship of the entity before it, else the valid paths at the step that went wrong
  * (which is what the compiler's error and the editor's completion show). A valid path also
- * offers its next steps, so completion walks down one level at a time.
+ * offers its next steps, so completion walks down one level at a time. A path known only at
+ * run time (`string`) is left to the run-time check.
  */
-export type RelationPath<E, P extends string = string> = string extends P
-  ? string
-  : P extends `${infer Head}.${infer Rest}`
+export type RelationPath<E, P extends string = string> = string extends P ? string : CheckedPath<E, P>;
+
+type CheckedPath<E, P extends string> = P extends `${infer Head}.${infer Rest}`
   ? Head extends RelationKeys<E>
-    ? `${Head}.${RelationPath<RelatedEntity<E[Head]>, Rest>}`
+    ? `${Head}.${CheckedPath<RelatedEntity<E[Head]>, Rest>}`
     : RelationKeys<E>
   : P extends RelationKeys<E>
     ? P | NoInfer<`${P}.${RelationKeys<RelatedEntity<E[P]>>}`>
