@@ -21,7 +21,7 @@ const config: Config = {
   testMatch: ['**/test/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', ...narrowedAway.map((d) => `<rootDir>/packages/${DIALECT_DIRS[d]}/`)],
   transform: { '^.+\\.std\\.ts$': standardDecorators as never, '^.+\\.ts$': tsJest as never },
-  moduleNameMapper: { '^@strata/([a-z-]+)$': '<rootDir>/packages/$1/src' },
+  moduleNameMapper: { '^@strata/core/(dialect|testing)$': '<rootDir>/packages/core/src/$1', '^@strata/([a-z-]+)$': '<rootDir>/packages/$1/src' },
   globalSetup: '<rootDir>/packages/testkit/src/global-setup.ts',
   testTimeout: 60_000,
   reporters: ['default', '<rootDir>/packages/testkit/summary-reporter.js'],

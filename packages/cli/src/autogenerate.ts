@@ -6,7 +6,8 @@
  * Names and values read from the database reach the file only through source-literal.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { invertChange, type ColumnType, type MigrationHooks, type SchemaChange, type SchemaColumn, type SchemaPrimaryKey, type SchemaTable } from '@strata/core';
+import { type ColumnType, type SchemaColumn, type SchemaPrimaryKey, type SchemaTable } from '@strata/core';
+import { invertChange, type MigrationHooks, type SchemaChange } from '@strata/core/dialect';
 import { typeText, warningsFor } from './change-notes';
 import { commentText, sourceLiteral, sourceString } from './source-literal';
 

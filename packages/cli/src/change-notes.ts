@@ -4,7 +4,8 @@
  * hooks). Autogenerate writes these into a new file for the database it compared; upgrade
  * works them out again, from the steps it runs, for the database it migrates.
  */
-import { narrowsType, type ColumnType, type MigrationHooks, type SchemaChange } from '@strata/core';
+import { type ColumnType } from '@strata/core';
+import { narrowsType, type MigrationHooks, type SchemaChange } from '@strata/core/dialect';
 
 /**
  * What a change costs beyond its DDL. Notes starting with '!' are warnings (data loss, a

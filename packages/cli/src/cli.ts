@@ -5,7 +5,8 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { ArgumentError, columnEnums, createEngine, diffSchemas, MetaData, MigrationError, normalizeSchema, StrataError, type Engine, type SchemaChange } from '@strata/core';
+import { ArgumentError, createEngine, MetaData, MigrationError, StrataError, type Engine } from '@strata/core';
+import { columnEnums, diffSchemas, normalizeSchema, type SchemaChange } from '@strata/core/dialect';
 import { describeChange, newRevisionId, renderRevision, revisionFileName } from './autogenerate';
 import { portableChanges } from './portable-changes';
 import { loadConfig, type LoadedConfig } from './config';

@@ -6,16 +6,18 @@
  */
 import {
   MigrationError,
-  queryOn,
   type Connection,
-  type DdlCompiler,
-  type Dialect,
   type Engine,
-  type MigrationHooks,
   type Savepoint,
   type SchemaTable,
   type SqlFragment,
 } from '@strata/core';
+import {
+  queryOn,
+  type DdlCompiler,
+  type Dialect,
+  type MigrationHooks,
+} from '@strata/core/dialect';
 import type { Direction, MigrationTarget } from './migration-target';
 import type { Reporter } from './reporter';
 import type { Revision } from './revisions';

@@ -6,7 +6,8 @@
  * built so far, which the operations read where a live run would read the database
  * (SQLite's table rebuilds).
  */
-import type { DdlCompiler, MigrationHooks, SchemaTable } from '@strata/core';
+import type { SchemaTable } from '@strata/core';
+import type { DdlCompiler, MigrationHooks } from '@strata/core/dialect';
 import { commentText } from './source-literal';
 
 /** Where the script's text goes: one statement with its terminator, or one `-- ` comment line, at a time. */

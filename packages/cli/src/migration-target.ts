@@ -4,7 +4,8 @@
  * runRevision (revision-runner.ts) drive either through this one interface, so the two
  * modes run the same steps in the same order and cannot drift apart.
  */
-import type { DdlCompiler, MigrationError, SchemaTable, SqlFragment } from '@strata/core';
+import type { MigrationError, SchemaTable, SqlFragment } from '@strata/core';
+import type { DdlCompiler } from '@strata/core/dialect';
 import type { Revision } from './revisions';
 import type { AppliedRevision } from './version-table';
 

@@ -5,7 +5,8 @@
  * One process migrates at a time (the live target's lock), and a waiting process re-reads
  * what was applied once it gets the lock.
  */
-import { introspect, MigrationError, type Engine, type MigrationHooks } from '@strata/core';
+import { introspect, MigrationError, type Engine } from '@strata/core';
+import { type MigrationHooks } from '@strata/core/dialect';
 import { LiveTarget } from './live-target';
 import type { ScriptSink } from './migration-script';
 import type { Direction, MigrationTarget } from './migration-target';

@@ -9,21 +9,23 @@
 import {
   MigrationError,
   sql,
-  type AlterOptions,
   type ColumnDefault,
   type ColumnType,
   type ColumnTypeName,
-  type DdlCompiler,
   type SchemaCheck,
   type SchemaColumn,
   type SchemaForeignKey,
   type SchemaIndex,
   type SchemaPrimaryKey,
   type SchemaTable,
-  type SchemaChange,
   type SchemaUnique,
   type SqlFragment,
 } from '@strata/core';
+import {
+  type AlterOptions,
+  type DdlCompiler,
+  type SchemaChange,
+} from '@strata/core/dialect';
 
 /** A column as a migration writes it; omitted fields take their defaults (nullable, no default). */
 export interface ColumnSpec {

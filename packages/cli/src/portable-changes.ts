@@ -6,7 +6,8 @@
  * entities' own schema model instead, and the file applies the same on all three.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { DatabaseSchema, SchemaChange, SchemaColumn, SchemaTable } from '@strata/core';
+import type { DatabaseSchema, SchemaColumn, SchemaTable } from '@strata/core';
+import type { SchemaChange } from '@strata/core/dialect';
 
 const COLUMN_FIELDS = ['type', 'nullable', 'default', 'autoIncrement', 'comment'] as const;
 

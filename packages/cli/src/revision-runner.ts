@@ -4,7 +4,7 @@
  * warns of what a step costs on this database, records the revision in the version table and
  * commits, or rolls back and raises the target's account of the failure.
  */
-import type { MigrationHooks, SchemaChange } from '@strata/core';
+import type { MigrationHooks, SchemaChange } from '@strata/core/dialect';
 import { warningsFor } from './change-notes';
 import type { Direction, MigrationTarget } from './migration-target';
 import { Operations, type OperationContext } from './operations';

@@ -6,15 +6,17 @@
  */
 import {
   MigrationError,
-  queryOn,
-  SqlCompiler,
   type Connection,
-  type DdlCompiler,
   type Engine,
   type SchemaTable,
-  type SqlBuffer,
   type SqlFragment,
 } from '@strata/core';
+import {
+  queryOn,
+  SqlCompiler,
+  type DdlCompiler,
+  type SqlBuffer,
+} from '@strata/core/dialect';
 import { MigrationScript, type ScriptSink } from './migration-script';
 import type { Direction, MigrationTarget } from './migration-target';
 import type { Reporter } from './reporter';

@@ -4,7 +4,8 @@
  * these statements, a live run binding their values and a script writing them as literals,
  * so a script records revisions exactly as a live run does.
  */
-import { queryOn, sql, type Connection, type SchemaTable, type SqlFragment } from '@strata/core';
+import { sql, type Connection, type SchemaTable, type SqlFragment } from '@strata/core';
+import { queryOn } from '@strata/core/dialect';
 import type { Revision } from './revisions';
 
 /** What the version table says about one revision. */

@@ -3,7 +3,8 @@
  * normalised for MySQL or SQLite, turned back into the entities' own model form, enum
  * types read from the columns that use them, and a foreign-key cycle split.
  */
-import { Column, columnEnums, diffSchemas, Entity, Index, ManyToOne, MetaData, normalizeSchema, PrimaryGeneratedColumn, type DatabaseSchema } from '@strata/core';
+import { Column, Entity, Index, ManyToOne, MetaData, PrimaryGeneratedColumn, type DatabaseSchema } from '@strata/core';
+import { columnEnums, diffSchemas, normalizeSchema } from '@strata/core/dialect';
 import { MysqlDdl } from '@strata/mysql';
 import { SqliteDdl } from '@strata/sqlite';
 import { renderChange } from '../src/autogenerate';

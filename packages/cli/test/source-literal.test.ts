@@ -4,7 +4,8 @@
  * substitution; a revision rendered from hostile names for every kind of change compiles,
  * and its up() and down() hand the operations exactly those names.
  */
-import type { SchemaChange, SchemaColumn, SchemaTable } from '@strata/core';
+import type { SchemaColumn, SchemaTable } from '@strata/core';
+import type { SchemaChange } from '@strata/core/dialect';
 import { renderRevision, revisionFileName } from '../src/autogenerate';
 import { commentText, sourceLiteral, sourceString } from '../src/source-literal';
 

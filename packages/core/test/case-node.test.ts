@@ -3,7 +3,8 @@
  * a simple CASE typed by a column (the form a batched UPDATE uses), and how the node's
  * constructor refuses a CASE without arms.
  */
-import { ArgumentError, metadata, type QueryCompiler, type Statement } from '@strata/core';
+import { ArgumentError, metadata, type Statement } from '@strata/core';
+import { type QueryCompiler } from '@strata/core/dialect';
 import { MysqlCompiler } from '@strata/mysql';
 import { PostgresCompiler } from '@strata/postgres';
 import { SqliteCompiler } from '@strata/sqlite';

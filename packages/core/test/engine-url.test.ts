@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
-import { ConfigurationError, createEngine, parseEngineUrl, registerDialect, sql, SqlCompiler, ArgumentError } from '@strata/core';
+import { ConfigurationError, createEngine, parseEngineUrl, sql, ArgumentError } from '@strata/core';
+import { registerDialect, SqlCompiler } from '@strata/core/dialect';
 import { redactUrlText } from '../src/engine/engine-url';
 
 /** Every string an error and its cause chain hold in own properties (message, stack, input...). */

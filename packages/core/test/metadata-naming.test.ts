@@ -7,7 +7,8 @@
 import '@strata/mysql';
 import '@strata/postgres';
 import '@strata/sqlite';
-import { createEngine, Entity, introspect, ManyToOne, MetaData, normalizeSchema, PrimaryGeneratedColumn, type Engine } from '@strata/core';
+import { createEngine, Entity, introspect, ManyToOne, MetaData, PrimaryGeneratedColumn, type Engine } from '@strata/core';
+import { normalizeSchema } from '@strata/core/dialect';
 import { selectedDialects, testUrl } from '@strata/testkit';
 import { shorten } from '../src/metadata/naming-strategy';
 

@@ -4,7 +4,8 @@
  * defaults, malformed URLs, names, date-time text, JSON, and the servers' error messages.
  * Each one's work must grow in proportion to the input (expectLinearTime).
  */
-import { BaseDialectTypes, Column, ConfigurationError, Entity, EntityRegistry, normalizeLiteral, parseEngineUrl, PrimaryColumn, snakeCase, translateError, ValidationError } from '@strata/core';
+import { Column, ConfigurationError, Entity, EntityRegistry, parseEngineUrl, PrimaryColumn, snakeCase, ValidationError } from '@strata/core';
+import { BaseDialectTypes, normalizeLiteral, translateError } from '@strata/core/dialect';
 import { classifyMysqlError } from '@strata/mysql';
 import { classifyPostgresError } from '@strata/postgres';
 import { classifySqliteError } from '@strata/sqlite';

@@ -11,13 +11,15 @@ import {
   OneToMany,
   OptionalProps,
   PrimaryGeneratedColumn,
-  type Capabilities,
-  type CodecSource,
   type ColumnMetadata,
-  type CompiledStatement,
-  type QueryCompiler,
   type Statement,
 } from '@strata/core';
+import {
+  type Capabilities,
+  type CodecSource,
+  type CompiledStatement,
+  type QueryCompiler,
+} from '@strata/core/dialect';
 
 @Entity('users')
 export class User {

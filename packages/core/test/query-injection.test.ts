@@ -4,7 +4,8 @@
  * CTE and selection keys) are quoted with their quote character doubled. The execution
  * half runs on the three servers in the testkit's query suite.
  */
-import { aliased, deleteFrom, func, insert, ref, select, update, type QueryCompiler } from '@strata/core';
+import { aliased, deleteFrom, func, insert, ref, select, update } from '@strata/core';
+import { type QueryCompiler } from '@strata/core/dialect';
 import { MysqlCompiler } from '@strata/mysql';
 import { PostgresCompiler } from '@strata/postgres';
 import { SqliteCompiler } from '@strata/sqlite';

@@ -2,7 +2,8 @@
  * Golden tests of the PostgreSQL compiler: the exact SQL and parameters of every
  * representative statement, plus what only PostgreSQL's output shows.
  */
-import { and, ArgumentError, Column, deleteFrom, Entity, fillSlots, insert, ListSlot, not, PrimaryGeneratedColumn, ref, select, sql } from '@strata/core';
+import { and, ArgumentError, Column, deleteFrom, Entity, insert, not, PrimaryGeneratedColumn, ref, select, sql } from '@strata/core';
+import { fillSlots, ListSlot } from '@strata/core/dialect';
 import { PostgresCompiler } from '@strata/postgres';
 import { CAPS, compilerFor, Post, TAGGING_TYPES, Tag, User } from './query-fixtures';
 import { goldenTests, type Golden, type GOLDEN } from './query-golden-cases';

@@ -3,7 +3,8 @@
  * exact SQL on PostgreSQL (typed first row) and SQLite (VALUES columns renamed by a
  * SELECT), slots filled per execution, and a clear refusal where the server lacks it.
  */
-import { fillSlots, metadata, NotSupportedError, ParamSlot, type QueryCompiler, type Statement, type UpdateNode } from '@strata/core';
+import { metadata, NotSupportedError, type Statement } from '@strata/core';
+import { fillSlots, ParamSlot, type QueryCompiler, type UpdateNode } from '@strata/core/dialect';
 import { PostgresCompiler } from '@strata/postgres';
 import { SqliteCompiler } from '@strata/sqlite';
 import { MysqlCompiler } from '@strata/mysql';

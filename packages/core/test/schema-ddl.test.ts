@@ -6,9 +6,6 @@ import {
   ArgumentError,
   Column,
   createEngine,
-  createStatements,
-  type DdlCompiler,
-  dropStatements,
   Entity,
   Index,
   ManyToMany,
@@ -21,6 +18,11 @@ import {
   PrimaryKeyProps,
   sql,
 } from '@strata/core';
+import {
+  createStatements,
+  type DdlCompiler,
+  dropStatements,
+} from '@strata/core/dialect';
 import { MysqlDdl } from '@strata/mysql';
 import { PostgresDdl } from '@strata/postgres';
 import { SqliteDdl, SqliteDialect } from '@strata/sqlite';

@@ -4,10 +4,8 @@
  * literal and default normalisation, and each dialect's normal form.
  */
 import {
-  canonicalSql,
   Column,
   type DatabaseSchema,
-  dependencyOrder,
   Entity,
   Index,
   ManyToMany,
@@ -15,15 +13,19 @@ import {
   MetaData,
   metadata,
   MetadataError,
-  normalizeLiteral,
-  normalizeSchema,
-  parseDefault,
   PrimaryColumn,
   PrimaryGeneratedColumn,
   PrimaryKeyProps,
   type SchemaTable,
   Unique,
 } from '@strata/core';
+import {
+  canonicalSql,
+  dependencyOrder,
+  normalizeLiteral,
+  normalizeSchema,
+  parseDefault,
+} from '@strata/core/dialect';
 import { MysqlDdl } from '@strata/mysql';
 import { PostgresDdl } from '@strata/postgres';
 import { SqliteDdl } from '@strata/sqlite';

@@ -3,7 +3,8 @@
  * what it binds, what it makes of raw driver values, the ValidationError for each wrong
  * value, custom types, and that a codec is built once per column.
  */
-import { BaseDialectTypes, Column, defineType, Entity, EntityRegistry, PrimaryColumn, ValidationError, type ValueCodec } from '@strata/core';
+import { Column, defineType, Entity, EntityRegistry, PrimaryColumn, ValidationError } from '@strata/core';
+import { BaseDialectTypes, type ValueCodec } from '@strata/core/dialect';
 
 @Entity('codec_things')
 class Thing {

@@ -5,7 +5,6 @@
  */
 import {
   AmbiguousTimeError,
-  BaseDialectTypes,
   Column,
   Entity,
   EntityRegistry,
@@ -15,8 +14,11 @@ import {
   ValidationError,
   type DstPolicy,
   type StrataError,
-  type ValueCodec,
 } from '@strata/core';
+import {
+  BaseDialectTypes,
+  type ValueCodec,
+} from '@strata/core/dialect';
 import { MysqlDdl, MysqlTypes } from '@strata/mysql';
 import { classifyPostgresError, PostgresTypes } from '@strata/postgres';
 

@@ -3,7 +3,8 @@
  * and overlap of Europe/Stockholm in 2012 under every policy, and independence from the
  * process's own time zone.
  */
-import { AmbiguousTimeError, fromWallTime, NonExistentTimeError, toWallTime, zoneOffset, ArgumentError } from '@strata/core';
+import { AmbiguousTimeError, NonExistentTimeError, ArgumentError } from '@strata/core';
+import { fromWallTime, toWallTime, zoneOffset } from '@strata/core/dialect';
 import { parseDateTime } from '../src/types/date-time-text';
 
 const STOCKHOLM = 'Europe/Stockholm';

@@ -2,7 +2,7 @@
  * @strata/mysql: the MySQL and MariaDB dialect. Importing it registers the `mysql://`
  * and `mariadb://` URL schemes.
  */
-import { registerDialect } from '@strata/core';
+import { registerDialect } from '@strata/core/dialect';
 import { MysqlDialect } from './mysql-dialect';
 
 registerDialect(['mysql', 'mariadb'], (url, options) => new MysqlDialect(url, options));

@@ -3,7 +3,8 @@
  * LIMIT before every OFFSET, ON DUPLICATE KEY UPDATE for upserts, and LENGTH counted in
  * characters. `?` placeholders are the base default.
  */
-import { QueryCompiler, checkIdentifier, type ConflictNode, type EntityMetadata, type InsertNode, type QueryBuffer } from '@strata/core';
+import { type EntityMetadata } from '@strata/core';
+import { QueryCompiler, checkIdentifier, type ConflictNode, type InsertNode, type QueryBuffer } from '@strata/core/dialect';
 
 /** The largest LIMIT MySQL accepts: its documented way to say "all rows" before an OFFSET. */
 const ALL_ROWS = '18446744073709551615';

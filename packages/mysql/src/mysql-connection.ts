@@ -3,7 +3,7 @@
  * with backpressure, ping and close. It watches the connection's error and end events
  * so the pool learns at once when the server dropped it (wait_timeout, KILL).
  */
-import { ClosedConnectionError, type DialectConnection, type DriverResult, type ExecuteOptions } from '@strata/core';
+import { ClosedConnectionError, type DialectConnection, type DriverResult, type ExecuteOptions } from '@strata/core/dialect';
 import type { Connection, QueryOptions, ResultSetHeader } from 'mysql2';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';

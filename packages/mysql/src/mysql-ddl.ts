@@ -7,11 +7,7 @@
  * MODIFY COLUMN of its whole definition and take ALGORITHM / LOCK options.
  */
 import {
-  checkLiteral,
-  DdlCompiler,
   NotSupportedError,
-  type AlterOptions,
-  type DdlFeatures,
   type LiteralValue,
   type ColumnType,
   type ReferentialAction,
@@ -19,9 +15,15 @@ import {
   type SchemaIndex,
   type SchemaPrimaryKey,
   type SchemaTable,
+} from '@strata/core';
+import {
+  checkLiteral,
+  DdlCompiler,
+  type AlterOptions,
+  type DdlFeatures,
   type SqlToken,
   type TokenizeOptions,
-} from '@strata/core';
+} from '@strata/core/dialect';
 import { MysqlCompiler } from './mysql-compiler';
 
 const FEATURES: DdlFeatures = Object.freeze({

@@ -4,13 +4,15 @@
  * converts them), and reports capabilities from the server's product and version.
  */
 import { inspect } from 'node:util';
-import { type BeginOptions, type Capabilities, catalogText, connectionFailed, type Dialect, type DialectConnection, type DialectOptions, type EngineUrl, type ErrorClassification, type PoolDefaults, type ServerInfo, socketFailure } from '@strata/core';
+import { type EngineUrl } from '@strata/core';
+import { type BeginOptions, type Capabilities, catalogText, connectionFailed, type Dialect, type DialectConnection, type DialectOptions, type ErrorClassification, type PoolDefaults, type ServerInfo, socketFailure } from '@strata/core/dialect';
 import type { Connection, ConnectionOptions } from 'mysql2';
 import { MysqlCompiler } from './mysql-compiler';
 import { MysqlConnection } from './mysql-connection';
 import { MysqlDdl } from './mysql-ddl';
 import { introspectMysql } from './mysql-introspector';
-import type { DatabaseSchema, IntrospectOptions, SchemaQuery } from '@strata/core';
+import type { DatabaseSchema, IntrospectOptions } from '@strata/core';
+import type { SchemaQuery } from '@strata/core/dialect';
 import { classifyMysqlError, hideMysqlValues } from './mysql-errors';
 import { MysqlTypes } from './mysql-types';
 import { MysqlMigrations } from './mysql-migrations';

@@ -2,7 +2,7 @@
  * Sorts mysql2 errors into Strata's kinds by server errno, and by mysql2's and Node's
  * codes for connections that died. The code reported is the error's name, e.g. ER_DUP_ENTRY.
  */
-import { ClosedConnectionError, type ErrorClassification, type ErrorKind, type ViolationKind } from '@strata/core';
+import { ClosedConnectionError, type ErrorClassification, type ErrorKind, type ViolationKind } from '@strata/core/dialect';
 
 const KINDS: Readonly<Record<number, ErrorKind>> = {
   // integrity: duplicate key, foreign keys, NOT NULL, no default, CHECK (MySQL 3819, MariaDB 4025)

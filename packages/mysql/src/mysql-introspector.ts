@@ -4,7 +4,8 @@
  * and checks (MariaDB reports JSON columns as LONGTEXT with a JSON_VALID check, folded
  * back into the json type here).
  */
-import { catalogText, type ColumnDefault, type ColumnType, type DatabaseSchema, type IntrospectOptions, normalizeSchema, parseDefault, type ReferentialAction, type SchemaColumn, type SchemaQuery, type SchemaTable, tokenizeSql } from '@strata/core';
+import { type ColumnDefault, type ColumnType, type DatabaseSchema, type IntrospectOptions, type ReferentialAction, type SchemaColumn, type SchemaTable } from '@strata/core';
+import { catalogText, normalizeSchema, parseDefault, type SchemaQuery, tokenizeSql } from '@strata/core/dialect';
 import type { MysqlDdl } from './mysql-ddl';
 
 const TABLES = `SELECT TABLE_NAME AS name, TABLE_COMMENT AS comment FROM information_schema.TABLES

@@ -3,7 +3,8 @@
  * named GET_LOCK, and the notes autogenerate writes for column changes that copy the table.
  */
 import { createHash } from 'node:crypto';
-import { catalogText, type ChangeNote, type Connection, type MigrationHooks, type SchemaChange, sql } from '@strata/core';
+import { type Connection, sql } from '@strata/core';
+import { catalogText, type ChangeNote, type MigrationHooks, type SchemaChange } from '@strata/core/dialect';
 
 /** What every strata migration lock's name starts with. */
 const LOCK_PREFIX = 'strata_migrations:';

@@ -3,7 +3,8 @@
  * strings, BIGINT / DECIMAL as strings and JSON as text (jsonStrings), so MySQL 8's JSON
  * type and MariaDB's LONGTEXT alias read the same way; booleans are tinyint(1) 1 / 0.
  */
-import { BaseDialectTypes, formatUtcDateTime, invalidValue, type ColumnMetadata, type NumericLimits } from '@strata/core';
+import { type ColumnMetadata } from '@strata/core';
+import { BaseDialectTypes, formatUtcDateTime, invalidValue, type NumericLimits } from '@strata/core/dialect';
 import { WIDEST_DECIMAL } from './mysql-ddl';
 
 /** The deepest JSON each server stores (JSON_DEPTH: a scalar is 1): MySQL's JSON type and MariaDB's JSON_VALID check. */

@@ -2,7 +2,7 @@
  * @strata/postgres: the PostgreSQL dialect. Importing it registers the `postgresql://`
  * and `postgres://` URL schemes.
  */
-import { registerDialect } from '@strata/core';
+import { registerDialect } from '@strata/core/dialect';
 import { PostgresDialect } from './postgres-dialect';
 
 registerDialect(['postgresql', 'postgres'], (url, options) => new PostgresDialect(url, options));

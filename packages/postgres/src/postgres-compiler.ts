@@ -4,7 +4,8 @@
  * Double-quoted identifiers, NULLS FIRST / LAST, ON CONFLICT, RETURNING and FOR UPDATE in
  * all its forms are the base defaults.
  */
-import { QueryCompiler, type ColumnMetadata, type ExprNode, type QueryBuffer } from '@strata/core';
+import { type ColumnMetadata } from '@strata/core';
+import { QueryCompiler, type ExprNode, type QueryBuffer } from '@strata/core/dialect';
 import { postgresBaseTypeName, postgresTypeName } from './postgres-type-name';
 
 /** Compiles SQL for PostgreSQL: `$1, $2, ...` placeholders, ILIKE, IN lists as one typed array. */

@@ -3,7 +3,7 @@
  * and close. It watches the client's error and end events so the pool learns at once
  * when the server dropped the connection.
  */
-import { ClosedConnectionError, type DialectConnection, type DriverResult, type ExecuteOptions } from '@strata/core';
+import { ClosedConnectionError, type DialectConnection, type DriverResult, type ExecuteOptions } from '@strata/core/dialect';
 import type { Client, QueryConfig, QueryResult } from 'pg';
 import { PostgresStatementCache, type StatementCacheLimits } from './postgres-statement-cache';
 import type CursorType from 'pg-cursor';

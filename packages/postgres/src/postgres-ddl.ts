@@ -7,17 +7,19 @@
  * real name.
  */
 import {
-  checkLiteral,
-  DdlCompiler,
-  type AlterOptions,
   type ColumnType,
-  type DdlFeatures,
   type SchemaColumn,
   type SchemaIndex,
   type SchemaPrimaryKey,
   type SchemaTable,
-  type TokenizeOptions,
 } from '@strata/core';
+import {
+  checkLiteral,
+  DdlCompiler,
+  type AlterOptions,
+  type DdlFeatures,
+  type TokenizeOptions,
+} from '@strata/core/dialect';
 import { PostgresCompiler } from './postgres-compiler';
 import { postgresTypeName } from './postgres-type-name';
 

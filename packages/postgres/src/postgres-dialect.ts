@@ -4,7 +4,8 @@
  * process time zone), and reports capabilities from the server version.
  */
 import { inspect } from 'node:util';
-import { ArgumentError, type BeginOptions, type Capabilities, catalogText, ConfigurationError, connectionFailed, type Dialect, type DialectConnection, type DialectOptions, type EngineUrl, type ErrorClassification, type PoolDefaults, type ServerInfo, socketFailure } from '@strata/core';
+import { ArgumentError, ConfigurationError, type EngineUrl } from '@strata/core';
+import { type BeginOptions, type Capabilities, catalogText, connectionFailed, type Dialect, type DialectConnection, type DialectOptions, type ErrorClassification, type PoolDefaults, type ServerInfo, socketFailure } from '@strata/core/dialect';
 import type { ClientConfig } from 'pg';
 import { PostgresCompiler } from './postgres-compiler';
 import { PostgresConnection } from './postgres-connection';
@@ -12,7 +13,8 @@ import type { StatementCacheLimits } from './postgres-statement-cache';
 import { PostgresDdl } from './postgres-ddl';
 import { PostgresMigrations } from './postgres-migrations';
 import { introspectPostgres } from './postgres-introspector';
-import type { DatabaseSchema, IntrospectOptions, SchemaQuery } from '@strata/core';
+import type { DatabaseSchema, IntrospectOptions } from '@strata/core';
+import type { SchemaQuery } from '@strata/core/dialect';
 import { classifyPostgresError, hidePostgresValues } from './postgres-errors';
 import { tlsPlan, type TlsAttempt, type TlsPlan } from './postgres-tls';
 import { PostgresTypes } from './postgres-types';

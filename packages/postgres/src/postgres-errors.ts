@@ -2,7 +2,7 @@
  * Sorts pg driver errors into Strata's kinds by SQLSTATE class, and by Node socket
  * codes and pg's own messages for connections that died.
  */
-import { ClosedConnectionError, type ErrorClassification, type ViolationKind } from '@strata/core';
+import { ClosedConnectionError, type ErrorClassification, type ViolationKind } from '@strata/core/dialect';
 
 /** SQLSTATEs after which the connection cannot be used. */
 const DISCONNECT_STATES = new Set(['57P01', '57P02', '57P03', '57P05', '25P03']);

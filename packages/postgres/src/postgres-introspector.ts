@@ -5,16 +5,18 @@
  * back no constraint.
  */
 import {
-  normalizeSchema,
-  parseDefault,
   type ColumnType,
   type DatabaseSchema,
   type IntrospectOptions,
   type ReferentialAction,
   type SchemaColumn,
-  type SchemaQuery,
   type SchemaTable,
 } from '@strata/core';
+import {
+  normalizeSchema,
+  parseDefault,
+  type SchemaQuery,
+} from '@strata/core/dialect';
 import type { PostgresDdl } from './postgres-ddl';
 
 const TABLES = `

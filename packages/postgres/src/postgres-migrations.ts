@@ -3,7 +3,8 @@
  * advisory lock, and the notes autogenerate writes for changes that rewrite a table or
  * hold an ACCESS EXCLUSIVE lock on it.
  */
-import { MigrationError, narrowsType, sql, type ChangeNote, type Connection, type MigrationHooks, type SchemaChange } from '@strata/core';
+import { MigrationError, sql, type Connection } from '@strata/core';
+import { narrowsType, type ChangeNote, type MigrationHooks, type SchemaChange } from '@strata/core/dialect';
 
 /** A fixed advisory-lock key for "strata migrations" (other tools choose other keys); advisory locks belong to one database, so each database has its own. */
 const LOCK_KEY = 727_146_522;

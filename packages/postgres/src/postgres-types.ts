@@ -3,7 +3,8 @@
  * json / jsonb parsed, int8, numeric and (set up by the dialect) date/time values as text.
  * Strings and JSON holding NUL, which PostgreSQL text cannot store, are refused here.
  */
-import { BaseDialectTypes, invalidValue, type ColumnMetadata } from '@strata/core';
+import { type ColumnMetadata } from '@strata/core';
+import { BaseDialectTypes, invalidValue } from '@strata/core/dialect';
 
 /** A `\u0000` escape in JSON text (not an escaped backslash before 'u'): how JSON.stringify writes NUL. */
 const JSON_NUL = /(?<!\\)(?:\\\\)*\\u0000/;

@@ -2,7 +2,7 @@
  * @strata/sqlite: the SQLite dialect (better-sqlite3). Importing it registers the
  * `sqlite://` URL scheme.
  */
-import { registerDialect } from '@strata/core';
+import { registerDialect } from '@strata/core/dialect';
 import { SqliteDialect } from './sqlite-dialect';
 
 registerDialect(['sqlite'], (url, options) => new SqliteDialect(url, options));

@@ -3,7 +3,8 @@
  * multi-row VALUES, UNION members wrapped as subqueries, and FOR UPDATE as a no-op (a
  * write transaction holds the whole database's lock).
  */
-import { ArgumentError, QueryCompiler, ValidationError, columnLabel, type ColumnMetadata, type ExprNode, type LockNode, type QueryBuffer, type QueryNode, type ValuesSource } from '@strata/core';
+import { ArgumentError, ValidationError, type ColumnMetadata } from '@strata/core';
+import { QueryCompiler, columnLabel, type ExprNode, type LockNode, type QueryBuffer, type QueryNode, type ValuesSource } from '@strata/core/dialect';
 
 /** Compiles SQL for SQLite: `?` placeholders, double-quoted identifiers. */
 export class SqliteCompiler extends QueryCompiler {

@@ -3,7 +3,7 @@
  * wrapper keeps every call behind a Promise, caches prepared statements, and waits for
  * a busy database asynchronously (never blocking the event loop) up to busyTimeout.
  */
-import { ClosedConnectionError, type DialectConnection, type DriverResult, type ExecuteOptions } from '@strata/core';
+import { ClosedConnectionError, type DialectConnection, type DriverResult, type ExecuteOptions } from '@strata/core/dialect';
 import type { Database, Statement } from 'better-sqlite3';
 import { narrowRow, narrowRows, readBigintsExactly } from './sqlite-bigint-reads';
 

@@ -3,7 +3,8 @@
  * that holds constraint names, CHECK expressions and AUTOINCREMENT. It reads column
  * definitions and table constraints; expressions are kept as token text, not parsed.
  */
-import { matching, renderTokens, tokenizeSql, type ReferentialAction, type SqlToken } from '@strata/core';
+import { type ReferentialAction } from '@strata/core';
+import { matching, renderTokens, tokenizeSql, type SqlToken } from '@strata/core/dialect';
 
 /** A CHECK constraint, named or not. */
 export interface ParsedCheck {

@@ -7,16 +7,18 @@
  * change rebuilds the table (rebuildTable), and the ALTERs SQLite lacks are refused.
  */
 import {
-  DdlCompiler,
   NotSupportedError,
-  type AlterOptions,
-  type DdlFeatures,
   type SchemaCheck,
   type SchemaColumn,
   type SchemaTable,
   type SchemaUnique,
-  type TokenizeOptions,
 } from '@strata/core';
+import {
+  DdlCompiler,
+  type AlterOptions,
+  type DdlFeatures,
+  type TokenizeOptions,
+} from '@strata/core/dialect';
 import { SqliteCompiler } from './sqlite-compiler';
 
 const FEATURES: DdlFeatures = Object.freeze({

@@ -4,12 +4,14 @@
  * write transactions with BEGIN IMMEDIATE, and reports capabilities from the library version.
  */
 import { inspect } from 'node:util';
-import { ArgumentError, type BeginOptions, type Capabilities, catalogText, connectionFailed, type Dialect, type DialectConnection, type DialectOptions, type EngineUrl, type ErrorClassification, type PoolDefaults, type ServerInfo } from '@strata/core';
+import { ArgumentError, type EngineUrl } from '@strata/core';
+import { type BeginOptions, type Capabilities, catalogText, connectionFailed, type Dialect, type DialectConnection, type DialectOptions, type ErrorClassification, type PoolDefaults, type ServerInfo } from '@strata/core/dialect';
 import { SqliteCompiler } from './sqlite-compiler';
 import { SqliteConnection } from './sqlite-connection';
 import { SqliteDdl } from './sqlite-ddl';
 import { introspectSqlite } from './sqlite-introspector';
-import type { DatabaseSchema, IntrospectOptions, SchemaQuery } from '@strata/core';
+import type { DatabaseSchema, IntrospectOptions } from '@strata/core';
+import type { SchemaQuery } from '@strata/core/dialect';
 import { classifySqliteError } from './sqlite-errors';
 import { SqliteTypes } from './sqlite-types';
 import { SqliteMigrations } from './sqlite-migrations';

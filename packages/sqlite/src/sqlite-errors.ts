@@ -2,7 +2,7 @@
  * Sorts better-sqlite3 errors into Strata's kinds by SQLITE_* code, reading the
  * constraint, or the table and columns, from the message where SQLite names them.
  */
-import { ClosedConnectionError, type ErrorClassification, type ViolationKind } from '@strata/core';
+import { ClosedConnectionError, type ErrorClassification, type ViolationKind } from '@strata/core/dialect';
 
 const VIOLATIONS: Readonly<Record<string, ViolationKind>> = {
   SQLITE_CONSTRAINT_UNIQUE: 'unique',

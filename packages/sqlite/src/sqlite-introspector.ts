@@ -4,7 +4,8 @@
  * (sqlite-create-parser.ts). Column CHECKs Strata writes for enums, booleans and json
  * read back as those types.
  */
-import { canonicalSql, catalogText, type DatabaseSchema, type IntrospectOptions, normalizeSchema, parseDefault, renderTokens, type SchemaColumn, type SchemaForeignKey, type SchemaQuery, type SchemaTable, tokenizeSql } from '@strata/core';
+import { type DatabaseSchema, type IntrospectOptions, type SchemaColumn, type SchemaForeignKey, type SchemaTable } from '@strata/core';
+import { canonicalSql, catalogText, normalizeSchema, parseDefault, renderTokens, type SchemaQuery, tokenizeSql } from '@strata/core/dialect';
 import { parseCreateTable, type ParsedCheck, type ParsedColumn } from './sqlite-create-parser';
 import type { SqliteDdl } from './sqlite-ddl';
 import { logicalType } from './sqlite-declared-type';

@@ -4,7 +4,8 @@
  * savepoint in it. Foreign keys are off while a rebuild drops and re-creates tables, and
  * checked before each revision commits. Most ALTERs rebuild the table, which the notes say.
  */
-import { MigrationError, type ChangeNote, type Connection, type MigrationHooks, type SchemaChange } from '@strata/core';
+import { MigrationError, type Connection } from '@strata/core';
+import { type ChangeNote, type MigrationHooks, type SchemaChange } from '@strata/core/dialect';
 
 /** SQLite's migration hooks. */
 export class SqliteMigrations implements MigrationHooks {

@@ -3,7 +3,7 @@
  * as bigints (SqliteConnection turns safe integers on for them); booleans are 1 / 0;
  * numeric, json, uuid, dates and times are TEXT, timestamptz as ISO-8601 UTC.
  */
-import { BaseDialectTypes } from '@strata/core';
+import { BaseDialectTypes } from '@strata/core/dialect';
 
 /** The SQLite dialect's codecs. */
 export class SqliteTypes extends BaseDialectTypes {

@@ -6,10 +6,10 @@
  * collects it (declarations.ts). They only record declarations; nothing is resolved or
  * validated here beyond what can be checked on the spot, so import order never matters.
  */
-import 'reflect-metadata';
 import { MetadataError } from '../errors/errors';
 import type { SqlFragment } from '../sql/sql-fragment';
 import type { EagerProps, EagerStrategy, KeyProps } from './type-declarations';
+import { designTypeOf, loadTypeMetadataSupport } from './type-metadata';
 import {
   declarationOf,
   deferDeclaration,
@@ -83,6 +83,7 @@ type Recording = (target: Function, propertyName: string, designType: unknown) =
  * collects it.
  */
 function propertyDecorator(decorator: string, record: Recording): PropertyDecoratorFn {
+  loadTypeMetadataSupport();
   return (first: object | undefined, second: string | symbol | ClassFieldDecoratorContext): void => {
     if (typeof second === 'object') {
       const context = second;
@@ -95,7 +96,7 @@ function propertyDecorator(decorator: string, record: Recording): PropertyDecora
     }
     const prototype = first!;
     const name = propertyName_(prototype, second);
-    record(prototype.constructor, name, (Reflect.getMetadata as ((key: string, target: object, property: string) => unknown) | undefined)?.('design:type', prototype, name));
+    record(prototype.constructor, name, designTypeOf(prototype, name));
   };
 }
 

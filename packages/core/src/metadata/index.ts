@@ -35,4 +35,3 @@ export { EntityRegistry } from './entity-registry';
 export type { RegistryOptions } from './entity-registry';
 export { SnakeCaseNamingStrategy, snakeCase } from './naming-strategy';
 export type { NamingStrategy } from './naming-strategy';
-export { parseCascade } from './metadata-builder';

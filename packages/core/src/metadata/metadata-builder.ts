@@ -218,7 +218,7 @@ function resolveType(where: string, options: ColumnOptions, designType: unknown,
     throw new MetadataError(
       designType === undefined
         ? `${where}: the column type is not known: this class was compiled without TypeScript type metadata (standard decorators, or a compiler such as esbuild that emits none). ` +
-            `Give the type, e.g. @Column({ type: 'varchar' }) or @Column({ type: 'integer' }), or compile with legacy decorators and emitDecoratorMetadata.`
+            `Give the type, e.g. @Column({ type: 'varchar' }) or @Column({ type: 'integer' }), or compile with legacy decorators and emitDecoratorMetadata, with the reflect-metadata package installed.`
         : `${where}: cannot tell the column type from the TypeScript type ${typeof designType === 'function' ? designType.name : 'unknown'}. Give it explicitly, e.g. @Column({ type: 'json' }) or @Column({ type: 'text' }).`,
     );
   }

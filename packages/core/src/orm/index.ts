@@ -11,8 +11,6 @@ export { RelationCollection } from './state/collection';
 export { sessionMaker } from './session/session-maker';
 export type { SessionFactory } from './session/session-maker';
 export type { SessionOptions } from './session/session-options';
-export { testTransaction } from './transaction/test-fixture';
-export type { TestTransaction } from './transaction/test-fixture';
 export type { Propagation, RetryPolicy, TransactionOptions } from './transaction/transaction-runner';
 export { scopedSession } from './scope/scoped-session';
 export { ShardedSession, shardedSessionMaker } from './sharding/sharded-session';

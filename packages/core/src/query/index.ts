@@ -1,6 +1,7 @@
 /*
- * Public surface of core's query layer: statement builders, expressions, references,
- * and the compiler base that dialect packages extend.
+ * What applications use of core's query layer: statement builders, expressions, references
+ * and loader options. The compiler base and statement nodes dialects build on are in
+ * ../dialect.ts.
  */
 export { select } from './select';
 export { SelectStatement } from './select-statement';
@@ -46,40 +47,3 @@ export type {
   SelectionValue,
   Shorthand,
 } from './query-types';
-export { QueryCompiler, ParamSlot, ListSlot, fillSlots } from './query-compiler';
-export type { CompiledSlot, CompiledStatement } from './query-compiler';
-export { QueryBuffer } from './query-buffer';
-export type { CodecSource, CompileOptions, ValueConverter } from './query-buffer';
-export type { CompiledColumn, RowDecoder } from './row-decoder';
-export type {
-  Assignment,
-  BinaryOperator,
-  CaseArm,
-  CaseNode,
-  CompoundNode,
-  ConflictNode,
-  CteSource,
-  DeleteNode,
-  EntitySource,
-  ExcludedSource,
-  ExprNode,
-  FromSource,
-  InsertNode,
-  JoinNode,
-  LockNode,
-  OrderNode,
-  ParamNode,
-  QueryNode,
-  ResultDecoder,
-  ResultSource,
-  RowShape,
-  SelectItem,
-  SelectionNode,
-  SelectNode,
-  SourceNode,
-  StatementNode,
-  SubquerySource,
-  TableSource,
-  UpdateNode,
-  ValuesSource,
-} from './query-nodes';

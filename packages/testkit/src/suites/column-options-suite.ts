@@ -9,12 +9,10 @@ import {
   Column,
   CreateDateColumn,
   createEngine,
-  diffSchemas,
   Entity,
   insert,
   introspect,
   MetaData,
-  normalizeSchema,
   OptionalProps,
   PrimaryGeneratedColumn,
   select,
@@ -24,6 +22,10 @@ import {
   VersionColumn,
   type Engine,
 } from '@strata/core';
+import {
+  diffSchemas,
+  normalizeSchema,
+} from '@strata/core/dialect';
 import { testUrl, type DialectName } from '../targets';
 
 enum CoMood {

@@ -6,21 +6,23 @@
  */
 import {
   createEngine,
-  createStatements,
   DatabaseError,
-  dropStatements,
   IntegrityError,
   introspect,
-  normalizeSchema,
   sql,
   type ColumnType,
   type Connection,
-  type DdlCompiler,
   type Engine,
   type SchemaColumn,
   type SchemaEnum,
   type SchemaTable,
 } from '@strata/core';
+import {
+  createStatements,
+  dropStatements,
+  normalizeSchema,
+  type DdlCompiler,
+} from '@strata/core/dialect';
 import { testUrl, type DialectName } from '../targets';
 
 const INTEGER: ColumnType = { name: 'integer' };

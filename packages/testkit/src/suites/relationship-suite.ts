@@ -11,7 +11,6 @@ import {
   createEngine,
   DetachedInstanceError,
   eagerLoad,
-  expectStatements,
   FlushError,
   inspect,
   joinedLoad,
@@ -30,6 +29,9 @@ import {
   type Session,
   type SessionFactory,
 } from '@strata/core';
+import {
+  expectStatements,
+} from '@strata/core/testing';
 import { testUrl, type DialectName } from '../targets';
 import {
   make,

@@ -9,18 +9,20 @@ import {
   Check,
   Column,
   createEngine,
-  createStatements,
   DatabaseError,
   Entity,
   IntegrityError,
   introspect,
   MetaData,
-  normalizeSchema,
   PrimaryColumn,
   sql,
   type Engine,
   type SqlFragment,
 } from '@strata/core';
+import {
+  createStatements,
+  normalizeSchema,
+} from '@strata/core/dialect';
 import { recordStatements } from '../harness';
 import { testUrl, type DialectName } from '../targets';
 import { SCHEMA_ENTITIES, schemaMetaData, TRICKY_DEFAULT } from './schema-fixtures';

@@ -17,13 +17,15 @@ import {
   SerializationError,
   sessionMaker,
   sql,
-  testTransaction,
   TransactionAbortedError,
   type Connection,
   type Engine,
   type Session,
   type SessionFactory,
 } from '@strata/core';
+import {
+  testTransaction,
+} from '@strata/core/testing';
 import { testUrl, type DialectName } from '../targets';
 
 @Entity('tx_counter')

@@ -23,8 +23,10 @@ import {
   sql,
   ValidationError,
   type Engine,
-  type ValueCodec,
 } from '@strata/core';
+import {
+  type ValueCodec,
+} from '@strata/core/dialect';
 import { testUrl, type DialectName } from '../targets';
 import { TRAITS } from '../traits';
 
