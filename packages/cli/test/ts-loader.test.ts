@@ -1,13 +1,16 @@
 /*
- * The CLI's TypeScript loader without a database: which compiler options it reads from the
- * project (nearest tsconfig.json, `extends` followed, the recommended settings without one),
- * what it overrides to load a file, and what it says when an entity file reads a class
- * before the class is declared.
+ * The CLI's TypeScript loader without a database: which settings it reads from the project
+ * (nearest tsconfig.json, comments and trailing commas, `extends` followed, the recommended
+ * settings without one), what it emits for each decorator convention, and what it says when
+ * a file does not parse or an entity file reads a class before the class is declared.
+ * Resolving `./x.js` to `./x.ts` and running without the `typescript` package installed are
+ * proven from the packed tarballs (npm run test:packages).
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadFailure, loadingOptions, transpileForLoading } from '../src/ts-loader';
+import { jsonOf } from '../src/tsconfig-reader';
+import { loadFailure, projectSettings, transpileForLoading } from '../src/ts-loader';
 
 /** Two entities in one file, the first typing a property with the second before it is declared. */
 const CYCLE = `
@@ -35,66 +38,76 @@ function run(code: string): Record<string, unknown> {
   return module.exports;
 }
 
-const decorators = { experimentalDecorators: true, emitDecoratorMetadata: true, target: 'ES2022' };
+const legacy = { experimentalDecorators: true, emitDecoratorMetadata: true, target: 'ES2022' };
 
-describe('the CLI loads TypeScript with the project compiler options', () => {
-  test('without a tsconfig.json the recommended settings apply: strict, so a class typed before its declaration loads', () => {
+describe('the CLI loads TypeScript with the project decorator settings, without the typescript package', () => {
+  test('without a tsconfig.json the recommended settings apply: legacy decorators with type metadata; a nullable class type is recorded as Object, so a class typed before its declaration loads', () => {
     const dir = project({ 'entities.ts': CYCLE });
-    const options = loadingOptions(dir);
-    expect(options).toMatchObject({ strict: true, experimentalDecorators: true, emitDecoratorMetadata: true, inlineSourceMap: true });
+    expect(projectSettings(dir)).toEqual({ experimentalDecorators: true, emitDecoratorMetadata: true, useDefineForClassFields: false, file: undefined });
     const code = transpileForLoading(join(dir, 'entities.ts'));
-    expect(code).toContain('__metadata("design:type", Object)');
+    expect(code).toContain('"design:type", Object');
+    expect(code).toContain('sourceMappingURL=data:application/json');
     expect(Object.keys(run(code))).toEqual(expect.arrayContaining(['Person', 'Ball']));
   });
 
-  test("the nearest tsconfig.json above the file is read with its extends; strict off there makes the file fail as it does in the app, and the message says what to do", () => {
+  test('the nearest tsconfig.json above the file is read, with comments, trailing commas and extends (a path, a list, a package)', () => {
     const dir = project({
-      'tsconfig.base.json': JSON.stringify({ compilerOptions: { ...decorators, strict: false } }),
-      'tsconfig.json': JSON.stringify({ extends: './tsconfig.base.json', include: ['src'] }),
+      'node_modules/@acme/tsconfig/strict.json': '{ "compilerOptions": { "target": "ES2022", "useDefineForClassFields": true } }',
+      'configs/base.json': '{\n  // legacy decorators\n  "compilerOptions": { "experimentalDecorators": true, /* and metadata */ "emitDecoratorMetadata": true, },\n}\n',
+      'tsconfig.json': '{ "extends": ["@acme/tsconfig/strict.json", "./configs/base"], "compilerOptions": { "useDefineForClassFields": false, }, "include": ["src",], }',
       'src/entities/cycle.ts': CYCLE,
     });
-    expect(loadingOptions(join(dir, 'src', 'entities'))).toMatchObject({ strict: false, experimentalDecorators: true });
-    const code = transpileForLoading(join(dir, 'src', 'entities', 'cycle.ts'));
-    expect(code).toContain('__metadata("design:type", Ball)');
+    expect(projectSettings(join(dir, 'src', 'entities'))).toEqual({
+      experimentalDecorators: true,
+      emitDecoratorMetadata: true,
+      useDefineForClassFields: false,
+      file: join(dir, 'tsconfig.json'),
+    });
+    expect(transpileForLoading(join(dir, 'src', 'entities', 'cycle.ts'))).toContain('"design:type", Number');
+  });
+
+  test('without experimentalDecorators the file is compiled with standard decorators (no type metadata); class fields follow the target', () => {
+    const dir = project({
+      'tsconfig.json': JSON.stringify({ compilerOptions: { target: 'ES2022', strict: true } }),
+      'standard.ts': "function mark(_: undefined, context: ClassFieldDecoratorContext) { (context.metadata as Record<string, unknown>).marked = context.name; }\nexport class A { @mark x = 1; }\nexport const metadata = (A as unknown as Record<symbol, unknown>)[Symbol.metadata];\n",
+    });
+    expect(projectSettings(dir)).toMatchObject({ experimentalDecorators: false, emitDecoratorMetadata: false, useDefineForClassFields: true });
+    const code = transpileForLoading(join(dir, 'standard.ts'));
+    expect(code).not.toContain('design:type');
+    const loaded = run(code);
+    expect(loaded.metadata).toEqual({ marked: 'x' });
+  });
+
+  test('a comment or a string holding comment or comma characters is read as tsc reads it; the reading is one pass over the text', () => {
+    expect(JSON.parse(jsonOf('{ "a": "x // y", /* , } */ "b": [1, 2, /* c */ ], "c": "\\" ,}" , }'))).toEqual({ a: 'x // y', b: [1, 2], c: '" ,}' });
+    const long = `{ "a": [${'1, '.repeat(200_000)}] }`;
+    expect(JSON.parse(jsonOf(long)).a).toHaveLength(200_000);
+    expect(jsonOf(`/*${' *'.repeat(100_000)}`)).toBe(' ');
+    expect(jsonOf('"\\'.repeat(100_000)).length).toBe(200_000);
+  });
+
+  test('a file that does not parse is refused with its line and column; an unreadable tsconfig.json is named', () => {
+    const dir = project({ 'bad.ts': 'export const x = ;\n' });
+    expect(() => transpileForLoading(join(dir, 'bad.ts'))).toThrow(/bad\.ts does not compile:\n[\s\S]*bad\.ts:1:/);
+    const broken = project({ 'tsconfig.json': '{ "extends": "./missing.json" }', 'a.ts': 'export {};\n' });
+    expect(() => projectSettings(broken)).toThrow(/tsconfig\.json cannot be read for loading the project's TypeScript: it extends \.\/missing\.json, which does not exist/);
+    const invalid = project({ 'tsconfig.json': '{ "compilerOptions": { "strict": tru } }', 'a.ts': 'export {};\n' });
+    expect(() => projectSettings(invalid)).toThrow(/tsconfig\.json cannot be read[\s\S]*Fix it/);
+  });
+
+  test('a non-null property typed with a class declared below it fails to load, and the message says what to do', () => {
+    const dir = project({ 'tsconfig.json': JSON.stringify({ compilerOptions: legacy }), 'early.ts': CYCLE.replace('favoriteBall!: Ball | null', 'favoriteBall!: Ball') });
     let failure: unknown;
     try {
-      run(code);
+      run(transpileForLoading(join(dir, 'early.ts')));
     } catch (error) {
       failure = error;
     }
     expect(failure).toBeInstanceOf(ReferenceError);
     const message = loadFailure(failure);
     expect(message).toMatch(/^Cannot access 'Ball' before initialization\./);
-    expect(message).toContain('turn on "strict" (or "strictNullChecks") in tsconfig.json');
     expect(message).toContain('Ref<Ball> | null');
     expect(message).toContain('put the entities in separate files');
-  });
-
-  test('strictNullChecks alone, from the project, records a nullable class type as Object', () => {
-    const dir = project({ 'tsconfig.json': JSON.stringify({ compilerOptions: { ...decorators, strictNullChecks: true } }), 'cycle.ts': CYCLE });
-    expect(transpileForLoading(join(dir, 'cycle.ts'))).not.toContain('__metadata("design:type", Ball)');
-  });
-
-  test('what loading needs overrides the project: CommonJS, no declarations, no emit settings; module resolution for bundlers is dropped', () => {
-    const dir = project({
-      'tsconfig.json': JSON.stringify({
-        compilerOptions: { ...decorators, strict: true, module: 'esnext', moduleResolution: 'bundler', declaration: true, composite: true, noEmit: true, verbatimModuleSyntax: true, sourceMap: true },
-      }),
-      'value.ts': "import { join } from 'node:path';\nexport const joined = join('a', 'b');\n",
-    });
-    const options = loadingOptions(dir);
-    expect(options).toMatchObject({ module: 1, declaration: false, composite: false, noEmit: false, verbatimModuleSyntax: false, sourceMap: false, inlineSourceMap: true });
-    expect(options.moduleResolution).toBeUndefined();
-    const code = transpileForLoading(join(dir, 'value.ts'));
-    expect(code).toContain('require("node:path")');
-    expect(run(code).joined).toBe(join('a', 'b'));
-  });
-
-  test('a file that does not parse is refused with its line and column; an unreadable tsconfig.json is named', () => {
-    const dir = project({ 'bad.ts': 'export const x = ;\n' });
-    expect(() => transpileForLoading(join(dir, 'bad.ts'))).toThrow(/bad\.ts does not compile:\n {2}.*bad\.ts:1:18 Expression expected/);
-    const broken = project({ 'tsconfig.json': '{ "extends": "./missing.json" }', 'a.ts': 'export {};\n' });
-    expect(() => loadingOptions(broken)).toThrow(/tsconfig\.json cannot be read for loading the project's TypeScript:[\s\S]*missing\.json/);
   });
 
   test('another load error keeps its message as it is', () => {

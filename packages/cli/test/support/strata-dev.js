@@ -20,8 +20,8 @@ let ts;
 const packages = path.resolve(__dirname, '../../..');
 const resolve = Module._resolveFilename;
 Module._resolveFilename = function (request, parent, ...rest) {
-  const match = /^@strata\/(core|postgres|mysql|sqlite|cli)$/.exec(request);
-  if (match) return path.join(packages, match[1], 'src', 'index.ts');
+  const match = /^@strata\/(core|postgres|mysql|sqlite|cli)(\/(dialect|testing))?$/.exec(request);
+  if (match) return path.join(packages, match[1], 'src', `${match[3] || 'index'}.ts`);
   return resolve.call(this, request, parent, ...rest);
 };
 
