@@ -19,7 +19,7 @@ const config: Config = {
   testEnvironment: 'node',
   roots: ['<rootDir>/packages', '<rootDir>/examples'],
   testMatch: ['**/test/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', ...narrowedAway.map((d) => `<rootDir>/packages/${DIALECT_DIRS[d]}/`)],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/packages/testkit/packages-test/', ...narrowedAway.map((d) => `<rootDir>/packages/${DIALECT_DIRS[d]}/`)],
   transform: { '^.+\\.std\\.ts$': standardDecorators as never, '^.+\\.ts$': tsJest as never },
   moduleNameMapper: { '^@strata/core/(dialect|testing)$': '<rootDir>/packages/core/src/$1', '^@strata/([a-z-]+)$': '<rootDir>/packages/$1/src' },
   globalSetup: '<rootDir>/packages/testkit/src/global-setup.ts',
