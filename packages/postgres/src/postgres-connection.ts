@@ -3,6 +3,7 @@
  * and close. It watches the client's error and end events so the pool learns at once
  * when the server dropped the connection.
  */
+import { ConfigurationError } from '@strata/core';
 import { ClosedConnectionError, type DialectConnection, type DriverResult, type ExecuteOptions } from '@strata/core/dialect';
 import type { Client, QueryConfig, QueryResult } from 'pg';
 import { PostgresStatementCache, type StatementCacheLimits } from './postgres-statement-cache';
@@ -64,7 +65,7 @@ export class PostgresConnection implements DialectConnection {
 
   async *stream(sql: string, params: readonly unknown[], batchSize: number, options?: ExecuteOptions): AsyncIterable<Record<string, unknown>[]> {
     if (this.#closed) throw new ClosedConnectionError('PostgreSQL');
-    const Cursor = require('pg-cursor') as typeof CursorType;
+    const Cursor = loadCursor();
     const cursor = this.#client.query(new Cursor(sql, params as unknown[], options?.arrays ? { rowMode: 'array' } : undefined));
     try {
       for (;;) {
@@ -94,4 +95,16 @@ function toDriverResult(raw: QueryResult | QueryResult[]): DriverResult {
   const result = Array.isArray(raw) ? raw[raw.length - 1]! : raw;
   const rows: Record<string, unknown>[] = (result.rows as Record<string, unknown>[] | undefined) ?? [];
   return { rows, rowCount: result.rowCount ?? result.rows?.length ?? 0, command: result.command };
+}
+
+/** pg-cursor, an optional peer needed only to stream: a missing one is named with the command that installs it. */
+function loadCursor(): typeof CursorType {
+  try {
+    return require('pg-cursor') as typeof CursorType;
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String((cause as Error).message).includes("'pg-cursor'")) {
+      throw new ConfigurationError('Streaming rows from PostgreSQL (session.stream, connection.stream) needs the pg-cursor package, which is not installed. Run: npm install pg-cursor', { cause });
+    }
+    throw cause;
+  }
 }

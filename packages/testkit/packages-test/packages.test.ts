@@ -34,6 +34,8 @@ describe('a CommonJS project: legacy decorators with type metadata, installed fr
 
   test('tsc compiles it (module node16) and node runs the CommonJS output on SQLite, PostgreSQL and MariaDB', () => {
     run(dir, 'tsc', ['-p', '.']);
+    // The older node10 resolution finds the subpath entry points' types too.
+    run(dir, 'tsc', ['-p', 'tsconfig.node10.json']);
     for (const url of Object.values(urls)) expect(appOutput(run(dir, 'node', ['dist/main.js', url]))).toEqual(SEEN);
   });
 
@@ -79,7 +81,8 @@ describe('an ES module project: standard decorators, no type metadata, installed
     }
   });
 
-  test('tsc compiles it (module nodenext) and node runs the ES module output on SQLite and PostgreSQL', () => {
+  test('tsc compiles it (module nodenext) and node runs the ES module output on SQLite and PostgreSQL, without reflect-metadata installed', () => {
+    expect(existsSync(join(dir, 'node_modules', 'reflect-metadata'))).toBe(false);
     run(dir, 'tsc', ['-p', '.']);
     expect(readFileSync(join(dir, 'dist', 'main.js'), 'utf8')).toMatch(/^import .* from '@strata\/core';$/m);
     for (const url of [urls.sqlite, urls.postgresql]) expect(appOutput(run(dir, 'node', ['dist/main.js', url]))).toEqual(SEEN);
@@ -91,6 +94,22 @@ describe('an ES module project: standard decorators, no type metadata, installed
 
   test('Bun runs the sources with standard decorators (PostgreSQL)', () => {
     expect(appOutput(run(dir, BUN, ['src/main.ts', urls.postgresql]))).toEqual(SEEN);
+  });
+
+  test('streaming from PostgreSQL without the optional pg-cursor installed fails with the package to install', () => {
+    const script = [
+      "import { createEngine } from '@strata/core';",
+      "import '@strata/postgres';",
+      `const engine = createEngine(${JSON.stringify(urls.postgresql)});`,
+      'const connection = await engine.connect();',
+      "try { for await (const rows of connection.stream('SELECT 1 AS x')) console.log(JSON.stringify(rows)); }",
+      'catch (error) { console.log(JSON.stringify([error.name, error.message])); }',
+      'finally { await connection.close(); await engine.dispose(); }',
+    ].join('\n');
+    expect(appOutput(run(dir, 'node', ['--input-type=module', '-e', script]))).toEqual([
+      'ConfigurationError',
+      'Streaming rows from PostgreSQL (session.stream, connection.stream) needs the pg-cursor package, which is not installed. Run: npm install pg-cursor',
+    ]);
   });
 
   test('import and require of @strata/core give the same module (one entity registry, one StrataError)', () => {

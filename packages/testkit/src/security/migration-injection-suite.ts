@@ -355,7 +355,7 @@ function typeErrors(file: string): string[] {
     types: ['node'],
     typeRoots: [resolve(packages, '../node_modules/@types')],
     baseUrl: packages,
-    paths: { '@strata/*': ['*/src'] },
+    paths: { '@strata/core/dialect': ['core/src/dialect'], '@strata/core/testing': ['core/src/testing'], '@strata/*': ['*/src'] },
   });
   return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
 }
