@@ -14,6 +14,7 @@ import { Migrator } from './migrator';
 import type { Reporter } from './reporter';
 import { commentText } from './source-literal';
 import { loadRevisions, RevisionGraph } from './revisions';
+import { metadataHint } from './ts-loader';
 
 export const VERSION = '0.1.0';
 
@@ -157,7 +158,7 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
     cwd: io.cwd ?? process.cwd(),
     color: io.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR),
   };
-  const [name, ...rest] = argv;
+  const [name, ...rest] = leadingOptionsLast(argv);
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
     full.out(HELP);
     return 0;
@@ -187,9 +188,20 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
     return await command.run(args, full);
   } catch (error) {
     const message = error instanceof StrataError || error instanceof Error ? error.message : String(error);
-    full.err(`${paint(full, 'red', 'Error:')} ${message}\n`);
+    full.err(`${paint(full, 'red', 'Error:')} ${message}${metadataHint(error, full.cwd)}\n`);
     return 1;
   }
+}
+
+/**
+ * The arguments with a `--config <file>` given before the command moved after it, so that
+ * `strata --config app.config.ts upgrade head` means `strata upgrade head --config app.config.ts`.
+ */
+function leadingOptionsLast(argv: readonly string[]): readonly string[] {
+  const first = argv[0];
+  if (first === '--config' && argv.length >= 3) return [...argv.slice(2), ...argv.slice(0, 2)];
+  if (first?.startsWith('--config=') && argv.length >= 2) return [...argv.slice(1), first];
+  return argv;
 }
 
 /** Writes to a stream, ignoring a reader that went away (`strata history | head`). */

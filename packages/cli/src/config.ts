@@ -41,7 +41,7 @@ export interface LoadedConfig {
   readonly versionTable: string;
 }
 
-export const CONFIG_NAMES = ['strata.config.ts', 'strata.config.js'];
+export const CONFIG_NAMES = ['strata.config.ts', 'strata.config.mts', 'strata.config.cts', 'strata.config.js', 'strata.config.cjs'];
 
 /** Finds and loads the config: `explicit`, or strata.config.ts / .js in `cwd`. */
 export function loadConfig(cwd: string, explicit?: string): LoadedConfig {

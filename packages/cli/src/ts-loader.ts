@@ -3,15 +3,17 @@
  * files) without a build step and without the `typescript` package: `.ts`, `.mts` and
  * `.cts` files are compiled in memory by swc as they are required, with the decorator
  * settings of the project's tsconfig.json, so entities load as they do in the app (legacy
- * decorators with `design:type` metadata, or standard decorators). Imports written for ES
- * modules (`./entities.js` naming `./entities.ts`) resolve as TypeScript resolves them.
- * Syntax errors are reported with file and line.
+ * decorators with `design:type` metadata, or standard decorators). One difference: swc
+ * records `T | null` as Object whatever `strictNullChecks` says, so with it off such a
+ * column needs its type given (metadataHint says so). Imports written for ES modules
+ * (`./entities.js` naming `./entities.ts`) resolve as TypeScript resolves them. Syntax
+ * errors are reported with file and line.
  */
 import { readFileSync } from 'node:fs';
 import { Module } from 'node:module';
 import { dirname } from 'node:path';
 import type * as Swc from '@swc/core';
-import { MigrationError } from '@strata/core';
+import { MetadataError, MigrationError } from '@strata/core';
 import { projectSettings, type ProjectSettings } from './tsconfig-reader';
 
 export { projectSettings } from './tsconfig-reader';
@@ -29,32 +31,38 @@ let installed = false;
 let swc: typeof Swc | undefined;
 
 /**
- * Registers the in-memory TypeScript loader once: for each TypeScript extension not already
- * handled (by ts-node, tsx, Jest or Node itself), and the `.js` to `.ts` resolution for
- * imports made from TypeScript files.
+ * Registers the in-memory TypeScript loader once: for each TypeScript extension not
+ * already handled by a loader the process runs under (ts-node, tsx, Jest), Node's own type
+ * stripping included in what it replaces, since stripping types does not run decorators.
+ * Imports of `./x.js` from TypeScript files resolve to `./x.ts` first, as tsc resolves them.
  */
 export function registerTypeScript(): void {
   if (installed) return;
   installed = true;
   const extensions = require.extensions as unknown as Record<string, Loader | undefined>;
   for (const extension of TYPESCRIPT_EXTENSIONS) {
-    if (!extensions[extension]) extensions[extension] = loadTypeScript;
+    const current = extensions[extension];
+    if (!current || isNodeTypeStripping(current)) extensions[extension] = loadTypeScript;
   }
   const internals = Module as unknown as { _resolveFilename: Resolve };
   const resolve = internals._resolveFilename;
   internals._resolveFilename = function resolveTypeScript(this: unknown, request, parent, ...rest) {
-    try {
-      return resolve.call(this, request, parent, ...rest);
-    } catch (error) {
-      const fromTypeScript = parent?.filename && TS_FILE.test(parent.filename);
-      if (!fromTypeScript || (error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' || !request.startsWith('.') || !JS_EXTENSION.test(request)) throw error;
+    const fromTypeScript = parent?.filename && TS_FILE.test(parent.filename);
+    if (fromTypeScript && request.startsWith('.') && JS_EXTENSION.test(request)) {
       try {
         return resolve.call(this, request.replace(JS_EXTENSION, '.$1ts'), parent, ...rest);
       } catch {
-        throw error;
+        // not a TypeScript file: the import names JavaScript
       }
     }
+    return resolve.call(this, request, parent, ...rest);
   };
+}
+
+/** Whether a `.ts` handler is Node's own (type stripping, Node 22.18+ / 23.6+), which leaves decorators in place. */
+function isNodeTypeStripping(handler: Loader): boolean {
+  const features = process.features as { typescript?: unknown };
+  return Boolean(features.typescript) && /^load(TS|CTS|MTS|ESMFromCJS)$/.test(handler.name);
 }
 
 /** Loads one TypeScript module: compiled with the project's decorator settings, then run as CommonJS. */
@@ -69,12 +77,25 @@ export const loadTypeScript: Loader = (module, filename) => {
  */
 export function transpileForLoading(filename: string): string {
   const settings = projectSettings(dirname(filename));
+  const swcModule = compiler();
   try {
-    return compiler().transformSync(readFileSync(filename, 'utf8'), swcOptions(filename, settings)).code;
+    return swcModule.transformSync(readFileSync(filename, 'utf8'), swcOptions(filename, settings)).code;
   } catch (error) {
     const report = typeof error === 'string' ? error : error instanceof Error ? error.message : String(error);
-    throw new MigrationError(`${filename} does not compile:\n${plain(report)}`);
+    throw new MigrationError(`${filename} does not compile:\n${readableReport(report)}`);
   }
+}
+
+/**
+ * swc's report as shown: without colour codes, without the native backtrace some
+ * environments add, and with the password of any URL in the quoted source lines hidden.
+ */
+function readableReport(report: string): string {
+  const cut = report.indexOf('\n\nCaused by:');
+  const text = (cut >= 0 ? report.slice(0, cut) : report)
+    // The ANSI colour sequences swc writes.
+    .replace(/\u001b\[[0-9;]*m/g, '');
+  return text.replace(/\/\/([^\s:@/]*):[^\s@/]*@/g, '//$1:***@');
 }
 
 /** swc's options for one file: CommonJS out, decorators and class fields as the project has them, source maps inline. */
@@ -97,16 +118,23 @@ export function swcOptions(filename: string, settings: ProjectSettings): Swc.Opt
   };
 }
 
-/** @swc/core, loaded only once a TypeScript file is actually loaded. */
+/** @swc/core, loaded only once a TypeScript file is actually loaded; a missing native binary is said as such. */
 function compiler(): typeof Swc {
-  swc ??= require('@swc/core') as typeof Swc;
+  if (swc) return swc;
+  try {
+    swc = requireSwc();
+  } catch (error) {
+    throw new MigrationError(
+      `The strata CLI compiles TypeScript files with @swc/core, which could not be loaded: ${(error as Error).message}\n` +
+        'Its native binary comes as an optional dependency for each platform: reinstall without --omit=optional (or --no-optional), on the platform that runs the CLI.',
+      { cause: error },
+    );
+  }
   return swc;
 }
 
-/** A report without terminal colour codes. */
-function plain(text: string): string {
-  // The ANSI colour sequences swc writes.
-  return text.replace(/\u001b\[[0-9;]*m/g, '');
+function requireSwc(): typeof Swc {
+  return require('@swc/core') as typeof Swc;
 }
 
 /**
@@ -126,5 +154,20 @@ export function loadFailure(error: unknown): string {
     `A class is probably used in a property's type before it is declared (e.g. 'other!: ${name} | null' above 'class ${name}'): ` +
     `the decorator metadata emitted for it reads ${name} too early. Either write the type through a generic alias (type Ref<T> = T; other!: Ref<${name}> | null); ` +
     `or put the entities in separate files; or declare ${name} first.`
+  );
+}
+
+/**
+ * What to add to a metadata error raised while the CLI loaded the project: when a column's
+ * type could not be told from `Object` and the project compiles without strictNullChecks,
+ * the cause is likely swc's reading of a nullable union, which tsc reads otherwise there.
+ */
+export function metadataHint(error: unknown, directory: string): string {
+  if (!(error instanceof MetadataError) || !error.message.includes('from the TypeScript type Object.')) return '';
+  const settings = projectSettings(directory);
+  if (!settings.emitDecoratorMetadata || settings.strictNullChecks) return '';
+  return (
+    '\nThe strata CLI compiles the entities with swc, which records a property typed `T | null` (or `T | undefined`) as Object even with strictNullChecks off, ' +
+    "where tsc records T: give such a column its type, e.g. @Column({ type: 'integer', nullable: true })."
   );
 }

@@ -1,11 +1,14 @@
 /*
  * The few compiler settings the CLI's loader needs from a project's tsconfig.json (the
- * decorator convention, decorator metadata, class field semantics), read without the
- * `typescript` package: the nearest tsconfig.json at or above a folder, comments and
- * trailing commas allowed as tsc allows them, `extends` followed (a path, a package, or a
- * list of either). Without a tsconfig.json the README's recommended settings apply.
+ * decorator convention, decorator metadata, class field semantics, strict null checks),
+ * read without the `typescript` package: the nearest tsconfig.json at or above a folder
+ * (or the file STRATA_TSCONFIG names), comments, trailing commas and a byte order mark
+ * allowed as tsc allows them, `extends` followed (a path, a package, or a list of either).
+ * A solution-style tsconfig.json (only `references`) gives way to the first referenced
+ * project that declares decorator settings. Without a tsconfig.json the README's
+ * recommended settings apply.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { MigrationError } from '@strata/core';
 
@@ -17,12 +20,14 @@ export interface ProjectSettings {
   readonly emitDecoratorMetadata: boolean;
   /** Class fields defined as own properties (tsc's default from target ES2022 on). */
   readonly useDefineForClassFields: boolean;
+  /** `strictNullChecks` (or `strict`): tsc then records `T | null` as Object in type metadata, as swc always does. */
+  readonly strictNullChecks: boolean;
   /** The tsconfig.json these came from; undefined for the recommended settings. */
   readonly file: string | undefined;
 }
 
 /** A project without tsconfig.json: legacy decorators with metadata, as the README recommends. */
-const RECOMMENDED: ProjectSettings = { experimentalDecorators: true, emitDecoratorMetadata: true, useDefineForClassFields: false, file: undefined };
+const RECOMMENDED: ProjectSettings = { experimentalDecorators: true, emitDecoratorMetadata: true, useDefineForClassFields: false, strictNullChecks: true, file: undefined };
 
 /** Deeper `extends` chains than this are taken for a cycle. */
 const MAX_EXTENDS = 32;
@@ -38,7 +43,8 @@ const byDirectory = new Map<string, ProjectSettings>();
 export function projectSettings(directory: string): ProjectSettings {
   const known = byDirectory.get(directory);
   if (known) return known;
-  const file = nearestTsconfig(directory);
+  const named = process.env.STRATA_TSCONFIG;
+  const file = named ? resolve(named) : nearestTsconfig(directory);
   const settings = file ? settingsOf(file) : RECOMMENDED;
   byDirectory.set(directory, settings);
   return settings;
@@ -47,13 +53,24 @@ export function projectSettings(directory: string): ProjectSettings {
 function nearestTsconfig(directory: string): string | undefined {
   for (let dir = resolve(directory); ; dir = dirname(dir)) {
     const candidate = join(dir, 'tsconfig.json');
-    if (existsSync(candidate)) return candidate;
+    if (isFile(candidate)) return candidate;
     if (dirname(dir) === dir) return undefined;
   }
 }
 
+function isFile(path: string): boolean {
+  return existsSync(path) && statSync(path).isFile();
+}
+
 function settingsOf(file: string): ProjectSettings {
-  const options = compilerOptions(file, 0);
+  const config = readConfig(file);
+  const options = compilerOptions(file, config, 0);
+  if (!('experimentalDecorators' in options) && Array.isArray(config.references)) {
+    const referenced = config.references
+      .map((ref) => (ref && typeof ref === 'object' && typeof (ref as { path?: unknown }).path === 'string' ? referencedFile(file, (ref as { path: string }).path) : undefined))
+      .find((candidate) => candidate !== undefined && 'experimentalDecorators' in compilerOptions(candidate, readConfig(candidate), 0));
+    if (referenced) return settingsOf(referenced);
+  }
   const experimentalDecorators = options.experimentalDecorators === true;
   const target = typeof options.target === 'string' ? options.target.toLowerCase() : 'es5';
   const modernTarget = target === 'esnext' || (/^es20\d\d$/.test(target) && Number(target.slice(2)) >= 2022);
@@ -61,46 +78,86 @@ function settingsOf(file: string): ProjectSettings {
     experimentalDecorators,
     emitDecoratorMetadata: experimentalDecorators && options.emitDecoratorMetadata === true,
     useDefineForClassFields: typeof options.useDefineForClassFields === 'boolean' ? options.useDefineForClassFields : modernTarget,
+    strictNullChecks: typeof options.strictNullChecks === 'boolean' ? options.strictNullChecks : options.strict === true,
     file,
   };
 }
 
-/** `compilerOptions` of `file` over those of what it extends. */
-function compilerOptions(file: string, depth: number): Record<string, unknown> {
-  if (depth > MAX_EXTENDS) throw new MigrationError(`${file}: 'extends' goes more than ${MAX_EXTENDS} files deep; is there a cycle?`);
-  let config: { extends?: unknown; compilerOptions?: Record<string, unknown> };
+/** A project reference's tsconfig: the file named, or the tsconfig.json of the folder named. */
+function referencedFile(from: string, path: string): string | undefined {
+  const target = resolve(dirname(from), path);
+  const file = isFile(target) ? target : join(target, 'tsconfig.json');
+  return isFile(file) ? file : undefined;
+}
+
+interface TsconfigFile {
+  extends?: unknown;
+  compilerOptions?: Record<string, unknown>;
+  references?: unknown;
+}
+
+/** One tsconfig file, parsed; a file that is not a JSON object (comments allowed) is an error naming it. */
+function readConfig(file: string): TsconfigFile {
+  let parsed: unknown;
   try {
-    config = JSON.parse(jsonOf(readFileSync(file, 'utf8'))) as typeof config;
+    const text = jsonOf(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
+    parsed = text.trim() === '' ? {} : JSON.parse(text);
   } catch (error) {
-    throw new MigrationError(
-      `${file} cannot be read for loading the project's TypeScript: ${(error as Error).message}\nFix it (tsc reports the same), or move it aside to load with the recommended settings.`,
-    );
+    throw new MigrationError(`${file} cannot be read for loading the project's TypeScript: ${(error as Error).message}\nFix it, or point STRATA_TSCONFIG at the tsconfig file the CLI should read.`, {
+      cause: error,
+    });
   }
-  const bases = config.extends === undefined ? [] : Array.isArray(config.extends) ? config.extends : [config.extends];
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new MigrationError(`${file} cannot be read for loading the project's TypeScript: it is not a JSON object.`);
+  return parsed;
+}
+
+/** `compilerOptions` of `file` (already read as `config`) over those of what it extends. */
+function compilerOptions(file: string, config: TsconfigFile, depth: number): Record<string, unknown> {
+  if (depth > MAX_EXTENDS) throw new MigrationError(`${file}: 'extends' goes more than ${MAX_EXTENDS} files deep; is there a cycle?`);
+  const bases = config.extends === undefined ? [] : Array.isArray(config.extends) ? (config.extends as unknown[]) : [config.extends];
   const merged: Record<string, unknown> = {};
   for (const base of bases) {
     if (typeof base !== 'string') throw new MigrationError(`${file}: 'extends' must name files, got ${JSON.stringify(base)}.`);
-    Object.assign(merged, compilerOptions(extendedFile(file, base), depth + 1));
+    const extended = extendedFile(file, base);
+    Object.assign(merged, compilerOptions(extended, readConfig(extended), depth + 1));
   }
-  return { ...merged, ...(config.compilerOptions ?? {}) };
+  const own = config.compilerOptions && typeof config.compilerOptions === 'object' ? config.compilerOptions : {};
+  return { ...merged, ...own };
 }
 
-/** The file an `extends` entry names: a path relative to `from`, or a package's (its tsconfig.json or the file named). */
+/**
+ * The file an `extends` entry names, as tsc finds it: a path relative to `from` (`.json`
+ * added when missing), or a package's file (`pkg/tsconfig.base.json`), the file its
+ * package.json `tsconfig` field names, or its tsconfig.json.
+ */
 function extendedFile(from: string, name: string): string {
   const dir = dirname(from);
+  const unreadable = (why: string) => new MigrationError(`${from} cannot be read for loading the project's TypeScript: it extends '${name}', ${why}.`);
   if (name.startsWith('.') || isAbsolute(name)) {
     const path = resolve(dir, name);
-    for (const candidate of [path, `${path}.json`]) if (existsSync(candidate)) return candidate;
-    throw new MigrationError(`${from} cannot be read for loading the project's TypeScript: it extends ${name}, which does not exist.`);
+    for (const candidate of [path, `${path}.json`]) if (isFile(candidate)) return candidate;
+    throw unreadable('which does not exist');
   }
-  for (const candidate of [name, `${name}.json`, `${name}/tsconfig.json`]) {
+  const resolveFrom = (request: string): string | undefined => {
     try {
-      return require.resolve(candidate, { paths: [dir] });
+      return require.resolve(request, { paths: [dir] });
     } catch {
-      // try the next form
+      return undefined;
     }
+  };
+  if (name.endsWith('.json')) {
+    const found = resolveFrom(name);
+    if (found) return found;
   }
-  throw new MigrationError(`${from} cannot be read for loading the project's TypeScript: it extends '${name}', which is not installed.`);
+  const manifest = resolveFrom(`${name}/package.json`);
+  if (manifest) {
+    const field = (JSON.parse(readFileSync(manifest, 'utf8')) as { tsconfig?: unknown }).tsconfig;
+    const candidate = join(dirname(manifest), typeof field === 'string' ? field : 'tsconfig.json');
+    if (isFile(candidate)) return candidate;
+  }
+  const direct = resolveFrom(`${name}.json`) ?? resolveFrom(`${name}/tsconfig.json`);
+  if (direct) return direct;
+  throw unreadable(manifest ? 'whose package has no tsconfig.json' : 'which is not installed');
 }
 
 /**

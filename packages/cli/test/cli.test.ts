@@ -44,6 +44,15 @@ describe('strata CLI', () => {
     expect(err).toMatch(/No strata\.config\.ts in .*Run 'strata init'/);
   });
 
+  test('--config given before the command applies to it, in both spellings', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'strata-cli-'));
+    for (const args of [['--config', 'app.config.ts', 'current'], ['--config=app.config.ts', 'current']]) {
+      const { status, err } = await run(args, empty);
+      expect(status).toBe(1);
+      expect(err).toContain(`No config file at ${join(empty, 'app.config.ts')}.`);
+    }
+  });
+
   test('revision without a message is refused', async () => {
     const { status, err } = await run(['revision', '--autogenerate']);
     expect(status).toBe(1);

@@ -10,7 +10,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonOf } from '../src/tsconfig-reader';
-import { loadFailure, projectSettings, transpileForLoading } from '../src/ts-loader';
+import { MetadataError } from '@strata/core';
+import { loadFailure, metadataHint, projectSettings, transpileForLoading } from '../src/ts-loader';
 
 /** Two entities in one file, the first typing a property with the second before it is declared. */
 const CYCLE = `
@@ -43,7 +44,7 @@ const legacy = { experimentalDecorators: true, emitDecoratorMetadata: true, targ
 describe('the CLI loads TypeScript with the project decorator settings, without the typescript package', () => {
   test('without a tsconfig.json the recommended settings apply: legacy decorators with type metadata; a nullable class type is recorded as Object, so a class typed before its declaration loads', () => {
     const dir = project({ 'entities.ts': CYCLE });
-    expect(projectSettings(dir)).toEqual({ experimentalDecorators: true, emitDecoratorMetadata: true, useDefineForClassFields: false, file: undefined });
+    expect(projectSettings(dir)).toEqual({ experimentalDecorators: true, emitDecoratorMetadata: true, useDefineForClassFields: false, strictNullChecks: true, file: undefined });
     const code = transpileForLoading(join(dir, 'entities.ts'));
     expect(code).toContain('"design:type", Object');
     expect(code).toContain('sourceMappingURL=data:application/json');
@@ -61,6 +62,7 @@ describe('the CLI loads TypeScript with the project decorator settings, without 
       experimentalDecorators: true,
       emitDecoratorMetadata: true,
       useDefineForClassFields: false,
+      strictNullChecks: false,
       file: join(dir, 'tsconfig.json'),
     });
     expect(transpileForLoading(join(dir, 'src', 'entities', 'cycle.ts'))).toContain('"design:type", Number');
@@ -86,13 +88,69 @@ describe('the CLI loads TypeScript with the project decorator settings, without 
     expect(jsonOf('"\\'.repeat(100_000)).length).toBe(200_000);
   });
 
+  test('what tsc accepts is read too: a byte order mark, an empty file, a folder beside a .json of the same name, a package whose main is JavaScript, a package.json tsconfig field', () => {
+    const dir = project({
+      'node_modules/shared-cfg/package.json': '{ "name": "shared-cfg", "main": "index.js" }',
+      'node_modules/shared-cfg/index.js': 'module.exports = {};\n',
+      'node_modules/shared-cfg/tsconfig.json': '{ "compilerOptions": { "experimentalDecorators": true } }',
+      'node_modules/named-cfg/package.json': '{ "name": "named-cfg", "tsconfig": "configs/strict.json" }',
+      'node_modules/named-cfg/configs/strict.json': '{ "compilerOptions": { "strict": true, "emitDecoratorMetadata": true } }',
+      'base/readme.txt': 'a folder named like the base config',
+      'base.json': '\uFEFF{ "extends": ["shared-cfg", "named-cfg"] }',
+      'empty.json': '  // nothing but a comment\n',
+      'tsconfig.json': '\uFEFF{ "extends": ["./empty", "./base"] }',
+    });
+    expect(projectSettings(dir)).toMatchObject({ experimentalDecorators: true, emitDecoratorMetadata: true, strictNullChecks: true });
+  });
+
+  test('a solution-style tsconfig.json (only references) gives way to the referenced project with decorator settings; STRATA_TSCONFIG names the file outright', () => {
+    const dir = project({
+      'tsconfig.json': '{ "files": [], "references": [{ "path": "./tsconfig.web.json" }, { "path": "./server" }] }',
+      'tsconfig.web.json': '{ "compilerOptions": { "target": "ES2022" } }',
+      'server/tsconfig.json': JSON.stringify({ compilerOptions: legacy }),
+      'other.json': '{ "compilerOptions": { "target": "ES2022" } }',
+    });
+    expect(projectSettings(dir)).toMatchObject({ experimentalDecorators: true, emitDecoratorMetadata: true, file: join(dir, 'server', 'tsconfig.json') });
+    process.env.STRATA_TSCONFIG = join(dir, 'other.json');
+    try {
+      expect(projectSettings(join(dir, 'server'))).toMatchObject({ experimentalDecorators: false, file: join(dir, 'other.json') });
+    } finally {
+      delete process.env.STRATA_TSCONFIG;
+    }
+  });
+
+  test('a syntax error in a file holding a database URL is reported without the password', () => {
+    const dir = project({ 'strata.config.ts': "export default {\n  url: 'postgresql://app:s3cret@db.example/prod'\n  entities: [],\n};\n" });
+    let message = '';
+    try {
+      transpileForLoading(join(dir, 'strata.config.ts'));
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/strata\.config\.ts does not compile/);
+    expect(message).toContain('postgresql://app:***@db.example/prod');
+    expect(message).not.toContain('s3cret');
+    expect(message).not.toContain('Caused by');
+  });
+
+  test("a column typed Object in a project without strictNullChecks gets a hint about the CLI's compiler; other errors and strict projects none", () => {
+    const loose = project({ 'tsconfig.json': JSON.stringify({ compilerOptions: { ...legacy, strict: false } }) });
+    const strict = project({ 'tsconfig.json': JSON.stringify({ compilerOptions: { ...legacy, strict: true } }) });
+    const objectType = new MetadataError('Shelf.capacity: cannot tell the column type from the TypeScript type Object. Give it explicitly, e.g. @Column({ type: \'json\' }).');
+    expect(metadataHint(objectType, loose)).toMatch(/records a property typed `T \| null` .* as Object even with strictNullChecks off/);
+    expect(metadataHint(objectType, strict)).toBe('');
+    expect(metadataHint(new MetadataError('Shelf.label: unknown column type'), loose)).toBe('');
+  });
+
   test('a file that does not parse is refused with its line and column; an unreadable tsconfig.json is named', () => {
     const dir = project({ 'bad.ts': 'export const x = ;\n' });
     expect(() => transpileForLoading(join(dir, 'bad.ts'))).toThrow(/bad\.ts does not compile:\n[\s\S]*bad\.ts:1:/);
     const broken = project({ 'tsconfig.json': '{ "extends": "./missing.json" }', 'a.ts': 'export {};\n' });
-    expect(() => projectSettings(broken)).toThrow(/tsconfig\.json cannot be read for loading the project's TypeScript: it extends \.\/missing\.json, which does not exist/);
+    expect(() => projectSettings(broken)).toThrow(/tsconfig\.json cannot be read for loading the project's TypeScript: it extends '\.\/missing\.json', which does not exist/);
     const invalid = project({ 'tsconfig.json': '{ "compilerOptions": { "strict": tru } }', 'a.ts': 'export {};\n' });
-    expect(() => projectSettings(invalid)).toThrow(/tsconfig\.json cannot be read[\s\S]*Fix it/);
+    expect(() => projectSettings(invalid)).toThrow(/tsconfig\.json cannot be read[\s\S]*Fix it, or point STRATA_TSCONFIG/);
+    const notObject = project({ 'tsconfig.json': 'null', 'a.ts': 'export {};\n' });
+    expect(() => projectSettings(notObject)).toThrow(/tsconfig\.json cannot be read for loading the project's TypeScript: it is not a JSON object/);
   });
 
   test('a non-null property typed with a class declared below it fails to load, and the message says what to do', () => {

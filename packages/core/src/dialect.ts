@@ -4,12 +4,11 @@
  * compile, value codecs, the schema model's normalizer, differ and catalog helpers, and the
  * error classification a driver's errors go through. Applications do not need these; the
  * `strata` CLI uses the migration parts. Names from `@strata/core` (errors, `sql`,
- * `Connection`, metadata types) are imported from there, not repeated here.
+ * `Connection`, `Capabilities`, `ServerInfo`, metadata types, the zone helpers) are imported
+ * from there, not repeated here.
  */
 export { registerDialect } from './engine/dialect-registry';
 export type {
-  BeginOptions,
-  Capabilities,
   Dialect,
   DialectConnection,
   DialectFactory,
@@ -20,7 +19,6 @@ export type {
   ErrorKind,
   ViolationKind,
   PoolDefaults,
-  ServerInfo,
 } from './engine/dialect';
 export { translateError } from './engine/translate-error';
 export { ClosedConnectionError } from './engine/closed-connection-error';
@@ -33,7 +31,6 @@ export type { CompiledSql } from './sql/sql-compiler';
 export type { ValueCodec } from './types/value-codec';
 export { BaseDialectTypes } from './types/dialect-types';
 export type { DialectTypes } from './types/dialect-types';
-export { fromWallTime, toWallTime, zoneOffset } from './types/zoned-time';
 export { formatUtcDateTime } from './types/date-time-text';
 export type { NumericLimits } from './types/scalar-values';
 export { columnLabel, invalidValue } from './types/value-errors';

@@ -3,8 +3,8 @@
  * dialect's `maxParameters` is refused when compiled, naming the count, the limit and the
  * fix; a ListSlot needs array parameters; and the ORM's batch sizes stay under each limit.
  */
-import { ArgumentError, NotSupportedError, deleteFrom, ref, select, sql } from '@strata/core';
-import { ListSlot, type Capabilities } from '@strata/core/dialect';
+import { ArgumentError, NotSupportedError, deleteFrom, ref, select, sql, type Capabilities } from '@strata/core';
+import { ListSlot } from '@strata/core/dialect';
 import { MysqlCompiler } from '@strata/mysql';
 import { PostgresCompiler } from '@strata/postgres';
 import { SqliteCompiler } from '@strata/sqlite';

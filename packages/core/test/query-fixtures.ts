@@ -11,11 +11,11 @@ import {
   OneToMany,
   OptionalProps,
   PrimaryGeneratedColumn,
+  type Capabilities,
   type ColumnMetadata,
   type Statement,
 } from '@strata/core';
 import {
-  type Capabilities,
   type CodecSource,
   type CompiledStatement,
   type QueryCompiler,

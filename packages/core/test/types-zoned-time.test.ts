@@ -3,8 +3,7 @@
  * and overlap of Europe/Stockholm in 2012 under every policy, and independence from the
  * process's own time zone.
  */
-import { AmbiguousTimeError, NonExistentTimeError, ArgumentError } from '@strata/core';
-import { fromWallTime, toWallTime, zoneOffset } from '@strata/core/dialect';
+import { AmbiguousTimeError, NonExistentTimeError, ArgumentError, fromWallTime, toWallTime, zoneOffset } from '@strata/core';
 import { parseDateTime } from '../src/types/date-time-text';
 
 const STOCKHOLM = 'Europe/Stockholm';

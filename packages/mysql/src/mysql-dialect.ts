@@ -4,8 +4,8 @@
  * converts them), and reports capabilities from the server's product and version.
  */
 import { inspect } from 'node:util';
-import { type EngineUrl } from '@strata/core';
-import { type BeginOptions, type Capabilities, catalogText, connectionFailed, type Dialect, type DialectConnection, type DialectOptions, type ErrorClassification, type PoolDefaults, type ServerInfo, socketFailure } from '@strata/core/dialect';
+import type { BeginOptions, Capabilities, EngineUrl, ServerInfo } from '@strata/core';
+import { catalogText, connectionFailed, type Dialect, type DialectConnection, type DialectOptions, type ErrorClassification, type PoolDefaults, socketFailure } from '@strata/core/dialect';
 import type { Connection, ConnectionOptions } from 'mysql2';
 import { MysqlCompiler } from './mysql-compiler';
 import { MysqlConnection } from './mysql-connection';

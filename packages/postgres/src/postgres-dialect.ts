@@ -4,8 +4,8 @@
  * process time zone), and reports capabilities from the server version.
  */
 import { inspect } from 'node:util';
-import { ArgumentError, ConfigurationError, type EngineUrl } from '@strata/core';
-import { type BeginOptions, type Capabilities, catalogText, connectionFailed, type Dialect, type DialectConnection, type DialectOptions, type ErrorClassification, type PoolDefaults, type ServerInfo, socketFailure } from '@strata/core/dialect';
+import { ArgumentError, ConfigurationError, type BeginOptions, type Capabilities, type EngineUrl, type ServerInfo } from '@strata/core';
+import { catalogText, connectionFailed, type Dialect, type DialectConnection, type DialectOptions, type ErrorClassification, type PoolDefaults, socketFailure } from '@strata/core/dialect';
 import type { ClientConfig } from 'pg';
 import { PostgresCompiler } from './postgres-compiler';
 import { PostgresConnection } from './postgres-connection';

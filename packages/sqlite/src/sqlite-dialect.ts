@@ -4,8 +4,8 @@
  * write transactions with BEGIN IMMEDIATE, and reports capabilities from the library version.
  */
 import { inspect } from 'node:util';
-import { ArgumentError, type EngineUrl } from '@strata/core';
-import { type BeginOptions, type Capabilities, catalogText, connectionFailed, type Dialect, type DialectConnection, type DialectOptions, type ErrorClassification, type PoolDefaults, type ServerInfo } from '@strata/core/dialect';
+import { ArgumentError, type BeginOptions, type Capabilities, type EngineUrl, type ServerInfo } from '@strata/core';
+import { catalogText, connectionFailed, type Dialect, type DialectConnection, type DialectOptions, type ErrorClassification, type PoolDefaults } from '@strata/core/dialect';
 import { SqliteCompiler } from './sqlite-compiler';
 import { SqliteConnection } from './sqlite-connection';
 import { SqliteDdl } from './sqlite-ddl';

@@ -7,7 +7,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { appOutput, databaseUrls, projectDir, PUBLISHED, run, workFolder } from './projects';
+import { appOutput, databaseUrls, nodeWithTypeStripping, projectDir, PUBLISHED, run, workFolder } from './projects';
 
 /** What the mini app prints after its writes and loads. */
 const SEEN = { author: 'Le Guin', books: [['Earthsea', 205], ['The Dispossessed', 387]], bookAuthor: 'Le Guin' };
@@ -58,6 +58,12 @@ describe('a CommonJS project: legacy decorators with type metadata, installed fr
     expect(appOutput(run(dir, BUN, ['src/main.ts', urls.postgresql]))).toEqual(SEEN);
   });
 
+  test('the strata CLI under Node 24, whose type stripping is on by default, still compiles the entities with swc (legacy decorators, metadata)', () => {
+    const node24 = nodeWithTypeStripping();
+    expect(run(dir, node24, ['-p', 'process.features.typescript']).stdout.trim()).toBe('strip');
+    expect(run(dir, node24, ['node_modules/@strata/cli/bin/strata.js', 'check'], { DATABASE_URL: urls.postgresql }).stdout).toMatch(/matches the entities/);
+  });
+
   test('deep imports into a package are closed: only the entry points of its exports map resolve', () => {
     const probe = (specifier: string) => run(dir, 'node', ['-e', `try { require.resolve(${JSON.stringify(specifier)}); console.log('resolves') } catch (e) { console.log(e.code) }`]).stdout.trim();
     expect(probe('@strata/core')).toBe('resolves');
@@ -81,7 +87,7 @@ describe('an ES module project: standard decorators, no type metadata, installed
     }
   });
 
-  test('tsc compiles it (module nodenext) and node runs the ES module output on SQLite and PostgreSQL, without reflect-metadata installed', () => {
+  test('tsc (TypeScript 7, @types/node 26, lib check on) compiles it (module nodenext) and node runs the ES module output on SQLite and PostgreSQL, without reflect-metadata installed', () => {
     expect(existsSync(join(dir, 'node_modules', 'reflect-metadata'))).toBe(false);
     run(dir, 'tsc', ['-p', '.']);
     expect(readFileSync(join(dir, 'dist', 'main.js'), 'utf8')).toMatch(/^import .* from '@strata\/core';$/m);
@@ -90,6 +96,12 @@ describe('an ES module project: standard decorators, no type metadata, installed
 
   test('tsx (esbuild) runs the sources', () => {
     expect(appOutput(run(dir, 'tsx', ['src/main.ts', urls.sqlite]))).toEqual(SEEN);
+  });
+
+  test("Node 24's own type stripping runs a script without decorators that imports the packages; the CLI there compiles the standard-decorated entities with swc", () => {
+    const node24 = nodeWithTypeStripping();
+    expect(appOutput(run(dir, node24, ['src/report.ts', urls.postgresql]))).toEqual({ books: 2 });
+    expect(run(dir, node24, ['node_modules/@strata/cli/bin/strata.js', 'check'], { DATABASE_URL: urls.postgresql }).stdout).toMatch(/matches the entities/);
   });
 
   test('Bun runs the sources with standard decorators (PostgreSQL)', () => {

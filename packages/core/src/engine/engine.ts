@@ -3,7 +3,7 @@
  * log (echo and the `statement` event). Everything that talks to the database - raw
  * Connections, Sessions, migrations - gets its connections here.
  */
-import { inspect, type InspectOptionsStylized } from 'node:util';
+import { inspect } from 'node:util';
 import { ArgumentError } from '../errors/errors';
 import { systemClock, type Clock } from '../pool/clock';
 import { Pool, type PoolStatus } from '../pool/pool';
@@ -14,7 +14,7 @@ import { Connection, type ConnectionContext } from './connection';
 import type { BeginOptions, Capabilities, Dialect, DialectConnection, ServerInfo } from './dialect';
 import { dialectFactoryFor } from './dialect-registry';
 import { parseEngineUrl, toEngineUrl, type EngineUrl } from './engine-url';
-import { inspectView } from './inspect-view';
+import { inspectView, type InspectStyling } from './inspect-view';
 import { EngineEvents, type EngineEventName, type EngineListener, type StatementEntry } from './engine-events';
 import { ReplicaSet, type ReplicaState } from './replica-set';
 import type { Result, Row } from './result';
@@ -310,7 +310,7 @@ export class Engine {
   }
 
   /** What `console.log(engine)` shows: the URL without its password, the dialect, the pool's counters. */
-  [inspect.custom](depth: number | null, options: InspectOptionsStylized): string {
+  [inspect.custom](depth: number | null, options: InspectStyling): string {
     return inspectView('Engine', { url: this.url.toString(), dialect: this.dialect.name, pool: this.pool.status() }, depth, options);
   }
 

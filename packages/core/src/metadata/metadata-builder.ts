@@ -27,6 +27,7 @@ import type {
   UniqueMetadata,
 } from './entity-metadata';
 import { snakeCase, type NamingStrategy } from './naming-strategy';
+import { unknownColumnType, withoutTypeMetadata } from './type-metadata';
 
 const TYPE_NAMES: readonly ColumnTypeName[] = [
   'integer', 'smallint', 'bigint', 'numeric', 'float', 'double', 'boolean', 'varchar', 'text',
@@ -213,15 +214,8 @@ function resolveType(where: string, options: ColumnOptions, designType: unknown,
   }
   let name: ColumnTypeName | undefined = given;
   if (name === undefined && options.enum !== undefined) name = 'enum';
-  if (name === undefined) name = inferType(designType) ?? (designType === undefined && declaration.generated === 'increment' ? 'integer' : undefined);
-  if (name === undefined) {
-    throw new MetadataError(
-      designType === undefined
-        ? `${where}: the column type is not known: this class was compiled without TypeScript type metadata (standard decorators, or a compiler such as esbuild that emits none). ` +
-            `Give the type, e.g. @Column({ type: 'varchar' }) or @Column({ type: 'integer' }), or compile with legacy decorators and emitDecoratorMetadata, with the reflect-metadata package installed.`
-        : `${where}: cannot tell the column type from the TypeScript type ${typeof designType === 'function' ? designType.name : 'unknown'}. Give it explicitly, e.g. @Column({ type: 'json' }) or @Column({ type: 'text' }).`,
-    );
-  }
+  if (name === undefined) name = inferType(designType) ?? (withoutTypeMetadata(designType) && declaration.generated === 'increment' ? 'integer' : undefined);
+  if (name === undefined) throw new MetadataError(unknownColumnType(where, designType));
   if (!TYPE_NAMES.includes(name)) {
     throw new MetadataError(`${where}: unknown column type '${String(name)}'. Known types: ${TYPE_NAMES.join(', ')}; or pass a type made with defineType().`);
   }

@@ -26,13 +26,38 @@ export function loadTypeMetadataSupport(): void {
   }
 }
 
-/** The `design:type` TypeScript emitted for `prototype[name]`, if it emitted any and it could be recorded. */
+/** A legacy decorator's design type when nothing could record one: reflect-metadata is not installed. */
+export const TYPE_METADATA_UNRECORDED = Symbol('strata.typeMetadataUnrecorded');
+
+/**
+ * The `design:type` TypeScript emitted for `prototype[name]` (undefined when it emitted
+ * none), or TYPE_METADATA_UNRECORDED when no `Reflect.getMetadata` exists to keep it.
+ */
 export function designTypeOf(prototype: object, name: string): unknown {
   const read = (Reflect as { getMetadata?: (key: string, target: object, property: string) => unknown }).getMetadata;
-  return read?.('design:type', prototype, name);
+  return typeof read === 'function' ? read('design:type', prototype, name) : TYPE_METADATA_UNRECORDED;
 }
 
-/** Whether `Reflect.getMetadata` exists, i.e. whether legacy decorators could have recorded types at all. */
-export function typeMetadataAvailable(): boolean {
-  return typeof (Reflect as { getMetadata?: unknown }).getMetadata === 'function';
+/** Whether a column's design type says nothing: compiled without metadata, or with nothing to record it. */
+export function withoutTypeMetadata(designType: unknown): boolean {
+  return designType === undefined || designType === TYPE_METADATA_UNRECORDED;
+}
+
+/** What to do about a column whose type neither its options nor its design type give. `where` is `Entity.property`. */
+export function unknownColumnType(where: string, designType: unknown): string {
+  if (designType === TYPE_METADATA_UNRECORDED) {
+    return (
+      `${where}: the column type is not known: this class uses legacy decorators and no type metadata was recorded, since the reflect-metadata package is not installed. ` +
+      `If it is compiled with emitDecoratorMetadata, install it (npm install reflect-metadata; Strata loads it); with a compiler that emits no metadata (esbuild: tsx, vitest 3), ` +
+      `give the type, e.g. @Column({ type: 'varchar' }).`
+    );
+  }
+  if (designType === undefined) {
+    return (
+      `${where}: the column type is not known: this class was compiled without TypeScript type metadata (standard decorators, or a compiler such as esbuild that emits none). ` +
+      `Give the type, e.g. @Column({ type: 'varchar' }) or @Column({ type: 'integer' }), or compile with legacy decorators and emitDecoratorMetadata.`
+    );
+  }
+  const named = typeof designType === 'function' ? designType.name : 'unknown';
+  return `${where}: cannot tell the column type from the TypeScript type ${named}. Give it explicitly, e.g. @Column({ type: 'json' }) or @Column({ type: 'text' }).`;
 }

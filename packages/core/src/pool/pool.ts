@@ -5,9 +5,9 @@
  * leak detection. Dialects never pool; the engine owns exactly one Pool. Every timing
  * decision reads the engine's Clock, so unit tests drive it without a server or sleeps.
  */
-import { inspect, type InspectOptionsStylized } from 'node:util';
+import { inspect } from 'node:util';
 import type { DialectConnection } from '../engine/dialect';
-import { inspectView } from '../engine/inspect-view';
+import { inspectView, type InspectStyling } from '../engine/inspect-view';
 import type { EngineEvents } from '../engine/engine-events';
 import { InvalidStateError, PoolTimeoutError } from '../errors/errors';
 import { systemClock, type Clock } from './clock';
@@ -99,7 +99,7 @@ export class Pool {
   }
 
   /** What `console.log(pool)` shows: its counters (see `status`), nothing of the driver connections. */
-  [inspect.custom](depth: number | null, options: InspectOptionsStylized): string {
+  [inspect.custom](depth: number | null, options: InspectStyling): string {
     return inspectView('Pool', { ...this.status() }, depth, options);
   }
 

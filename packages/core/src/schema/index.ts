@@ -19,4 +19,4 @@ export type {
   SchemaUnique,
 } from './schema-model';
 export { introspect } from './introspect';
-export type { IntrospectOptions } from './introspect';
+export type { IntrospectOptions, SchemaBind } from './introspect';

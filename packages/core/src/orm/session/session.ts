@@ -7,9 +7,9 @@
  * call. The file is long because it is the documented public API: most of its lines are
  * TSDoc over one-line delegations.
  */
-import { inspect, type InspectOptionsStylized } from 'node:util';
+import { inspect } from 'node:util';
 import { ArgumentError, InvalidStateError, MultipleResultsFound, NoResultFound } from '../../errors/errors';
-import { inspectView } from '../../engine/inspect-view';
+import { inspectView, type InspectStyling } from '../../engine/inspect-view';
 import type { StreamOptions } from '../../engine/connection';
 import type { Connection } from '../../engine/connection';
 import type { Engine } from '../../engine/engine';
@@ -154,7 +154,7 @@ export class Session {
   }
 
   /** What `console.log(session)` shows: its engine (URL without password) and state, not the objects it holds. */
-  [inspect.custom](depth: number | null, options: InspectOptionsStylized): string {
+  [inspect.custom](depth: number | null, options: InspectStyling): string {
     return inspectView('Session', { bind: this.bind, inTransaction: this.inTransaction, closed: this.#retired !== undefined }, depth, options);
   }
 

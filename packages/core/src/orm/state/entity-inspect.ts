@@ -4,20 +4,21 @@
  * posts: <unloaded> }`. Reads the instance state directly, so printing never throws
  * (expired values in strict mode, unloaded relationships) and never shows the session.
  */
-import { inspect, type InspectOptionsStylized } from 'node:util';
+import { inspect } from 'node:util';
+import type { InspectStyling } from '../../engine/inspect-view';
 import type { EntityMapper } from './entity-mapper';
 import { isUnloaded, stateOf } from './instance-state';
 
 /** Stands for a relationship nobody loaded. */
 const UNLOADED_MARK = Object.freeze({
-  [inspect.custom]: (_depth: number, options: InspectOptionsStylized) => options.stylize('<unloaded>', 'special'),
+  [inspect.custom]: (_depth: number, options: InspectStyling) => options.stylize('<unloaded>', 'special'),
 });
 
 /** Entities being printed now, to print a cycle (user -> posts -> author) as `[Circular User]`. */
 const printing = new Set<object>();
 
 /** Builds the `[util.inspect.custom]` text of one entity object. */
-export function inspectEntity(mapper: EntityMapper, object: object, depth: number | null, options: InspectOptionsStylized): string {
+export function inspectEntity(mapper: EntityMapper, object: object, depth: number | null, options: InspectStyling): string {
   const name = mapper.metadata.name;
   if (printing.has(object)) return options.stylize(`[Circular ${name}]`, 'special');
   if (depth !== null && depth < 0) return options.stylize(`[${name}]`, 'special');

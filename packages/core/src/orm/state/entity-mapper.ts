@@ -3,9 +3,9 @@
  * column and relationship positions, the primary-key positions, identity keys, and the
  * instrumented prototype. Nothing here looks at metadata per row.
  */
-import { inspect, types, type InspectOptionsStylized } from 'node:util';
+import { inspect, types } from 'node:util';
 import { ArgumentError } from '../../errors/errors';
-import { inspectView } from '../../engine/inspect-view';
+import { inspectView, type InspectStyling } from '../../engine/inspect-view';
 import type { ColumnMetadata, EntityMetadata, RelationMetadata } from '../../metadata/entity-metadata';
 import { installPlaceholders, instrument } from './instrument';
 import { keyText } from './key-text';
@@ -72,7 +72,7 @@ export class EntityMapper {
   }
 
   /** What `console.log(mapper)` shows: the entity and its table, not the metadata graph. */
-  [inspect.custom](depth: number | null, options: InspectOptionsStylized): string {
+  [inspect.custom](depth: number | null, options: InspectStyling): string {
     return inspectView('EntityMapper', { entity: this.metadata.name, table: this.metadata.tableName }, depth, options);
   }
 

@@ -4,8 +4,8 @@
  * changed), its status in a session and its identity key. Instrumented accessors
  * (instrument.ts) read and write through it, so a change costs one setter call.
  */
-import { inspect, type InspectOptionsStylized } from 'node:util';
-import { inspectView } from '../../engine/inspect-view';
+import { inspect } from 'node:util';
+import { inspectView, type InspectStyling } from '../../engine/inspect-view';
 import { InvalidStateError } from '../../errors/errors';
 import type { EntityMapper } from './entity-mapper';
 
@@ -244,7 +244,7 @@ export class InstanceState {
   }
 
   /** What `console.log(state)` shows: entity, status and flags, not the session or the values. */
-  [inspect.custom](depth: number | null, options: InspectOptionsStylized): string {
+  [inspect.custom](depth: number | null, options: InspectStyling): string {
     return inspectView('InstanceState', { entity: this.mapper.metadata.name, status: this.status, expired: this.expired, modified: this.snapshot !== undefined }, depth, options);
   }
 

@@ -5,7 +5,8 @@
  * Values a constructor set as own properties are adopted when the session first sees them.
  * Also installs what printing an object shows (entity-inspect.ts) and toJSON.
  */
-import { inspect, types, type InspectOptionsStylized } from 'node:util';
+import { inspect, types } from 'node:util';
+import type { InspectStyling } from '../../engine/inspect-view';
 import { ArgumentError, DetachedInstanceError, UnloadedRelationError } from '../../errors/errors';
 import { assignCollection, assignToOne, emptyRelation } from './backref';
 import { findDeclaration } from '../../metadata/declarations';
@@ -115,7 +116,7 @@ export function instrument(mapper: EntityMapper): void {
   }
   const existing = (prototype as { [inspect.custom]?: unknown })[inspect.custom];
   if (existing === undefined || ownInspects.has(existing as Function)) {
-    const print = function (this: object, depth: number | null, options: InspectOptionsStylized): string {
+    const print = function (this: object, depth: number | null, options: InspectStyling): string {
       return inspectEntity(mapper, this, depth, options);
     };
     ownInspects.add(print);

@@ -4,9 +4,9 @@
  * columns, keys and row count; `toSQL()` renders the statements the flush would send, with
  * each key the database has yet to generate shown as a placeholder such as `<Author#1.id>`.
  */
-import { inspect, type InspectOptionsStylized } from 'node:util';
+import { inspect } from 'node:util';
 import type { Dialect } from '../../engine/dialect';
-import { inspectView } from '../../engine/inspect-view';
+import { inspectView, type InspectStyling } from '../../engine/inspect-view';
 import { describeCommand, GeneratedValue, type FlushPlan, type PendingChange } from './flush-plan';
 import { statementsOf } from './flush-statements';
 
@@ -73,7 +73,7 @@ export class PendingChanges implements Iterable<PendingChange> {
     return this.changes;
   }
 
-  [inspect.custom](depth: number | null, options: InspectOptionsStylized): string {
+  [inspect.custom](depth: number | null, options: InspectStyling): string {
     return inspectView('PendingChanges', { changes: this.changes }, depth, options);
   }
 }
