@@ -3,7 +3,7 @@
  * errors that name the entity, the property and the fix.
  */
 import { EntityRegistry, MetadataError } from '../src';
-import { SdTyped, SdUntyped, staticField } from './fixtures/standard-decorated.std';
+import { SdConstructed, SdInitialized, SdNullInitialized, SdTyped, SdUntyped, staticField } from './fixtures/standard-decorated.std';
 
 describe('standard decorators', () => {
   test('a column whose type cannot be known fails with the entity, the property and both fixes', () => {
@@ -20,6 +20,23 @@ describe('standard decorators', () => {
       ['label', 'text'],
       ['parent', 'integer'],
     ]);
+  });
+
+  test('a field initializer types its column as the design type would: number, string, boolean, Date, bigint', () => {
+    const entity = new EntityRegistry([SdInitialized]).entity(SdInitialized);
+    expect(entity.columns.map((c) => [c.propertyName, c.type.name])).toEqual([
+      ['id', 'integer'],
+      ['count', 'integer'],
+      ['title', 'varchar'],
+      ['active', 'boolean'],
+      ['seenAt', 'timestamptz'],
+      ['big', 'bigint'],
+    ]);
+  });
+
+  test('an initial null, or a constructor that takes arguments, tells nothing: the error says to give the type or an initial value', () => {
+    expect(() => new EntityRegistry([SdNullInitialized]).entity(SdNullInitialized)).toThrow(/SdNullInitialized\.note: the column type is not known: .*give the field an initial value it can be told from/);
+    expect(() => new EntityRegistry([SdConstructed]).entity(SdConstructed)).toThrow(/SdConstructed\.name: the column type is not known/);
   });
 
   test('a decorator on a static field is refused, naming the decorator and the field', () => {

@@ -27,7 +27,7 @@ import type {
   UniqueMetadata,
 } from './entity-metadata';
 import { snakeCase, type NamingStrategy } from './naming-strategy';
-import { unknownColumnType, withoutTypeMetadata } from './type-metadata';
+import { initializerType, unknownColumnType, withoutTypeMetadata } from './type-metadata';
 
 const TYPE_NAMES: readonly ColumnTypeName[] = [
   'integer', 'smallint', 'bigint', 'numeric', 'float', 'double', 'boolean', 'varchar', 'text',
@@ -172,7 +172,9 @@ function addColumn(draft: Draft, column: ColumnMetadata): void {
 function columnFromDeclaration(draft: Draft, declaration: ColumnDeclaration, naming: NamingStrategy): ColumnMetadata {
   const { options, propertyName } = declaration;
   const where = `${draft.name}.${propertyName}`;
-  const type = resolveType(where, options, declaration.designType, draft.tableName, naming, declaration);
+  const untyped = options.type === undefined && options.enum === undefined && withoutTypeMetadata(declaration.designType);
+  const designType = untyped ? (initializerType(draft.target, propertyName) ?? declaration.designType) : declaration.designType;
+  const type = resolveType(where, options, designType, draft.tableName, naming, declaration);
   if (options.timeZone !== undefined) {
     if (type.name !== 'timestamp') throw new MetadataError(`${where}: timeZone applies to 'timestamp' columns only; this column is '${type.name}'.`);
     try {

@@ -43,6 +43,40 @@ export function withoutTypeMetadata(designType: unknown): boolean {
   return designType === undefined || designType === TYPE_METADATA_UNRECORDED;
 }
 
+/** One instance of each class whose field initializers were read (null: none can be made). */
+const samples = new WeakMap<Function, object | null>();
+
+/**
+ * The prototype samples are made with: plain, so a constructor's assignments make own
+ * properties instead of going through the accessors Strata puts on entity prototypes.
+ */
+function Sample(): void {}
+
+/**
+ * The type a field initializer gives a column when there is no type metadata (standard
+ * decorators, esbuild): the constructor of the initial value, as the design type would be
+ * (`count = 0` Number, `title = ''` String, `active = false` Boolean, `seenAt = new Date()`
+ * Date). Read from one instance, made only of a class whose constructor declares no
+ * parameters, on a plain prototype; undefined when none can be made or the field starts
+ * without a value.
+ */
+export function initializerType(target: Function, property: string): unknown {
+  let sample = samples.get(target);
+  if (sample === undefined) {
+    sample = null;
+    if (target.length === 0) {
+      try {
+        sample = Reflect.construct(target, [], Sample) as object;
+      } catch {
+        // A constructor that needs more than nothing: the initializers cannot be read.
+      }
+    }
+    samples.set(target, sample);
+  }
+  const value: unknown = sample === null ? undefined : Object.getOwnPropertyDescriptor(sample, property)?.value;
+  return value === undefined || value === null ? undefined : (value as { constructor?: unknown }).constructor;
+}
+
 /** What to do about a column whose type neither its options nor its design type give. `where` is `Entity.property`. */
 export function unknownColumnType(where: string, designType: unknown): string {
   if (designType === TYPE_METADATA_UNRECORDED) {
@@ -55,7 +89,8 @@ export function unknownColumnType(where: string, designType: unknown): string {
   if (designType === undefined) {
     return (
       `${where}: the column type is not known: this class was compiled without TypeScript type metadata (standard decorators, or a compiler such as esbuild that emits none). ` +
-      `Give the type, e.g. @Column({ type: 'varchar' }) or @Column({ type: 'integer' }), or compile with legacy decorators and emitDecoratorMetadata.`
+      `Give the type, e.g. @Column({ type: 'varchar' }) or @Column({ type: 'integer' }), give the field an initial value it can be told from (count = 0, title = ''), ` +
+      `or compile with legacy decorators and emitDecoratorMetadata.`
     );
   }
   const named = typeof designType === 'function' ? designType.name : 'unknown';

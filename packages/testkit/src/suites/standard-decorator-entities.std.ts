@@ -2,7 +2,8 @@
  * Entities declared with standard (TC39) decorators: this file is compiled without
  * experimentalDecorators and without type metadata (jest.config.ts, tsconfig.std-decorators.json),
  * the way tsx, esbuild, vitest and TypeScript's own default compile decorators. Column types
- * are given where metadata would have told them; a generated key needs none.
+ * are given where metadata would have told them, or told by an initial value; a generated
+ * key needs none.
  */
 import {
   Column,
@@ -43,6 +44,9 @@ export class SdBook extends SdStamped {
   declare [EagerProps]?: 'author';
   @PrimaryGeneratedColumn() id!: number;
   @Column({ type: 'varchar', length: 120 }) title!: string;
+  // Typed by their initial values, as type metadata would type them.
+  @Column() pages = 0;
+  @Column() inPrint = true;
   @ManyToOne(() => SdAuthor, 'books', { nullable: false, lazy: 'joined' }) author!: SdAuthor;
   @ManyToMany(() => SdTag, 'books', { joinTable: 'sd_book_tag' }) tags!: SdTag[];
 }

@@ -28,10 +28,10 @@ export function standardDecoratorsSuite(dialect: DialectName): void {
       await engine.dispose();
     });
 
-    test('columns, keys and relationships come from the decorators, types from the options, inherited columns from the base class', () => {
+    test('columns, keys and relationships come from the decorators, types from the options or initial values, inherited columns from the base class', () => {
       const book = md.entity(SdBook);
       expect(book.columns.map((c) => [c.propertyName, c.type.name])).toEqual(
-        expect.arrayContaining([['id', 'integer'], ['title', 'varchar'], ['createdAt', 'timestamptz'], ['version', 'integer']]),
+        expect.arrayContaining([['id', 'integer'], ['title', 'varchar'], ['pages', 'integer'], ['inPrint', 'boolean'], ['createdAt', 'timestamptz'], ['version', 'integer']]),
       );
       expect(book.relations.map((r) => [r.propertyName, r.kind])).toEqual([['author', 'many-to-one'], ['tags', 'many-to-many']]);
       expect(md.entity(SdShelf).primaryKey.map((c) => c.propertyName)).toEqual(['room', 'slot']);
@@ -42,7 +42,7 @@ export function standardDecoratorsSuite(dialect: DialectName): void {
     test('a flush writes the graph, defaults and versions are filled in, and loads work as with legacy decorators', async () => {
       const authorId = await Session.run(async (s) => {
         const tags = [Object.assign(new SdTag(), { code: 'sf' }), Object.assign(new SdTag(), { code: 'classic' })];
-        const books = [Object.assign(new SdBook(), { title: 'Solaris', tags }), Object.assign(new SdBook(), { title: 'Eden', tags: [tags[0]!] })];
+        const books = [Object.assign(new SdBook(), { title: 'Solaris', pages: 204, tags }), Object.assign(new SdBook(), { title: 'Eden', inPrint: false, tags: [tags[0]!] })];
         const author = Object.assign(new SdAuthor(), { name: 'Lem', email: 'lem@example.com', books });
         s.add(author);
         s.add(Object.assign(new SdShelf(), { room: 'a', slot: 1, label: null }));
@@ -54,6 +54,9 @@ export function standardDecoratorsSuite(dialect: DialectName): void {
       await Session.run(async (s) => {
         const [book] = await s.scalars(select(SdBook).where({ title: 'Solaris' }).options(selectinLoad(SdBook, 'tags')));
         expect(book!.author.name).toBe('Lem');
+        expect([book!.pages, book!.inPrint]).toEqual([204, true]);
+        const eden = await s.scalar(select(SdBook).where({ title: 'Eden' }));
+        expect([eden!.pages, eden!.inPrint]).toEqual([0, false]);
         expect(book!.tags.map((t) => t.code).sort()).toEqual(['classic', 'sf']);
         const author = await s.load((await s.get(SdAuthor, authorId))!, 'books');
         expect(author.books.map((b) => b.title)).toEqual(['Eden', 'Solaris']);

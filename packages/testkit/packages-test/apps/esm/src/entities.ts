@@ -13,6 +13,6 @@ export class Book {
   declare [EagerProps]?: 'author';
   @PrimaryGeneratedColumn() id!: number;
   @Column({ type: 'varchar', length: 120 }) title!: string;
-  @Column({ type: 'integer' }) pages!: number;
+  @Column() pages = 0; // typed by its initial value
   @ManyToOne(() => Author, 'books', { nullable: false, lazy: 'joined' }) author!: Author;
 }
