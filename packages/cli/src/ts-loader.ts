@@ -9,23 +9,21 @@
  * (`./entities.js` naming `./entities.ts`) resolve as TypeScript resolves them. Syntax
  * errors are reported with file and line.
  */
-import { readFileSync } from 'node:fs';
-import { Module } from 'node:module';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
 import type * as Swc from '@swc/core';
 import { MetadataError, MigrationError } from '@strata/core';
+import { redactUrlText } from '@strata/core/dialect';
 import { projectSettings, type ProjectSettings } from './tsconfig-reader';
 
 export { projectSettings } from './tsconfig-reader';
 export type { ProjectSettings } from './tsconfig-reader';
 
-type Loader = (module: { _compile(code: string, filename: string): void }, filename: string) => void;
-type Resolve = (request: string, parent: { filename?: string | null } | undefined, ...rest: unknown[]) => string;
+type Loader = (module: { _compile(code: string, filename: string): void; require(id: string): unknown }, filename: string) => void;
 
 const TYPESCRIPT_EXTENSIONS = ['.ts', '.mts', '.cts'];
 /** An import written with the JavaScript extension of a TypeScript file: `./a.js` for `./a.ts`. */
 const JS_EXTENSION = /\.([cm]?)js$/;
-const TS_FILE = /\.[cm]?ts$/;
 
 let installed = false;
 let swc: typeof Swc | undefined;
@@ -44,19 +42,6 @@ export function registerTypeScript(): void {
     const current = extensions[extension];
     if (!current || isNodeTypeStripping(current)) extensions[extension] = loadTypeScript;
   }
-  const internals = Module as unknown as { _resolveFilename: Resolve };
-  const resolve = internals._resolveFilename;
-  internals._resolveFilename = function resolveTypeScript(this: unknown, request, parent, ...rest) {
-    const fromTypeScript = parent?.filename && TS_FILE.test(parent.filename);
-    if (fromTypeScript && request.startsWith('.') && JS_EXTENSION.test(request)) {
-      try {
-        return resolve.call(this, request.replace(JS_EXTENSION, '.$1ts'), parent, ...rest);
-      } catch {
-        // not a TypeScript file: the import names JavaScript
-      }
-    }
-    return resolve.call(this, request, parent, ...rest);
-  };
 }
 
 /** Whether a `.ts` handler is Node's own (type stripping, Node 22.18+ / 23.6+), which leaves decorators in place. */
@@ -65,10 +50,23 @@ function isNodeTypeStripping(handler: Loader): boolean {
   return Boolean(features.typescript) && /^load(TS|CTS|MTS|ESMFromCJS)$/.test(handler.name);
 }
 
-/** Loads one TypeScript module: compiled with the project's decorator settings, then run as CommonJS. */
+/**
+ * Loads one TypeScript module: compiled with the project's decorator settings, then run as
+ * CommonJS. Its relative imports of `./x.js` load `./x.ts` when that file exists, as tsc
+ * resolves them; the request is rewritten before Node's resolution cache sees it.
+ */
 export const loadTypeScript: Loader = (module, filename) => {
+  const load = module.require.bind(module);
+  module.require = (request: string) => load(typeScriptSibling(request, filename) ?? request);
   module._compile(transpileForLoading(filename), filename);
 };
+
+/** `./x.ts` for a relative `./x.js` imported from `importer` (`.mjs` / `.cjs` likewise), when that TypeScript file exists. */
+function typeScriptSibling(request: string, importer: string): string | undefined {
+  if (!request.startsWith('.') || !JS_EXTENSION.test(request)) return undefined;
+  const candidate = request.replace(JS_EXTENSION, '.$1ts');
+  return existsSync(resolvePath(dirname(importer), candidate)) ? candidate : undefined;
+}
 
 /**
  * The JavaScript the loader runs for a TypeScript file, compiled with the settings of the
@@ -88,14 +86,22 @@ export function transpileForLoading(filename: string): string {
 
 /**
  * swc's report as shown: without colour codes, without the native backtrace some
- * environments add, and with the password of any URL in the quoted source lines hidden.
+ * environments add, and with every URL in the quoted source lines redacted as Strata prints
+ * URLs (password and secret query options as `***`).
  */
 function readableReport(report: string): string {
   const cut = report.indexOf('\n\nCaused by:');
   const text = (cut >= 0 ? report.slice(0, cut) : report)
     // The ANSI colour sequences swc writes.
     .replace(/\u001b\[[0-9;]*m/g, '');
-  return text.replace(/\/\/([^\s:@/]*):[^\s@/]*@/g, '//$1:***@');
+  return text.replace(/[^\s'"`]+/g, (token) => (token.includes('://') ? redactUrlIn(token) : token));
+}
+
+/** A token with the URL that starts at its scheme redacted; what comes before the scheme is kept. */
+function redactUrlIn(token: string): string {
+  let start = token.indexOf('://');
+  while (start > 0 && /[A-Za-z0-9+.-]/.test(token[start - 1]!)) start--;
+  return token.slice(0, start) + redactUrlText(token.slice(start));
 }
 
 /** swc's options for one file: CommonJS out, decorators and class fields as the project has them, source maps inline. */

@@ -4,9 +4,10 @@
  * read without the `typescript` package: the nearest tsconfig.json at or above a folder
  * (or the file STRATA_TSCONFIG names), comments, trailing commas and a byte order mark
  * allowed as tsc allows them, `extends` followed (a path, a package, or a list of either).
- * A solution-style tsconfig.json (only `references`) gives way to the first referenced
- * project that declares decorator settings. Without a tsconfig.json the README's
- * recommended settings apply.
+ * A solution-style tsconfig.json (`files: []` and `references`) gives way to the referenced
+ * project that sets `experimentalDecorators`. Unset options take the defaults of the
+ * TypeScript version the project has installed (6 and later: strict, a current target).
+ * Without a tsconfig.json the README's recommended settings apply.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -41,12 +42,13 @@ const byDirectory = new Map<string, ProjectSettings>();
  * projectSettings('/app/src') // { experimentalDecorators: true, emitDecoratorMetadata: true, useDefineForClassFields: false, file: '/app/tsconfig.json' }
  */
 export function projectSettings(directory: string): ProjectSettings {
-  const known = byDirectory.get(directory);
-  if (known) return known;
   const named = process.env.STRATA_TSCONFIG;
+  const key = `${named ?? ''}\0${directory}`;
+  const known = byDirectory.get(key);
+  if (known) return known;
   const file = named ? resolve(named) : nearestTsconfig(directory);
   const settings = file ? settingsOf(file) : RECOMMENDED;
-  byDirectory.set(directory, settings);
+  byDirectory.set(key, settings);
   return settings;
 }
 
@@ -65,22 +67,60 @@ function isFile(path: string): boolean {
 function settingsOf(file: string): ProjectSettings {
   const config = readConfig(file);
   const options = compilerOptions(file, config, 0);
-  if (!('experimentalDecorators' in options) && Array.isArray(config.references)) {
-    const referenced = config.references
-      .map((ref) => (ref && typeof ref === 'object' && typeof (ref as { path?: unknown }).path === 'string' ? referencedFile(file, (ref as { path: string }).path) : undefined))
-      .find((candidate) => candidate !== undefined && 'experimentalDecorators' in compilerOptions(candidate, readConfig(candidate), 0));
-    if (referenced) return settingsOf(referenced);
-  }
+  const referenced = solutionStyle(config) ? decoratorProject(file, config) : undefined;
+  if (referenced) return settingsOf(referenced);
+  // TypeScript 6 made strict and a current target the defaults; 5 and older had neither.
+  const modernDefaults = typescriptMajor(dirname(file)) >= 6;
   const experimentalDecorators = options.experimentalDecorators === true;
-  const target = typeof options.target === 'string' ? options.target.toLowerCase() : 'es5';
+  const target = typeof options.target === 'string' ? options.target.toLowerCase() : modernDefaults ? 'esnext' : 'es5';
   const modernTarget = target === 'esnext' || (/^es20\d\d$/.test(target) && Number(target.slice(2)) >= 2022);
+  const strict = typeof options.strict === 'boolean' ? options.strict : modernDefaults;
   return {
     experimentalDecorators,
     emitDecoratorMetadata: experimentalDecorators && options.emitDecoratorMetadata === true,
     useDefineForClassFields: typeof options.useDefineForClassFields === 'boolean' ? options.useDefineForClassFields : modernTarget,
-    strictNullChecks: typeof options.strictNullChecks === 'boolean' ? options.strictNullChecks : options.strict === true,
+    strictNullChecks: typeof options.strictNullChecks === 'boolean' ? options.strictNullChecks : strict,
     file,
   };
+}
+
+/** A tsconfig.json that only points at other projects: `references`, no files of its own. */
+function solutionStyle(config: TsconfigFile): boolean {
+  const files = (config as { files?: unknown }).files;
+  return Array.isArray(config.references) && Array.isArray(files) && files.length === 0 && (config as { include?: unknown }).include === undefined;
+}
+
+/**
+ * The referenced project whose decorator settings the CLI uses: the one project that sets
+ * `experimentalDecorators`, or several that agree. Projects that disagree make the choice
+ * the user's (STRATA_TSCONFIG).
+ */
+function decoratorProject(file: string, config: TsconfigFile): string | undefined {
+  const candidates = (config.references as unknown[])
+    .map((ref) => (ref && typeof ref === 'object' && typeof (ref as { path?: unknown }).path === 'string' ? referencedFile(file, (ref as { path: string }).path) : undefined))
+    .filter((candidate): candidate is string => candidate !== undefined)
+    .map((candidate) => ({ candidate, options: compilerOptions(candidate, readConfig(candidate), 0) }))
+    .filter(({ options }) => 'experimentalDecorators' in options);
+  const conventions = new Set(candidates.map(({ options }) => `${String(options.experimentalDecorators)}/${String(options.emitDecoratorMetadata)}`));
+  if (conventions.size > 1) {
+    throw new MigrationError(
+      `${file} references projects with different decorator settings (${candidates.map((c) => c.candidate).join(', ')}): ` +
+        'set STRATA_TSCONFIG to the tsconfig file of the project your entities belong to.',
+    );
+  }
+  return candidates[0]?.candidate;
+}
+
+/** The major version of the typescript package installed for the project at `directory`; 6 (current defaults) when none is. */
+function typescriptMajor(directory: string): number {
+  try {
+    const manifest = require.resolve('typescript/package.json', { paths: [directory] });
+    const version = (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: unknown }).version;
+    const major = typeof version === 'string' ? Number.parseInt(version, 10) : Number.NaN;
+    return Number.isFinite(major) ? major : 6;
+  } catch {
+    return 6;
+  }
 }
 
 /** A project reference's tsconfig: the file named, or the tsconfig.json of the folder named. */
@@ -151,7 +191,7 @@ function extendedFile(from: string, name: string): string {
   }
   const manifest = resolveFrom(`${name}/package.json`);
   if (manifest) {
-    const field = (JSON.parse(readFileSync(manifest, 'utf8')) as { tsconfig?: unknown }).tsconfig;
+    const field = (readConfig(manifest) as { tsconfig?: unknown }).tsconfig;
     const candidate = join(dirname(manifest), typeof field === 'string' ? field : 'tsconfig.json');
     if (isFile(candidate)) return candidate;
   }

@@ -62,7 +62,8 @@ describe('the CLI loads TypeScript with the project decorator settings, without 
       experimentalDecorators: true,
       emitDecoratorMetadata: true,
       useDefineForClassFields: false,
-      strictNullChecks: false,
+      // No typescript installed there: TypeScript 6's defaults (strict) for what is unset.
+      strictNullChecks: true,
       file: join(dir, 'tsconfig.json'),
     });
     expect(transpileForLoading(join(dir, 'src', 'entities', 'cycle.ts'))).toContain('"design:type", Number');
@@ -103,6 +104,27 @@ describe('the CLI loads TypeScript with the project decorator settings, without 
     expect(projectSettings(dir)).toMatchObject({ experimentalDecorators: true, emitDecoratorMetadata: true, strictNullChecks: true });
   });
 
+  test("unset options take the defaults of the project's TypeScript: 5 has neither strict nor a current target, 6 and later have both", () => {
+    const withVersion = (version: string) =>
+      project({ 'node_modules/typescript/package.json': JSON.stringify({ name: 'typescript', version }), 'tsconfig.json': JSON.stringify({ compilerOptions: { experimentalDecorators: true } }) });
+    expect(projectSettings(withVersion('5.9.3'))).toMatchObject({ strictNullChecks: false, useDefineForClassFields: false });
+    expect(projectSettings(withVersion('7.0.2'))).toMatchObject({ strictNullChecks: true, useDefineForClassFields: true });
+  });
+
+  test('a tsconfig.json with files of its own keeps its settings though it has references; referenced projects that disagree ask for STRATA_TSCONFIG', () => {
+    const own = project({
+      'tsconfig.json': '{ "include": ["src"], "compilerOptions": { "target": "ES2022" }, "references": [{ "path": "./lib" }] }',
+      'lib/tsconfig.json': JSON.stringify({ compilerOptions: legacy }),
+    });
+    expect(projectSettings(own)).toMatchObject({ experimentalDecorators: false, file: join(own, 'tsconfig.json') });
+    const split = project({
+      'tsconfig.json': '{ "files": [], "references": [{ "path": "./a" }, { "path": "./b" }] }',
+      'a/tsconfig.json': JSON.stringify({ compilerOptions: legacy }),
+      'b/tsconfig.json': JSON.stringify({ compilerOptions: { experimentalDecorators: false } }),
+    });
+    expect(() => projectSettings(split)).toThrow(/references projects with different decorator settings .*set STRATA_TSCONFIG/);
+  });
+
   test('a solution-style tsconfig.json (only references) gives way to the referenced project with decorator settings; STRATA_TSCONFIG names the file outright', () => {
     const dir = project({
       'tsconfig.json': '{ "files": [], "references": [{ "path": "./tsconfig.web.json" }, { "path": "./server" }] }',
@@ -119,8 +141,10 @@ describe('the CLI loads TypeScript with the project decorator settings, without 
     }
   });
 
-  test('a syntax error in a file holding a database URL is reported without the password', () => {
-    const dir = project({ 'strata.config.ts': "export default {\n  url: 'postgresql://app:s3cret@db.example/prod'\n  entities: [],\n};\n" });
+  test('a syntax error in a file holding database URLs is reported without their passwords or secret options', () => {
+    const dir = project({
+      'strata.config.ts': "export default {\n  url: 'postgresql://app:s3cret@db.example/prod', replica: \"mysql://ro:p@ss/w@db2.example/prod?sslpassword=k3y&x=1\"\n  entities: [],\n};\n",
+    });
     let message = '';
     try {
       transpileForLoading(join(dir, 'strata.config.ts'));
@@ -129,7 +153,8 @@ describe('the CLI loads TypeScript with the project decorator settings, without 
     }
     expect(message).toMatch(/strata\.config\.ts does not compile/);
     expect(message).toContain('postgresql://app:***@db.example/prod');
-    expect(message).not.toContain('s3cret');
+    expect(message).toContain('mysql://ro:***@db2.example/prod?sslpassword=***&x=1');
+    expect(message).not.toMatch(/s3cret|p@ss|k3y/);
     expect(message).not.toContain('Caused by');
   });
 

@@ -21,6 +21,7 @@ export type {
   PoolDefaults,
 } from './engine/dialect';
 export { translateError } from './engine/translate-error';
+export { redactUrlText } from './engine/engine-url';
 export { ClosedConnectionError } from './engine/closed-connection-error';
 export { connectionFailed, socketFailure } from './engine/connection-failure';
 export type { ConnectFailure } from './engine/connection-failure';

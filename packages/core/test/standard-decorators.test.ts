@@ -3,7 +3,19 @@
  * errors that name the entity, the property and the fix.
  */
 import { EntityRegistry, MetadataError } from '../src';
-import { SdConstructed, SdInitialized, SdNullInitialized, SdTyped, SdUntyped, staticField } from './fixtures/standard-decorated.std';
+import {
+  constructed,
+  SdArrayInitialized,
+  SdConstructed,
+  SdDerived,
+  SdInitialized,
+  SdNullInitialized,
+  SdThrowing,
+  SdTyped,
+  SdTypedCounted,
+  SdUntyped,
+  staticField,
+} from './fixtures/standard-decorated.std';
 
 describe('standard decorators', () => {
   test('a column whose type cannot be known fails with the entity, the property and both fixes', () => {
@@ -22,21 +34,37 @@ describe('standard decorators', () => {
     ]);
   });
 
-  test('a field initializer types its column as the design type would: number, string, boolean, Date, bigint', () => {
+  test('an initial value types its column as the design type would (a fractional number is a double); methods and getters of the class work while it is read', () => {
     const entity = new EntityRegistry([SdInitialized]).entity(SdInitialized);
     expect(entity.columns.map((c) => [c.propertyName, c.type.name])).toEqual([
       ['id', 'integer'],
       ['count', 'integer'],
+      ['ratio', 'double'],
       ['title', 'varchar'],
       ['active', 'boolean'],
       ['seenAt', 'timestamptz'],
       ['big', 'bigint'],
+      ['slug', 'varchar'],
     ]);
   });
 
-  test('an initial null, or a constructor that takes arguments, tells nothing: the error says to give the type or an initial value', () => {
+  test('an initial null or array tells nothing, and the error says what the value was', () => {
     expect(() => new EntityRegistry([SdNullInitialized]).entity(SdNullInitialized)).toThrow(/SdNullInitialized\.note: the column type is not known: .*give the field an initial value it can be told from/);
-    expect(() => new EntityRegistry([SdConstructed]).entity(SdConstructed)).toThrow(/SdConstructed\.name: the column type is not known/);
+    expect(() => new EntityRegistry([SdArrayInitialized]).entity(SdArrayInitialized)).toThrow(
+      /SdArrayInitialized\.tags: the column type is not known \(its initial value, an array, does not tell it: e\.g\. @Column\(\{ type: 'json' \}\)/,
+    );
+  });
+
+  test('no constructor that takes arguments runs, its own or a base class\'s; one that throws is named', () => {
+    expect(() => new EntityRegistry([SdConstructed]).entity(SdConstructed)).toThrow(/SdConstructed\.name: the column type is not known \(its initial value could not be read: the constructor of SdConstructed takes arguments/);
+    expect(() => new EntityRegistry([SdDerived]).entity(SdDerived)).toThrow(/SdDerived\.name: .*the constructor of SdBaseWithArguments takes arguments/);
+    expect(constructed.count).toBe(0);
+    expect(() => new EntityRegistry([SdThrowing]).entity(SdThrowing)).toThrow(/SdThrowing\.name: .*making an instance of SdThrowing to read it failed \(needs a request context\)/);
+  });
+
+  test('an entity whose columns all have their types is never constructed to build its metadata', () => {
+    expect(new EntityRegistry([SdTypedCounted]).entity(SdTypedCounted).columns.map((c) => c.type.name)).toEqual(['integer', 'text']);
+    expect(constructed.typed).toBe(0);
   });
 
   test('a decorator on a static field is refused, naming the decorator and the field', () => {

@@ -5,7 +5,7 @@
  * (CommonJS and ES modules), ts-node, swc, vitest (with testTransaction), tsx and Bun.
  * The projects were installed by set-up.ts; the tests of one project run in order.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appOutput, databaseUrls, nodeWithTypeStripping, projectDir, PUBLISHED, run, workFolder } from './projects';
 
@@ -84,6 +84,14 @@ describe('an ES module project: standard decorators, no type metadata, installed
     for (const url of [urls.sqlite, urls.postgresql]) {
       expect(strata(dir, url, 'upgrade', 'head').stdout).toMatch(/Applied [0-9a-f]{12} books/);
       expect(strata(dir, url, 'check').stdout).toMatch(/matches the entities/);
+    }
+    // A stale compiled file beside the source is not what './src/entities.js' loads: the .ts is, as tsc resolves it.
+    const stale = join(dir, 'src', 'entities.js');
+    writeFileSync(stale, "throw new Error('the stale compiled entities.js was loaded');\n");
+    try {
+      expect(strata(dir, urls.sqlite, 'check').stdout).toMatch(/matches the entities/);
+    } finally {
+      rmSync(stale);
     }
   });
 

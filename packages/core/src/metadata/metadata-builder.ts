@@ -27,7 +27,7 @@ import type {
   UniqueMetadata,
 } from './entity-metadata';
 import { snakeCase, type NamingStrategy } from './naming-strategy';
-import { initializerType, unknownColumnType, withoutTypeMetadata } from './type-metadata';
+import { initialValue, typeOfInitialValue, unknownColumnType, withoutTypeMetadata, type InitialValue } from './type-metadata';
 
 const TYPE_NAMES: readonly ColumnTypeName[] = [
   'integer', 'smallint', 'bigint', 'numeric', 'float', 'double', 'boolean', 'varchar', 'text',
@@ -150,7 +150,8 @@ function draftEntity(target: Function, naming: NamingStrategy): Draft {
   } as Draft;
   // Filled in by finish(); relationships point at this object from the start.
   draft.metadata = { target, name: target.name, tableName, comment: own.entity.comment, primaryKeyName: naming.primaryKeyName(tableName) } as EntityMetadata;
-  for (const declaration of columns.values()) addColumn(draft, columnFromDeclaration(draft, declaration, naming));
+  const mapped = [...columns.keys(), ...relations.keys()];
+  for (const declaration of columns.values()) addColumn(draft, columnFromDeclaration(draft, declaration, naming, mapped));
   if (!draft.columns.some((c) => c.primary)) {
     throw new MetadataError(`${draft.name} has no primary key: add @PrimaryGeneratedColumn() or @PrimaryColumn() to a property.`);
   }
@@ -169,12 +170,12 @@ function addColumn(draft: Draft, column: ColumnMetadata): void {
   draft.columns.push(column);
 }
 
-function columnFromDeclaration(draft: Draft, declaration: ColumnDeclaration, naming: NamingStrategy): ColumnMetadata {
+/** One column; `mapped` lists the entity's column and relationship properties (initial values are read around their accessors). */
+function columnFromDeclaration(draft: Draft, declaration: ColumnDeclaration, naming: NamingStrategy, mapped: readonly string[]): ColumnMetadata {
   const { options, propertyName } = declaration;
   const where = `${draft.name}.${propertyName}`;
-  const untyped = options.type === undefined && options.enum === undefined && withoutTypeMetadata(declaration.designType);
-  const designType = untyped ? (initializerType(draft.target, propertyName) ?? declaration.designType) : declaration.designType;
-  const type = resolveType(where, options, designType, draft.tableName, naming, declaration);
+  const readInitial = () => initialValue(draft.target, propertyName, mapped);
+  const type = resolveType(where, options, declaration.designType, draft.tableName, naming, declaration, readInitial);
   if (options.timeZone !== undefined) {
     if (type.name !== 'timestamp') throw new MetadataError(`${where}: timeZone applies to 'timestamp' columns only; this column is '${type.name}'.`);
     try {
@@ -208,7 +209,7 @@ function columnFromDeclaration(draft: Draft, declaration: ColumnDeclaration, nam
   };
 }
 
-function resolveType(where: string, options: ColumnOptions, designType: unknown, table: string, naming: NamingStrategy, declaration: ColumnDeclaration): ColumnType {
+function resolveType(where: string, options: ColumnOptions, designType: unknown, table: string, naming: NamingStrategy, declaration: ColumnDeclaration, readInitial: () => InitialValue): ColumnType {
   const given = options.type;
   if (given !== undefined && typeof given === 'object') {
     const custom = given as CustomType<unknown, unknown>;
@@ -217,7 +218,9 @@ function resolveType(where: string, options: ColumnOptions, designType: unknown,
   let name: ColumnTypeName | undefined = given;
   if (name === undefined && options.enum !== undefined) name = 'enum';
   if (name === undefined) name = inferType(designType) ?? (withoutTypeMetadata(designType) && declaration.generated === 'increment' ? 'integer' : undefined);
-  if (name === undefined) throw new MetadataError(unknownColumnType(where, designType));
+  const initial = name === undefined && withoutTypeMetadata(designType) ? readInitial() : undefined;
+  if (name === undefined) name = typeOfInitialValue(initial?.value);
+  if (name === undefined) throw new MetadataError(unknownColumnType(where, designType, initial));
   if (!TYPE_NAMES.includes(name)) {
     throw new MetadataError(`${where}: unknown column type '${String(name)}'. Known types: ${TYPE_NAMES.join(', ')}; or pass a type made with defineType().`);
   }

@@ -1,4 +1,4 @@
-// Standard (TC39) decorators, no type metadata: column types are given.
+// Standard (TC39) decorators, no type metadata: column types are given, or told by an initial value.
 import { Column, EagerProps, Entity, ManyToOne, OneToMany, PrimaryGeneratedColumn } from '@strata/core';
 
 @Entity('pk_author')
