@@ -3,7 +3,7 @@
  * check and stamp. Reads strata.config.ts, prints a line per step with its time (in colour
  * on a terminal), and exits non-zero with a clear message on any failure.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ArgumentError, createEngine, MetaData, MigrationError, StrataError, type Engine } from '@strata/core';
 import { columnEnums, diffSchemas, normalizeSchema, type SchemaChange } from '@strata/core/dialect';
@@ -309,7 +309,7 @@ function init(io: CliIo): number {
       configFile,
       [
         "import { defineConfig } from '@strata/cli';",
-        "// import { User, Post } from './src/entities';",
+        `// import { User, Post } from './src/entities${esModuleProject(io.cwd) ? '.js' : ''}';`,
         '',
         'export default defineConfig({',
         "  // The database; DATABASE_URL overrides it. Also postgresql://user@host/db, mysql://user@host/db.",
@@ -329,6 +329,15 @@ function init(io: CliIo): number {
   }
   io.out("Next: list your entities in strata.config.ts, then run 'strata revision --autogenerate -m \"initial schema\"' and 'strata upgrade head'.\n");
   return 0;
+}
+
+/** Whether the project at `dir` is an ES module package (`"type": "module"`), where imports carry `.js` as tsc wants them. */
+function esModuleProject(dir: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { type?: unknown }).type === 'module';
+  } catch {
+    return false;
+  }
 }
 
 async function revision(args: Parsed, io: CliIo): Promise<number> {

@@ -94,14 +94,21 @@ function readableReport(report: string): string {
   const text = (cut >= 0 ? report.slice(0, cut) : report)
     // The ANSI colour sequences swc writes.
     .replace(/\u001b\[[0-9;]*m/g, '');
-  return text.replace(/[^\s'"`]+/g, (token) => (token.includes('://') ? redactUrlIn(token) : token));
+  return text
+    .split('\n')
+    .map((line) => (line.includes('://') ? redactUrlIn(line) : line))
+    .join('\n');
 }
 
-/** A token with the URL that starts at its scheme redacted; what comes before the scheme is kept. */
-function redactUrlIn(token: string): string {
-  let start = token.indexOf('://');
-  while (start > 0 && /[A-Za-z0-9+.-]/.test(token[start - 1]!)) start--;
-  return token.slice(0, start) + redactUrlText(token.slice(start));
+/**
+ * A source line with the URL that starts at its first scheme redacted: everything from the
+ * user name's `:` to the line's last `@` is hidden, so a password holding spaces, quotes or
+ * `@` does not show, nor does a second URL's after it; what comes before the scheme is kept.
+ */
+function redactUrlIn(line: string): string {
+  let start = line.indexOf('://');
+  while (start > 0 && /[A-Za-z0-9+.-]/.test(line[start - 1]!)) start--;
+  return line.slice(0, start) + redactUrlText(line.slice(start));
 }
 
 /** swc's options for one file: CommonJS out, decorators and class fields as the project has them, source maps inline. */

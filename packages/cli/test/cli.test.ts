@@ -1,7 +1,7 @@
 /*
  * The CLI in-process: help, version, argument errors and a missing config, without a database.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '@strata/cli';
@@ -51,6 +51,16 @@ describe('strata CLI', () => {
       expect(status).toBe(1);
       expect(err).toContain(`No config file at ${join(empty, 'app.config.ts')}.`);
     }
+  });
+
+  test("init writes the entities import as the project's module system wants it: './src/entities.js' in an ES module package", async () => {
+    const esm = mkdtempSync(join(tmpdir(), 'strata-cli-'));
+    writeFileSync(join(esm, 'package.json'), JSON.stringify({ type: 'module' }));
+    expect((await run(['init'], esm)).status).toBe(0);
+    expect(readFileSync(join(esm, 'strata.config.ts'), 'utf8')).toContain("// import { User, Post } from './src/entities.js';");
+    const cjs = mkdtempSync(join(tmpdir(), 'strata-cli-'));
+    expect((await run(['init'], cjs)).status).toBe(0);
+    expect(readFileSync(join(cjs, 'strata.config.ts'), 'utf8')).toContain("// import { User, Post } from './src/entities';");
   });
 
   test('revision without a message is refused', async () => {

@@ -143,7 +143,9 @@ describe('the CLI loads TypeScript with the project decorator settings, without 
 
   test('a syntax error in a file holding database URLs is reported without their passwords or secret options', () => {
     const dir = project({
-      'strata.config.ts': "export default {\n  url: 'postgresql://app:s3cret@db.example/prod', replica: \"mysql://ro:p@ss/w@db2.example/prod?sslpassword=k3y&x=1\"\n  entities: [],\n};\n",
+      'strata.config.ts':
+        "export default {\n  url: 'postgresql://app:s3cret@db.example/prod', replica: \"mysql://ro:p@ss/w@db2.example/prod?sslpassword=k3y&x=1\"\n" +
+        "  other: 'mysql://root:Hunt er\"2X@db3.example/prod'\n  entities: [],\n};\n",
     });
     let message = '';
     try {
@@ -152,9 +154,9 @@ describe('the CLI loads TypeScript with the project decorator settings, without 
       message = (error as Error).message;
     }
     expect(message).toMatch(/strata\.config\.ts does not compile/);
-    expect(message).toContain('postgresql://app:***@db.example/prod');
-    expect(message).toContain('mysql://ro:***@db2.example/prod?sslpassword=***&x=1');
-    expect(message).not.toMatch(/s3cret|p@ss|k3y/);
+    expect(message).toContain("url: 'postgresql://app:***@db2.example/prod?sslpassword=***&x=1\"");
+    expect(message).toContain("other: 'mysql://root:***@db3.example/prod'");
+    expect(message).not.toMatch(/s3cret|p@ss|k3y|Hunt|er"2X/);
     expect(message).not.toContain('Caused by');
   });
 

@@ -57,6 +57,7 @@ describe('standard decorators', () => {
 
   test('no constructor that takes arguments runs, its own or a base class\'s; one that throws is named', () => {
     expect(() => new EntityRegistry([SdConstructed]).entity(SdConstructed)).toThrow(/SdConstructed\.name: the column type is not known \(its initial value could not be read: the constructor of SdConstructed takes arguments/);
+    expect(() => new EntityRegistry([SdConstructed]).entity(SdConstructed)).not.toThrow(/give the field an initial value/);
     expect(() => new EntityRegistry([SdDerived]).entity(SdDerived)).toThrow(/SdDerived\.name: .*the constructor of SdBaseWithArguments takes arguments/);
     expect(constructed.count).toBe(0);
     expect(() => new EntityRegistry([SdThrowing]).entity(SdThrowing)).toThrow(/SdThrowing\.name: .*making an instance of SdThrowing to read it failed \(needs a request context\)/);

@@ -57,16 +57,24 @@ export interface RelationDecorator<L> {
   <T extends object, K extends string, V>(value: undefined, context: EagerAgrees<T, K, L> extends true ? ClassFieldDecoratorContext<T, V> & { readonly name: K } : EagerHint<K, L>): void;
 }
 
-/** Eager `lazy` needs the declaration and a lazy one forbids it; a `lazy` not known to the compiler (from a variable typed LoaderStrategy) leaves it to the declaration. */
-type EagerAgrees<T, K extends string, L> = [L] extends [EagerStrategy]
-  ? K extends DeclaredEager<T> ? true : false
-  : [L] extends [Exclude<LoaderStrategy, EagerStrategy> | undefined]
-    ? K extends DeclaredEager<T> ? false : true
-    : true;
+/**
+ * Eager `lazy` needs the declaration and a lazy one forbids it; a `lazy` not known to the
+ * compiler (from a variable typed LoaderStrategy) leaves it to the declaration. No `lazy` is
+ * tested first: without strictNullChecks `undefined` would pass for an eager strategy.
+ */
+type EagerAgrees<T, K extends string, L> = [L] extends [undefined]
+  ? K extends DeclaredEager<T> ? false : true
+  : [L] extends [EagerStrategy]
+    ? K extends DeclaredEager<T> ? true : false
+    : [L] extends [Exclude<LoaderStrategy, EagerStrategy> | undefined]
+      ? K extends DeclaredEager<T> ? false : true
+      : true;
 type DeclaredEager<T> = typeof EagerProps extends keyof T ? NonNullable<T[typeof EagerProps]> & string : never;
-type EagerHint<K extends string, L> = [L] extends [EagerStrategy]
-  ? `'${K}' loads by default (lazy: '${L & string}'): declare it to the compiler in the class, declare [EagerProps]?: '${K}'`
-  : `'${K}' is declared in [EagerProps] but does not load by default: give it lazy: 'joined', 'selectin' or 'subquery', or take it out of [EagerProps]`;
+type EagerHint<K extends string, L> = [L] extends [undefined]
+  ? `'${K}' is declared in [EagerProps] but does not load by default: give it lazy: 'joined', 'selectin' or 'subquery', or take it out of [EagerProps]`
+  : [L] extends [EagerStrategy]
+    ? `'${K}' loads by default (lazy: '${L & string}'): declare it to the compiler in the class, declare [EagerProps]?: '${K}'`
+    : `'${K}' is declared in [EagerProps] but does not load by default: give it lazy: 'joined', 'selectin' or 'subquery', or take it out of [EagerProps]`;
 
 /** The decorator with the signature the compiler checks; the function itself only records. */
 function checked<D>(decorate: PropertyDecoratorFn): D {

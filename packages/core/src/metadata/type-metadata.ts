@@ -121,7 +121,8 @@ export function unknownColumnType(where: string, designType: unknown, initial?: 
   if (designType === undefined) {
     return (
       `${where}: the column type is not known${initialSaid}: this class was compiled without TypeScript type metadata (standard decorators, or a compiler such as esbuild that emits none). ` +
-      `Give the type, e.g. @Column({ type: 'varchar' }) or @Column({ type: 'integer' }), give the field an initial value it can be told from (count = 0, title = ''), ` +
+      `Give the type, e.g. @Column({ type: 'varchar' }) or @Column({ type: 'integer' }), ` +
+      (initial?.problem === undefined ? `give the field an initial value it can be told from (count = 0, title = ''), ` : '') +
       `or compile with legacy decorators and emitDecoratorMetadata.`
     );
   }
